@@ -22,6 +22,7 @@ extern crate std;
 
 pub mod error;
 pub mod linalg;
+pub mod lsh;
 pub mod math;
 pub mod nn;
 pub mod rng;

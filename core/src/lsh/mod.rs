@@ -1,0 +1,3 @@
+//! Locality-sensitive hashing.
+
+pub mod angular;
