@@ -28,3 +28,8 @@ pub mod nn;
 pub mod rng;
 
 pub use error::Error;
+pub mod cost;
+pub mod loss;
+pub mod radioactive;
+pub mod stats;
+pub mod tensor;
