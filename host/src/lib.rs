@@ -1,0 +1,6 @@
+//! The `plasticore` host harness: runs core kernels on `.npy` files, builds
+//! and boots the firmware, and measures resources.
+#![deny(missing_docs)]
+
+pub mod kernels;
+pub mod npy;
