@@ -39,6 +39,11 @@ pub struct Shape {
     rank: usize,
 }
 
+const TOO_MANY_DIMS: Error = Error::InvalidArgument {
+    what: "shape",
+    expected: "at most 8 dimensions (tensor::MAX_RANK)",
+};
+
 const TOO_BIG: Error = Error::InvalidArgument {
     what: "shape",
     expected: "a number of elements that fits in usize",
@@ -48,11 +53,11 @@ impl Shape {
     /// The shape with the given dimensions (rank 0 = a scalar with one element;
     /// zero dimensions are allowed, giving an empty tensor, as in NumPy).
     ///
-    /// Errors: [`Error::Capacity`] for rank > [`MAX_RANK`],
-    /// [`Error::InvalidArgument`] if the element count overflows `usize`.
+    /// Errors: [`Error::InvalidArgument`] for rank > [`MAX_RANK`] or if the
+    /// element count overflows `usize`.
     pub fn new(dims: &[usize]) -> Result<Shape, Error> {
         if dims.len() > MAX_RANK {
-            return Err(Error::Capacity { capacity: MAX_RANK });
+            return Err(TOO_MANY_DIMS);
         }
         let mut s = Shape {
             dims: [0; MAX_RANK],
@@ -68,9 +73,9 @@ impl Shape {
     /// NumPy's shape argument for a tensor of `total` elements: entries ≥ 0,
     /// at most one −1, which is inferred (`np.reshape(x, (2, -1))`).
     ///
-    /// Errors: [`Error::Capacity`] for rank > [`MAX_RANK`],
-    /// [`Error::InvalidArgument`] for entries < −1, two −1s, a −1 that cannot
-    /// be inferred, or a product ≠ `total` ([`Error::ShapeMismatch`]).
+    /// Errors: [`Error::InvalidArgument`] for rank > [`MAX_RANK`], entries
+    /// < −1, two −1s or a −1 that cannot be inferred; [`Error::ShapeMismatch`]
+    /// for a product ≠ `total`.
     ///
     /// ```
     /// let s = plasticore::tensor::Shape::infer(&[2, -1, 3], 24).unwrap();
@@ -78,7 +83,7 @@ impl Shape {
     /// ```
     pub fn infer(spec: &[i64], total: usize) -> Result<Shape, Error> {
         if spec.len() > MAX_RANK {
-            return Err(Error::Capacity { capacity: MAX_RANK });
+            return Err(TOO_MANY_DIMS);
         }
         let bad = Error::InvalidArgument {
             what: "shape",
@@ -285,7 +290,8 @@ mod tests {
     fn shapes() {
         assert_eq!(Shape::new(&[]).unwrap().len(), 1);
         assert_eq!(Shape::new(&[2, 0, 3]).unwrap().len(), 0);
-        assert_eq!(Shape::new(&[1; 9]), Err(Error::Capacity { capacity: 8 }));
+        assert_eq!(Shape::new(&[1; 9]), Err(TOO_MANY_DIMS));
+        assert_eq!(Shape::infer(&[1; 9], 1), Err(TOO_MANY_DIMS));
         assert!(Shape::new(&[usize::MAX, 2]).is_err());
         assert!(Shape::infer(&[-1, -1], 4).is_err());
         assert!(Shape::infer(&[-2, 2], 4).is_err());

@@ -164,6 +164,10 @@ for name, src, dst in cases:
     save(f"reshape_{name}_x", xin)
     for o in ("C", "F"):
         save(f"reshape_{name}_{o}", np.ascontiguousarray(np.reshape(xin, dst, order=o)))
+# The same r3 input stored Fortran-ordered (fortran_order: True in the header),
+# for the CLI test that Fortran files are honoured.
+np.save(os.path.join(OUT, "reshape_r3_x_fortran.npy"),
+        np.asfortranarray(np.arange(24, dtype=np.float32).reshape(2, 3, 4) * 0.5 - 3.0))
 # MATLAB vec of a 3x5 matrix = reshape(-1, order='F').
 mat = rng.normal(size=(3, 5)).astype(np.float32)
 save("vec_m", mat)
