@@ -143,13 +143,15 @@ impl Shape {
         let mut acc = 1usize;
         let pairs = st.iter_mut().zip(&self.dims).take(self.rank);
         match layout {
+            // Saturating: with a zero dimension the product of the others
+            // may exceed usize, and an empty tensor never uses its strides.
             Layout::RowMajor => pairs.rev().for_each(|(s, &d)| {
                 *s = acc;
-                acc *= d;
+                acc = acc.saturating_mul(d);
             }),
             Layout::ColMajor => pairs.for_each(|(s, &d)| {
                 *s = acc;
-                acc *= d;
+                acc = acc.saturating_mul(d);
             }),
         }
         st
@@ -293,6 +295,21 @@ mod tests {
         assert_eq!(Shape::new(&[1; 9]), Err(TOO_MANY_DIMS));
         assert_eq!(Shape::infer(&[1; 9], 1), Err(TOO_MANY_DIMS));
         assert!(Shape::new(&[usize::MAX, 2]).is_err());
+        // Empty, with a product of the other dimensions beyond usize: fine.
+        let e = Shape::new(&[0, usize::MAX, 2]).unwrap();
+        assert!(e.is_empty());
+        let _ = e.strides(Layout::RowMajor);
+        let mut none: [f32; 0] = [];
+        reshape(
+            &[],
+            &e,
+            Layout::RowMajor,
+            &Shape::new(&[0]).unwrap(),
+            Layout::ColMajor,
+            &mut none,
+            Layout::RowMajor,
+        )
+        .unwrap();
         assert!(Shape::infer(&[-1, -1], 4).is_err());
         assert!(Shape::infer(&[-2, 2], 4).is_err());
         assert!(Shape::infer(&[3, -1], 4).is_err());
@@ -337,6 +354,28 @@ mod tests {
         let mc = MatRef::new(&v, 2, 3, Layout::ColMajor).unwrap();
         to_layout(&mc, Layout::RowMajor, &mut back).unwrap();
         assert_eq!(back, x[..6]);
+    }
+
+    proptest::proptest! {
+        /// Any reshape followed by the inverse reshape (same index order,
+        /// any memory layouts) is the identity; C order on C storage is a copy.
+        #[test]
+        fn round_trip(dims in proptest::collection::vec(1usize..4, 0..6), split in 1usize..4,
+                      order_f: bool, xf: bool, of: bool) {
+            extern crate std;
+            let from = Shape::new(&dims).unwrap();
+            let n = from.len();
+            let to = if n % split == 0 { Shape::new(&[split, n / split]).unwrap() } else { Shape::new(&[n]).unwrap() };
+            let l = |f: bool| if f { Layout::ColMajor } else { Layout::RowMajor };
+            let x: std::vec::Vec<f32> = (0..n).map(|i| i as f32).collect();
+            let mut y = std::vec![0.0f32; n];
+            let mut z = std::vec![0.0f32; n];
+            reshape(&x, &from, l(xf), &to, l(order_f), &mut y, l(of)).unwrap();
+            reshape(&y, &to, l(of), &from, l(order_f), &mut z, l(xf)).unwrap();
+            proptest::prop_assert_eq!(&z, &x);
+            reshape(&x, &from, Layout::RowMajor, &to, Layout::RowMajor, &mut y, Layout::RowMajor).unwrap();
+            proptest::prop_assert_eq!(&y, &x);
+        }
     }
 
     #[test]

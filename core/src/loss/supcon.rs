@@ -303,6 +303,33 @@ mod tests {
         assert!((a - b).abs() < 1e-5);
     }
 
+    proptest::proptest! {
+        /// Jensen: ℓ_i ≥ ln |P(i)|, so L ≥ the mean of ln |P(i)| over anchors;
+        /// and the gradient is orthogonal to each feature (L is scale-invariant).
+        #[test]
+        fn lower_bound_and_orthogonal_gradient(seed in 0u64..1000, n in 2usize..12, d in 1usize..6, t in 0.05f32..2.0) {
+            let (f, mut labels) = sample(seed, n, d);
+            labels[0] = labels[1];
+            let mut s = std::vec![0.0; supcon_scratch_len(n)];
+            let mut g = std::vec![0.0; n * d];
+            let l = supcon_loss_grad(&f, d, &labels, t, &mut g, &mut s).unwrap() as f64;
+            let (mut b, mut a) = (0.0f64, 0usize);
+            for i in 0..n {
+                let p = (0..n).filter(|&j| j != i && labels[j] == labels[i]).count();
+                if p > 0 {
+                    b += (p as f64).ln();
+                    a += 1;
+                }
+            }
+            proptest::prop_assert!(l >= b / a as f64 - 1e-5, "{} < {}", l, b / a as f64);
+            for (fi, gi) in f.chunks(d).zip(g.chunks(d)) {
+                let dot: f32 = fi.iter().zip(gi).map(|(x, y)| x * y).sum();
+                // f·∂L/∂f = z·g − (g·z) = 0 up to rounding of g = ∂L/∂z, |g| ≲ 2/τ.
+                proptest::prop_assert!(dot.abs() <= 1e-5 * 4.0 / t, "{}", dot);
+            }
+        }
+    }
+
     #[test]
     fn bad_input() {
         let f = [1.0f32, 0.0, 0.0, 1.0, 1.0, 1.0];

@@ -301,6 +301,26 @@ mod tests {
         assert_eq!(got, out); // same operations in the same order: bit-identical
     }
 
+    proptest::proptest! {
+        /// The slice kernel is within a few ulp of an f64 reference, and the
+        /// streaming filter reproduces it bit for bit.
+        #[test]
+        fn matches_reference_and_stream(x in proptest::collection::vec(-1e4f32..1e4, 1..200), w in 1usize..16) {
+            proptest::prop_assume!(w <= x.len());
+            let mut out = std::vec![0.0; x.len() - w + 1];
+            moving_average(&x, w, &mut out).unwrap();
+            let scale = x.iter().fold(0.0f32, |m, v| m.max(v.abs())) as f64;
+            for (a, b) in out.iter().zip(naive(&x, w)) {
+                proptest::prop_assert!((*a as f64 - b).abs() <= 4.0 * f32::EPSILON as f64 * scale, "{} vs {}", a, b);
+            }
+            let mut ma = MovingAverage::<5>::new();
+            if w == 5 {
+                let got: Vec<f32> = x.iter().filter_map(|&v| ma.push(v).unwrap()).collect();
+                proptest::prop_assert_eq!(got, out);
+            }
+        }
+    }
+
     #[test]
     fn bad_input() {
         let mut out = [9.0; 3];
