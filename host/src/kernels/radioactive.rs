@@ -21,7 +21,7 @@ pub fn kernels() -> Vec<Kernel> {
             summary: "P(cos(v, u) >= cos(w, u)) for v uniform on the sphere: 1/2 I_{1-c^2}((d-1)/2, 1/2), 1 minus that for c < 0",
             inputs: vec![input("w", F32, "d"), input("u", F32, "d")],
             params: vec![],
-            output: "float32 [] (a scalar; computed in f64)",
+            output: "float32 [] (a scalar; computed in f64, so p below ~1e-45 rounds to 0)",
             run: pvalue,
         },
     ]
