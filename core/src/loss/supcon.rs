@@ -149,9 +149,12 @@ fn compute(
                 }
                 let ca = gia * inv[a] * inv_t;
                 let ci = gia * zi_scale;
-                for k in 0..d {
-                    g[i * d + k] += ca * fa[k];
-                    g[a * d + k] += ci * fi[k];
+                // g_i += ca·f_a, then g_a += ci·f_i (a ≠ i, so the rows are distinct).
+                if let Some(gi) = g.get_mut(i * d..(i + 1) * d) {
+                    gi.iter_mut().zip(fa).for_each(|(o, &v)| *o += ca * v);
+                }
+                if let Some(ga) = g.get_mut(a * d..(a + 1) * d) {
+                    ga.iter_mut().zip(fi).for_each(|(o, &v)| *o += ci * v);
                 }
             }
         }
