@@ -1,17 +1,9 @@
 //! `plasticore run` on the numerics kernels: results, and bad input giving
 //! exit status 2 with a one-line message.
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use plasticore_host::npy::{read_npy, write_npy, Array};
-
-fn tmp(test: &str, name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("plasticore-numerics-{}-{test}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
 
 fn golden(name: &str) -> String {
     format!(
@@ -20,30 +12,27 @@ fn golden(name: &str) -> String {
     )
 }
 
-/// Runs `plasticore run kernel` with the given inputs (written to temp files)
-/// and params; returns (exit code, stderr, output array if any).
-fn run(
-    test: &str,
-    kernel: &str,
-    inputs: &[(&str, Array)],
-    params: &[&str],
-) -> (i32, String, Option<Array>) {
+/// Runs `plasticore run kernel` with the given inputs (written to a temporary
+/// directory) and params; returns (exit code, stderr, output array if any).
+fn run(kernel: &str, inputs: &[(&str, Array)], params: &[&str]) -> (i32, String, Option<Array>) {
+    let dir = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_plasticore"));
     cmd.arg("run").arg(kernel);
     for (k, a) in inputs {
-        let p = tmp(test, &format!("{k}.npy"));
+        let p = dir.path().join(format!("{k}.npy"));
         write_npy(&p, a).unwrap();
         cmd.arg("--input").arg(format!("{k}={}", p.display()));
     }
-    run_cmd(test, cmd, params)
+    run_cmd(cmd, params)
 }
 
-fn run_cmd(test: &str, mut cmd: Command, params: &[&str]) -> (i32, String, Option<Array>) {
+/// Adds params and a temporary `--output`, runs; returns (exit code, stderr, output if written).
+fn run_cmd(mut cmd: Command, params: &[&str]) -> (i32, String, Option<Array>) {
+    let dir = tempfile::tempdir().unwrap();
     for p in params {
         cmd.arg("--param").arg(p);
     }
-    let out = tmp(test, "out.npy");
-    let _ = std::fs::remove_file(&out);
+    let out = dir.path().join("out.npy");
     cmd.arg("--output").arg(&out);
     let o = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr).to_string();
@@ -71,18 +60,11 @@ fn scalar(r: (i32, String, Option<Array>)) -> f32 {
 
 #[test]
 fn stats_kl() {
-    let t = "kl";
     let p = f(&[2], &[0.9, 0.1]);
     let q = f(&[2], &[0.5, 0.5]);
-    let v = scalar(run(
-        t,
-        "stats.kl",
-        &[("p", p.clone()), ("q", q.clone())],
-        &[],
-    ));
+    let v = scalar(run("stats.kl", &[("p", p.clone()), ("q", q.clone())], &[]));
     assert!((v - 0.368_064).abs() < 1e-5);
     let v = scalar(run(
-        t,
         "stats.kl",
         &[("p", q), ("q", f(&[2], &[1.0, 0.0]))],
         &[],
@@ -90,7 +72,6 @@ fn stats_kl() {
     assert_eq!(v, f32::INFINITY);
     bad(
         run(
-            t,
             "stats.kl",
             &[("p", p.clone()), ("q", f(&[3], &[0.2; 3]))],
             &[],
@@ -99,7 +80,6 @@ fn stats_kl() {
     );
     bad(
         run(
-            t,
             "stats.kl",
             &[("p", f(&[2], &[1.1, -0.1])), ("q", p.clone())],
             &[],
@@ -107,17 +87,11 @@ fn stats_kl() {
         "non-negative",
     );
     bad(
-        run(
-            t,
-            "stats.kl",
-            &[("p", f(&[0], &[])), ("q", f(&[0], &[]))],
-            &[],
-        ),
+        run("stats.kl", &[("p", f(&[0], &[])), ("q", f(&[0], &[]))], &[]),
         "empty",
     );
     bad(
         run(
-            t,
             "stats.kl",
             &[("p", f(&[1, 2], &[0.5, 0.5])), ("q", p.clone())],
             &[],
@@ -126,7 +100,6 @@ fn stats_kl() {
     );
     bad(
         run(
-            t,
             "stats.kl",
             &[("p", Array::i32(vec![2], vec![1, 0])), ("q", p)],
             &[],
@@ -137,52 +110,30 @@ fn stats_kl() {
 
 #[test]
 fn stats_moving_average() {
-    let t = "ma";
     let x = f(&[5], &[1.0, 2.0, 3.0, 4.0, 5.0]);
-    let r = run(
-        t,
-        "stats.moving_average",
-        &[("x", x.clone())],
-        &["window=2"],
-    );
+    let r = run("stats.moving_average", &[("x", x.clone())], &["window=2"]);
     assert_eq!(r.0, 0, "{}", r.1);
     let a = r.2.unwrap();
     assert_eq!(a.shape, vec![4]);
     assert_eq!(a.as_f32().unwrap(), &[1.5, 2.5, 3.5, 4.5]);
     bad(
-        run(
-            t,
-            "stats.moving_average",
-            &[("x", x.clone())],
-            &["window=6"],
-        ),
+        run("stats.moving_average", &[("x", x.clone())], &["window=6"]),
         "no longer than the series",
     );
     bad(
-        run(
-            t,
-            "stats.moving_average",
-            &[("x", x.clone())],
-            &["window=0"],
-        ),
+        run("stats.moving_average", &[("x", x.clone())], &["window=0"]),
         "window",
     );
     bad(
-        run(
-            t,
-            "stats.moving_average",
-            &[("x", x.clone())],
-            &["window=-1"],
-        ),
+        run("stats.moving_average", &[("x", x.clone())], &["window=-1"]),
         "window",
     );
     bad(
-        run(t, "stats.moving_average", &[("x", x.clone())], &[]),
+        run("stats.moving_average", &[("x", x.clone())], &[]),
         "missing parameter 'window'",
     );
     bad(
         run(
-            t,
             "stats.moving_average",
             &[("x", f(&[0], &[]))],
             &["window=1"],
@@ -191,7 +142,6 @@ fn stats_moving_average() {
     );
     bad(
         run(
-            t,
             "stats.moving_average",
             &[("x", f(&[2], &[1.0, f32::NAN]))],
             &["window=1"],
@@ -202,7 +152,6 @@ fn stats_moving_average() {
 
 #[test]
 fn stats_per_capita() {
-    let t = "pc";
     let cmd = {
         let mut c = Command::new(env!("CARGO_BIN_EXE_plasticore"));
         c.args(["run", "stats.per_capita", "--input"])
@@ -211,7 +160,7 @@ fn stats_per_capita() {
             .arg(format!("population={}", golden("pc_population")));
         c
     };
-    let (code, err, out) = run_cmd(t, cmd, &[]);
+    let (code, err, out) = run_cmd(cmd, &[]);
     assert_eq!(code, 0, "{err}");
     let out = out.unwrap();
     let want = read_npy(golden("pc_expected")).unwrap();
@@ -230,7 +179,6 @@ fn stats_per_capita() {
     }
     bad(
         run(
-            t,
             "stats.per_capita",
             &[
                 ("counts", f(&[3, 1], &[1.0; 3])),
@@ -242,7 +190,6 @@ fn stats_per_capita() {
     );
     bad(
         run(
-            t,
             "stats.per_capita",
             &[
                 ("counts", f(&[7, 1], &[1.0; 7])),
@@ -256,13 +203,11 @@ fn stats_per_capita() {
 
 #[test]
 fn loss_supcon() {
-    let t = "supcon";
     let feats = read_npy(golden("supcon_features")).unwrap();
     let labels = read_npy(golden("supcon_labels")).unwrap();
     let want = read_npy(golden("supcon_t050_loss")).unwrap();
     let want = want.as_f32().unwrap()[0] as f64 + want.as_f32().unwrap()[1] as f64;
     let v = scalar(run(
-        t,
         "loss.supcon",
         &[("features", feats.clone()), ("labels", labels.clone())],
         &["temperature=0.5"],
@@ -271,7 +216,6 @@ fn loss_supcon() {
     let fe = f(&[3, 2], &[1.0, 0.0, 0.0, 1.0, 1.0, 1.0]);
     bad(
         run(
-            t,
             "loss.supcon",
             &[
                 ("features", fe.clone()),
@@ -283,7 +227,6 @@ fn loss_supcon() {
     );
     bad(
         run(
-            t,
             "loss.supcon",
             &[
                 ("features", fe.clone()),
@@ -295,7 +238,6 @@ fn loss_supcon() {
     );
     bad(
         run(
-            t,
             "loss.supcon",
             &[
                 ("features", fe.clone()),
@@ -307,7 +249,6 @@ fn loss_supcon() {
     );
     bad(
         run(
-            t,
             "loss.supcon",
             &[("features", fe.clone()), ("labels", f(&[3], &[0.0; 3]))],
             &[],
@@ -316,7 +257,6 @@ fn loss_supcon() {
     );
     bad(
         run(
-            t,
             "loss.supcon",
             &[
                 ("features", f(&[0, 2], &[])),
@@ -328,7 +268,6 @@ fn loss_supcon() {
     );
     bad(
         run(
-            t,
             "loss.supcon",
             &[
                 ("features", f(&[2, 2], &[0.0, 0.0, 1.0, 1.0])),
@@ -342,11 +281,9 @@ fn loss_supcon() {
 
 #[test]
 fn radioactive_mark_and_pvalue() {
-    let t = "radio";
     let feats = f(&[2, 3], &[3.0, 4.0, 0.0, 0.0, 0.0, 2.0]);
     let u = f(&[3], &[0.0, 0.0, 2.0]);
     let r = run(
-        t,
         "radioactive.mark",
         &[("features", feats.clone()), ("u", u.clone())],
         &["strength=5"],
@@ -358,7 +295,6 @@ fn radioactive_mark_and_pvalue() {
     assert!((m[2] - 5.0 / 2f32.sqrt()).abs() < 1e-5 && (m[5] - 2.0).abs() < 1e-6);
     bad(
         run(
-            t,
             "radioactive.mark",
             &[("features", feats.clone()), ("u", f(&[2], &[1.0, 0.0]))],
             &["strength=1"],
@@ -367,7 +303,6 @@ fn radioactive_mark_and_pvalue() {
     );
     bad(
         run(
-            t,
             "radioactive.mark",
             &[("features", feats.clone()), ("u", u.clone())],
             &["strength=-1"],
@@ -376,7 +311,6 @@ fn radioactive_mark_and_pvalue() {
     );
     bad(
         run(
-            t,
             "radioactive.mark",
             &[("features", feats.clone()), ("u", f(&[3], &[0.0; 3]))],
             &["strength=1"],
@@ -384,12 +318,11 @@ fn radioactive_mark_and_pvalue() {
         "non-zero carrier",
     );
     bad(
-        run(t, "radioactive.mark", &[("features", feats), ("u", u)], &[]),
+        run("radioactive.mark", &[("features", feats), ("u", u)], &[]),
         "missing parameter 'strength'",
     );
     // d = 3: p = (1 − c)/2; c = cos((1, 1, 0), (1, 0, 0)) = 1/√2.
     let p = scalar(run(
-        t,
         "radioactive.pvalue",
         &[
             ("w", f(&[3], &[1.0, 1.0, 0.0])),
@@ -400,7 +333,6 @@ fn radioactive_mark_and_pvalue() {
     assert!((p as f64 - (1.0 - 0.5f64.sqrt()) / 2.0).abs() < 1e-7);
     bad(
         run(
-            t,
             "radioactive.pvalue",
             &[("w", f(&[3], &[1.0; 3])), ("u", f(&[4], &[1.0; 4]))],
             &[],
@@ -409,7 +341,6 @@ fn radioactive_mark_and_pvalue() {
     );
     bad(
         run(
-            t,
             "radioactive.pvalue",
             &[("w", f(&[1], &[1.0])), ("u", f(&[1], &[1.0]))],
             &[],
@@ -418,7 +349,6 @@ fn radioactive_mark_and_pvalue() {
     );
     bad(
         run(
-            t,
             "radioactive.pvalue",
             &[("w", f(&[2], &[0.0, 0.0])), ("u", f(&[2], &[1.0, 0.0]))],
             &[],
@@ -427,7 +357,6 @@ fn radioactive_mark_and_pvalue() {
     );
     bad(
         run(
-            t,
             "radioactive.pvalue",
             &[("w", f(&[0], &[])), ("u", f(&[0], &[]))],
             &[],
@@ -438,7 +367,6 @@ fn radioactive_mark_and_pvalue() {
 
 #[test]
 fn tensor_reshape() {
-    let t = "reshape";
     for (file, spec) in [
         ("reshape_r3_x", "4,6"),
         ("reshape_r3_x_fortran", "4,6"),
@@ -453,8 +381,7 @@ fn tensor_reshape() {
             let mut c = Command::new(env!("CARGO_BIN_EXE_plasticore"));
             c.args(["run", "tensor.reshape", "--input"])
                 .arg(format!("x={}", golden(file)));
-            let (code, err, out) =
-                run_cmd(t, c, &[&format!("shape={spec}"), &format!("order={o}")]);
+            let (code, err, out) = run_cmd(c, &[&format!("shape={spec}"), &format!("order={o}")]);
             assert_eq!(code, 0, "{err}");
             let want = read_npy(golden(&format!("reshape_{case}_{o}"))).unwrap();
             assert_eq!(out.unwrap(), want, "{file} order {o}");
@@ -462,24 +389,23 @@ fn tensor_reshape() {
     }
     let x = f(&[2, 3], &[0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
     bad(
-        run(t, "tensor.reshape", &[("x", x.clone())], &["shape=4,2"]),
+        run("tensor.reshape", &[("x", x.clone())], &["shape=4,2"]),
         "element count",
     );
     bad(
-        run(t, "tensor.reshape", &[("x", x.clone())], &["shape=-1,-1"]),
+        run("tensor.reshape", &[("x", x.clone())], &["shape=-1,-1"]),
         "at most one -1",
     );
     bad(
-        run(t, "tensor.reshape", &[("x", x.clone())], &["shape=4,-1"]),
+        run("tensor.reshape", &[("x", x.clone())], &["shape=4,-1"]),
         "-1",
     );
     bad(
-        run(t, "tensor.reshape", &[("x", x.clone())], &["shape=2,x"]),
+        run("tensor.reshape", &[("x", x.clone())], &["shape=2,x"]),
         "not an integer",
     );
     bad(
         run(
-            t,
             "tensor.reshape",
             &[("x", x.clone())],
             &["shape=1,1,1,1,1,1,2,3,1"],
@@ -488,7 +414,6 @@ fn tensor_reshape() {
     );
     bad(
         run(
-            t,
             "tensor.reshape",
             &[("x", x.clone())],
             &["shape=3,2", "order=K"],
@@ -496,7 +421,7 @@ fn tensor_reshape() {
         "order",
     );
     bad(
-        run(t, "tensor.reshape", &[("x", x)], &[]),
+        run("tensor.reshape", &[("x", x)], &[]),
         "missing parameter 'shape'",
     );
 }
