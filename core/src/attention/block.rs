@@ -492,9 +492,18 @@ impl<'a> TransformerBlock<'a> {
         let shared = matches!(mode, AttentionMode::Lsh { .. });
         check_nonempty("d", dims.d)?;
         check_nonempty("d_ff", dims.d_ff)?;
-        let need = mul("d * d", dims.d, dims.d)
-            .and_then(|_| mul("d * d_ff", dims.d, dims.d_ff))
-            .map(|_| Self::flat_len(dims, shared))?;
+        // flat_len with overflow checks: 4·d + p·d² + 2·d·d_ff + d_ff + d.
+        let proj = if shared { 3 } else { 4 };
+        let need = (|| {
+            let (d, f) = (dims.d, dims.d_ff);
+            let t = d.checked_mul(d)?.checked_mul(proj)?;
+            let t = t.checked_add(d.checked_mul(f)?.checked_mul(2)?)?;
+            t.checked_add(f)?.checked_add(d.checked_mul(5)?)
+        })()
+        .ok_or(Error::InvalidArgument {
+            what: "transformer sizes",
+            expected: "a parameter count that fits in usize",
+        })?;
         check_len("transformer parameters", need, params.len())?;
         let (d, f) = (dims.d, dims.d_ff);
         let mut rest = params;

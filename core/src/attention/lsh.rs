@@ -661,3 +661,38 @@ mod tests {
         assert!(out.iter().all(|o| o.is_finite()));
     }
 }
+
+#[cfg(test)]
+mod no_panic {
+    extern crate std;
+    use super::*;
+    use crate::attention::{sdpa, SdpaShape};
+    use proptest::prelude::*;
+    use std::vec;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Arbitrary sizes, slice lengths and configs: Ok or Err, never a panic.
+        #[test]
+        fn arbitrary_arguments_never_panic(
+            heads in 0usize..3, n in 0usize..9, d in 0usize..4, dv in 0usize..3,
+            rounds in 0usize..3, b in 0usize..6, c in 0usize..5, causal in any::<bool>(),
+            dq in -2isize..3, dvl in -2isize..3, dr in -2isize..3, di in -3isize..3, df in -3isize..3,
+            dout in -2isize..3, x in -3.0f32..3.0,
+        ) {
+            let len = |base: usize, delta: isize| (base as isize + delta).max(0) as usize;
+            let qk = vec![x; len(heads * n * d, dq)];
+            let v = vec![x; len(heads * n * dv, dvl)];
+            let rot = vec![x; len(d * rounds * (b / 2), dr)];
+            let mut idx = vec![0u32; len(rounds * n + n + b, di)];
+            let mut f = vec![0.0f32; len(3 * n, df)];
+            let mut out = vec![0.0f32; len(heads * n * dv, dout)];
+            let cfg = LshConfig { rounds, n_buckets: b, bucket_size: c, causal };
+            let shape = LshShape { heads, n, d, dv };
+            let _ = lsh_attention(&qk, &v, &rot, shape, cfg, (&mut idx, &mut f), &mut out);
+            let _ = shared_qk_attention(&qk, &v, shape, causal, &mut f, &mut out);
+            let s = SdpaShape { heads, n, m: n, d, dv };
+            let _ = sdpa(&qk, &qk, &v, s, causal, &mut out);
+        }
+    }
+}

@@ -61,8 +61,12 @@ impl<'a> FeedForward<'a> {
         check_nonempty("d", d)?;
         let d_ff = b1.len();
         check_nonempty("b1 (d_ff)", d_ff)?;
-        check_len("w1 ([d_ff, d])", d_ff * d, w1.len())?;
-        check_len("w2 ([d, d_ff])", d * d_ff, w2.len())?;
+        let dd = d_ff.checked_mul(d).ok_or(Error::InvalidArgument {
+            what: "d * d_ff",
+            expected: "a size that fits in usize",
+        })?;
+        check_len("w1 ([d_ff, d])", dd, w1.len())?;
+        check_len("w2 ([d, d_ff])", dd, w2.len())?;
         check_len("b2", d, b2.len())?;
         check_finite("w1", w1)?;
         check_finite("b1", b1)?;
