@@ -127,13 +127,14 @@ impl<'a> SelfAttention<'a> {
         self.d
     }
 
-    /// (f32, u32) scratch lengths for a sequence of n positions.
+    /// (f32, u32) scratch lengths for a sequence of n positions (saturating).
     pub fn scratch_len(&self, n: usize) -> (usize, usize) {
-        let nd = n * self.d;
+        let nd = n.saturating_mul(self.d);
         match self.mode {
-            AttentionMode::Full { .. } => (4 * nd, 0),
+            AttentionMode::Full { .. } => (nd.saturating_mul(4), 0),
             AttentionMode::Lsh { config, .. } => (
-                3 * nd + super::lsh_f32_scratch_len(n),
+                nd.saturating_mul(3)
+                    .saturating_add(super::lsh_f32_scratch_len(n)),
                 super::lsh_index_scratch_len(n, config.rounds, config.n_buckets),
             ),
         }
@@ -315,7 +316,7 @@ impl<'a> FeedForwardBlock<'a> {
 
     /// f32 scratch: d + d_ff.
     pub fn scratch_len(&self) -> usize {
-        self.ff.d() + self.ff.d_ff()
+        self.ff.d().saturating_add(self.ff.d_ff())
     }
 
     fn check(&self, x: &[f32], scratch: &[f32]) -> Result<(), Error> {
@@ -472,13 +473,17 @@ pub struct TransformerBlock<'a> {
 }
 
 impl<'a> TransformerBlock<'a> {
-    /// Number of f32 parameters in a flat parameter block, in this order:
+    /// Number of f32 parameters in a flat parameter block (saturating), in this order:
     /// γ₁, β₁ `[d]`, W_q, (W_k unless LSH), W_v, W_o `[d, d]`, γ₂, β₂ `[d]`,
     /// W₁ `[d_ff, d]`, b₁ `[d_ff]`, W₂ `[d, d_ff]`, b₂ `[d]`.
     pub const fn flat_len(dims: TransformerDims, shared_qk: bool) -> usize {
         let (d, f) = (dims.d, dims.d_ff);
         let proj = if shared_qk { 3 } else { 4 };
-        4 * d + proj * d * d + 2 * d * f + f + d
+        // Saturating: an impossible size can never equal a slice length.
+        d.saturating_mul(5)
+            .saturating_add(d.saturating_mul(d).saturating_mul(proj))
+            .saturating_add(d.saturating_mul(f).saturating_mul(2))
+            .saturating_add(f)
     }
 
     /// Borrows all weights from one flat f32 block (e.g. a `&'static` table in
@@ -492,18 +497,7 @@ impl<'a> TransformerBlock<'a> {
         let shared = matches!(mode, AttentionMode::Lsh { .. });
         check_nonempty("d", dims.d)?;
         check_nonempty("d_ff", dims.d_ff)?;
-        // flat_len with overflow checks: 4·d + p·d² + 2·d·d_ff + d_ff + d.
-        let proj = if shared { 3 } else { 4 };
-        let need = (|| {
-            let (d, f) = (dims.d, dims.d_ff);
-            let t = d.checked_mul(d)?.checked_mul(proj)?;
-            let t = t.checked_add(d.checked_mul(f)?.checked_mul(2)?)?;
-            t.checked_add(f)?.checked_add(d.checked_mul(5)?)
-        })()
-        .ok_or(Error::InvalidArgument {
-            what: "transformer sizes",
-            expected: "a parameter count that fits in usize",
-        })?;
+        let need = Self::flat_len(dims, shared);
         check_len("transformer parameters", need, params.len())?;
         let (d, f) = (dims.d, dims.d_ff);
         let mut rest = params;

@@ -72,14 +72,17 @@ pub struct LshConfig {
     pub causal: bool,
 }
 
-/// u32 scratch of [`lsh_attention`]: R·n + n + b.
+/// u32 scratch of [`lsh_attention`]: R·n + n + b (saturating at `usize::MAX`).
 pub const fn lsh_index_scratch_len(n: usize, rounds: usize, n_buckets: usize) -> usize {
-    rounds * n + n + n_buckets
+    rounds
+        .saturating_mul(n)
+        .saturating_add(n)
+        .saturating_add(n_buckets)
 }
 
-/// f32 scratch of [`lsh_attention`]: 3·n.
+/// f32 scratch of [`lsh_attention`]: 3·n (saturating at `usize::MAX`).
 pub const fn lsh_f32_scratch_len(n: usize) -> usize {
-    3 * n
+    n.saturating_mul(3)
 }
 
 fn check_shape(qk: &[f32], v: &[f32], s: &LshShape, out: &[f32]) -> Result<(), Error> {
