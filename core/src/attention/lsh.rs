@@ -470,7 +470,11 @@ mod tests {
             let mut full = vec![0.0f32; lsh.len()];
             shared_qk_attention(&qk, &v, s, causal, &mut [0.0; 16], &mut full).unwrap();
             for (a, b) in lsh.iter().zip(&full) {
-                assert!((a - b).abs() <= 1e-6 * (1.0 + b.abs()), "{a} vs {b}");
+                assert!(
+                    ((a - b).abs() as f64)
+                        <= super::super::test_tol() / 10.0 * (1.0 + b.abs() as f64),
+                    "{a} vs {b}"
+                );
             }
         }
     }
@@ -515,7 +519,11 @@ mod tests {
                 causal,
             };
             let out = run(&qk, &v, &rot, LshShape { heads: 1, n, d, dv }, cfg).unwrap();
-            close(&out, &reference(&qk, &v, &rot, n, d, dv, cfg), 1e-5);
+            close(
+                &out,
+                &reference(&qk, &v, &rot, n, d, dv, cfg),
+                super::super::test_tol(),
+            );
         }
     }
 
@@ -533,7 +541,7 @@ mod tests {
             let out = run(&qk, &v, &rot, LshShape { heads: 2, n, d, dv: 3 }, cfg).unwrap();
             for h in 0..2 {
                 let want = reference(&qk[h * n * d..][..n * d], &v[h * n * 3..][..n * 3], &rot, n, d, 3, cfg);
-                close(&out[h * n * 3..][..n * 3], &want, 1e-5);
+                close(&out[h * n * 3..][..n * 3], &want, super::super::test_tol());
             }
         }
     }

@@ -190,7 +190,10 @@ pub(crate) mod tests {
             sdpa(&q, &k, &v, s, causal, &mut out).unwrap();
             let want = reference(&q, &k, &v, s, causal);
             for (a, w) in out.iter().zip(&want) {
-                assert!((*a as f64 - w).abs() < 1e-5 * (1.0 + w.abs()), "{a} vs {w}");
+                assert!(
+                    (*a as f64 - w).abs() < super::super::test_tol() * (1.0 + w.abs()),
+                    "{a} vs {w}"
+                );
             }
         }
     }
