@@ -47,6 +47,45 @@ pub use sdpa::{sdpa, SdpaShape};
 use crate::error::Error;
 use crate::math;
 
+/// Fixed-size scratch for firmware: `F` f32 and `I` u32 words whose sizes are
+/// compile-time facts, sized with the `const fn`s of this module. Lives on the
+/// stack or in a `static` cell; hands out the `(u32, f32)` slices the kernels take.
+///
+/// ```
+/// use plasticore::attention::{lsh_f32_scratch_len, lsh_index_scratch_len, Scratch};
+/// const N: usize = 128;
+/// let mut s: Scratch<{ lsh_f32_scratch_len(N) }, { lsh_index_scratch_len(N, 2, 8) }> =
+///     Scratch::new();
+/// let (idx, f) = s.parts();
+/// assert_eq!((idx.len(), f.len()), (2 * 128 + 128 + 8, 3 * 128));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Scratch<const F: usize, const I: usize> {
+    f: [f32; F],
+    idx: [u32; I],
+}
+
+impl<const F: usize, const I: usize> Scratch<F, I> {
+    /// Zeroed scratch (a `const fn`, so it can initialise a `static`).
+    pub const fn new() -> Self {
+        Scratch {
+            f: [0.0; F],
+            idx: [0; I],
+        }
+    }
+
+    /// The (u32, f32) slices, in the order the kernels take them.
+    pub fn parts(&mut self) -> (&mut [u32], &mut [f32]) {
+        (&mut self.idx, &mut self.f)
+    }
+}
+
+impl<const F: usize, const I: usize> Default for Scratch<F, I> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// State of one query's streaming softmax (see the module docs).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Online {
