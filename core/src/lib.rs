@@ -20,6 +20,7 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod attention;
 pub mod error;
 pub mod linalg;
 pub mod lsh;

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use crate::npy::{shape_str, Array, DType};
 
+mod attention;
 mod linalg;
 mod loss;
 mod nn;
@@ -25,6 +26,7 @@ pub fn all() -> Vec<Kernel> {
     let mut v = Vec::new();
     v.extend(linalg::kernels());
     v.extend(nn::kernels());
+    v.extend(attention::kernels());
     v.extend(stats::kernels());
     v.extend(loss::kernels());
     v.extend(radioactive::kernels());
