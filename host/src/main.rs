@@ -217,6 +217,14 @@ fn bench(args: BenchArgs) -> Result<(), Failure> {
     std::fs::write(&args.markdown, report::markdown(&r))
         .map_err(|e| Failure::Failed(format!("writing {}: {e}", args.markdown.display())))?;
     eprintln!("plasticore: wrote {}", args.markdown.display());
+    let dir = args
+        .markdown
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    for plot in plasticore_host::report_sections::write_plots(&r, dir)? {
+        eprintln!("plasticore: wrote {}", plot.display());
+    }
     if let Some(j) = args.json {
         let text = serde_json::to_string_pretty(&r).map_err(|e| Failure::Failed(e.to_string()))?;
         std::fs::write(&j, text)

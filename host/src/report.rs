@@ -249,6 +249,10 @@ Ratio < 1 means plasticore executes fewer instructions (goal: ≤ 0.75).\n\n");
             x.host_ns
         ));
     }
+    for section in crate::report_sections::all(r) {
+        s.push('\n');
+        s.push_str(&section);
+    }
     s.push_str("\nOther measured reports: [LSH](lsh.md), [Hebbian plasticity](hebbian.md), [attention](attention.md), [smaller numerics](numerics.md) (where present).\n");
     s
 }

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod attention_cases;
 mod linalg_cases;
 mod numerics_cases;
 
@@ -92,8 +93,21 @@ case_list! {
     numerics_cases::MARK_32X64,
     numerics_cases::PVALUE_65,
     numerics_cases::RESHAPE_F_256,
+    attention_cases::SDPA_64,
+    attention_cases::LSH_64,
+    attention_cases::SDPA_128,
+    attention_cases::LSH_128,
 ],
-    large: [],
+    large: [
+    attention_cases::SDPA_256,
+    attention_cases::LSH_256,
+    attention_cases::SDPA_512,
+    attention_cases::LSH_512,
+    attention_cases::SDPA_1024,
+    attention_cases::LSH_1024,
+    attention_cases::BLOCK_FULL,
+    attention_cases::BLOCK_LSH,
+],
 }
 
 /// FNV-1a (32 bit) of a sequence of f32 bit patterns.

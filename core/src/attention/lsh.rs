@@ -38,7 +38,6 @@
 use super::{mul, Online};
 use crate::error::{check_finite, check_len, check_nonempty, Error};
 use crate::linalg::dot_unchecked;
-use crate::lsh::angular::angular_bucket;
 use crate::math;
 
 /// The logit a query gives its own position (step 5): −5·10⁴, as in the Reformer reference.
@@ -114,6 +113,37 @@ fn key_scales(qk: &[f32], d: usize, w: &mut [f32]) {
     for (wj, kj) in w.iter_mut().zip(qk.chunks_exact(d)) {
         let norm = math::sqrt(dot_unchecked(kj, kj));
         *wj = if norm > 0.0 { scale / norm } else { 0.0 };
+    }
+}
+
+/// [`angular_bucket`](crate::lsh::angular::angular_bucket) with each projection computed once: (xR)_j is summed
+/// in the same order (i ascending, no fused multiply-add), and the argmax over
+/// concat(xR, −xR) keeps the first maximum, so the result is the same bucket,
+/// bit for bit, for half the multiply-adds. The caller guarantees
+/// `rot.len() ≥ (x.len() − 1)·stride + half`.
+fn bucket(x: &[f32], rot: &[f32], stride: usize, half: usize) -> u32 {
+    // Running first maxima of +xR and of −xR; the + half comes first in the
+    // concatenation, so −xR wins only if strictly larger.
+    let (mut best_p, mut jp) = (f32::NEG_INFINITY, 0usize);
+    let (mut best_n, mut jn) = (f32::NEG_INFINITY, 0usize);
+    for j in 0..half {
+        let mut s = 0.0f32;
+        for (&xi, &r) in x.iter().zip(rot[j..].iter().step_by(stride)) {
+            s += xi * r;
+        }
+        if s > best_p {
+            best_p = s;
+            jp = j;
+        }
+        if -s > best_n {
+            best_n = -s;
+            jn = j;
+        }
+    }
+    if best_n > best_p {
+        (half + jn) as u32
+    } else {
+        jp as u32
     }
 }
 
@@ -228,7 +258,7 @@ pub fn lsh_attention(
             counts.iter_mut().for_each(|k| *k = 0);
             let rot = &rotations[r * half..];
             for (bk, x) in buckets.iter_mut().zip(qh.chunks_exact(d)) {
-                let h = angular_bucket(x, rot, stride, half)?;
+                let h = bucket(x, rot, stride, half);
                 *bk = h;
                 counts[h as usize] += 1;
             }
@@ -332,6 +362,7 @@ pub fn shared_qk_attention(
 mod tests {
     extern crate std;
     use super::*;
+    use crate::lsh::angular::angular_bucket;
     use crate::rng::Rng;
     use proptest::prelude::*;
     use std::vec;
@@ -475,6 +506,28 @@ mod tests {
                         <= super::super::test_tol() / 10.0 * (1.0 + b.abs() as f64),
                     "{a} vs {b}"
                 );
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// The single-projection hash gives `angular_bucket`'s bucket, also on
+        /// ties (small integer inputs) and on ±∞ projections.
+        #[test]
+        fn bucket_equals_angular_bucket(seed in 0u64..10_000, d in 1usize..9, rounds in 1usize..4,
+                                        half in 1usize..6, ints in any::<bool>(), huge in any::<bool>()) {
+            let mut rng = Rng::new(seed);
+            let draw = |rng: &mut Rng| if ints { (rng.below(5) as f32) - 2.0 } else { rng.normal() };
+            let mut x: Vec<f32> = (0..d).map(|_| draw(&mut rng)).collect();
+            if huge {
+                x.iter_mut().for_each(|v| *v *= 3.0e38);
+            }
+            let rot: Vec<f32> = (0..d * rounds * half).map(|_| draw(&mut rng)).collect();
+            let stride = rounds * half;
+            for r in 0..rounds {
+                let want = angular_bucket(&x, &rot[r * half..], stride, half).unwrap();
+                prop_assert_eq!(bucket(&x, &rot[r * half..], stride, half), want);
             }
         }
     }
