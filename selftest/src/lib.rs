@@ -10,6 +10,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+// Most attention cases are `large`: without that feature only n ≤ 128 is listed.
+#[cfg_attr(not(feature = "large"), allow(dead_code))]
 mod attention_cases;
 mod linalg_cases;
 mod numerics_cases;
