@@ -20,7 +20,11 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod blob;
+pub mod env;
 pub mod error;
+pub mod es;
+pub mod hebbian;
 pub mod linalg;
 pub mod lsh;
 pub mod math;
