@@ -1,0 +1,8 @@
+//! The `plasticore` host harness: runs core kernels on `.npy` files, builds
+//! and boots the firmware, and measures resources.
+#![deny(missing_docs)]
+
+pub mod firmware;
+pub mod kernels;
+pub mod npy;
+pub mod report;

@@ -1,0 +1,382 @@
+//! Minimal `.npy` (NumPy format v1–v3) reader and writer.
+//!
+//! Reads little-endian `f4`, `f8` (refused with a clear message), `i4`, `u1`
+//! arrays in C or Fortran order; arrays are always returned in C order
+//! (Fortran-ordered files are transposed on read). Every malformation is an
+//! error message, never a panic.
+
+use std::fmt;
+use std::io::Write;
+use std::path::Path;
+
+/// Element type of an array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DType {
+    /// `<f4`
+    F32,
+    /// `<i4`
+    I32,
+    /// `|u1`
+    U8,
+}
+
+impl DType {
+    /// NumPy's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            DType::F32 => "float32",
+            DType::I32 => "int32",
+            DType::U8 => "uint8",
+        }
+    }
+    fn descr(self) -> &'static str {
+        match self {
+            DType::F32 => "<f4",
+            DType::I32 => "<i4",
+            DType::U8 => "|u1",
+        }
+    }
+}
+
+impl fmt::Display for DType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The elements, in C order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Data {
+    /// float32 elements.
+    F32(Vec<f32>),
+    /// int32 elements.
+    I32(Vec<i32>),
+    /// uint8 elements.
+    U8(Vec<u8>),
+}
+
+/// An n-dimensional array in C order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Array {
+    /// The shape; empty for a 0-d array.
+    pub shape: Vec<usize>,
+    /// The elements, C order.
+    pub data: Data,
+}
+
+impl Array {
+    /// A float32 array; `data.len()` must equal the product of `shape`.
+    pub fn f32(shape: Vec<usize>, data: Vec<f32>) -> Self {
+        debug_assert_eq!(shape.iter().product::<usize>(), data.len());
+        Array {
+            shape,
+            data: Data::F32(data),
+        }
+    }
+    /// An int32 array.
+    pub fn i32(shape: Vec<usize>, data: Vec<i32>) -> Self {
+        debug_assert_eq!(shape.iter().product::<usize>(), data.len());
+        Array {
+            shape,
+            data: Data::I32(data),
+        }
+    }
+    /// A uint8 array.
+    pub fn u8(shape: Vec<usize>, data: Vec<u8>) -> Self {
+        debug_assert_eq!(shape.iter().product::<usize>(), data.len());
+        Array {
+            shape,
+            data: Data::U8(data),
+        }
+    }
+    /// The element type.
+    pub fn dtype(&self) -> DType {
+        match self.data {
+            Data::F32(_) => DType::F32,
+            Data::I32(_) => DType::I32,
+            Data::U8(_) => DType::U8,
+        }
+    }
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        self.shape.iter().product()
+    }
+    /// True if the array has no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The float32 elements, if that is the dtype.
+    pub fn as_f32(&self) -> Option<&[f32]> {
+        match &self.data {
+            Data::F32(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The int32 elements, if that is the dtype.
+    pub fn as_i32(&self) -> Option<&[i32]> {
+        match &self.data {
+            Data::I32(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The uint8 elements, if that is the dtype.
+    pub fn as_u8(&self) -> Option<&[u8]> {
+        match &self.data {
+            Data::U8(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// Shape as NumPy prints it: `(3, 4)`, `(5,)`, `()`.
+pub fn shape_str(shape: &[usize]) -> String {
+    match shape {
+        [] => "()".into(),
+        [n] => format!("({n},)"),
+        _ => format!(
+            "({})",
+            shape
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Reads an `.npy` file.
+pub fn read_npy(path: impl AsRef<Path>) -> Result<Array, String> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    parse_npy(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Parses the bytes of an `.npy` file.
+pub fn parse_npy(bytes: &[u8]) -> Result<Array, String> {
+    if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {
+        return Err("not a .npy file (bad magic)".into());
+    }
+    let major = bytes[6];
+    let (hlen, start): (usize, usize) = match major {
+        1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
+        2 | 3 => {
+            if bytes.len() < 12 {
+                return Err("truncated header".into());
+            }
+            (
+                u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
+                12,
+            )
+        }
+        v => return Err(format!("unsupported .npy version {v}")),
+    };
+    let end = start
+        .checked_add(hlen)
+        .filter(|&e| e <= bytes.len())
+        .ok_or("truncated header")?;
+    let header = std::str::from_utf8(&bytes[start..end]).map_err(|_| "header is not text")?;
+    let descr = dict_value(header, "descr").ok_or("header has no 'descr'")?;
+    let descr = descr.trim_matches(|c| c == '\'' || c == '"');
+    let fortran =
+        match dict_value(header, "fortran_order").ok_or("header has no 'fortran_order'")? {
+            "True" => true,
+            "False" => false,
+            v => return Err(format!("bad fortran_order {v}")),
+        };
+    let shape_txt = dict_value(header, "shape").ok_or("header has no 'shape'")?;
+    let shape = parse_shape(shape_txt)?;
+    let n = shape
+        .iter()
+        .try_fold(1usize, |a, &d| a.checked_mul(d))
+        .ok_or("shape too large")?;
+    let body = &bytes[end..];
+    let (dtype, size) = match descr {
+        "<f4" => (DType::F32, 4),
+        "<i4" => (DType::I32, 4),
+        "|u1" | "<u1" | "|b1" => (DType::U8, 1),
+        "<f8" => {
+            return Err("dtype float64: expected float32 (use x.astype(np.float32))".into());
+        }
+        "<i8" => return Err("dtype int64: expected int32 (use x.astype(np.int32))".into()),
+        other => return Err(format!("unsupported dtype {other}")),
+    };
+    let need = n.checked_mul(size).ok_or("shape too large")?;
+    if body.len() < need {
+        return Err(format!(
+            "truncated data: shape {} needs {need} bytes, file has {}",
+            shape_str(&shape),
+            body.len()
+        ));
+    }
+    let body = &body[..need];
+    let data = match dtype {
+        DType::F32 => Data::F32(
+            body.chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+        ),
+        DType::I32 => Data::I32(
+            body.chunks_exact(4)
+                .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+        ),
+        DType::U8 => Data::U8(body.to_vec()),
+    };
+    let mut arr = Array { shape, data };
+    if fortran && arr.shape.len() > 1 {
+        arr = fortran_to_c(arr);
+    }
+    Ok(arr)
+}
+
+/// Permutes Fortran-ordered elements into C order.
+fn fortran_to_c(a: Array) -> Array {
+    let shape = a.shape.clone();
+    let perm = c_order_permutation(&shape);
+    let data = match a.data {
+        Data::F32(v) => Data::F32(perm.iter().map(|&i| v[i]).collect()),
+        Data::I32(v) => Data::I32(perm.iter().map(|&i| v[i]).collect()),
+        Data::U8(v) => Data::U8(perm.iter().map(|&i| v[i]).collect()),
+    };
+    Array { shape, data }
+}
+
+/// For each C-order position, the index of that element in Fortran order.
+fn c_order_permutation(shape: &[usize]) -> Vec<usize> {
+    let n: usize = shape.iter().product();
+    let mut fstride = vec![1usize; shape.len()];
+    for k in 1..shape.len() {
+        fstride[k] = fstride[k - 1] * shape[k - 1];
+    }
+    let mut idx = vec![0usize; shape.len()];
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        out.push(idx.iter().zip(&fstride).map(|(i, s)| i * s).sum());
+        for k in (0..shape.len()).rev() {
+            idx[k] += 1;
+            if idx[k] < shape[k] {
+                break;
+            }
+            idx[k] = 0;
+        }
+    }
+    out
+}
+
+fn dict_value<'a>(header: &'a str, key: &str) -> Option<&'a str> {
+    let pat_sq = format!("'{key}'");
+    let pat_dq = format!("\"{key}\"");
+    let pos = header.find(&pat_sq).or_else(|| header.find(&pat_dq))? + key.len() + 2;
+    let rest = header[pos..].trim_start().strip_prefix(':')?.trim_start();
+    if rest.starts_with('(') {
+        let close = rest.find(')')?;
+        Some(&rest[..=close])
+    } else {
+        let end = rest.find([',', '}']).unwrap_or(rest.len());
+        Some(rest[..end].trim())
+    }
+}
+
+fn parse_shape(s: &str) -> Result<Vec<usize>, String> {
+    let inner = s
+        .trim()
+        .strip_prefix('(')
+        .and_then(|s| s.strip_suffix(')'))
+        .ok_or_else(|| format!("bad shape {s}"))?;
+    inner
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse::<usize>().map_err(|_| format!("bad shape {s}")))
+        .collect()
+}
+
+/// Serialises an array as `.npy` v1.0, C order.
+pub fn to_npy_bytes(a: &Array) -> Vec<u8> {
+    let shape = match a.shape.len() {
+        1 => format!("({},)", a.shape[0]),
+        _ => format!(
+            "({})",
+            a.shape
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let mut header = format!(
+        "{{'descr': '{}', 'fortran_order': False, 'shape': {shape}, }}",
+        a.dtype().descr()
+    );
+    // Pad so that magic(6) + version(2) + len(2) + header + '\n' is a multiple of 64.
+    let total = 10 + header.len() + 1;
+    header.push_str(&" ".repeat((64 - total % 64) % 64));
+    header.push('\n');
+    let mut out = Vec::with_capacity(10 + header.len() + a.len() * 4);
+    out.extend_from_slice(b"\x93NUMPY\x01\x00");
+    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    out.extend_from_slice(header.as_bytes());
+    match &a.data {
+        Data::F32(v) => v
+            .iter()
+            .for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
+        Data::I32(v) => v
+            .iter()
+            .for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
+        Data::U8(v) => out.extend_from_slice(v),
+    }
+    out
+}
+
+/// Writes an array to an `.npy` file.
+pub fn write_npy(path: impl AsRef<Path>, a: &Array) -> Result<(), String> {
+    let path = path.as_ref();
+    let mut f = std::fs::File::create(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    f.write_all(&to_npy_bytes(a))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_header(header: &str, body: &[u8]) -> Vec<u8> {
+        let mut out = b"\x93NUMPY\x01\x00".to_vec();
+        out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+        out.extend_from_slice(header.as_bytes());
+        out.extend_from_slice(body);
+        out
+    }
+
+    #[test]
+    fn round_trip_and_fortran() {
+        let a = Array::f32(vec![2, 3], vec![0., 1., 2., 3., 4., 5.]);
+        assert_eq!(parse_npy(&to_npy_bytes(&a)).unwrap(), a);
+        // [[0,1,2],[3,4,5]] stored column by column, as np.asfortranarray writes it.
+        let body: Vec<u8> = [0f32, 3., 1., 4., 2., 5.]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        let f = with_header(
+            "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }\n",
+            &body,
+        );
+        assert_eq!(parse_npy(&f).unwrap(), a);
+        let z = parse_npy(&with_header(
+            "{'descr': '<i4', 'fortran_order': False, 'shape': (), }\n",
+            &7i32.to_le_bytes(),
+        ))
+        .unwrap();
+        assert_eq!(z, Array::i32(vec![], vec![7]));
+    }
+
+    #[test]
+    fn malformed_files_are_errors() {
+        assert!(parse_npy(b"").is_err());
+        assert!(parse_npy(b"\x93NUMPY\x01\x00\xff\xff{").is_err());
+        let mut ok = to_npy_bytes(&Array::f32(vec![4], vec![1.0; 4]));
+        ok.truncate(ok.len() - 3);
+        assert!(parse_npy(&ok).unwrap_err().contains("truncated"));
+    }
+}
