@@ -313,7 +313,9 @@ fn main() -> ExitCode {
         Command::Bench(a) => bench(a),
         Command::Demo => demo(),
         Command::Evolve(a) => cli_hebbian::evolve(a).map_err(Failure::from),
-        Command::Simulate(a) => cli_hebbian::simulate(a).map_err(Failure::from),
+        Command::Simulate(a) => {
+            cli_hebbian::simulate(a).map_err(|e| Failure::Usage(format!("{e:#}")))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

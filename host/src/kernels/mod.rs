@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use crate::npy::{shape_str, Array, DType};
 
+mod hebbian;
 mod linalg;
 mod nn;
 
@@ -21,6 +22,7 @@ pub fn all() -> Vec<Kernel> {
     let mut v = Vec::new();
     v.extend(linalg::kernels());
     v.extend(nn::kernels());
+    v.extend(hebbian::kernels());
     v
 }
 
