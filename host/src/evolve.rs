@@ -250,8 +250,16 @@ pub fn evolve(
             let text =
                 std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
             let ck: Checkpoint = serde_json::from_str(&text).context("parsing the checkpoint")?;
-            if ck.options != *opts || ck.theta.len() != dim {
-                bail!("checkpoint {} was made with other options", p.display());
+            // Only --generations may change on resume (to extend a run).
+            let same = EvolveOptions {
+                generations: opts.generations,
+                ..ck.options.clone()
+            } == *opts;
+            if !same || ck.theta.len() != dim {
+                bail!(
+                    "checkpoint {} was made with other options; remove it or drop --resume",
+                    p.display()
+                );
             }
             ck
         }
@@ -326,7 +334,7 @@ pub fn evolve(
         ck.sigma = st.sigma;
         ck.lr = st.lr;
         let mut validation = None;
-        if ck.generation % opts.validate_every == 0 || ck.generation == opts.generations {
+        if ck.generation % opts.validate_every == 0 {
             let (v, _) = mean_return_par(&sizes, &config, &ck.theta, &val_seeds)?;
             let v = v as f32;
             validation = Some(v);
@@ -357,7 +365,16 @@ pub fn evolve(
     if let Some(p) = checkpoint {
         save_checkpoint(p, &ck)?;
     }
-    let (validation, coeffs) = ck.best.clone().unwrap_or((0.0, ck.theta.clone()));
+    // The final θ competes too if it was not validated (not saved in the
+    // checkpoint, so that a resumed run equals an uninterrupted one).
+    let mut best = ck.best.clone();
+    if ck.history.last().is_some_and(|h| h.validation.is_none()) || best.is_none() {
+        let (v, _) = mean_return_par(&sizes, &config, &ck.theta, &val_seeds)?;
+        if best.as_ref().is_none_or(|(b, _)| v as f32 > *b) {
+            best = Some((v as f32, ck.theta.clone()));
+        }
+    }
+    let (validation, coeffs) = best.unwrap_or((0.0, ck.theta.clone()));
     Ok(Evolved {
         sizes,
         config,
