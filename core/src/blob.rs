@@ -313,6 +313,31 @@ pub fn hebbian_header(sizes: &[usize], config: &NetConfig) -> Result<Header, Err
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The parser never panics, and accepts only what the encoder would write.
+        #[test]
+        fn parse_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..128)) {
+            if let Ok(b) = Blob::parse(&bytes) {
+                prop_assert_eq!(encoded_len(b.header.dims().len(), b.len()), bytes.len());
+            }
+        }
+
+        /// Random bytes behind a valid header and length still fail the checksum
+        /// unless they happen to match it.
+        #[test]
+        fn random_payload_with_valid_framing(vals in proptest::collection::vec(-10.0f32..10.0, 1..20), flip in 0usize..1000) {
+            let h = Header::new(7, [1; 8], 0.5, &[vals.len() as u32]).unwrap();
+            let mut buf = [0u8; 256];
+            let n = encode(&h, &vals, &mut buf).unwrap();
+            let b = Blob::parse(&buf[..n]).unwrap();
+            prop_assert_eq!(b.len(), vals.len());
+            prop_assert_eq!(b.get(0), Some(vals[0]));
+            buf[flip % n] ^= 0x10;
+            prop_assert!(Blob::parse(&buf[..n]).is_err());
+        }
+    }
 
     fn sample(buf: &mut [u8; 256]) -> usize {
         let cfg = NetConfig {

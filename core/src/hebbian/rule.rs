@@ -524,6 +524,47 @@ pub(crate) fn update_unchecked(
 mod tests {
     use super::*;
     use crate::rng::Rng;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any sizes, any rule and sharing: the update equals the f64 formula,
+        /// and wrong lengths are errors, never panics.
+        #[test]
+        fn update_matches_reference_for_any_shape(
+            n_out in 1usize..8, n_in in 1usize..8, r in 0usize..9, s in 0usize..3,
+            seed in 0u64..1000, cut in 0usize..3,
+        ) {
+            let (rule, sharing) = (Rule::ALL[r], Sharing::ALL[s]);
+            let mut g = Rng::new(seed);
+            let mut w = [0.0f32; 64];
+            let mut pre = [0.0f32; 8];
+            let mut post = [0.0f32; 8];
+            let mut h = [0.0f32; 64 * 6];
+            g.fill_uniform(&mut w, -1.0, 1.0);
+            g.fill_uniform(&mut pre, -1.0, 1.0);
+            g.fill_uniform(&mut post, -1.0, 1.0);
+            g.fill_uniform(&mut h, -1.0, 1.0);
+            let hl = sharing.coeff_len(rule, n_out, n_in);
+            let c = Coeffs::new(&h[..hl], rule, sharing, n_out, n_in).unwrap();
+            let nw = n_out * n_in;
+            if cut > 0 {
+                // A wrong length somewhere: an error, w untouched.
+                let before = w;
+                let res = match cut {
+                    1 => update(&mut w[..nw + 1], &pre[..n_in], &post[..n_out], &c, Norm::None),
+                    _ => update(&mut w[..nw], &pre[..n_in + 1], &post[..n_out], &c, Norm::None),
+                };
+                prop_assert!(res.is_err());
+                prop_assert_eq!(w, before);
+            } else {
+                let want = reference(rule, sharing, &w[..nw], &pre[..n_in], &post[..n_out], &h[..hl]);
+                update(&mut w[..nw], &pre[..n_in], &post[..n_out], &c, Norm::None).unwrap();
+                for (got, exp) in w[..nw].iter().zip(&want) {
+                    prop_assert!((*got as f64 - exp).abs() < 1e-5);
+                }
+            }
+        }
+    }
 
     /// The literal table in f64.
     fn delta64(rule: Rule, h: &[f64], oi: f64, oj: f64) -> f64 {
