@@ -42,6 +42,18 @@ pub struct EvolveArgs {
     /// Episodes per candidate.
     #[arg(long, default_value_t = 5)]
     episodes: usize,
+    /// ES noise scale σ (decays ×0.999 per generation, floor 0.01).
+    #[arg(long, default_value_t = 0.1)]
+    sigma: f32,
+    /// ES learning rate (decays ×0.995 per generation, floor 0.001).
+    #[arg(long, default_value_t = 0.2)]
+    lr: f32,
+    /// L2 penalty on the coefficients.
+    #[arg(long, default_value_t = 0.005)]
+    l2: f32,
+    /// Output activation: tanh or linear.
+    #[arg(long, default_value = "tanh")]
+    output: String,
     /// Stop when θ's mean return on the validation episodes reaches this.
     #[arg(long, default_value_t = 495.0)]
     target: f32,
@@ -87,20 +99,30 @@ fn with_ext(p: &std::path::Path, ext: &str) -> PathBuf {
     }
 }
 
-pub fn evolve(a: EvolveArgs) -> Result<()> {
+/// The options of an `evolve` invocation, validated (a bad value is a usage error).
+pub fn evolve_options(a: &EvolveArgs) -> Result<EvolveOptions> {
     let Env::Cartpole = a.env;
     let opts = EvolveOptions {
-        hidden: a.hidden,
-        rule: a.rule,
-        sharing: a.sharing,
-        norm: a.norm,
+        hidden: a.hidden.clone(),
+        rule: a.rule.clone(),
+        sharing: a.sharing.clone(),
+        norm: a.norm.clone(),
         generations: a.generations,
         population: a.population,
         seed: a.seed,
         episodes: a.episodes,
         target: a.target,
+        sigma: a.sigma,
+        lr: a.lr,
+        l2: a.l2,
+        output: a.output.clone(),
         ..EvolveOptions::default()
     };
+    opts.validate()?;
+    Ok(opts)
+}
+
+pub fn evolve(a: EvolveArgs, opts: EvolveOptions) -> Result<()> {
     let ckpt = with_ext(&a.out, "ckpt.json");
     let r = evolve::evolve(&opts, Some(&ckpt), a.resume, !a.quiet)?;
     let bytes = evolve::blob_bytes(&r.sizes, &r.config, &r.coeffs)?;

@@ -116,6 +116,19 @@ impl EvolveOptions {
             },
         })
     }
+    /// Checks every option: rule, sharing, norm, output, layer sizes, ES settings.
+    pub fn validate(&self) -> Result<()> {
+        self.config()?;
+        plasticore::hebbian::Topology::new(&self.sizes())
+            .map_err(|e| anyhow::anyhow!("--hidden: {e}"))?;
+        OpenAiEs::new(self.es_config(), self.seed).map_err(|e| anyhow::anyhow!("{e}"))?;
+        anyhow::ensure!(self.episodes > 0, "--episodes must be at least 1");
+        anyhow::ensure!(
+            self.validate_every > 0 && self.validate_episodes > 0,
+            "validation needs at least 1 episode every >= 1 generations"
+        );
+        Ok(())
+    }
     fn es_config(&self) -> EsConfig {
         EsConfig {
             population: self.population,
@@ -241,6 +254,7 @@ pub fn evolve(
     resume: bool,
     progress: bool,
 ) -> Result<Evolved> {
+    opts.validate()?;
     let sizes = opts.sizes();
     let config = opts.config()?;
     let dim = coeff_len(&sizes, config.rule, config.sharing);

@@ -318,7 +318,10 @@ fn main() -> ExitCode {
         Command::Firmware { action } => firmware_cmd(action),
         Command::Bench(a) => bench(a),
         Command::Demo => demo(),
-        Command::Evolve(a) => cli_hebbian::evolve(a).map_err(Failure::from),
+        Command::Evolve(a) => match cli_hebbian::evolve_options(&a) {
+            Ok(opts) => cli_hebbian::evolve(a, opts).map_err(Failure::from),
+            Err(e) => Err(Failure::Usage(format!("{e:#}"))),
+        },
         Command::Simulate(a) => {
             cli_hebbian::simulate(a).map_err(|e| Failure::Usage(format!("{e:#}")))
         }
