@@ -68,3 +68,59 @@ fn update_matches_numpy_for_every_rule_sharing_and_norm() {
     }
     eprintln!("worst |rust - numpy| = {worst:e}");
 }
+
+/// The committed evolved network's first 30 CartPole steps against an independent
+/// NumPy float64 implementation (tests/data/hebbian/gen_hebbian_episode.py), which
+/// re-implements the generator, the blob format, the network, the rule and gym's step.
+#[test]
+fn episode_matches_numpy_reimplementation() {
+    use plasticore::blob::Blob;
+    use plasticore::env::CartPole;
+    use plasticore::hebbian::{act_len, action_from_output, weight_len, PlasticNet};
+    use plasticore::rng::Rng;
+
+    let bytes = std::fs::read(format!(
+        "{}/data/hebbian/cartpole_abcd_lr.blob",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let b = Blob::parse(&bytes).unwrap();
+    let (topo, cfg) = b.hebbian().unwrap();
+    let mut c = vec![0.0; b.len()];
+    b.read_into(&mut c).unwrap();
+    let sizes = topo.sizes();
+    let (os, obs) = load("episode_obs");
+    let (wsh, wts) = load("episode_weights");
+    let (seeds, steps) = (os[0], os[1] - 1);
+    let nw = wsh[1];
+    assert_eq!(nw, weight_len(sizes));
+    let mut w = vec![0.0; nw];
+    let mut a = vec![0.0; act_len(sizes)];
+    let mut net = PlasticNet::new(sizes, cfg, &c, &mut w, &mut a).unwrap();
+    let mut worst = 0.0f32;
+    for seed in 0..seeds {
+        let mut rng = Rng::new(seed as u64);
+        net.reset(&mut rng);
+        let mut env = CartPole::new();
+        let mut s = env.reset(&mut rng);
+        // Same generator stream: the initial state is bit-identical.
+        assert_eq!(&s[..], &obs[seed * (steps + 1) * 4..][..4], "seed {seed}");
+        for t in 1..=steps {
+            let y = net.step(&s).unwrap();
+            s = env.step(action_from_output(y)).unwrap().obs;
+            let want = &obs[(seed * (steps + 1) + t) * 4..][..4];
+            for (g, e) in s.iter().zip(want) {
+                let err = (g - e).abs();
+                worst = worst.max(err);
+                assert!(err < 1e-4, "seed {seed} step {t}: {s:?} vs numpy {want:?}");
+            }
+        }
+        for (g, e) in net.weights().iter().zip(&wts[seed * nw..(seed + 1) * nw]) {
+            assert!(
+                (g - e).abs() < 1e-4,
+                "seed {seed} final weights: {g} vs numpy {e}"
+            );
+        }
+    }
+    eprintln!("worst |rust - numpy| state error over {steps} steps: {worst:e}");
+}
