@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod hebbian_cases;
 mod linalg_cases;
 
 /// Something that runs a kernel and records what it cost.
