@@ -72,10 +72,17 @@ fn update_case<const R: usize, const S: usize>(m: &mut dyn Meter) -> Outcome {
     let mut w = w0;
     let mut ok = true;
     match Coeffs::new(h, rule, sharing, N, N) {
-        Ok(c) => m.measure(&mut || {
-            w = w0;
+        Ok(c) => {
+            // The meter may repeat the call: it runs on a scratch copy that keeps
+            // accumulating (the update's instruction count does not depend on the
+            // values), so no 16 KiB reset copy is counted; the checked output is
+            // one update from W0.
+            let mut scratch = w0;
+            m.measure(&mut || {
+                ok &= update(&mut scratch, &pre, &post, &c, Norm::None).is_ok();
+            });
             ok &= update(&mut w, &pre, &post, &c, Norm::None).is_ok();
-        }),
+        }
         Err(_) => ok = false,
     }
     let mut want = [0.0f64; N * N];
@@ -93,12 +100,13 @@ fn update_case<const R: usize, const S: usize>(m: &mut dyn Meter) -> Outcome {
     outcome(ok, &w, &want, 1e-5)
 }
 
-/// RAM of an update case: W and its initial copy, pre, post (coefficients are in flash).
-const UPDATE_BYTES: u32 = ((2 * N * N + 2 * N) * 4) as u32;
+/// RAM of an update case: W, its initial value and the measured scratch W, pre,
+/// post (coefficients are in flash).
+const UPDATE_BYTES: u32 = ((3 * N * N + 2 * N) * 4) as u32;
 
 macro_rules! update_cases {
     ($($name:ident = ($r:expr, $s:expr, $shape:expr)),* $(,)?) => {$(
-        #[doc = concat!("hebbian.update, ", $shape, " (W copied from its initial value inside the measurement).")]
+        #[doc = concat!("hebbian.update, ", $shape, ", no normalisation.")]
         pub const $name: Case = Case {
             kernel: "hebbian.update",
             shape: $shape,
