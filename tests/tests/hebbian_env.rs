@@ -219,3 +219,22 @@ fn bad_network_inputs_give_errors_and_change_nothing() {
         .fold(0.0f32, |m, v| m.max(v.abs()));
     assert!((m - 1.0).abs() < 1e-6, "{m}");
 }
+
+#[test]
+fn huge_sizes_are_errors_not_overflows() {
+    let cfg = NetConfig {
+        rule: Rule::ABCDLr,
+        sharing: Sharing::PerSynapse,
+        norm: Norm::None,
+        output: Activation::Linear,
+    };
+    let sizes = [65536usize, 65536, 65536, 65536, 65536];
+    assert!(weight_len(&sizes) >= 4 * 65536 * 65536 || weight_len(&sizes) == usize::MAX);
+    let mut w = [0.0f32; 4];
+    let mut a = [0.0f32; 4];
+    assert!(matches!(
+        PlasticNet::new(&sizes, cfg, &[], &mut w, &mut a),
+        Err(Error::ShapeMismatch { .. })
+    ));
+    assert!(PlasticNet::new(&[4, 65537, 1], cfg, &[], &mut w, &mut a).is_err());
+}

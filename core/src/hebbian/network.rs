@@ -21,12 +21,13 @@ use crate::rng::Rng;
 /// Largest number of entries in a size list (`[in, hidden…, out]`), i.e. up to 7 layers.
 pub const MAX_SIZES: usize = 8;
 
-/// Σ sizes\[l\]·sizes\[l+1\]: weights of a network with these layer sizes.
+/// Σ sizes\[l\]·sizes\[l+1\]: weights of a network with these layer sizes
+/// (saturating at `usize::MAX`, so an impossible size never panics).
 pub const fn weight_len(sizes: &[usize]) -> usize {
-    let mut n = 0;
+    let mut n: usize = 0;
     let mut l = 0;
     while l + 1 < sizes.len() {
-        n += sizes[l] * sizes[l + 1];
+        n = n.saturating_add(sizes[l].saturating_mul(sizes[l + 1]));
         l += 1;
     }
     n
@@ -34,10 +35,10 @@ pub const fn weight_len(sizes: &[usize]) -> usize {
 
 /// Σ sizes\[l\]: activations (input included).
 pub const fn act_len(sizes: &[usize]) -> usize {
-    let mut n = 0;
+    let mut n: usize = 0;
     let mut l = 0;
     while l < sizes.len() {
-        n += sizes[l];
+        n = n.saturating_add(sizes[l]);
         l += 1;
     }
     n
@@ -45,10 +46,10 @@ pub const fn act_len(sizes: &[usize]) -> usize {
 
 /// Coefficients of a network with these sizes under `rule` and `sharing`.
 pub const fn coeff_len(sizes: &[usize], rule: Rule, sharing: Sharing) -> usize {
-    let mut n = 0;
+    let mut n: usize = 0;
     let mut l = 0;
     while l + 1 < sizes.len() {
-        n += sharing.coeff_len(rule, sizes[l + 1], sizes[l]);
+        n = n.saturating_add(sharing.coeff_len(rule, sizes[l + 1], sizes[l]));
         l += 1;
     }
     n
