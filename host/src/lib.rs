@@ -7,4 +7,5 @@ pub mod firmware;
 pub mod kernels;
 pub mod npy;
 pub mod report;
+pub mod report_sections;
 pub mod simulate;

@@ -42,4 +42,4 @@ pub use layer::{Activation, PlasticLayer};
 pub use network::{
     act_len, coeff_len, weight_len, Controller, NetConfig, PlasticMlp, PlasticNet, Topology,
 };
-pub use rule::{update, Coeffs, Norm, Rule, Sharing};
+pub use rule::{update, update_cost, Coeffs, Norm, Rule, Sharing};

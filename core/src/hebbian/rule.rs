@@ -384,6 +384,23 @@ impl<'a> Coeffs<'a> {
     }
 }
 
+/// Analytic cost of one [`update`] of an `outputs × inputs` layer
+/// ([`crate::cost`] conventions): parameters = the coefficients read, MACs = one
+/// per synapse update (each is a handful of multiply–adds, see the module docs),
+/// no scratch.
+pub const fn update_cost(
+    rule: Rule,
+    sharing: Sharing,
+    outputs: usize,
+    inputs: usize,
+) -> crate::cost::Cost {
+    crate::cost::Cost::new(
+        sharing.coeff_len(rule, outputs, inputs),
+        outputs.saturating_mul(inputs),
+        0,
+    )
+}
+
 /// Applies one Hebbian step to a layer: `W[j, i] += Δw(h, pre[i], post[j])`, then `norm`.
 ///
 /// `w` is `[out, in]` row-major, `pre` has `in` activations, `post` has `out`.
