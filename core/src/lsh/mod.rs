@@ -1,3 +1,86 @@
-//! Locality-sensitive hashing.
+//! Locality-sensitive hashing: hash families and a fixed-capacity index.
+//!
+//! | family | input | code | collision probability | module |
+//! |---|---|---|---|---|
+//! | hyperplane / SimHash (Charikar 2002) | `f32 [d]` | `b` bits, LSB first | per bit `1 − θ/π` | [`hyperplane`] |
+//! | angular (Reformer, Kitaev et al. 2020) | `f32 [d]` | bucket in `[0, b)` per round | decreasing in θ | [`angular`] |
+//! | cross-polytope (Andoni et al. 2015) | `f32 [d]` | bucket in `[0, 2d')` | decreasing in θ | [`crosspolytope`] |
+//! | bit-sampling (Indyk & Motwani 1998) | packed bits | `k ≤ 32` bits | per bit `1 − t/n` | [`binary`] |
+//! | sparse syndrome | packed bits | `m ≤ 32` bits | `Π_r P(|H_r ∩ (x⊕y)| even)` | [`binary`] |
+//!
+//! Every family is a slice kernel with run-time sizes (the form `plasticore run`
+//! uses) plus const-generic types for firmware. Projections are either
+//! **stored** (a slice or array, which can live in flash) or **regenerated from a
+//! seed** on every call (zero bytes stored, more instructions); both give the
+//! same codes bit for bit, because the generator is [`crate::rng::Rng`] and the
+//! values are produced and consumed in the same order.
+//!
+//! **Summation order.** A projection `x·r_j` is always the sequential sum
+//! `((x_0 r_0j + x_1 r_1j) + x_2 r_2j) + …` in increasing `i`, starting from
+//! `0.0`, without fused multiply-add — so codes are bit-identical on every
+//! target, and the stored and seeded forms agree.
+//!
+//! [`index::LshIndex`] is an L-table × K-bit hyperplane index with fixed
+//! capacity, multiprobe queries and exact cosine re-ranking.
 
 pub mod angular;
+pub mod binary;
+pub mod crosspolytope;
+pub mod hyperplane;
+pub mod index;
+
+use crate::error::{check_len, Error};
+
+/// Hamming distance between two packed codes of equal length: `Σ popcount(a_i ⊕ b_i)`.
+///
+/// Errors: [`Error::ShapeMismatch`] if the lengths differ.
+///
+/// ```
+/// use plasticore::lsh::hamming;
+/// assert_eq!(hamming(&[0b1011u8, 0xff], &[0b0001, 0x0f]).unwrap(), 6);
+/// ```
+pub fn hamming(a: &[u8], b: &[u8]) -> Result<u32, Error> {
+    check_len("b", a.len(), b.len())?;
+    Ok(a.iter().zip(b).map(|(x, y)| (x ^ y).count_ones()).sum())
+}
+
+/// Hamming distance between two codes packed in 32-bit words (bit `j` in word
+/// `j / 32` at position `j % 32`): `Σ popcount(a_i ⊕ b_i)`.
+///
+/// Errors: [`Error::ShapeMismatch`] if the lengths differ.
+pub fn hamming_words(a: &[u32], b: &[u32]) -> Result<u32, Error> {
+    check_len("b", a.len(), b.len())?;
+    Ok(a.iter().zip(b).map(|(x, y)| (x ^ y).count_ones()).sum())
+}
+
+/// Checks that every element of `x` is finite (NaN/∞ → [`Error::NonFinite`]).
+#[inline]
+pub(crate) fn finite(what: &'static str, x: &[f32]) -> Result<(), Error> {
+    crate::error::check_finite(what, x)
+}
+
+/// Sequential projections `acc_j = Σ_i x_i · r_ij` for a row-major `[d, b]`
+/// matrix `r` (`rows` yields the `d` rows of length `b`). `acc` is zeroed first.
+#[inline]
+pub(crate) fn project_rows<'r>(x: &[f32], rows: impl Iterator<Item = &'r [f32]>, acc: &mut [f32]) {
+    acc.iter_mut().for_each(|a| *a = 0.0);
+    for (&xi, row) in x.iter().zip(rows) {
+        for (a, &r) in acc.iter_mut().zip(row) {
+            *a += xi * r;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hamming_counts_and_checks() {
+        assert_eq!(hamming(&[], &[]), Ok(0));
+        assert_eq!(hamming(&[0xff], &[0x00]), Ok(8));
+        assert!(hamming(&[0], &[0, 0]).is_err());
+        assert_eq!(hamming_words(&[u32::MAX, 1], &[0, 0]), Ok(33));
+        assert!(hamming_words(&[0], &[]).is_err());
+    }
+}
