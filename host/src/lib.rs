@@ -2,5 +2,7 @@
 //! and boots the firmware, and measures resources.
 #![deny(missing_docs)]
 
+pub mod firmware;
 pub mod kernels;
 pub mod npy;
+pub mod report;

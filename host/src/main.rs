@@ -3,9 +3,14 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use plasticore_host::{kernels, npy};
+use plasticore_host::firmware::{self, BoardName};
+use plasticore_host::{kernels, npy, report};
+
+/// How long a boot of the emulated board may take.
+const QEMU_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// An error and the exit status it gives: 2 for bad input or usage, 1 for a failure.
 #[derive(Debug)]
@@ -35,6 +40,43 @@ struct Cli {
 enum Command {
     /// Run one core kernel on .npy inputs (C or Fortran order).
     Run(RunArgs),
+    /// Build the firmware, or build it and run it (emulated board: QEMU; nRF52840-DK: probe-rs).
+    Firmware {
+        #[command(subcommand)]
+        action: FirmwareAction,
+    },
+    /// The resource report: flash, RAM, instructions and stack per kernel on the emulated
+    /// Cortex-M4F, host timings; writes docs/benchmarks.md.
+    Bench(BenchArgs),
+    /// The main job: boot the firmware on the emulated board, check it against the host bit
+    /// for bit, and print the resource table.
+    Demo,
+}
+
+#[derive(Subcommand)]
+enum FirmwareAction {
+    /// Build the firmware (release).
+    Build {
+        /// Board to build for.
+        #[arg(long, value_enum, default_value = "qemu-mps2-an386")]
+        board: BoardName,
+    },
+    /// Build and run the firmware; exits with the firmware's status.
+    Run {
+        /// Board to run on.
+        #[arg(long, value_enum, default_value = "qemu-mps2-an386")]
+        board: BoardName,
+    },
+}
+
+#[derive(clap::Args)]
+struct BenchArgs {
+    /// Also write the report as JSON here.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Where to write the Markdown report.
+    #[arg(long, value_name = "FILE", default_value = "docs/benchmarks.md")]
+    markdown: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -96,10 +138,174 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+fn boot() -> Result<firmware::Boot, Failure> {
+    let elf = firmware::build(BoardName::QemuMps2An386)?;
+    Ok(firmware::run_qemu(&elf, QEMU_TIMEOUT)?)
+}
+
+fn firmware_cmd(action: FirmwareAction) -> Result<(), Failure> {
+    match action {
+        FirmwareAction::Build { board } => {
+            let elf = firmware::build(board)?;
+            println!("{}", elf.display());
+            Ok(())
+        }
+        FirmwareAction::Run {
+            board: BoardName::Nrf52840Dk,
+        } => {
+            let st = std::process::Command::new("probe-rs")
+                .arg("--version")
+                .output();
+            if st.is_err() {
+                return Err(Failure::Failed(
+                    "probe-rs is not installed; install it with `cargo install probe-rs-tools --locked`, connect the nRF52840-DK, and run again".into(),
+                ));
+            }
+            let st = std::process::Command::new("cargo")
+                .args([
+                    "run",
+                    "--release",
+                    "--no-default-features",
+                    "--features",
+                    "nrf52840-dk",
+                ])
+                .current_dir(firmware::firmware_dir())
+                .status()
+                .map_err(|e| Failure::Failed(format!("running cargo: {e}")))?;
+            if st.success() {
+                Ok(())
+            } else {
+                Err(Failure::Failed(
+                    "the firmware on the nRF52840-DK failed".into(),
+                ))
+            }
+        }
+        FirmwareAction::Run { board: _ } => {
+            let b = boot()?;
+            for l in &b.lines {
+                println!("{l}");
+            }
+            if b.status == 0 {
+                Ok(())
+            } else {
+                Err(Failure::Failed(format!(
+                    "firmware exited with status {}",
+                    b.status
+                )))
+            }
+        }
+    }
+}
+
+fn bench(args: BenchArgs) -> Result<(), Failure> {
+    let b = boot()?;
+    if b.status != 0 {
+        return Err(Failure::Failed(format!(
+            "firmware self-test failed (status {})",
+            b.status
+        )));
+    }
+    let lines = firmware::parse_cases(&b.lines)?;
+    let size = report::image_size(&b.elf)?;
+    eprintln!("plasticore: timing {} cases on the host", lines.len());
+    let host = report::host_timings();
+    let r = report::build_report(size, "qemu-mps2-an386", &lines, &host);
+    print!("{}", report::table(&r));
+    if let Some(parent) = args.markdown.parent() {
+        std::fs::create_dir_all(parent).ok();
+    }
+    std::fs::write(&args.markdown, report::markdown(&r))
+        .map_err(|e| Failure::Failed(format!("writing {}: {e}", args.markdown.display())))?;
+    eprintln!("plasticore: wrote {}", args.markdown.display());
+    if let Some(j) = args.json {
+        let text = serde_json::to_string_pretty(&r).map_err(|e| Failure::Failed(e.to_string()))?;
+        std::fs::write(&j, text)
+            .map_err(|e| Failure::Failed(format!("writing {}: {e}", j.display())))?;
+        eprintln!("plasticore: wrote {}", j.display());
+    }
+    Ok(())
+}
+
+fn demo() -> Result<(), Failure> {
+    println!(
+        "plasticore demo: booting the firmware on the emulated Cortex-M4F (QEMU mps2-an386)\n"
+    );
+    let b = boot()?;
+    let lines = firmware::parse_cases(&b.lines)?;
+    let host = report::host_checksums();
+    println!(
+        "{:<22} {:<22} {:>8} {:>11} {:>10} {:>12} {:>10}",
+        "kernel", "shape", "outputs", "board", "host", "max rel err", "self-test"
+    );
+    let mut all_equal = lines.len() == host.len();
+    for (l, (h, _)) in lines.iter().zip(&host) {
+        let same = l.checksum == *h;
+        all_equal &= same;
+        println!(
+            "{:<22} {:<22} {:>8} {:>11} {:>10} {:>12.2e} {:>10}",
+            l.kernel,
+            l.shape,
+            l.outputs,
+            format!("{:08x}", l.checksum),
+            if same {
+                "same bits".to_string()
+            } else {
+                format!("{h:08x}")
+            },
+            l.max_rel_err,
+            if l.ok { "pass" } else { "FAIL" }
+        );
+    }
+    let size = report::image_size(&b.elf)?;
+    let r = report::build_report(size, "qemu-mps2-an386", &lines, &[]);
+    println!("\nresources on the emulated Cortex-M4F (instructions under QEMU -icount, stack high-water mark):");
+    for x in &r.records {
+        println!(
+            "  {:<22} {:<22} {:>10.1} instructions  {:>6.3} per MAC  {:>6} B stack",
+            x.kernel, x.shape, x.instructions, x.instructions_per_mac, x.stack_bytes
+        );
+    }
+    println!(
+        "  firmware image: {} B flash, {} B static RAM",
+        r.flash_bytes, r.static_ram_bytes
+    );
+    for (k, shape, f, cmsis) in report::CMSIS {
+        if let Some(x) = r
+            .records
+            .iter()
+            .find(|x| &x.kernel == k && &x.shape == shape)
+        {
+            println!(
+                "  {k} {shape}: {:.2} instr/MAC vs {f} {cmsis:.2} -> ratio {:.2}",
+                x.instructions_per_mac,
+                x.instructions_per_mac / cmsis
+            );
+        }
+    }
+    let passed = b.status == 0 && lines.iter().all(|l| l.ok);
+    println!(
+        "\nself-tests on the board: {}; board vs host: {}",
+        if passed { "all passed" } else { "FAILED" },
+        if all_equal {
+            "bit-identical on every kernel"
+        } else {
+            "DIFFERENT"
+        }
+    );
+    if passed && all_equal {
+        Ok(())
+    } else {
+        Err(Failure::Failed("demo failed".into()))
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(a) => run(a),
+        Command::Firmware { action } => firmware_cmd(action),
+        Command::Bench(a) => bench(a),
+        Command::Demo => demo(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

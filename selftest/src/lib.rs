@@ -1,2 +1,104 @@
-//! placeholder
+//! The fixed-input kernel cases that the firmware runs as its self-test and
+//! that the host runs too, so the two can be compared bit for bit.
+//!
+//! Each [`Case`] generates its inputs from a fixed seed, runs one kernel under
+//! a [`Meter`] (SysTick or DWT on the board, a clock on the host, nothing in
+//! tests), checks the result against a plain f64 reference written here, and
+//! returns an [`Outcome`] whose `checksum` (FNV-1a over the output's bits)
+//! must be equal on every target.
 #![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod linalg_cases;
+
+/// Something that runs a kernel and records what it cost.
+pub trait Meter {
+    /// Runs `kernel` at least once (a meter may repeat it to measure), and records its cost.
+    /// The kernel must be idempotent: each call writes the same outputs.
+    fn measure(&mut self, kernel: &mut dyn FnMut());
+}
+
+/// A meter that just runs the kernel once.
+pub struct NoMeter;
+
+impl Meter for NoMeter {
+    fn measure(&mut self, kernel: &mut dyn FnMut()) {
+        kernel();
+    }
+}
+
+/// What a case found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcome {
+    /// FNV-1a over the output elements' bit patterns, in order.
+    pub checksum: u32,
+    /// Number of output elements.
+    pub outputs: u32,
+    /// Largest relative error against the f64 reference.
+    pub max_rel_err: f32,
+    /// Whether the kernel returned Ok and met the case's tolerance.
+    pub ok: bool,
+}
+
+/// One kernel at one size on fixed inputs.
+pub struct Case {
+    /// Kernel name, as `plasticore run` names it.
+    pub kernel: &'static str,
+    /// The size, e.g. `n=64`.
+    pub shape: &'static str,
+    /// Multiply-accumulates per call (analytic).
+    pub macs: u64,
+    /// Generates inputs, runs the kernel under the meter, checks it.
+    pub run: fn(&mut dyn Meter) -> Outcome,
+}
+
+/// Every case, in the order the firmware runs them.
+pub fn cases() -> &'static [Case] {
+    CASES
+}
+
+static CASES: &[Case] = &[
+    linalg_cases::DOT_64,
+    linalg_cases::DOT_4096,
+    linalg_cases::AXPY_64,
+    linalg_cases::MATVEC_16,
+    linalg_cases::MATVEC_64,
+    linalg_cases::MATVEC_64_COLMAJOR,
+    linalg_cases::MATMUL_16,
+    linalg_cases::SOFTMAX_64,
+];
+
+/// FNV-1a (32 bit) of a sequence of f32 bit patterns.
+pub fn checksum(values: &[f32]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for v in values {
+        for b in v.to_bits().to_le_bytes() {
+            h ^= b as u32;
+            h = h.wrapping_mul(0x0100_0193);
+        }
+    }
+    h
+}
+
+/// Builds an [`Outcome`]: `ok` if `status_ok` and every |got − want| ≤ tol·max(1, |want|).
+pub fn outcome(status_ok: bool, got: &[f32], want: &[f64], tol: f64) -> Outcome {
+    let mut worst = 0.0f64;
+    let mut ok = status_ok && got.len() == want.len();
+    for (&g, &w) in got.iter().zip(want) {
+        let scale = if w.abs() > 1.0 { w.abs() } else { 1.0 };
+        let e = (g as f64 - w).abs() / scale;
+        if e.is_nan() || e > tol {
+            ok = false;
+        }
+        if e > worst || e.is_nan() {
+            worst = e;
+        }
+    }
+    Outcome {
+        checksum: checksum(got),
+        outputs: got.len() as u32,
+        max_rel_err: worst as f32,
+        ok,
+    }
+}

@@ -1,0 +1,234 @@
+//! The resource report: flash and static RAM from the firmware ELF, and for
+//! each self-test case its MACs, instructions per call (QEMU), instructions
+//! per MAC, stack high-water mark, and host time per call.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use object::{Object, ObjectSection};
+use plasticore_selftest::{cases, Meter, NoMeter};
+use serde::Serialize;
+
+use crate::firmware::CaseLine;
+
+/// Flash and static RAM of a firmware image.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ImageSize {
+    /// .vector_table + .text + .rodata + the .data load image.
+    pub flash_bytes: u64,
+    /// .data + .bss + .uninit.
+    pub static_ram_bytes: u64,
+}
+
+/// Reads section sizes from an ELF.
+pub fn image_size(elf: &Path) -> Result<ImageSize> {
+    let bytes = std::fs::read(elf).with_context(|| format!("reading {}", elf.display()))?;
+    let file = object::File::parse(&*bytes).context("parsing the firmware ELF")?;
+    let mut s = ImageSize {
+        flash_bytes: 0,
+        static_ram_bytes: 0,
+    };
+    for sec in file.sections() {
+        let size = sec.size();
+        match sec.name().unwrap_or("") {
+            ".vector_table" | ".text" | ".rodata" => s.flash_bytes += size,
+            ".data" => {
+                s.flash_bytes += size;
+                s.static_ram_bytes += size;
+            }
+            ".bss" | ".uninit" => s.static_ram_bytes += size,
+            _ => {}
+        }
+    }
+    Ok(s)
+}
+
+/// One benchmark record, as written to JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    /// Kernel name.
+    pub kernel: String,
+    /// Size, e.g. `n=64`.
+    pub shape: String,
+    /// Board the instructions were counted on.
+    pub board: String,
+    /// Multiply-accumulates per call (analytic).
+    pub macs: u64,
+    /// Instructions per call on the emulated Cortex-M4F, measurement overhead subtracted.
+    pub instructions: f64,
+    /// Instructions per MAC.
+    pub instructions_per_mac: f64,
+    /// Stack high-water mark of the call, bytes.
+    pub stack_bytes: u32,
+    /// Host time per call, nanoseconds (this machine, one thread).
+    pub host_ns: f64,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// See [`ImageSize`].
+    pub flash_bytes: u64,
+    /// See [`ImageSize`].
+    pub static_ram_bytes: u64,
+    /// One per case.
+    pub records: Vec<Record>,
+}
+
+/// Times a kernel on the host: repeats it until 50 ms have passed, after a warm-up.
+struct HostTimer {
+    ns: f64,
+}
+
+impl Meter for HostTimer {
+    fn measure(&mut self, kernel: &mut dyn FnMut()) {
+        for _ in 0..3 {
+            kernel();
+        }
+        let mut reps = 1u64;
+        loop {
+            let t = Instant::now();
+            for _ in 0..reps {
+                kernel();
+            }
+            let e = t.elapsed();
+            if e >= Duration::from_millis(50) {
+                self.ns = e.as_nanos() as f64 / reps as f64;
+                return;
+            }
+            reps *= 2;
+        }
+    }
+}
+
+/// Host nanoseconds per call of each case, in [`cases`] order.
+pub fn host_timings() -> Vec<f64> {
+    cases()
+        .iter()
+        .map(|c| {
+            let mut t = HostTimer { ns: 0.0 };
+            (c.run)(&mut t);
+            t.ns
+        })
+        .collect()
+}
+
+/// The host's checksums of every case, in [`cases`] order.
+pub fn host_checksums() -> Vec<(u32, bool)> {
+    cases()
+        .iter()
+        .map(|c| {
+            let o = (c.run)(&mut NoMeter);
+            (o.checksum, o.ok)
+        })
+        .collect()
+}
+
+/// Builds the report from a boot's case lines and host timings.
+pub fn build_report(size: ImageSize, board: &str, lines: &[CaseLine], host_ns: &[f64]) -> Report {
+    let records = lines
+        .iter()
+        .zip(host_ns.iter().chain(std::iter::repeat(&f64::NAN)))
+        .map(|(l, &ns)| Record {
+            kernel: l.kernel.clone(),
+            shape: l.shape.clone(),
+            board: board.to_string(),
+            macs: l.macs,
+            instructions: l.cost,
+            instructions_per_mac: if l.macs > 0 {
+                l.cost / l.macs as f64
+            } else {
+                f64::NAN
+            },
+            stack_bytes: l.stack,
+            host_ns: ns,
+        })
+        .collect();
+    Report {
+        flash_bytes: size.flash_bytes,
+        static_ram_bytes: size.static_ram_bytes,
+        records,
+    }
+}
+
+/// CMSIS-DSP reference figures (instructions per MAC, emulated Cortex-M4F,
+/// arm-none-eabi-gcc -O3 with loop unrolling), measured with the same method.
+pub const CMSIS: &[(&str, &str, &str, f64)] = &[
+    ("linalg.dot", "n=64", "arm_dot_prod_f32", 4.3),
+    ("linalg.dot", "n=4096", "arm_dot_prod_f32", 4.0),
+    ("linalg.matvec", "64x64", "arm_mat_vec_mult_f32", 2.83),
+];
+
+/// Renders the report as a plain table.
+pub fn table(r: &Report) -> String {
+    let mut s = format!(
+        "flash {} bytes, static RAM {} bytes\n{:<22} {:<22} {:>8} {:>12} {:>9} {:>8} {:>12}\n",
+        r.flash_bytes,
+        r.static_ram_bytes,
+        "kernel",
+        "shape",
+        "MACs",
+        "instructions",
+        "instr/MAC",
+        "stack B",
+        "host ns"
+    );
+    for x in &r.records {
+        s.push_str(&format!(
+            "{:<22} {:<22} {:>8} {:>12.1} {:>9.3} {:>8} {:>12.1}\n",
+            x.kernel,
+            x.shape,
+            x.macs,
+            x.instructions,
+            x.instructions_per_mac,
+            x.stack_bytes,
+            x.host_ns
+        ));
+    }
+    s
+}
+
+/// Renders docs/benchmarks.md.
+pub fn markdown(r: &Report) -> String {
+    let mut s = String::new();
+    s.push_str("# plasticore benchmarks\n\n");
+    s.push_str("Generated by `cargo run --release -- bench`; do not edit by hand.\n\n");
+    s.push_str("**Method.** The firmware runs on the emulated Cortex-M4F (`qemu-system-arm -machine mps2-an386 -cpu cortex-m4 -icount shift=0`), \
+built with `--release` (opt-level 3, fat LTO). Under `-icount shift=0` one instruction is one virtual nanosecond and SysTick on the 25 MHz core clock \
+ticks once per 40 instructions, identically on every run. Each kernel is repeated until it has executed at least 100 000 instructions, so the \
+40-instruction tick costs under 0.05 %; the cost of reading the counter and of calling an empty kernel is measured at boot and subtracted. \
+These are **instructions**, not cycles: on silicon (nRF52840-DK) the same firmware reports DWT cycles instead. Stack is the high-water mark of one \
+call, found by painting 48 KiB below the stack pointer. Host time is one thread of this machine, per call, after warm-up.\n\n");
+    s.push_str(&format!(
+        "## Firmware image\n\n| | bytes |\n|---|---:|\n| flash (.vector_table + .text + .rodata + .data image) | {} |\n| static RAM (.data + .bss + .uninit) | {} |\n\n",
+        r.flash_bytes, r.static_ram_bytes
+    ));
+    s.push_str("## Against CMSIS-DSP\n\nInstructions per multiply-accumulate on the emulated Cortex-M4F. CMSIS-DSP figures: arm-none-eabi-gcc -O3 with loop unrolling, same method. \
+Ratio < 1 means plasticore executes fewer instructions (goal: ≤ 0.75).\n\n");
+    s.push_str("| kernel | shape | CMSIS-DSP function | CMSIS-DSP instr/MAC | plasticore instr/MAC | ratio |\n|---|---|---|---:|---:|---:|\n");
+    for &(k, shape, f, cmsis) in CMSIS {
+        if let Some(x) = r.records.iter().find(|x| x.kernel == k && x.shape == shape) {
+            s.push_str(&format!(
+                "| {k} | {shape} | `{f}` | {cmsis:.2} | {:.3} | {:.2} |\n",
+                x.instructions_per_mac,
+                x.instructions_per_mac / cmsis
+            ));
+        }
+    }
+    s.push_str("\n## Every kernel\n\n| kernel | shape | MACs | instructions | instr/MAC | stack (bytes) | host ns/call |\n|---|---|---:|---:|---:|---:|---:|\n");
+    for x in &r.records {
+        s.push_str(&format!(
+            "| {} | {} | {} | {:.1} | {:.3} | {} | {:.1} |\n",
+            x.kernel,
+            x.shape,
+            x.macs,
+            x.instructions,
+            x.instructions_per_mac,
+            x.stack_bytes,
+            x.host_ns
+        ));
+    }
+    s.push_str("\nOther measured reports: [LSH](lsh.md), [Hebbian plasticity](hebbian.md), [attention](attention.md), [smaller numerics](numerics.md) (where present).\n");
+    s
+}
