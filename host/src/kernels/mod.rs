@@ -14,12 +14,14 @@ use std::collections::BTreeMap;
 use crate::npy::{shape_str, Array, DType};
 
 mod linalg;
+mod lsh;
 mod nn;
 
 /// Every kernel `plasticore run` knows, in listing order.
 pub fn all() -> Vec<Kernel> {
     let mut v = Vec::new();
     v.extend(linalg::kernels());
+    v.extend(lsh::kernels());
     v.extend(nn::kernels());
     v
 }
