@@ -40,13 +40,11 @@ pub const fn code_words(bits: usize) -> usize {
 /// Unused high bits of the last byte are 0.
 pub fn pack_signs(p: &[f32], code: &mut [u8]) -> Result<(), Error> {
     check_len("code", code_bytes(p.len()), code.len())?;
-    code.iter_mut().for_each(|c| *c = 0);
-    for (j, &v) in p.iter().enumerate() {
-        if v > 0.0 {
-            if let Some(c) = code.get_mut(j / 8) {
-                *c |= 1 << (j % 8);
-            }
-        }
+    for (c, chunk) in code.iter_mut().zip(p.chunks(8)) {
+        *c = chunk
+            .iter()
+            .enumerate()
+            .fold(0u8, |m, (t, &v)| m | (((v > 0.0) as u8) << t));
     }
     Ok(())
 }
@@ -54,13 +52,11 @@ pub fn pack_signs(p: &[f32], code: &mut [u8]) -> Result<(), Error> {
 /// Packs `[p_j > 0]` LSB first into 32-bit words; `code.len()` must be `ceil(p.len()/32)`.
 pub fn pack_signs_words(p: &[f32], code: &mut [u32]) -> Result<(), Error> {
     check_len("code", code_words(p.len()), code.len())?;
-    code.iter_mut().for_each(|c| *c = 0);
-    for (j, &v) in p.iter().enumerate() {
-        if v > 0.0 {
-            if let Some(c) = code.get_mut(j / 32) {
-                *c |= 1 << (j % 32);
-            }
-        }
+    for (c, chunk) in code.iter_mut().zip(p.chunks(32)) {
+        *c = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |m, (t, &v)| m | (((v > 0.0) as u32) << t));
     }
     Ok(())
 }

@@ -61,13 +61,38 @@ pub(crate) fn finite(what: &'static str, x: &[f32]) -> Result<(), Error> {
 
 /// Sequential projections `acc_j = Σ_i x_i · r_ij` for a row-major `[d, b]`
 /// matrix `r` (`rows` yields the `d` rows of length `b`). `acc` is zeroed first.
+///
+/// Columns are processed in blocks of 16 so the partial sums stay in
+/// registers; each `acc_j` is still the sum over `i` in increasing order, so
+/// the blocking changes no bit.
 #[inline]
-pub(crate) fn project_rows<'r>(x: &[f32], rows: impl Iterator<Item = &'r [f32]>, acc: &mut [f32]) {
-    acc.iter_mut().for_each(|a| *a = 0.0);
-    for (&xi, row) in x.iter().zip(rows) {
-        for (a, &r) in acc.iter_mut().zip(row) {
-            *a += xi * r;
+pub(crate) fn project_rows<'r, I>(x: &[f32], rows: I, acc: &mut [f32])
+where
+    I: Iterator<Item = &'r [f32]> + Clone,
+{
+    const BLOCK: usize = 16;
+    for (blk, out) in acc.chunks_mut(BLOCK).enumerate() {
+        let lo = blk * BLOCK;
+        let mut a = [0.0f32; BLOCK];
+        if out.len() == BLOCK {
+            for (&xi, row) in x.iter().zip(rows.clone()) {
+                if let Some(r) = row.get(lo..lo + BLOCK) {
+                    for l in 0..BLOCK {
+                        a[l] += xi * r[l];
+                    }
+                }
+            }
+        } else {
+            let w = out.len();
+            for (&xi, row) in x.iter().zip(rows.clone()) {
+                if let Some(r) = row.get(lo..lo + w) {
+                    for (al, &rl) in a.iter_mut().zip(r) {
+                        *al += xi * rl;
+                    }
+                }
+            }
         }
+        out.copy_from_slice(a.get(..out.len()).unwrap_or(&[]));
     }
 }
 
