@@ -2,12 +2,13 @@
 //! row-major (C) or column-major (Fortran) layouts, plus const-generic
 //! [`Vector`] and [`Matrix`] types whose sizes are compile-time facts.
 //!
-//! **Summation order.** Every reduction uses the same fixed order: eight
+//! **Summation order.** Every reduction has a fixed order. [`dot`] uses eight
 //! interleaved partial sums `acc[l] = Σ_k a[8k+l]·b[8k+l]`, the tail added to
-//! lanes 0.., then `((acc0+acc1)+(acc2+acc3)) + ((acc4+acc5)+(acc6+acc7))`.
-//! No fused multiply-add is used. The result is therefore bit-identical on
-//! every target and for every layout: [`matvec`] row `i` equals
-//! [`dot`]`(row_i, x)` to the bit, whatever the matrix layout.
+//! lanes 0.., then `((acc0+acc1)+(acc2+acc3)) + ((acc4+acc5)+(acc6+acc7))`;
+//! [`matvec`] and [`matmul`] sum
+//! each output sequentially (CMSIS-DSP's order), blocking rows so that each
+//! x_j is loaded once per block. No fused multiply-add is used. The
+//! results are therefore bit-identical on every target and for every layout.
 
 use crate::error::{check_len, check_nonempty, Error};
 
@@ -172,24 +173,20 @@ pub(crate) fn dot_unchecked(a: &[f32], b: &[f32]) -> f32 {
     reduce(acc)
 }
 
-/// Σ_k a[k·sa] b[k·sb] for k < n, in the same order as [`dot_unchecked`]
-/// (so a strided dot equals the contiguous one bit for bit). Out-of-range
-/// indices are the caller's invariant; they are skipped rather than panicking.
-#[inline]
-fn dot_strided(a: &[f32], sa: usize, b: &[f32], sb: usize, n: usize) -> f32 {
-    if sa == 1 && sb == 1 {
-        return dot_unchecked(&a[..n.min(a.len())], &b[..n.min(b.len())]);
+/// Σ_k a[k·sa] b[k·sb] for k < n, summed sequentially in k (the order of
+/// [`matvec`]). Out-of-range indices are the caller's invariant; they end the sum
+/// rather than panic.
+fn dot_seq_strided(a: &[f32], sa: usize, b: &[f32], sb: usize, n: usize) -> f32 {
+    let mut acc = 0.0f32;
+    for (x, y) in a
+        .iter()
+        .step_by(sa.max(1))
+        .zip(b.iter().step_by(sb.max(1)))
+        .take(n)
+    {
+        acc += x * y;
     }
-    let mut acc = [0.0f32; LANES];
-    let mut ia = a.iter().step_by(sa.max(1));
-    let mut ib = b.iter().step_by(sb.max(1));
-    for k in 0..n {
-        match (ia.next(), ib.next()) {
-            (Some(x), Some(y)) => acc[k % LANES] += x * y,
-            _ => break,
-        }
-    }
-    reduce(acc)
+    acc
 }
 
 /// Dot product Σ a_i b_i.
@@ -216,48 +213,134 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
     Ok(())
 }
 
+/// Rows computed together by [`matvec`]: each x_j is loaded once per block.
+const MV_BLOCK: usize = 8;
+
+/// out_i = Σ_j m_ij x_j, each row summed sequentially in j (as CMSIS-DSP's
+/// `arm_mat_vec_mult_f32` does), rows in blocks of [`MV_BLOCK`] sharing the
+/// loads of x. Row-major.
+#[inline(always)]
+fn matvec_row_major(m: &[f32], cols: usize, x: &[f32], out: &mut [f32]) {
+    let blocks = out.len() / MV_BLOCK;
+    let (ob, ot) = out.split_at_mut(blocks * MV_BLOCK);
+    let (mb, mt) = m.split_at((blocks * MV_BLOCK * cols).min(m.len()));
+    let x = &x[..cols.min(x.len())];
+    for (o, rows) in ob
+        .chunks_exact_mut(MV_BLOCK)
+        .zip(mb.chunks_exact(MV_BLOCK * cols))
+    {
+        let mut r = rows.chunks_exact(cols);
+        let mut row = || r.next().unwrap_or(&[]);
+        let rs = [row(), row(), row(), row(), row(), row(), row(), row()];
+        if rs.iter().any(|r| r.len() != x.len()) {
+            continue; // cannot happen: every chunk has `cols` elements
+        }
+        let mut acc = [0.0f32; MV_BLOCK];
+        let it = x.iter().zip(rs[0]).zip(rs[1]).zip(rs[2]).zip(rs[3]);
+        let it = it.zip(rs[4]).zip(rs[5]).zip(rs[6]).zip(rs[7]);
+        for ((((((((&xj, &m0), &m1), &m2), &m3), &m4), &m5), &m6), &m7) in it {
+            acc[0] += m0 * xj;
+            acc[1] += m1 * xj;
+            acc[2] += m2 * xj;
+            acc[3] += m3 * xj;
+            acc[4] += m4 * xj;
+            acc[5] += m5 * xj;
+            acc[6] += m6 * xj;
+            acc[7] += m7 * xj;
+        }
+        o.copy_from_slice(&acc);
+    }
+    for (o, row) in ot.iter_mut().zip(mt.chunks_exact(cols)) {
+        let mut a = 0.0f32;
+        for (&xj, &mij) in x.iter().zip(row) {
+            a += mij * xj;
+        }
+        *o = a;
+    }
+}
+
+/// The same sums as [`matvec_row_major`], in the same order, for a column-major M:
+/// a block of [`MV_BLOCK`] rows is kept in registers while the columns stream by.
+#[inline(always)]
+fn matvec_col_major(m: &[f32], rows: usize, x: &[f32], out: &mut [f32]) {
+    let blocks = out.len() / MV_BLOCK;
+    for (b, o) in out.chunks_exact_mut(MV_BLOCK).enumerate() {
+        let mut acc = [0.0f32; MV_BLOCK];
+        for (&xj, col) in x.iter().zip(m.chunks_exact(rows)) {
+            if let Some(c) = col.get(b * MV_BLOCK..(b + 1) * MV_BLOCK) {
+                for (a, &mij) in acc.iter_mut().zip(c) {
+                    *a += mij * xj;
+                }
+            }
+        }
+        o.copy_from_slice(&acc);
+    }
+    let tail = blocks * MV_BLOCK;
+    for (i, o) in out.iter_mut().enumerate().skip(tail) {
+        let mut a = 0.0f32;
+        for (&xj, col) in x.iter().zip(m.chunks_exact(rows)) {
+            a += col.get(i).copied().unwrap_or(0.0) * xj;
+        }
+        *o = a;
+    }
+}
+
 /// out ← M x for a `rows × cols` matrix M in either layout.
 ///
-/// Row i of the result equals `dot(row_i(M), x)` bit for bit, in both layouts.
-/// Errors: [`Error::ShapeMismatch`] if `x.len() != cols` or `out.len() != rows`.
+/// Each row is summed sequentially over j (the order of CMSIS-DSP's
+/// `arm_mat_vec_mult_f32`), so the result is bit-identical for both layouts
+/// and on every target. Errors: [`Error::ShapeMismatch`] if `x.len() != cols`
+/// or `out.len() != rows`; `out` is untouched then.
 pub fn matvec(m: &MatRef<'_>, x: &[f32], out: &mut [f32]) -> Result<(), Error> {
     check_len("x", m.cols, x.len())?;
     check_len("out", m.rows, out.len())?;
     match m.layout {
-        Layout::RowMajor => {
-            for (o, row) in out.iter_mut().zip(m.data.chunks_exact(m.cols)) {
-                *o = dot_unchecked(row, x);
-            }
-        }
-        Layout::ColMajor => {
-            for (i, o) in out.iter_mut().enumerate() {
-                *o = dot_strided(m.data.get(i..).unwrap_or(&[]), m.rows, x, 1, m.cols);
-            }
-        }
+        Layout::RowMajor => matvec_row_major(m.data, m.cols, x, out),
+        Layout::ColMajor => matvec_col_major(m.data, m.rows, x, out),
     }
     Ok(())
 }
 
 /// out ← A B for `A: m × k`, `B: k × n`, `out: m × n`, each in its own layout.
 ///
-/// Element (i, j) equals `dot(row_i(A), col_j(B))` bit for bit.
+/// Element (i, j) is Σ_k a_ik b_kj summed sequentially in k, the order of
+/// [`matvec`], whatever the layouts: row-major A with row-major B runs as
+/// `m` column-major matrix-vector products (Bᵀ's rows are B's columns),
+/// row-major A with column-major B as `m` row-major ones, anything else
+/// through a strided loop with the same order. The result is bit-identical
+/// for every combination of layouts.
+///
 /// Errors: [`Error::ShapeMismatch`] if the inner or outer dimensions disagree.
 pub fn matmul(a: &MatRef<'_>, b: &MatRef<'_>, out: &mut MatMut<'_>) -> Result<(), Error> {
     check_len("b rows", a.cols, b.rows)?;
     check_len("out rows", a.rows, out.rows)?;
     check_len("out cols", b.cols, out.cols)?;
-    let k = a.cols;
-    let (ars, acs) = a.layout.strides(a.rows, a.cols);
-    let (brs, bcs) = b.layout.strides(b.rows, b.cols);
-    let (m, n) = (out.rows, out.cols);
-    for i in 0..m {
-        let arow = a.data.get(i * ars..).unwrap_or(&[]);
-        for j in 0..n {
-            let bcol = b.data.get(j * bcs..).unwrap_or(&[]);
-            let v = dot_strided(arow, acs, bcol, brs, k);
-            let idx = out.layout.index(i, j, m, n);
-            if let Some(o) = out.data.get_mut(idx) {
-                *o = v;
+    let (m, k, n) = (a.rows, a.cols, b.cols);
+    match (a.layout, b.layout, out.layout) {
+        (Layout::RowMajor, Layout::RowMajor, Layout::RowMajor) => {
+            for (arow, orow) in a.data.chunks_exact(k).zip(out.data.chunks_exact_mut(n)) {
+                // out_i = Bᵀ a_i with Bᵀ column-major (n × k).
+                matvec_col_major(b.data, n, arow, orow);
+            }
+        }
+        (Layout::RowMajor, Layout::ColMajor, Layout::RowMajor) => {
+            for (arow, orow) in a.data.chunks_exact(k).zip(out.data.chunks_exact_mut(n)) {
+                // out_i = Bᵀ a_i with Bᵀ row-major (n × k).
+                matvec_row_major(b.data, k, arow, orow);
+            }
+        }
+        _ => {
+            let (ars, acs) = a.layout.strides(m, k);
+            let (brs, bcs) = b.layout.strides(k, n);
+            for i in 0..m {
+                let arow = a.data.get(i * ars..).unwrap_or(&[]);
+                for j in 0..n {
+                    let bcol = b.data.get(j * bcs..).unwrap_or(&[]);
+                    let v = dot_seq_strided(arow, acs, bcol, brs, k);
+                    if let Some(o) = out.data.get_mut(out.layout.index(i, j, m, n)) {
+                        *o = v;
+                    }
+                }
             }
         }
     }
@@ -304,19 +387,15 @@ impl<const R: usize, const C: usize> Matrix<R, C> {
     pub const fn zeros() -> Self {
         Matrix([[0.0; C]; R])
     }
-    /// out ← M x. Row i equals `dot(row_i, x)` bit for bit (same order as [`matvec`]).
+    /// out ← M x, bit-identical to [`matvec`] on the same data.
     pub fn matvec(&self, x: &Vector<C>) -> Vector<R> {
         let mut out = Vector::<R>::zeros();
-        for (o, row) in out.0.iter_mut().zip(&self.0) {
-            *o = dot_unchecked(row, &x.0);
-        }
+        self.matvec_into(&x.0, &mut out.0);
         out
     }
     /// out ← M x into a caller buffer (no `R`-sized return value on the stack).
     pub fn matvec_into(&self, x: &[f32; C], out: &mut [f32; R]) {
-        for (o, row) in out.iter_mut().zip(&self.0) {
-            *o = dot_unchecked(row, x);
-        }
+        matvec_row_major(self.0.as_flattened(), C, x, out);
     }
     /// Element (i, j), or `None` out of bounds.
     pub fn get(&self, i: usize, j: usize) -> Option<f32> {
@@ -336,5 +415,174 @@ impl<const R: usize, const C: usize> Matrix<R, C> {
 impl<const R: usize, const C: usize> Default for Matrix<R, C> {
     fn default() -> Self {
         Self::zeros()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+    use proptest::prelude::*;
+
+    fn rand_vec(seed: u64, n: usize) -> [f32; 64] {
+        let mut r = Rng::new(seed);
+        let mut v = [0.0f32; 64];
+        r.fill_uniform(&mut v[..n], -1.0, 1.0);
+        v
+    }
+
+    fn dot64(a: &[f32], b: &[f32]) -> f64 {
+        a.iter().zip(b).map(|(&x, &y)| x as f64 * y as f64).sum()
+    }
+
+    /// Transposes a row-major r × c matrix into `out` (row-major c × r).
+    fn transpose(m: &[f32], r: usize, c: usize, out: &mut [f32]) {
+        for i in 0..r {
+            for j in 0..c {
+                out[j * r + i] = m[i * c + j];
+            }
+        }
+    }
+
+    #[test]
+    fn dot_matches_f64_reference_at_every_length() {
+        for n in 0..=64 {
+            let (a, b) = (rand_vec(1, n), rand_vec(2, n));
+            let got = dot(&a[..n], &b[..n]).unwrap() as f64;
+            assert!((got - dot64(&a[..n], &b[..n])).abs() < 1e-5, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn shape_errors_leave_outputs_untouched() {
+        assert_eq!(
+            dot(&[1.0, 2.0], &[1.0]),
+            Err(Error::ShapeMismatch {
+                what: "b",
+                expected: 2,
+                found: 1
+            })
+        );
+        let mut y = [5.0; 3];
+        assert!(axpy(1.0, &[1.0; 2], &mut y).is_err());
+        assert_eq!(y, [5.0; 3]);
+        assert!(MatRef::new(&[0.0; 5], 2, 3, Layout::RowMajor).is_err());
+        assert_eq!(
+            MatRef::new(&[], 0, 3, Layout::RowMajor).unwrap_err(),
+            Error::Empty { what: "rows" }
+        );
+        assert!(MatRef::new(&[0.0; 4], usize::MAX, 2, Layout::RowMajor).is_err());
+        let m = MatRef::new(&[1.0; 6], 2, 3, Layout::RowMajor).unwrap();
+        let mut out = [9.0; 2];
+        assert!(matvec(&m, &[1.0; 2], &mut out).is_err());
+        assert!(matvec(&m, &[1.0; 3], &mut out[..1]).is_err());
+        assert_eq!(out, [9.0; 2]);
+        let mut o = [0.0; 4];
+        let mut om = MatMut::new(&mut o, 2, 2, Layout::RowMajor).unwrap();
+        assert!(matmul(&m, &m, &mut om).is_err());
+    }
+
+    #[test]
+    fn axpy_is_alpha_x_plus_y() {
+        let mut y = [1.0, 2.0, 3.0];
+        axpy(2.0, &[1.0, -1.0, 0.5], &mut y).unwrap();
+        assert_eq!(y, [3.0, 0.0, 4.0]);
+    }
+
+    #[test]
+    fn layout_indexing_matches_numpy() {
+        // np.arange(6).reshape(2, 3, order=...) element (1, 2).
+        assert_eq!(Layout::RowMajor.index(1, 2, 2, 3), 5);
+        assert_eq!(Layout::ColMajor.index(1, 2, 2, 3), 5);
+        assert_eq!(Layout::ColMajor.index(1, 0, 2, 3), 1);
+        assert_eq!(Layout::RowMajor.index(1, 0, 2, 3), 3);
+    }
+
+    #[test]
+    fn const_generic_types_agree_with_slice_kernels() {
+        let mut r = Rng::new(3);
+        let mut m = Matrix::<5, 7>::zeros();
+        for row in m.0.iter_mut() {
+            r.fill_uniform(row, -1.0, 1.0);
+        }
+        let mut x = Vector::<7>::zeros();
+        r.fill_uniform(&mut x.0, -1.0, 1.0);
+        let y = m.matvec(&x);
+        let mut want = [0.0; 5];
+        matvec(&m.as_mat_ref(), &x.0, &mut want).unwrap();
+        assert_eq!(y.0, want);
+        assert_eq!(x.dot(&x), dot(&x.0, &x.0).unwrap());
+        assert_eq!(m.get(4, 6), Some(m.0[4][6]));
+        assert_eq!(m.get(5, 0), None);
+    }
+
+    proptest! {
+        #[test]
+        fn matvec_is_bit_identical_across_layouts_and_close_to_f64(
+            r in 1usize..20, c in 1usize..20, seed in 0u64..1000
+        ) {
+            let mut g = Rng::new(seed);
+            let mut a = [0.0f32; 400];
+            g.fill_uniform(&mut a[..r * c], -2.0, 2.0);
+            let mut x = [0.0f32; 20];
+            g.fill_uniform(&mut x[..c], -2.0, 2.0);
+            let mut at = [0.0f32; 400];
+            transpose(&a[..r * c], r, c, &mut at[..r * c]);
+            let row = MatRef::new(&a[..r * c], r, c, Layout::RowMajor).unwrap();
+            let col = MatRef::new(&at[..r * c], r, c, Layout::ColMajor).unwrap();
+            let (mut o1, mut o2) = ([0.0f32; 20], [0.0f32; 20]);
+            matvec(&row, &x[..c], &mut o1[..r]).unwrap();
+            matvec(&col, &x[..c], &mut o2[..r]).unwrap();
+            prop_assert_eq!(o1, o2);
+            for i in 0..r {
+                let want = dot64(&a[i * c..(i + 1) * c], &x[..c]);
+                prop_assert!((o1[i] as f64 - want).abs() < 1e-4);
+            }
+        }
+
+        #[test]
+        fn matmul_is_bit_identical_across_layouts_and_close_to_f64(
+            m in 1usize..10, k in 1usize..10, n in 1usize..10, seed in 0u64..1000
+        ) {
+            let mut g = Rng::new(seed);
+            let (mut a, mut b) = ([0.0f32; 100], [0.0f32; 100]);
+            g.fill_uniform(&mut a[..m * k], -1.0, 1.0);
+            g.fill_uniform(&mut b[..k * n], -1.0, 1.0);
+            let (mut at, mut bt) = ([0.0f32; 100], [0.0f32; 100]);
+            transpose(&a[..m * k], m, k, &mut at[..m * k]);
+            transpose(&b[..k * n], k, n, &mut bt[..k * n]);
+            let mut reference = [0.0f32; 100];
+            {
+                let am = MatRef::new(&a[..m * k], m, k, Layout::RowMajor).unwrap();
+                let bm = MatRef::new(&b[..k * n], k, n, Layout::RowMajor).unwrap();
+                let mut om = MatMut::new(&mut reference[..m * n], m, n, Layout::RowMajor).unwrap();
+                matmul(&am, &bm, &mut om).unwrap();
+            }
+            for i in 0..m {
+                for j in 0..n {
+                    let want: f64 = (0..k).map(|t| a[i * k + t] as f64 * b[t * n + j] as f64).sum();
+                    prop_assert!((reference[i * n + j] as f64 - want).abs() < 1e-5);
+                }
+            }
+            for (la, lb, lo) in [
+                (Layout::RowMajor, Layout::ColMajor, Layout::RowMajor),
+                (Layout::ColMajor, Layout::RowMajor, Layout::RowMajor),
+                (Layout::ColMajor, Layout::ColMajor, Layout::ColMajor),
+                (Layout::RowMajor, Layout::RowMajor, Layout::ColMajor),
+            ] {
+                let ad: &[f32] = if la == Layout::RowMajor { &a[..m * k] } else { &at[..m * k] };
+                let bd: &[f32] = if lb == Layout::RowMajor { &b[..k * n] } else { &bt[..k * n] };
+                let mut o = [0.0f32; 100];
+                let am = MatRef::new(ad, m, k, la).unwrap();
+                let bm = MatRef::new(bd, k, n, lb).unwrap();
+                let mut om = MatMut::new(&mut o[..m * n], m, n, lo).unwrap();
+                matmul(&am, &bm, &mut om).unwrap();
+                for i in 0..m {
+                    for j in 0..n {
+                        prop_assert_eq!(o[lo.index(i, j, m, n)], reference[i * n + j]);
+                    }
+                }
+            }
+        }
     }
 }

@@ -35,6 +35,7 @@ impl Rng {
     }
 
     /// Next 32 random bits.
+    #[allow(clippy::should_implement_trait)] // an infinite stream, not an Iterator
     #[inline]
     pub fn next(&mut self) -> u32 {
         let s = &mut self.s;

@@ -92,16 +92,21 @@ fn app<B: Board>(board: &mut B) -> bool {
     for case in all {
         let o = (case.run)(&mut meter);
         defmt::info!(
-            "case|{=str}|{=str}|{=u64}|{=u64}|{=u32}|{=u32}|{=u32}|{=f32}|{=bool}",
+            "case|{=str}|{=str}|{=u64}|{=u32}|{=u64}|{=u32}|{=u32}|{=u32}|{=f32}|{=bool}|{=f32}|{=f32}|{=f32}|{=f32}",
             case.kernel,
             case.shape,
             case.macs,
+            case.data_bytes,
             meter.cost_milli,
             meter.stack,
             o.checksum,
             o.outputs,
             o.max_rel_err,
-            o.ok
+            o.ok,
+            o.preview[0],
+            o.preview[1],
+            o.preview[2],
+            o.preview[3]
         );
         if !o.ok {
             defmt::error!("self-test failed: {=str} {=str}", case.kernel, case.shape);

@@ -237,6 +237,8 @@ pub struct CaseLine {
     pub shape: String,
     /// Multiply-accumulates per call.
     pub macs: u64,
+    /// Bytes of inputs, outputs and scratch the case holds (analytic).
+    pub data_bytes: u32,
     /// Instructions (QEMU) or cycles (silicon) per call.
     pub cost: f64,
     /// Stack high-water mark, bytes.
@@ -249,6 +251,8 @@ pub struct CaseLine {
     pub max_rel_err: f32,
     /// Self-test verdict.
     pub ok: bool,
+    /// The first (up to) four outputs.
+    pub preview: [f32; 4],
 }
 
 /// Parses the `case|…` lines of a log.
@@ -259,7 +263,7 @@ pub fn parse_cases(lines: &[String]) -> Result<Vec<CaseLine>> {
             continue;
         };
         let f: Vec<&str> = rest.split('|').collect();
-        if f.len() != 9 {
+        if f.len() != 14 {
             bail!("unexpected case line: {l}");
         }
         let bad = || anyhow!("unexpected case line: {l}");
@@ -267,12 +271,19 @@ pub fn parse_cases(lines: &[String]) -> Result<Vec<CaseLine>> {
             kernel: f[0].to_string(),
             shape: f[1].to_string(),
             macs: f[2].parse().map_err(|_| bad())?,
-            cost: f[3].parse::<u64>().map_err(|_| bad())? as f64 / 1000.0,
-            stack: f[4].parse().map_err(|_| bad())?,
-            checksum: f[5].parse().map_err(|_| bad())?,
-            outputs: f[6].parse().map_err(|_| bad())?,
-            max_rel_err: f[7].parse().map_err(|_| bad())?,
-            ok: f[8] == "true",
+            data_bytes: f[3].parse().map_err(|_| bad())?,
+            cost: f[4].parse::<u64>().map_err(|_| bad())? as f64 / 1000.0,
+            stack: f[5].parse().map_err(|_| bad())?,
+            checksum: f[6].parse().map_err(|_| bad())?,
+            outputs: f[7].parse().map_err(|_| bad())?,
+            max_rel_err: f[8].parse().map_err(|_| bad())?,
+            ok: f[9] == "true",
+            preview: [
+                f[10].parse().map_err(|_| bad())?,
+                f[11].parse().map_err(|_| bad())?,
+                f[12].parse().map_err(|_| bad())?,
+                f[13].parse().map_err(|_| bad())?,
+            ],
         });
     }
     Ok(out)

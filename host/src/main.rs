@@ -234,18 +234,24 @@ fn demo() -> Result<(), Failure> {
     let lines = firmware::parse_cases(&b.lines)?;
     let host = report::host_checksums();
     println!(
-        "{:<22} {:<22} {:>8} {:>11} {:>10} {:>12} {:>10}",
-        "kernel", "shape", "outputs", "board", "host", "max rel err", "self-test"
+        "{:<22} {:<18} {:<40} {:>9} {:>10} {:>9} {:>6}",
+        "kernel", "shape", "first outputs (board)", "board", "host", "rel err", "test"
     );
     let mut all_equal = lines.len() == host.len();
     for (l, (h, _)) in lines.iter().zip(&host) {
         let same = l.checksum == *h;
         all_equal &= same;
+        let shown = l.preview.iter().take(l.outputs.min(4) as usize);
+        let preview: Vec<String> = shown.map(|v| format!("{v:.4}")).collect();
         println!(
-            "{:<22} {:<22} {:>8} {:>11} {:>10} {:>12.2e} {:>10}",
+            "{:<22} {:<18} {:<40} {:>9} {:>10} {:>9.1e} {:>6}",
             l.kernel,
             l.shape,
-            l.outputs,
+            format!(
+                "[{}{}]",
+                preview.join(", "),
+                if l.outputs > 4 { ", …" } else { "" }
+            ),
             format!("{:08x}", l.checksum),
             if same {
                 "same bits".to_string()

@@ -61,6 +61,10 @@ pub struct Record {
     pub instructions_per_mac: f64,
     /// Stack high-water mark of the call, bytes.
     pub stack_bytes: u32,
+    /// Inputs, outputs and scratch the case holds, bytes (analytic).
+    pub data_bytes: u32,
+    /// Peak RAM of the call: static RAM + data + stack, bytes.
+    pub peak_ram_bytes: u64,
     /// Host time per call, nanoseconds (this machine, one thread).
     pub host_ns: f64,
 }
@@ -142,6 +146,8 @@ pub fn build_report(size: ImageSize, board: &str, lines: &[CaseLine], host_ns: &
                 f64::NAN
             },
             stack_bytes: l.stack,
+            data_bytes: l.data_bytes,
+            peak_ram_bytes: size.static_ram_bytes + l.data_bytes as u64 + l.stack as u64,
             host_ns: ns,
         })
         .collect();

@@ -39,6 +39,8 @@ pub struct Outcome {
     pub max_rel_err: f32,
     /// Whether the kernel returned Ok and met the case's tolerance.
     pub ok: bool,
+    /// The first (up to) four outputs, for the log and the demo.
+    pub preview: [f32; 4],
 }
 
 /// One kernel at one size on fixed inputs.
@@ -49,6 +51,8 @@ pub struct Case {
     pub shape: &'static str,
     /// Multiply-accumulates per call (analytic).
     pub macs: u64,
+    /// Bytes of inputs, outputs and scratch the case holds in RAM (analytic).
+    pub data_bytes: u32,
     /// Generates inputs, runs the kernel under the meter, checks it.
     pub run: fn(&mut dyn Meter) -> Outcome,
 }
@@ -95,10 +99,15 @@ pub fn outcome(status_ok: bool, got: &[f32], want: &[f64], tol: f64) -> Outcome 
             worst = e;
         }
     }
+    let mut preview = [0.0f32; 4];
+    for (p, &g) in preview.iter_mut().zip(got) {
+        *p = g;
+    }
     Outcome {
         checksum: checksum(got),
         outputs: got.len() as u32,
         max_rel_err: worst as f32,
         ok,
+        preview,
     }
 }

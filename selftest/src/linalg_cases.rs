@@ -34,6 +34,7 @@ pub const DOT_64: Case = Case {
     kernel: "linalg.dot",
     shape: "n=64",
     macs: 64,
+    data_bytes: 2 * 64 * 4 + 4,
     run: dot_case::<64>,
 };
 
@@ -42,6 +43,7 @@ pub const DOT_4096: Case = Case {
     kernel: "linalg.dot",
     shape: "n=4096",
     macs: 4096,
+    data_bytes: 2 * 4096 * 4 + 4,
     run: dot_case::<4096>,
 };
 
@@ -66,6 +68,7 @@ pub const AXPY_64: Case = Case {
     kernel: "linalg.axpy",
     shape: "n=64",
     macs: 64,
+    data_bytes: 3 * 64 * 4,
     run: axpy_case,
 };
 
@@ -95,6 +98,7 @@ pub const MATVEC_16: Case = Case {
     kernel: "linalg.matvec",
     shape: "16x16",
     macs: 256,
+    data_bytes: (256 + 16 + 16) * 4,
     run: |m| matvec_case::<16, 16, 256>(m, Layout::RowMajor),
 };
 
@@ -103,6 +107,7 @@ pub const MATVEC_64: Case = Case {
     kernel: "linalg.matvec",
     shape: "64x64",
     macs: 4096,
+    data_bytes: (4096 + 64 + 64) * 4,
     run: |m| matvec_case::<64, 64, 4096>(m, Layout::RowMajor),
 };
 
@@ -111,6 +116,7 @@ pub const MATVEC_64_COLMAJOR: Case = Case {
     kernel: "linalg.matvec",
     shape: "64x64 colmajor",
     macs: 4096,
+    data_bytes: (4096 + 64 + 64) * 4,
     run: |m| matvec_case::<64, 64, 4096>(m, Layout::ColMajor),
 };
 
@@ -145,6 +151,7 @@ pub const MATMUL_16: Case = Case {
     kernel: "linalg.matmul",
     shape: "16x16x16",
     macs: 4096,
+    data_bytes: 3 * 256 * 4,
     run: matmul_case,
 };
 
@@ -170,5 +177,6 @@ pub const SOFTMAX_64: Case = Case {
     kernel: "nn.softmax",
     shape: "n=64",
     macs: 64,
+    data_bytes: 2 * 64 * 4,
     run: softmax_case,
 };
