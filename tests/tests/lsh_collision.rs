@@ -11,6 +11,19 @@ use plasticore::lsh::crosspolytope::crosspolytope_bucket_seeded;
 use plasticore::lsh::hyperplane::hyperplane_hash_seeded;
 use plasticore::rng::Rng;
 
+/// Appends measured points to `$CARGO_TARGET_TMPDIR/lsh_curves_<test>.csv`
+/// (`family,x,measured,theory`; theory empty where there is no closed form),
+/// read by tests/data/lsh/plot_lsh.py for docs/lsh_collisions.png.
+fn record(test: &str, rows: &[(String, f64, f64, Option<f64>)]) {
+    let path = format!("{}/lsh_curves_{test}.csv", env!("CARGO_TARGET_TMPDIR"));
+    let mut s = String::from("family,x,measured,theory\n");
+    for (f, x, m, t) in rows {
+        let t = t.map(|t| format!("{t}")).unwrap_or_default();
+        s.push_str(&format!("{f},{x},{m},{t}\n"));
+    }
+    std::fs::write(&path, s).unwrap();
+}
+
 const ANGLES: [f64; 9] = [10.0, 30.0, 50.0, 70.0, 90.0, 110.0, 130.0, 150.0, 170.0];
 const PAIRS: usize = 10_000;
 
@@ -46,6 +59,7 @@ fn sigma(p: f64, n: f64) -> f64 {
 fn simhash_per_bit_collision_is_one_minus_theta_over_pi() {
     let (d, b) = (16, 16);
     let mut rng = Rng::new(2026);
+    let mut rows = Vec::new();
     println!("| θ | 1 − θ/π | SimHash per-bit (measured) | z |");
     println!("|---|---|---|---|");
     for (a, &deg) in ANGLES.iter().enumerate() {
@@ -63,8 +77,10 @@ fn simhash_per_bit_collision_is_one_minus_theta_over_pi() {
         let want = 1.0 - deg / 180.0;
         let z = (got - want) / sigma(want, n);
         println!("| {deg}° | {want:.4} | {got:.4} | {z:+.2} |");
+        rows.push(("simhash per bit".to_string(), deg, got, Some(want)));
         assert!(z.abs() < 3.0, "θ = {deg}°: {got} vs {want} (z = {z})");
     }
+    record("simhash", &rows);
 }
 
 /// Collision rates of one-bucket hashes at every angle; asserts a decreasing curve.
@@ -131,6 +147,12 @@ fn angular_and_crosspolytope_collision_decrease_with_angle() {
             cp[i]
         );
     }
+    let mut rows = Vec::new();
+    for (i, &deg) in ANGLES.iter().enumerate() {
+        rows.push(("angular b=8".to_string(), deg, ang[i], None));
+        rows.push(("cross-polytope d'=16".to_string(), deg, cp[i], None));
+    }
+    record("buckets", &rows);
 }
 
 fn choose(n: u64, k: u64) -> f64 {
@@ -154,6 +176,7 @@ fn syndrome_collision_decreases_with_hamming_distance_as_theory() {
     let (bytes, nbits, m) = (8usize, 64u32, 8usize);
     let ts = [1u32, 2, 4, 8, 16, 32];
     let mut rng = Rng::new(5);
+    let mut rows = Vec::new();
     println!("| row weight w | t = 1 | 2 | 4 | 8 | 16 | 32 |");
     println!("|---|---|---|---|---|---|---|");
     for w in [1u32, 2, 4, 8, 32] {
@@ -192,9 +215,11 @@ fn syndrome_collision_decreases_with_hamming_distance_as_theory() {
             }
             prev = want;
             row.push(format!("{got:.4} ({want:.4})"));
+            rows.push((format!("syndrome w={w}"), t as f64, got, Some(want)));
         }
         println!("| {w} | {} |", row.join(" | "));
     }
+    record("syndrome", &rows);
     // Dense rows (w = n/2) are anti-local: even t = 1 collides with probability ≈ 2^-m.
     let dense = p_even(64, 32, 1).powi(m as i32);
     assert!((dense - 0.5f64.powi(m as i32)).abs() < 1e-12);
