@@ -8,7 +8,9 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use plasticore::lsh::crosspolytope::CrossPolytope;
-use plasticore::lsh::hyperplane::{hyperplane_hash, Hyperplane, SeededHyperplane};
+use plasticore::lsh::hyperplane::{
+    hyperplane_hash, Hyperplane, SeededHyperplane, SeededSignHyperplane,
+};
 use plasticore::rng::Rng;
 
 const N: usize = 20_000;
@@ -68,6 +70,12 @@ fn main() {
             .take(N / 20)
             .fold(0u64, |a, x| a ^ s.hash_u64(x, &mut p).unwrap())
     }) * 20.0;
+    let ss = SeededSignHyperplane::<64, 64>::new(7);
+    let t_sign = best_ns(|| {
+        let mut p = [0.0f32; 64];
+        xs.iter()
+            .fold(0u64, |a, x| a ^ ss.hash_u64(x, &mut p).unwrap())
+    });
     let cp = CrossPolytope::<64, 1, 2>::new(3);
     let t_cp = best_ns(|| {
         let mut y = [0.0f32; 64];
@@ -77,6 +85,7 @@ fn main() {
     println!("hyperplane d=64 b=64, const Hyperplane::hash_u64: {t_const:.0} ns/vector");
     println!("hyperplane d=64 b=64, slice hyperplane_hash:      {t_slice:.0} ns/vector");
     println!("hyperplane d=64 b=64, seeded (regenerated):       {t_seeded:.0} ns/vector");
+    println!("hyperplane d=64 b=64, seeded ±1 (regenerated):    {t_sign:.0} ns/vector");
     println!("cross-polytope d=64, 1 round (FWHT):              {t_cp:.0} ns/vector");
     println!(
         "FAISS IndexLSH (d=64, 64 bits) reference: ~580 ns/vector -> {:.1}x",

@@ -8,7 +8,10 @@
 use plasticore::lsh::angular::angular_hash_seeded;
 use plasticore::lsh::binary::{sparse_parity_check, syndrome};
 use plasticore::lsh::crosspolytope::crosspolytope_bucket_seeded;
-use plasticore::lsh::hyperplane::hyperplane_hash_seeded;
+use plasticore::lsh::hamming;
+use plasticore::lsh::hyperplane::{
+    hyperplane_hash_seeded, hyperplane_project_sign_seeded, pack_signs,
+};
 use plasticore::rng::Rng;
 
 /// Appends measured points to `$CARGO_TARGET_TMPDIR/lsh_curves_<test>.csv`
@@ -60,25 +63,39 @@ fn simhash_per_bit_collision_is_one_minus_theta_over_pi() {
     let (d, b) = (16, 16);
     let mut rng = Rng::new(2026);
     let mut rows = Vec::new();
-    println!("| θ | 1 − θ/π | SimHash per-bit (measured) | z |");
+    println!(
+        "| θ | 1 − θ/π | SimHash per bit, N(0,1) planes (z) | SimHash per bit, ±1 planes (z) |"
+    );
     println!("|---|---|---|---|");
     for (a, &deg) in ANGLES.iter().enumerate() {
-        let mut same = 0u64;
+        let (mut same, mut same_sign) = (0u64, 0u64);
         for i in 0..PAIRS {
             let (x, y) = pair(&mut rng, d, deg);
             let seed = (a * PAIRS + i) as u64;
             let (mut p, mut cx, mut cy) = (vec![0.0; b], [0u8; 2], [0u8; 2]);
             hyperplane_hash_seeded(&x, seed, &mut p, &mut cx).unwrap();
             hyperplane_hash_seeded(&y, seed, &mut p, &mut cy).unwrap();
-            same += b as u64 - plasticore::lsh::hamming(&cx, &cy).unwrap() as u64;
+            same += b as u64 - hamming(&cx, &cy).unwrap() as u64;
+            hyperplane_project_sign_seeded(&x, seed, &mut p).unwrap();
+            pack_signs(&p, &mut cx).unwrap();
+            hyperplane_project_sign_seeded(&y, seed, &mut p).unwrap();
+            pack_signs(&p, &mut cy).unwrap();
+            same_sign += b as u64 - hamming(&cx, &cy).unwrap() as u64;
         }
         let n = (PAIRS * b) as f64;
-        let got = same as f64 / n;
         let want = 1.0 - deg / 180.0;
+        let got = same as f64 / n;
+        let got_sign = same_sign as f64 / n;
         let z = (got - want) / sigma(want, n);
-        println!("| {deg}° | {want:.4} | {got:.4} | {z:+.2} |");
+        let zs = (got_sign - want) / sigma(want, n);
+        println!("| {deg}° | {want:.4} | {got:.4} ({z:+.2}) | {got_sign:.4} ({zs:+.2}) |");
         rows.push(("simhash per bit".to_string(), deg, got, Some(want)));
+        rows.push(("simhash ±1 planes".to_string(), deg, got_sign, Some(want)));
         assert!(z.abs() < 3.0, "θ = {deg}°: {got} vs {want} (z = {z})");
+        assert!(
+            zs.abs() < 3.0,
+            "±1 planes, θ = {deg}°: {got_sign} vs {want} (z = {zs})"
+        );
     }
     record("simhash", &rows);
 }
