@@ -932,4 +932,75 @@ mod tests {
             1
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn random_insert_remove_keeps_tables_consistent_and_exhaustive_query_exact(
+            ops in proptest::collection::vec(
+                (0u8..3, proptest::collection::vec(-4.0f32..4.0, 4), 0u32..14), 1..60),
+            q in proptest::collection::vec(-4.0f32..4.0, 4),
+        ) {
+            let mut idx = LshIndex::<4, 12, 2, 3>::new(5);
+            let mut model: [Option<[f32; 4]>; 12] = [None; 12];
+            for (op, v, id) in ops {
+                let x: [f32; 4] = v.try_into().unwrap();
+                if op < 2 {
+                    let r = idx.insert(&x);
+                    match model.iter().position(|m| m.is_none()) {
+                        None => proptest::prop_assert_eq!(r, Err(Error::Capacity { capacity: 12 })),
+                        Some(free) => {
+                            proptest::prop_assert_eq!(r, Ok(free as u32));
+                            model[free] = Some(x);
+                        }
+                    }
+                } else {
+                    let r = idx.remove(id);
+                    let live = model.get(id as usize).is_some_and(|m| m.is_some());
+                    proptest::prop_assert_eq!(r.is_ok(), live);
+                    if live {
+                        model[id as usize] = None;
+                    }
+                }
+                let n = model.iter().filter(|m| m.is_some()).count();
+                proptest::prop_assert_eq!(idx.len(), n);
+                for t in 0..2 {
+                    let table = &idx.entries[t][..n];
+                    proptest::prop_assert!(table.windows(2).all(|w| w[0].code <= w[1].code));
+                    let mut slots: [bool; 12] = [false; 12];
+                    for e in table {
+                        proptest::prop_assert!(!slots[e.slot as usize]);
+                        slots[e.slot as usize] = true;
+                    }
+                    for (s, m) in slots.iter().zip(&model) {
+                        proptest::prop_assert_eq!(*s, m.is_some());
+                    }
+                }
+            }
+            // K = 3: 8 buckets per table, 16 probes visit every bucket of both tables.
+            let q: [f32; 4] = q.try_into().unwrap();
+            let mut buf = QueryBuf::<12, 2, 3, 40>::new();
+            let mut out = [Neighbor::NONE; 3];
+            let st = idx.query(&q, 16, &mut buf, &mut out).unwrap();
+            let n = model.iter().filter(|m| m.is_some()).count();
+            proptest::prop_assert_eq!(st.examined, n);
+            proptest::prop_assert_eq!(st.found, n.min(3));
+            let nq = sqrt(dot_unchecked(&q, &q));
+            let mut cos: [f32; 12] = [f32::NEG_INFINITY; 12];
+            for (c, m) in cos.iter_mut().zip(&model) {
+                if let Some(x) = m {
+                    let nx = sqrt(dot_unchecked(x, x));
+                    *c = if nx > 0.0 && nq > 0.0 { dot_unchecked(&q, x) / (nx * nq) } else { 0.0 };
+                }
+            }
+            cos.sort_by(|a, b| b.total_cmp(a));
+            for (o, c) in out.iter().zip(cos.iter()).take(n.min(3)) {
+                proptest::prop_assert!((o.cosine - c).abs() < 1e-4, "{:?} vs {:?}", out, cos);
+            }
+            // A tiny (or empty) heap degrades the probe order but never panics.
+            let mut tiny = QueryBuf::<12, 2, 3, 1>::new();
+            proptest::prop_assert!(idx.query(&q, 16, &mut tiny, &mut out).unwrap().found <= 3);
+            let mut none = QueryBuf::<12, 2, 3, 0>::new();
+            proptest::prop_assert!(idx.query(&q, 16, &mut none, &mut out).unwrap().probes <= 2);
+        }
+    }
 }
