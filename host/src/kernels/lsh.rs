@@ -64,7 +64,7 @@ pub fn kernels() -> Vec<Kernel> {
         },
         Kernel {
             name: "lsh.index",
-            summary: "LshIndex of data (hyperplanes through the data mean), top-k of each query by cosine after multiprobe",
+            summary: "LshIndex of data (hyperplanes through the mean of the unit data vectors), top-k of each query by cosine after multiprobe",
             inputs: vec![input("data", F32, "n,d"), input("queries", F32, "q,d")],
             params: vec![
                 param("tables", Some("16"), "number of hash tables L"),
@@ -72,7 +72,7 @@ pub fn kernels() -> Vec<Kernel> {
                 param("probes", Some("64"), "buckets probed per query over all tables (>= tables for all base buckets)"),
                 param("k", Some("10"), "neighbours per query"),
                 param("seed", Some("1"), "seed of the hyperplanes"),
-                param("center", Some("true"), "hash x - mean(data) (true) or x (false)"),
+                param("center", Some("true"), "hash x/|x| - mean of the data's x/|x| (true) or x/|x| (false)"),
             ],
             output: "int32 [q, k] data row ids, nearest first by cosine, -1 where fewer were found",
             run: index,
@@ -173,16 +173,6 @@ fn index(c: &Call) -> Result<Array, String> {
     let mut planes = vec![0.0f32; np];
     index_planes(seed, &mut planes);
     let mut center = vec![0.0f32; d];
-    if centre && n > 0 {
-        let mut acc = vec![0.0f64; d];
-        for row in data.chunks_exact(d.max(1)) {
-            acc.iter_mut().zip(row).for_each(|(a, &v)| *a += v as f64);
-        }
-        center
-            .iter_mut()
-            .zip(&acc)
-            .for_each(|(c, a)| *c = (a / n as f64) as f32);
-    }
     let cap = n.max(1);
     let mut vectors = vec![0.0f32; cap * d];
     let mut live = vec![false; cap];
@@ -192,7 +182,7 @@ fn index(c: &Call) -> Result<Array, String> {
         tables,
         bits,
         &planes,
-        &center,
+        &mut center,
         &mut vectors,
         &mut live,
         &mut entries,
@@ -201,6 +191,9 @@ fn index(c: &Call) -> Result<Array, String> {
     for (i, row) in data.chunks_exact(d.max(1)).enumerate().take(n) {
         idx.insert(row)
             .map_err(|err| format!("lsh.index: data row {i}: {err}"))?;
+    }
+    if centre {
+        idx.recenter();
     }
     let (mut proj, mut order) = (vec![0.0f32; tables * bits], vec![0u8; tables * bits]);
     let mut heap = vec![Probe::default(); tables + 2 * probes];
