@@ -241,29 +241,6 @@ impl<'a> LshIndexMut<'a> {
         self.live.get(id as usize).copied().unwrap_or(false)
     }
 
-    /// Projections `(s·x − μ)·r_tj` for every table into `proj` (`L·K`).
-    fn project(&self, x: &[f32], scale: f32, proj: &mut [f32]) {
-        let (d, k) = (self.d, self.bits);
-        proj.iter_mut().for_each(|p| *p = 0.0);
-        for (pt, pl) in proj
-            .chunks_exact_mut(k)
-            .zip(self.planes.chunks_exact(d * k))
-        {
-            for ((&xi, &ci), row) in x.iter().zip(self.center.iter()).zip(pl.chunks_exact(k)) {
-                let v = xi * scale - ci;
-                for (a, &r) in pt.iter_mut().zip(row) {
-                    *a += v * r;
-                }
-            }
-        }
-    }
-
-    fn code(p: &[f32]) -> u32 {
-        p.iter()
-            .enumerate()
-            .fold(0u32, |c, (j, &v)| c | (((v > 0.0) as u32) << (j & 31)))
-    }
-
     /// Codes of `x` in every table (`codes.len() == L`).
     ///
     /// Errors: `x.len() != d`, `codes.len() != L`, non-finite `x`.
@@ -401,6 +378,21 @@ impl<'a> LshIndexMut<'a> {
         self.len = 0;
     }
 
+    /// The read-only view used by queries.
+    fn as_ref(&self) -> IndexRef<'_> {
+        IndexRef {
+            d: self.d,
+            tables: self.tables,
+            bits: self.bits,
+            planes: self.planes,
+            center: self.center,
+            vectors: self.vectors,
+            entries: self.entries,
+            cap: self.live.len(),
+            len: self.len,
+        }
+    }
+
     /// The `k = out.len()` stored items most cosine-similar to `q` among the
     /// candidates of `probes` buckets (at least the first base bucket is probed;
     /// `probes ≥ L` probes every table's own bucket first), nearest first; the
@@ -409,6 +401,59 @@ impl<'a> LshIndexMut<'a> {
     /// Errors: `q.len() != d`, non-finite `q`, scratch of the wrong length
     /// (`out` is untouched then).
     pub fn query(
+        &self,
+        q: &[f32],
+        probes: usize,
+        scratch: &mut QueryScratch<'_>,
+        out: &mut [Neighbor],
+    ) -> Result<QueryStats, Error> {
+        self.as_ref().query(q, probes, scratch, out)
+    }
+}
+
+/// A read-only view of an index's storage: what a query needs.
+struct IndexRef<'r> {
+    d: usize,
+    tables: usize,
+    bits: usize,
+    planes: &'r [f32],
+    center: &'r [f32],
+    vectors: &'r [f32],
+    entries: &'r [Entry],
+    cap: usize,
+    len: usize,
+}
+
+impl IndexRef<'_> {
+    fn capacity(&self) -> usize {
+        self.cap
+    }
+
+    /// Projections `(s·x − μ)·r_tj` for every table into `proj` (`L·K`).
+    fn project(&self, x: &[f32], scale: f32, proj: &mut [f32]) {
+        let (d, k) = (self.d, self.bits);
+        proj.iter_mut().for_each(|p| *p = 0.0);
+        for (pt, pl) in proj
+            .chunks_exact_mut(k)
+            .zip(self.planes.chunks_exact(d * k))
+        {
+            for ((&xi, &ci), row) in x.iter().zip(self.center.iter()).zip(pl.chunks_exact(k)) {
+                let v = xi * scale - ci;
+                for (a, &r) in pt.iter_mut().zip(row) {
+                    *a += v * r;
+                }
+            }
+        }
+    }
+
+    fn code(p: &[f32]) -> u32 {
+        p.iter()
+            .enumerate()
+            .fold(0u32, |c, (j, &v)| c | (((v > 0.0) as u32) << (j & 31)))
+    }
+
+    /// The query of [`LshIndexMut::query`] (and [`LshIndex::query`]).
+    fn query(
         &self,
         q: &[f32],
         probes: usize,
@@ -721,18 +766,36 @@ impl<const D: usize, const CAP: usize, const L: usize, const K: usize> LshIndex<
     const CHECK: () = assert!(D > 0 && CAP > 0 && L > 0 && K > 0 && K <= 32);
 
     /// An empty index with planes drawn from `seed` and centre 0.
+    ///
+    /// This builds the value on the stack; for a large index on a board use
+    /// [`LshIndex::zeroed`] in a `static` (or `cortex_m::singleton!`) and
+    /// [`LshIndex::reset`] it in place.
     pub fn new(seed: u64) -> Self {
+        let mut s = Self::zeroed();
+        s.reset(seed);
+        s
+    }
+
+    /// An empty index whose planes are all zero (every code 0): a `const`
+    /// initialiser for statics; call [`LshIndex::reset`] before use.
+    pub const fn zeroed() -> Self {
         let () = Self::CHECK;
-        let mut planes = [[[0.0f32; K]; D]; L];
-        index_planes(seed, planes.as_flattened_mut().as_flattened_mut());
         LshIndex {
-            planes,
+            planes: [[[0.0; K]; D]; L],
             center: [0.0; D],
             vectors: [[0.0; D]; CAP],
             live: [false; CAP],
-            entries: [[Entry::default(); CAP]; L],
+            entries: [[Entry { code: 0, slot: 0 }; CAP]; L],
             len: 0,
         }
+    }
+
+    /// Empties the index in place, draws new planes from `seed` and sets the centre to 0.
+    pub fn reset(&mut self, seed: u64) {
+        index_planes(seed, self.planes.as_flattened_mut().as_flattened_mut());
+        self.center.iter_mut().for_each(|c| *c = 0.0);
+        self.live.iter_mut().for_each(|l| *l = false);
+        self.len = 0;
     }
 
     /// Sets the centre `μ` subtracted from `x/|x|` before hashing and rehashes
@@ -793,16 +856,27 @@ impl<const D: usize, const CAP: usize, const L: usize, const K: usize> LshIndex<
         r
     }
 
-    /// Queries with `probes` buckets; see [`LshIndexMut::query`].
+    /// Queries with `probes` buckets; see [`LshIndexMut::query`]. The heap
+    /// of `scratch` should hold `L + 2·(probes − L)` entries for the exact probe order.
     pub fn query<const P: usize>(
-        &mut self,
+        &self,
         q: &[f32; D],
         probes: usize,
         scratch: &mut QueryBuf<CAP, L, K, P>,
         out: &mut [Neighbor],
     ) -> Result<QueryStats, Error> {
-        let v = self.view();
-        v.query(q, probes, &mut scratch.scratch(), out)
+        let r = IndexRef {
+            d: D,
+            tables: L,
+            bits: K,
+            planes: self.planes.as_flattened().as_flattened(),
+            center: &self.center,
+            vectors: self.vectors.as_flattened(),
+            entries: self.entries.as_flattened(),
+            cap: CAP,
+            len: self.len,
+        };
+        r.query(q, probes, &mut scratch.scratch(), out)
     }
 }
 
@@ -881,6 +955,26 @@ mod tests {
         assert_eq!(idx.insert(&data[3]).unwrap(), 3);
         idx.query(&data[3], 4, &mut buf, &mut out).unwrap();
         assert_eq!(out[0].id, 3);
+    }
+
+    #[test]
+    fn zeroed_then_reset_equals_new_and_reset_empties() {
+        static_assertions_like();
+        let mut a = LshIndex::<4, 8, 2, 5>::zeroed();
+        a.reset(3);
+        let b = LshIndex::<4, 8, 2, 5>::new(3);
+        assert_eq!(a.planes, b.planes);
+        a.insert(&[1.0, 2.0, 3.0, 4.0]).unwrap();
+        a.set_center(&[0.1; 4]).unwrap();
+        a.reset(3);
+        assert!(a.is_empty() && !a.contains(0));
+        assert_eq!(a.center, [0.0; 4]);
+        assert!(a.set_center(&[f32::NAN; 4]).is_err());
+    }
+
+    /// A `const` index can initialise a static (no stack copy of the storage).
+    fn static_assertions_like() {
+        static _INDEX: LshIndex<4, 8, 2, 5> = LshIndex::zeroed();
     }
 
     #[test]
