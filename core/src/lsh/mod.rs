@@ -21,10 +21,13 @@
 //! target, and the stored and seeded forms agree.
 //!
 //! [`index::LshIndex`] is an L-table × K-bit hyperplane index with fixed
-//! capacity, multiprobe queries and exact cosine re-ranking.
+//! capacity, multiprobe queries and exact cosine re-ranking;
+//! [`binary_index::BinaryIndex`] is its bit-sampling counterpart for packed
+//! binary vectors, re-ranked by Hamming distance.
 
 pub mod angular;
 pub mod binary;
+pub mod binary_index;
 pub mod crosspolytope;
 pub mod hyperplane;
 pub mod index;
