@@ -20,6 +20,7 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod attention;
 pub mod error;
 pub mod linalg;
 pub mod lsh;
@@ -28,3 +29,8 @@ pub mod nn;
 pub mod rng;
 
 pub use error::Error;
+pub mod cost;
+pub mod loss;
+pub mod radioactive;
+pub mod stats;
+pub mod tensor;

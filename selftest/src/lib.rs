@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 mod linalg_cases;
+mod numerics_cases;
 
 /// Something that runs a kernel and records what it cost.
 pub trait Meter {
@@ -71,6 +72,13 @@ static CASES: &[Case] = &[
     linalg_cases::MATVEC_64_COLMAJOR,
     linalg_cases::MATMUL_16,
     linalg_cases::SOFTMAX_64,
+    numerics_cases::KL_64,
+    numerics_cases::MOVING_AVERAGE_256,
+    numerics_cases::MOVING_AVERAGE_STREAM_64,
+    numerics_cases::SUPCON_32X16,
+    numerics_cases::MARK_32X64,
+    numerics_cases::PVALUE_65,
+    numerics_cases::RESHAPE_F_256,
 ];
 
 /// FNV-1a (32 bit) of a sequence of f32 bit patterns.

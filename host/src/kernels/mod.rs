@@ -13,9 +13,14 @@ use std::collections::BTreeMap;
 
 use crate::npy::{shape_str, Array, DType};
 
+mod attention;
 mod linalg;
+mod loss;
 mod lsh;
 mod nn;
+mod radioactive;
+mod stats;
+mod tensor;
 
 /// Every kernel `plasticore run` knows, in listing order.
 pub fn all() -> Vec<Kernel> {
@@ -23,6 +28,11 @@ pub fn all() -> Vec<Kernel> {
     v.extend(linalg::kernels());
     v.extend(lsh::kernels());
     v.extend(nn::kernels());
+    v.extend(attention::kernels());
+    v.extend(stats::kernels());
+    v.extend(loss::kernels());
+    v.extend(radioactive::kernels());
+    v.extend(tensor::kernels());
     v
 }
 
