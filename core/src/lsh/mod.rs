@@ -111,4 +111,59 @@ mod tests {
         assert_eq!(hamming_words(&[u32::MAX, 1], &[0, 0]), Ok(33));
         assert!(hamming_words(&[0], &[]).is_err());
     }
+
+    extern crate std;
+    use proptest::prelude::*;
+    use std::vec::Vec;
+
+    fn floats(n: usize) -> impl Strategy<Value = Vec<f32>> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just(f32::NAN),
+                Just(0.0f32),
+                Just(-1.0),
+                Just(1.0),
+                -3.0f32..3.0
+            ],
+            0..n,
+        )
+    }
+
+    proptest! {
+        /// Every slice kernel returns Ok or Err on arbitrary sizes and values; none panics.
+        #[test]
+        fn slice_kernels_never_panic(
+            x in floats(20), p in floats(70), q in floats(40),
+            bytes in proptest::collection::vec(any::<u8>(), 0..12),
+            h in proptest::collection::vec(any::<u8>(), 0..40),
+            pos in proptest::collection::vec(0u32..120, 0..40),
+            a in 0usize..10, b in 0usize..70, c in 0usize..20, seed in any::<u64>(),
+        ) {
+            let mut proj = std::vec![0.0f32; b];
+            let mut code = std::vec![0u8; c];
+            let _ = hyperplane::hyperplane_hash(&x, &p, &mut proj, &mut code);
+            let _ = hyperplane::hyperplane_hash_seeded(&x, seed, &mut proj[..b.min(8)], &mut code);
+            let _ = hyperplane::hyperplane_project_sign_seeded(&x, seed, &mut proj[..b.min(8)]);
+            let _ = hyperplane::sign_planes(seed, a, &mut proj);
+            let mut w = std::vec![0u32; c];
+            let _ = hyperplane::pack_signs_words(&q, &mut w);
+            let _ = angular::angular_bucket(&x, &p, a, c);
+            let mut bk = std::vec![0u32; a];
+            let _ = angular::angular_hash(&x, &p, a, c, &mut bk);
+            let mut sc = std::vec![0.0f32; c];
+            let _ = angular::angular_hash_seeded(&x, seed, a, c.min(3), &mut sc, &mut bk);
+            let mut y = std::vec![0.0f32; b];
+            let _ = crosspolytope::crosspolytope_bucket(&x, &q, b, &mut y);
+            let _ = crosspolytope::crosspolytope_bucket_seeded(&x, seed, a.min(3), &mut y);
+            let _ = crosspolytope::crosspolytope_signs(seed, c, &mut y);
+            let _ = crosspolytope::fwht(&mut y);
+            let _ = binary::bitsample(&bytes, &pos);
+            let _ = binary::syndrome(&bytes, &h);
+            let mut hh = h.clone();
+            let _ = binary::sparse_parity_check(seed, a, b as u32, c as u32, &mut hh);
+            let mut pp = pos.clone();
+            let _ = binary::bitsample_positions(seed, b as u32, &mut pp);
+            let _ = hamming(&bytes, &h);
+        }
+    }
 }
