@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 mod linalg_cases;
+mod lsh_cases;
 mod numerics_cases;
 
 /// Something that runs a kernel and records what it cost.
@@ -79,6 +80,16 @@ static CASES: &[Case] = &[
     numerics_cases::MARK_32X64,
     numerics_cases::PVALUE_65,
     numerics_cases::RESHAPE_F_256,
+    lsh_cases::HYPERPLANE_64X32,
+    lsh_cases::HYPERPLANE_64X64,
+    lsh_cases::HYPERPLANE_64X64_SEEDED,
+    lsh_cases::HYPERPLANE_64X64_SIGN_SEEDED,
+    lsh_cases::CROSSPOLYTOPE_64,
+    lsh_cases::CROSSPOLYTOPE_64_SEEDED,
+    lsh_cases::ANGULAR_64X32,
+    lsh_cases::ANGULAR_64X32_SEEDED,
+    lsh_cases::INDEX_QUERY_128,
+    lsh_cases::INDEX_INSERT_128,
 ];
 
 /// FNV-1a (32 bit) of a sequence of f32 bit patterns.
