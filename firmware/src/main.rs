@@ -95,7 +95,7 @@ fn app<B: Board>(board: &mut B) -> bool {
             "case|{=str}|{=str}|{=u64}|{=u32}|{=u64}|{=u32}|{=u32}|{=u32}|{=f32}|{=bool}|{=f32}|{=f32}|{=f32}|{=f32}",
             case.kernel,
             case.shape,
-            case.macs,
+            case.cost.macs as u64,
             case.data_bytes,
             meter.cost_milli,
             meter.stack,

@@ -6,3 +6,4 @@ pub mod firmware;
 pub mod kernels;
 pub mod npy;
 pub mod report;
+pub mod report_sections;

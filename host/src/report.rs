@@ -53,8 +53,12 @@ pub struct Record {
     pub shape: String,
     /// Board the instructions were counted on.
     pub board: String,
+    /// Parameters (weights) read per call (analytic).
+    pub params: u64,
     /// Multiply-accumulates per call (analytic).
     pub macs: u64,
+    /// Caller scratch per call, bytes (analytic).
+    pub scratch_bytes: u64,
     /// Instructions per call on the emulated Cortex-M4F, measurement overhead subtracted.
     pub instructions: f64,
     /// Instructions per MAC.
@@ -134,11 +138,21 @@ pub fn build_report(size: ImageSize, board: &str, lines: &[CaseLine], host_ns: &
     let records = lines
         .iter()
         .zip(host_ns.iter().chain(std::iter::repeat(&f64::NAN)))
-        .map(|(l, &ns)| Record {
+        .map(|(l, &ns)| {
+            let cost = cases()
+                .iter()
+                .find(|c| c.kernel == l.kernel && c.shape == l.shape)
+                .map(|c| c.cost)
+                .unwrap_or_default();
+            (l, ns, cost)
+        })
+        .map(|(l, ns, cost)| Record {
             kernel: l.kernel.clone(),
             shape: l.shape.clone(),
             board: board.to_string(),
+            params: cost.params as u64,
             macs: l.macs,
+            scratch_bytes: cost.scratch_bytes as u64,
             instructions: l.cost,
             instructions_per_mac: if l.macs > 0 {
                 l.cost / l.macs as f64

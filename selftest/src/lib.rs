@@ -51,8 +51,8 @@ pub struct Case {
     pub kernel: &'static str,
     /// The size, e.g. `n=64`.
     pub shape: &'static str,
-    /// Multiply-accumulates per call (analytic).
-    pub macs: u64,
+    /// Parameters, multiply-accumulates and scratch bytes per call (analytic, `plasticore::cost`).
+    pub cost: plasticore::cost::Cost,
     /// Bytes of inputs, outputs and scratch the case holds in RAM (analytic).
     pub data_bytes: u32,
     /// Generates inputs, runs the kernel under the meter, checks it.
@@ -64,7 +64,20 @@ pub fn cases() -> &'static [Case] {
     CASES
 }
 
-static CASES: &[Case] = &[
+/// Declares the case list: `small` cases run on every board; `large` ones
+/// (hundreds of KiB of inputs) only where feature `large` is on (the emulated
+/// board, with 4 MiB of RAM, and the host).
+macro_rules! case_list {
+    (small: [$($s:expr),* $(,)?], large: [$($l:expr),* $(,)?] $(,)?) => {
+        #[cfg(feature = "large")]
+        static CASES: &[Case] = &[$($s,)* $($l,)*];
+        #[cfg(not(feature = "large"))]
+        static CASES: &[Case] = &[$($s,)*];
+    };
+}
+
+case_list! {
+    small: [
     linalg_cases::DOT_64,
     linalg_cases::DOT_4096,
     linalg_cases::AXPY_64,
@@ -90,7 +103,9 @@ static CASES: &[Case] = &[
     lsh_cases::ANGULAR_64X32_SEEDED,
     lsh_cases::INDEX_QUERY_128,
     lsh_cases::INDEX_INSERT_128,
-];
+    ],
+    large: [],
+}
 
 /// FNV-1a (32 bit) of a sequence of f32 bit patterns.
 pub fn checksum(values: &[f32]) -> u32 {

@@ -1,5 +1,6 @@
 //! linalg and nn cases.
 
+use plasticore::cost;
 use plasticore::linalg::{self, Layout, MatMut, MatRef};
 use plasticore::nn;
 use plasticore::rng::Rng;
@@ -33,7 +34,7 @@ fn dot_case<const N: usize>(m: &mut dyn Meter) -> Outcome {
 pub const DOT_64: Case = Case {
     kernel: "linalg.dot",
     shape: "n=64",
-    macs: 64,
+    cost: cost::dot(64),
     data_bytes: 2 * 64 * 4 + 4,
     run: dot_case::<64>,
 };
@@ -42,7 +43,7 @@ pub const DOT_64: Case = Case {
 pub const DOT_4096: Case = Case {
     kernel: "linalg.dot",
     shape: "n=4096",
-    macs: 4096,
+    cost: cost::dot(4096),
     data_bytes: 2 * 4096 * 4 + 4,
     run: dot_case::<4096>,
 };
@@ -67,7 +68,7 @@ fn axpy_case(m: &mut dyn Meter) -> Outcome {
 pub const AXPY_64: Case = Case {
     kernel: "linalg.axpy",
     shape: "n=64",
-    macs: 64,
+    cost: cost::axpy(64),
     data_bytes: 3 * 64 * 4,
     run: axpy_case,
 };
@@ -97,7 +98,7 @@ fn matvec_case<const R: usize, const C: usize, const RC: usize>(
 pub const MATVEC_16: Case = Case {
     kernel: "linalg.matvec",
     shape: "16x16",
-    macs: 256,
+    cost: cost::matvec(16, 16),
     data_bytes: (256 + 16 + 16) * 4,
     run: |m| matvec_case::<16, 16, 256>(m, Layout::RowMajor),
 };
@@ -106,7 +107,7 @@ pub const MATVEC_16: Case = Case {
 pub const MATVEC_64: Case = Case {
     kernel: "linalg.matvec",
     shape: "64x64",
-    macs: 4096,
+    cost: cost::matvec(64, 64),
     data_bytes: (4096 + 64 + 64) * 4,
     run: |m| matvec_case::<64, 64, 4096>(m, Layout::RowMajor),
 };
@@ -115,7 +116,7 @@ pub const MATVEC_64: Case = Case {
 pub const MATVEC_64_COLMAJOR: Case = Case {
     kernel: "linalg.matvec",
     shape: "64x64 colmajor",
-    macs: 4096,
+    cost: cost::matvec(64, 64),
     data_bytes: (4096 + 64 + 64) * 4,
     run: |m| matvec_case::<64, 64, 4096>(m, Layout::ColMajor),
 };
@@ -150,7 +151,7 @@ fn matmul_case(m: &mut dyn Meter) -> Outcome {
 pub const MATMUL_16: Case = Case {
     kernel: "linalg.matmul",
     shape: "16x16x16",
-    macs: 4096,
+    cost: cost::matmul(16, 16, 16),
     data_bytes: 3 * 256 * 4,
     run: matmul_case,
 };
@@ -176,7 +177,7 @@ fn softmax_case(m: &mut dyn Meter) -> Outcome {
 pub const SOFTMAX_64: Case = Case {
     kernel: "nn.softmax",
     shape: "n=64",
-    macs: 64,
+    cost: cost::softmax(64),
     data_bytes: 2 * 64 * 4,
     run: softmax_case,
 };

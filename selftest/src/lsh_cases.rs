@@ -3,6 +3,7 @@
 //! query. Codes are written as 16-bit pieces in f32 (exact) so the checksum
 //! covers every bit; each case checks against a plain f64 reference here.
 
+use plasticore::cost::Cost;
 use plasticore::lsh::angular::{Angular, SeededAngular};
 use plasticore::lsh::crosspolytope::{CrossPolytope, SeededCrossPolytope};
 use plasticore::lsh::hyperplane::{Hyperplane, SeededHyperplane, SeededSignHyperplane};
@@ -12,6 +13,10 @@ use plasticore::rng::Rng;
 use crate::{outcome, Case, Meter, Outcome};
 
 const D: usize = 64;
+
+/// Cross-polytope d' = 64, 3 rounds: 3 · (d' log₂ d' butterfly adds + d' sign
+/// flips + d' scalings), each counted as one MAC (`plasticore::cost` convention).
+const CP_MACS: usize = 3 * (64 * 6 + 2 * 64);
 
 fn normal<const N: usize>(seed: u64) -> [f32; N] {
     let mut r = Rng::new(seed);
@@ -68,7 +73,7 @@ fn hyperplane_case<const B: usize>(m: &mut dyn Meter) -> Outcome {
 pub const HYPERPLANE_64X32: Case = Case {
     kernel: "lsh.hyperplane",
     shape: "d=64 b=32 stored",
-    macs: 64 * 32,
+    cost: Cost::new(64 * 32, 64 * 32, 32 * 4),
     data_bytes: (64 * 32 * 4 + 64 * 4 + 32 * 4) as u32,
     run: hyperplane_case::<32>,
 };
@@ -77,7 +82,7 @@ pub const HYPERPLANE_64X32: Case = Case {
 pub const HYPERPLANE_64X64: Case = Case {
     kernel: "lsh.hyperplane",
     shape: "d=64 b=64 stored",
-    macs: 64 * 64,
+    cost: Cost::new(64 * 64, 64 * 64, 64 * 4),
     data_bytes: (64 * 64 * 4 + 64 * 4 + 64 * 4) as u32,
     run: hyperplane_case::<64>,
 };
@@ -99,7 +104,7 @@ fn hyperplane_seeded_case(m: &mut dyn Meter) -> Outcome {
 pub const HYPERPLANE_64X64_SEEDED: Case = Case {
     kernel: "lsh.hyperplane",
     shape: "d=64 b=64 seeded",
-    macs: 64 * 64,
+    cost: Cost::new(0, 64 * 64, 64 * 4),
     data_bytes: (64 * 4 + 64 * 4) as u32,
     run: hyperplane_seeded_case,
 };
@@ -121,7 +126,7 @@ fn hyperplane_sign_case(m: &mut dyn Meter) -> Outcome {
 pub const HYPERPLANE_64X64_SIGN_SEEDED: Case = Case {
     kernel: "lsh.hyperplane",
     shape: "d=64 b=64 ±1 seeded",
-    macs: 64 * 64,
+    cost: Cost::new(0, 64 * 64, 64 * 4),
     data_bytes: (64 * 4 + 64 * 4) as u32,
     run: hyperplane_sign_case,
 };
@@ -184,7 +189,7 @@ fn crosspolytope_case(m: &mut dyn Meter) -> Outcome {
 pub const CROSSPOLYTOPE_64: Case = Case {
     kernel: "lsh.crosspolytope",
     shape: "d=64 k=3 stored",
-    macs: 3 * 64 * 6,
+    cost: Cost::new(3 * 64, CP_MACS, 64 * 4),
     data_bytes: (3 * 8 + 64 * 4 + 64 * 4) as u32,
     run: crosspolytope_case,
 };
@@ -206,7 +211,7 @@ fn crosspolytope_seeded_case(m: &mut dyn Meter) -> Outcome {
 pub const CROSSPOLYTOPE_64_SEEDED: Case = Case {
     kernel: "lsh.crosspolytope",
     shape: "d=64 k=3 seeded",
-    macs: 3 * 64 * 6,
+    cost: Cost::new(0, CP_MACS, 64 * 4),
     data_bytes: (64 * 4 + 64 * 4) as u32,
     run: crosspolytope_seeded_case,
 };
@@ -244,7 +249,7 @@ fn angular_case(m: &mut dyn Meter) -> Outcome {
 pub const ANGULAR_64X32: Case = Case {
     kernel: "lsh.angular",
     shape: "d=64 b=32 stored",
-    macs: 64 * 16,
+    cost: Cost::new(64 * 16, 64 * 16, 16 * 4),
     data_bytes: (64 * 16 * 4 + 64 * 4 + 16 * 4) as u32,
     run: angular_case,
 };
@@ -264,7 +269,7 @@ fn angular_seeded_case(m: &mut dyn Meter) -> Outcome {
 pub const ANGULAR_64X32_SEEDED: Case = Case {
     kernel: "lsh.angular",
     shape: "d=64 b=32 seeded",
-    macs: 64 * 16,
+    cost: Cost::new(0, 64 * 16, 16 * 4),
     data_bytes: (64 * 4 + 16 * 4) as u32,
     run: angular_seeded_case,
 };
@@ -327,7 +332,7 @@ fn index_query_case(m: &mut dyn Meter) -> Outcome {
 pub const INDEX_QUERY_128: Case = Case {
     kernel: "lsh.index",
     shape: "query n=128 d=16 L=4 K=8 probes=16 k=4",
-    macs: (IL * ID * IK) as u64,
+    cost: Cost::new(IL * ID * IK, IL * ID * IK, IL * IK * 5 + 12 * IP + ICAP),
     data_bytes: IBYTES,
     run: index_query_case,
 };
@@ -349,7 +354,7 @@ fn index_insert_case(m: &mut dyn Meter) -> Outcome {
 pub const INDEX_INSERT_128: Case = Case {
     kernel: "lsh.index",
     shape: "remove+insert n=128 d=16 L=4 K=8",
-    macs: (IL * ID * IK) as u64,
+    cost: Cost::new(IL * ID * IK, IL * ID * IK + ID, 0),
     data_bytes: IBYTES,
     run: index_insert_case,
 };

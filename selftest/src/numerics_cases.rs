@@ -46,7 +46,7 @@ fn kl_case(m: &mut dyn Meter) -> Outcome {
 pub const KL_64: Case = Case {
     kernel: "stats.kl",
     shape: "n=64",
-    macs: cost::kl(64).macs as u64,
+    cost: cost::kl(64),
     data_bytes: 2 * 64 * 4 + 4,
     run: kl_case,
 };
@@ -70,7 +70,7 @@ fn moving_average_case(m: &mut dyn Meter) -> Outcome {
 pub const MOVING_AVERAGE_256: Case = Case {
     kernel: "stats.moving_average",
     shape: "n=256 w=7",
-    macs: cost::moving_average(MA_N, MA_W).macs as u64,
+    cost: cost::moving_average(MA_N, MA_W),
     data_bytes: ((MA_N + MA_N - MA_W + 1) * 4) as u32,
     run: moving_average_case,
 };
@@ -116,7 +116,10 @@ fn stream_case(m: &mut dyn Meter) -> Outcome {
 pub const MOVING_AVERAGE_STREAM_64: Case = Case {
     kernel: "stats.moving_average_stream",
     shape: "W=64 x1024",
-    macs: (cost::moving_average_stream(ST_W).macs * ST_N) as u64,
+    cost: {
+        let c = cost::moving_average_stream(ST_W);
+        cost::Cost::new(c.params, c.macs * ST_N, c.scratch_bytes)
+    },
     data_bytes: ((ST_N + ST_N - ST_W + 1) * 4) as u32,
     run: stream_case,
 };
@@ -205,7 +208,7 @@ fn supcon_case(m: &mut dyn Meter) -> Outcome {
 pub const SUPCON_32X16: Case = Case {
     kernel: "loss.supcon",
     shape: "32x16 grad",
-    macs: cost::supcon_grad(SC_N, SC_D).macs as u64,
+    cost: cost::supcon_grad(SC_N, SC_D),
     data_bytes: ((2 * SC_N * SC_D + 1 + 2 * SC_N) * 4 + SC_N * 4) as u32,
     run: supcon_case,
 };
@@ -236,7 +239,7 @@ fn mark_case(m: &mut dyn Meter) -> Outcome {
 pub const MARK_32X64: Case = Case {
     kernel: "radioactive.mark",
     shape: "32x64",
-    macs: cost::radioactive_mark(MK_N, MK_D).macs as u64,
+    cost: cost::radioactive_mark(MK_N, MK_D),
     data_bytes: ((2 * MK_N * MK_D + MK_D) * 4) as u32,
     run: mark_case,
 };
@@ -279,7 +282,7 @@ fn pvalue_case(m: &mut dyn Meter) -> Outcome {
 pub const PVALUE_65: Case = Case {
     kernel: "radioactive.pvalue",
     shape: "d=65",
-    macs: cost::radioactive_pvalue(PV_D).macs as u64,
+    cost: cost::radioactive_pvalue(PV_D),
     data_bytes: (2 * PV_D * 4 + 4) as u32,
     run: pvalue_case,
 };
@@ -318,7 +321,7 @@ fn reshape_case(m: &mut dyn Meter) -> Outcome {
 pub const RESHAPE_F_256: Case = Case {
     kernel: "tensor.reshape",
     shape: "8x8x4->16x16 F",
-    macs: 0,
+    cost: cost::reshape(256),
     data_bytes: 2 * 256 * 4,
     run: reshape_case,
 };

@@ -15,7 +15,7 @@ fn numerics_cases_pass_on_host() {
         let o = (c.run)(&mut NoMeter);
         eprintln!(
             "{} {}: ok={} max_rel_err={:.2e} checksum={:08x} macs={}",
-            c.kernel, c.shape, o.ok, o.max_rel_err, o.checksum, c.macs
+            c.kernel, c.shape, o.ok, o.max_rel_err, o.checksum, c.cost.macs
         );
         assert!(
             o.ok,
