@@ -3,9 +3,11 @@
 
 use crate::report::Report;
 
+mod lsh;
+
 /// Every section, in document order; each returns Markdown (empty to skip).
 pub fn all(r: &Report) -> Vec<String> {
-    let sections: Vec<fn(&Report) -> String> = vec![];
+    let sections: Vec<fn(&Report) -> String> = vec![lsh::section];
     sections
         .into_iter()
         .map(|f| f(r))
