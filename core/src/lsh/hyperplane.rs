@@ -72,11 +72,13 @@ pub fn hyperplane_project_sign_seeded(x: &[f32], seed: u64, proj: &mut [f32]) ->
     let mut rng = Rng::new(seed);
     proj.iter_mut().for_each(|a| *a = 0.0);
     for &xi in x {
+        let xb = xi.to_bits();
         for chunk in proj.chunks_mut(32) {
             let w = rng.next();
             for (t, a) in chunk.iter_mut().enumerate() {
-                let s = if (w >> t) & 1 == 1 { xi } else { -xi };
-                *a += s;
+                // Bit 1 → +x_i, bit 0 → −x_i: flipping the sign bit is exactly IEEE negation.
+                let neg = (!(w >> t) & 1) << 31;
+                *a += f32::from_bits(xb ^ neg);
             }
         }
     }
