@@ -15,12 +15,12 @@
 //! **Storage** (no heap): each table is an array of `(code, slot)` entries
 //! sorted by code, so a bucket is found by binary search; the item's unit
 //! vector `x/|x|` is kept for re-ranking. Memory is
-//! `cap·(4d + 8L + 1)` bytes plus `4·L·d·K` for the planes. Inserting or
+//! `cap·(4d + 8L + 1)` bytes plus `4·L·d·K + 4d` for the planes and centre. Inserting or
 //! removing shifts `O(L·cap)` entries (a `memmove`), queries cost
 //! `O(L·d·K + probes·log cap + candidates·d)`.
 //!
 //! **Query.** The query's `L` base buckets are probed first; then perturbed
-//! buckets in increasing score `Σ_{j∈S} (q·r_tj)²` over all tables — flipping
+//! buckets in increasing score `Σ_{j∈S} ((q/|q| − μ)·r_tj)²` over all tables — flipping
 //! the lowest-margin bits first — generated exactly in that order by the
 //! shift/expand heap of Lv et al. Every distinct candidate is scored by the
 //! exact cosine `q·x / (|q| |x|)` and the best `k` are kept, ties broken by the
@@ -241,7 +241,7 @@ impl<'a> LshIndexMut<'a> {
         self.live.get(id as usize).copied().unwrap_or(false)
     }
 
-    /// Codes of `x` in every table (`codes.len() == L`).
+    /// Codes of `x` (hashed as `x/|x| − μ`) in every table (`codes.len() == L`).
     ///
     /// Errors: `x.len() != d`, `codes.len() != L`, non-finite `x`.
     pub fn codes(&self, x: &[f32], codes: &mut [u32]) -> Result<(), Error> {
