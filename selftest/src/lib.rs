@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod hebbian_cases;
 mod linalg_cases;
 mod lsh_cases;
 mod numerics_cases;

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use crate::npy::{shape_str, Array, DType};
 
 mod attention;
+mod hebbian;
 mod linalg;
 mod loss;
 mod lsh;
@@ -33,6 +34,7 @@ pub fn all() -> Vec<Kernel> {
     v.extend(loss::kernels());
     v.extend(radioactive::kernels());
     v.extend(tensor::kernels());
+    v.extend(hebbian::kernels());
     v
 }
 
