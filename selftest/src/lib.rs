@@ -12,6 +12,7 @@
 
 pub mod hebbian_cases;
 mod linalg_cases;
+mod lsh_cases;
 mod numerics_cases;
 
 /// Something that runs a kernel and records what it cost.
@@ -78,6 +79,7 @@ macro_rules! case_list {
 
 case_list! {
     small: [
+<<<<<<< HEAD
         linalg_cases::DOT_64,
         linalg_cases::DOT_4096,
         linalg_cases::AXPY_64,
@@ -105,6 +107,33 @@ case_list! {
         hebbian_cases::UPDATE_ABCD_LR_NEURON_64,
         hebbian_cases::UPDATE_ABCD_LR_LAYER_64,
         hebbian_cases::CARTPOLE_EPISODES,
+=======
+    linalg_cases::DOT_64,
+    linalg_cases::DOT_4096,
+    linalg_cases::AXPY_64,
+    linalg_cases::MATVEC_16,
+    linalg_cases::MATVEC_64,
+    linalg_cases::MATVEC_64_COLMAJOR,
+    linalg_cases::MATMUL_16,
+    linalg_cases::SOFTMAX_64,
+    numerics_cases::KL_64,
+    numerics_cases::MOVING_AVERAGE_256,
+    numerics_cases::MOVING_AVERAGE_STREAM_64,
+    numerics_cases::SUPCON_32X16,
+    numerics_cases::MARK_32X64,
+    numerics_cases::PVALUE_65,
+    numerics_cases::RESHAPE_F_256,
+    lsh_cases::HYPERPLANE_64X32,
+    lsh_cases::HYPERPLANE_64X64,
+    lsh_cases::HYPERPLANE_64X64_SEEDED,
+    lsh_cases::HYPERPLANE_64X64_SIGN_SEEDED,
+    lsh_cases::CROSSPOLYTOPE_64,
+    lsh_cases::CROSSPOLYTOPE_64_SEEDED,
+    lsh_cases::ANGULAR_64X32,
+    lsh_cases::ANGULAR_64X32_SEEDED,
+    lsh_cases::INDEX_QUERY_128,
+    lsh_cases::INDEX_INSERT_128,
+>>>>>>> lsh
     ],
     large: [],
 }

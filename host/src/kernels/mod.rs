@@ -17,6 +17,7 @@ mod attention;
 mod hebbian;
 mod linalg;
 mod loss;
+mod lsh;
 mod nn;
 mod radioactive;
 mod stats;
@@ -26,6 +27,7 @@ mod tensor;
 pub fn all() -> Vec<Kernel> {
     let mut v = Vec::new();
     v.extend(linalg::kernels());
+    v.extend(lsh::kernels());
     v.extend(nn::kernels());
     v.extend(attention::kernels());
     v.extend(stats::kernels());
