@@ -3,19 +3,12 @@
 
 use crate::report::Report;
 
-<<<<<<< HEAD
 mod hebbian;
-
-/// Every section, in document order; each returns Markdown (empty to skip).
-pub fn all(r: &Report) -> Vec<String> {
-    let sections: Vec<fn(&Report) -> String> = vec![hebbian::section];
-=======
 mod lsh;
 
 /// Every section, in document order; each returns Markdown (empty to skip).
 pub fn all(r: &Report) -> Vec<String> {
-    let sections: Vec<fn(&Report) -> String> = vec![lsh::section];
->>>>>>> lsh
+    let sections: Vec<fn(&Report) -> String> = vec![lsh::section, hebbian::section];
     sections
         .into_iter()
         .map(|f| f(r))
