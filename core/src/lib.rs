@@ -21,7 +21,11 @@
 extern crate std;
 
 pub mod attention;
+pub mod blob;
+pub mod env;
 pub mod error;
+pub mod es;
+pub mod hebbian;
 pub mod linalg;
 pub mod lsh;
 pub mod math;

@@ -2,8 +2,10 @@
 //! and boots the firmware, and measures resources.
 #![deny(missing_docs)]
 
+pub mod evolve;
 pub mod firmware;
 pub mod kernels;
 pub mod npy;
 pub mod report;
 pub mod report_sections;
+pub mod simulate;

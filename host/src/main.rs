@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand};
 use plasticore_host::firmware::{self, BoardName};
 use plasticore_host::{kernels, npy, report};
 
+mod cli_hebbian;
+
 /// How long a boot of the emulated board may take.
 const QEMU_TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -51,6 +53,10 @@ enum Command {
     /// The main job: boot the firmware on the emulated board, check it against the host bit
     /// for bit, and print the resource table.
     Demo,
+    /// Evolve Hebbian plasticity coefficients with OpenAI-ES (see docs/hebbian.md).
+    Evolve(cli_hebbian::EvolveArgs),
+    /// Run episodes of a plastic network from a coefficient blob, fresh random weights each.
+    Simulate(cli_hebbian::SimulateArgs),
 }
 
 #[derive(Subcommand)]
@@ -320,6 +326,13 @@ fn main() -> ExitCode {
         Command::Firmware { action } => firmware_cmd(action),
         Command::Bench(a) => bench(a),
         Command::Demo => demo(),
+        Command::Evolve(a) => match cli_hebbian::evolve_options(&a) {
+            Ok(opts) => cli_hebbian::evolve(a, opts).map_err(Failure::from),
+            Err(e) => Err(Failure::Usage(format!("{e:#}"))),
+        },
+        Command::Simulate(a) => {
+            cli_hebbian::simulate(a).map_err(|e| Failure::Usage(format!("{e:#}")))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -236,16 +236,23 @@ Ratio < 1 means plasticore executes fewer instructions (goal: ≤ 0.75).\n\n");
             ));
         }
     }
-    s.push_str("\n## Every kernel\n\n| kernel | shape | MACs | instructions | instr/MAC | stack (bytes) | host ns/call |\n|---|---|---:|---:|---:|---:|---:|\n");
+    s.push_str("\n## Every kernel: compute and resources\n\nParameters, MACs and scratch are analytic (`plasticore::cost`), beside the measured instructions. \
+Data = inputs + outputs + scratch the case holds (analytic); peak RAM = static RAM + data + stack high-water mark.\n\n\
+| kernel | shape | params | MACs | scratch (B) | instructions | instr/MAC | stack (B) | data (B) | peak RAM (B) | host ns/call |\n\
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for x in &r.records {
         s.push_str(&format!(
-            "| {} | {} | {} | {:.1} | {:.3} | {} | {:.1} |\n",
+            "| {} | {} | {} | {} | {} | {:.1} | {:.3} | {} | {} | {} | {:.1} |\n",
             x.kernel,
             x.shape,
+            x.params,
             x.macs,
+            x.scratch_bytes,
             x.instructions,
             x.instructions_per_mac,
             x.stack_bytes,
+            x.data_bytes,
+            x.peak_ram_bytes,
             x.host_ns
         ));
     }

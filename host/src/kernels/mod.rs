@@ -14,8 +14,10 @@ use std::collections::BTreeMap;
 use crate::npy::{shape_str, Array, DType};
 
 mod attention;
+mod hebbian;
 mod linalg;
 mod loss;
+mod lsh;
 mod nn;
 mod radioactive;
 mod stats;
@@ -25,12 +27,14 @@ mod tensor;
 pub fn all() -> Vec<Kernel> {
     let mut v = Vec::new();
     v.extend(linalg::kernels());
+    v.extend(lsh::kernels());
     v.extend(nn::kernels());
     v.extend(attention::kernels());
     v.extend(stats::kernels());
     v.extend(loss::kernels());
     v.extend(radioactive::kernels());
     v.extend(tensor::kernels());
+    v.extend(hebbian::kernels());
     v
 }
 

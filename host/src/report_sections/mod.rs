@@ -6,10 +6,13 @@ use std::path::{Path, PathBuf};
 use crate::report::Report;
 
 pub mod attention;
+mod hebbian;
+mod lsh;
 
 /// Every section, in document order; each returns Markdown (empty to skip).
 pub fn all(r: &Report) -> Vec<String> {
-    let sections: Vec<fn(&Report) -> String> = vec![attention::section];
+    let sections: Vec<fn(&Report) -> String> =
+        vec![lsh::section, hebbian::section, attention::section];
     sections
         .into_iter()
         .map(|f| f(r))

@@ -1,7 +1,6 @@
-//! Host wall-clock figures of full vs LSH attention (printing only, no
-//! assertions; ignored by default because timings are not tests):
+//! Host wall-clock figures of full vs LSH attention (timings are not tests):
 //!
-//!     cargo test -p plasticore-tests --test attention_timing -- --ignored --nocapture
+//!     cargo run --release -p plasticore --example attention_timing
 //!
 //! 2 heads, d = dv = 32, non-causal; LSH with R = 2 rounds, chunks of 32 and
 //! b = max(2, n/32) buckets. Instruction counts on the board come from
@@ -14,9 +13,7 @@ use plasticore::attention::{
 };
 use plasticore::rng::Rng;
 
-#[test]
-#[ignore]
-fn full_vs_lsh_wall_clock() {
+fn main() {
     let (h, d, rounds, c) = (2usize, 32usize, 2usize, 32usize);
     println!("| n | full [µs] | LSH R=2 [µs] | full / LSH |");
     println!("|---:|---:|---:|---:|");

@@ -1,0 +1,383 @@
+//! Feed-forward plastic networks without bias (Najarro & Risi 2020): tanh
+//! hidden layers, linear or tanh output; after each forward pass every layer
+//! gets one Hebbian update on that pass's activations (pre = its input, post =
+//! its output), then its normalisation.
+//!
+//! Two faces with bit-identical results:
+//! - [`PlasticNet`]: run-time layer sizes over caller buffers (host, any depth);
+//! - [`PlasticMlp`]: one hidden layer with sizes in the type (firmware).
+//!
+//! Buffers: weights are the layers' `[out, in]` matrices one after the other
+//! ([`weight_len`]); coefficients likewise, each layer `sharing.coeff_len(rule,
+//! out, in)` long ([`coeff_len`]); activations are all layers' vectors one after
+//! the other, input first ([`act_len`]).
+
+use super::layer::{forward_unchecked, Activation, PlasticLayer, INIT_RANGE};
+use super::rule::{update_unchecked, Coeffs, Norm, Rule, Sharing};
+use crate::blob::fnv1a_f32;
+use crate::error::{check_finite, check_len, check_nonempty, Error};
+use crate::rng::Rng;
+
+/// Largest number of entries in a size list (`[in, hidden…, out]`), i.e. up to 7 layers.
+pub const MAX_SIZES: usize = 8;
+
+/// Σ sizes\[l\]·sizes\[l+1\]: weights of a network with these layer sizes
+/// (saturating at `usize::MAX`, so an impossible size never panics).
+pub const fn weight_len(sizes: &[usize]) -> usize {
+    let mut n: usize = 0;
+    let mut l = 0;
+    while l + 1 < sizes.len() {
+        n = n.saturating_add(sizes[l].saturating_mul(sizes[l + 1]));
+        l += 1;
+    }
+    n
+}
+
+/// Σ sizes\[l\]: activations (input included).
+pub const fn act_len(sizes: &[usize]) -> usize {
+    let mut n: usize = 0;
+    let mut l = 0;
+    while l < sizes.len() {
+        n = n.saturating_add(sizes[l]);
+        l += 1;
+    }
+    n
+}
+
+/// Coefficients of a network with these sizes under `rule` and `sharing`.
+pub const fn coeff_len(sizes: &[usize], rule: Rule, sharing: Sharing) -> usize {
+    let mut n: usize = 0;
+    let mut l = 0;
+    while l + 1 < sizes.len() {
+        n = n.saturating_add(sharing.coeff_len(rule, sizes[l + 1], sizes[l]));
+        l += 1;
+    }
+    n
+}
+
+/// Everything about a plastic network except its sizes and numbers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct NetConfig {
+    /// The plasticity rule of every layer.
+    pub rule: Rule,
+    /// Coefficient sharing.
+    pub sharing: Sharing,
+    /// Normalisation after each update.
+    pub norm: Norm,
+    /// Output activation (hidden layers are tanh).
+    pub output: Activation,
+}
+
+/// Validated layer sizes `[in, hidden…, out]` (2 to [`MAX_SIZES`] entries, none zero).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Topology {
+    sizes: [usize; MAX_SIZES],
+    len: usize,
+}
+
+impl Topology {
+    /// Checks and copies `sizes`.
+    ///
+    /// Errors: [`Error::InvalidArgument`] for fewer than 2 or more than
+    /// [`MAX_SIZES`] entries or a total that overflows, [`Error::Empty`] for a zero size.
+    pub fn new(sizes: &[usize]) -> Result<Self, Error> {
+        if sizes.len() < 2 || sizes.len() > MAX_SIZES {
+            return Err(Error::InvalidArgument {
+                what: "layer sizes",
+                expected: "between 2 and 8 entries: [in, hidden..., out]",
+            });
+        }
+        let mut s = [0; MAX_SIZES];
+        for (d, &v) in s.iter_mut().zip(sizes) {
+            check_nonempty("layer size", v)?;
+            if v > 1 << 16 {
+                return Err(Error::InvalidArgument {
+                    what: "layer size",
+                    expected: "at most 65536",
+                });
+            }
+            *d = v;
+        }
+        Ok(Topology {
+            sizes: s,
+            len: sizes.len(),
+        })
+    }
+    /// The sizes.
+    pub fn sizes(&self) -> &[usize] {
+        &self.sizes[..self.len]
+    }
+    /// Number of weight layers.
+    pub fn layers(&self) -> usize {
+        self.len - 1
+    }
+    /// Input size.
+    pub fn inputs(&self) -> usize {
+        self.sizes[0]
+    }
+    /// Output size.
+    pub fn outputs(&self) -> usize {
+        self.sizes[self.len - 1]
+    }
+}
+
+/// A feed-forward plastic network over caller-owned buffers.
+///
+/// `coeffs` are read-only (may be `&'static` flash data); `weights` and `acts`
+/// are the only RAM it changes.
+#[derive(Debug)]
+pub struct PlasticNet<'a> {
+    topo: Topology,
+    config: NetConfig,
+    coeffs: &'a [f32],
+    weights: &'a mut [f32],
+    acts: &'a mut [f32],
+}
+
+impl<'a> PlasticNet<'a> {
+    /// Builds a network; checks every length, that `coeffs` are finite and the norm valid.
+    ///
+    /// Errors: as [`Topology::new`]; [`Error::ShapeMismatch`] for `coeffs`
+    /// ([`coeff_len`]), `weights` ([`weight_len`]) or `acts` ([`act_len`]);
+    /// [`Error::NonFinite`] in `coeffs`; [`Error::InvalidArgument`] for the norm.
+    pub fn new(
+        sizes: &[usize],
+        config: NetConfig,
+        coeffs: &'a [f32],
+        weights: &'a mut [f32],
+        acts: &'a mut [f32],
+    ) -> Result<Self, Error> {
+        let topo = Topology::new(sizes)?;
+        check_len(
+            "coeffs",
+            coeff_len(sizes, config.rule, config.sharing),
+            coeffs.len(),
+        )?;
+        check_len("weights", weight_len(sizes), weights.len())?;
+        check_len("acts", act_len(sizes), acts.len())?;
+        check_finite("coeffs", coeffs)?;
+        config.norm.validate()?;
+        Ok(PlasticNet {
+            topo,
+            config,
+            coeffs,
+            weights,
+            acts,
+        })
+    }
+
+    /// The layer sizes.
+    pub fn topology(&self) -> &Topology {
+        &self.topo
+    }
+    /// The configuration.
+    pub fn config(&self) -> NetConfig {
+        self.config
+    }
+    /// All weights, layer after layer.
+    pub fn weights(&self) -> &[f32] {
+        self.weights
+    }
+    /// All activations of the last forward pass, input first.
+    pub fn activations(&self) -> &[f32] {
+        self.acts
+    }
+
+    /// Start of an episode: every weight from U(−0.1, 0.1) (layer by layer, row
+    /// by row), activations zeroed.
+    pub fn reset(&mut self, rng: &mut Rng) {
+        rng.fill_uniform(self.weights, -INIT_RANGE, INIT_RANGE);
+        self.acts.iter_mut().for_each(|a| *a = 0.0);
+    }
+
+    /// One step: forward pass, then one Hebbian update of every layer on this
+    /// pass's activations. Returns the output activations.
+    ///
+    /// Errors: [`Error::ShapeMismatch`] / [`Error::NonFinite`] for `input`; nothing changes then.
+    pub fn step(&mut self, input: &[f32]) -> Result<&[f32], Error> {
+        check_len("input", self.topo.inputs(), input.len())?;
+        check_finite("input", input)?;
+        let sizes = self.topo.sizes();
+        let n_layers = self.topo.layers();
+        self.acts[..sizes[0]].copy_from_slice(input);
+        let (mut woff, mut aoff) = (0, 0);
+        for (l, pair) in sizes.windows(2).enumerate() {
+            let (n_in, n_out) = (pair[0], pair[1]);
+            let (head, tail) = self.acts.split_at_mut(aoff + n_in);
+            let act = if l + 1 == n_layers {
+                self.config.output
+            } else {
+                Activation::Tanh
+            };
+            forward_unchecked(
+                &self.weights[woff..woff + n_in * n_out],
+                &head[aoff..],
+                &mut tail[..n_out],
+                act,
+            );
+            woff += n_in * n_out;
+            aoff += n_in;
+        }
+        let (mut woff, mut aoff, mut coff) = (0, 0, 0);
+        let NetConfig {
+            rule,
+            sharing,
+            norm,
+            ..
+        } = self.config;
+        for pair in sizes.windows(2) {
+            let (n_in, n_out) = (pair[0], pair[1]);
+            let nc = sharing.coeff_len(rule, n_out, n_in);
+            let w = &mut self.weights[woff..woff + n_in * n_out];
+            update_unchecked(
+                w,
+                &self.acts[aoff..aoff + n_in],
+                &self.acts[aoff + n_in..aoff + n_in + n_out],
+                &self.coeffs[coff..coff + nc],
+                rule,
+                sharing,
+            );
+            norm.apply(w);
+            woff += n_in * n_out;
+            aoff += n_in;
+            coff += nc;
+        }
+        Ok(&self.acts[aoff..])
+    }
+}
+
+/// A plastic network `IN → H (tanh) → OUT` with its sizes in the type, for firmware.
+///
+/// Bit-identical to a [`PlasticNet`] with sizes `[IN, H, OUT]` and the same
+/// coefficients, seed and inputs. RAM: `4·(IN·H + H·OUT + IN + H + OUT)` bytes;
+/// the coefficients stay where they are (flash).
+#[derive(Debug, Clone)]
+pub struct PlasticMlp<'a, const IN: usize, const H: usize, const OUT: usize> {
+    /// Input → hidden layer.
+    pub hidden: PlasticLayer<IN, H>,
+    /// Hidden → output layer.
+    pub out: PlasticLayer<H, OUT>,
+    c1: Coeffs<'a>,
+    c2: Coeffs<'a>,
+    norm: Norm,
+    output: Activation,
+    x: [f32; IN],
+    h: [f32; H],
+    y: [f32; OUT],
+}
+
+impl<'a, const IN: usize, const H: usize, const OUT: usize> PlasticMlp<'a, IN, H, OUT> {
+    /// Number of coefficients this network needs under `rule` and `sharing`.
+    pub const fn coeff_len(rule: Rule, sharing: Sharing) -> usize {
+        coeff_len(&[IN, H, OUT], rule, sharing)
+    }
+
+    /// Builds the network on `coeffs` (hidden layer's, then output layer's).
+    /// Weights start at zero: call [`PlasticMlp::reset`].
+    ///
+    /// Errors: as [`PlasticNet::new`].
+    pub fn new(coeffs: &'a [f32], config: NetConfig) -> Result<Self, Error> {
+        let NetConfig {
+            rule,
+            sharing,
+            norm,
+            output,
+        } = config;
+        check_len("coeffs", Self::coeff_len(rule, sharing), coeffs.len())?;
+        norm.validate()?;
+        let (a, b) = coeffs.split_at(sharing.coeff_len(rule, H, IN));
+        Ok(PlasticMlp {
+            hidden: PlasticLayer::zeros(),
+            out: PlasticLayer::zeros(),
+            c1: Coeffs::new(a, rule, sharing, H, IN)?,
+            c2: Coeffs::new(b, rule, sharing, OUT, H)?,
+            norm,
+            output,
+            x: [0.0; IN],
+            h: [0.0; H],
+            y: [0.0; OUT],
+        })
+    }
+
+    /// Start of an episode: weights U(−0.1, 0.1) (hidden layer first), activations zeroed.
+    pub fn reset(&mut self, rng: &mut Rng) {
+        self.hidden.randomize(rng);
+        self.out.randomize(rng);
+        self.x = [0.0; IN];
+        self.h = [0.0; H];
+        self.y = [0.0; OUT];
+    }
+
+    /// One step: forward, then a Hebbian update of both layers. Returns the output.
+    ///
+    /// Errors: [`Error::NonFinite`] in `input`; nothing changes then.
+    pub fn step(&mut self, input: &[f32; IN]) -> Result<&[f32; OUT], Error> {
+        check_finite("input", input)?;
+        self.x = *input;
+        self.hidden.forward(&self.x, &mut self.h, Activation::Tanh);
+        self.out.forward(&self.h, &mut self.y, self.output);
+        let w1 = self.hidden.w.as_flattened_mut();
+        update_unchecked(
+            w1,
+            &self.x,
+            &self.h,
+            self.c1.data(),
+            self.c1.rule(),
+            self.c1.sharing(),
+        );
+        self.norm.apply(w1);
+        let w2 = self.out.w.as_flattened_mut();
+        update_unchecked(
+            w2,
+            &self.h,
+            &self.y,
+            self.c2.data(),
+            self.c2.rule(),
+            self.c2.sharing(),
+        );
+        self.norm.apply(w2);
+        Ok(&self.y)
+    }
+}
+
+/// Something that acts in an environment from observations, and starts each
+/// episode afresh from a random generator.
+pub trait Controller {
+    /// Start of an episode.
+    fn reset(&mut self, rng: &mut Rng);
+    /// One step on an observation; returns the output activations.
+    fn step_slice(&mut self, obs: &[f32]) -> Result<&[f32], Error>;
+    /// FNV-1a (32-bit) of the weights' f32 bits, little-endian, layer after layer.
+    fn weights_checksum(&self) -> u32;
+}
+
+impl Controller for PlasticNet<'_> {
+    fn reset(&mut self, rng: &mut Rng) {
+        PlasticNet::reset(self, rng)
+    }
+    fn step_slice(&mut self, obs: &[f32]) -> Result<&[f32], Error> {
+        self.step(obs)
+    }
+    fn weights_checksum(&self) -> u32 {
+        fnv1a_f32(crate::blob::FNV_OFFSET, self.weights)
+    }
+}
+
+impl<const IN: usize, const H: usize, const OUT: usize> Controller for PlasticMlp<'_, IN, H, OUT> {
+    fn reset(&mut self, rng: &mut Rng) {
+        PlasticMlp::reset(self, rng)
+    }
+    fn step_slice(&mut self, obs: &[f32]) -> Result<&[f32], Error> {
+        let x: &[f32; IN] = obs.try_into().map_err(|_| Error::ShapeMismatch {
+            what: "input",
+            expected: IN,
+            found: obs.len(),
+        })?;
+        self.step(x).map(|y| y.as_slice())
+    }
+    fn weights_checksum(&self) -> u32 {
+        let h = fnv1a_f32(crate::blob::FNV_OFFSET, self.hidden.weights());
+        fnv1a_f32(h, self.out.weights())
+    }
+}

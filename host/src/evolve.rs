@@ -1,0 +1,529 @@
+//! `plasticore evolve`: OpenAI-ES (core [`plasticore::es`]) over Hebbian
+//! coefficients of a plastic network on CartPole, population evaluated in
+//! parallel with rayon, progress bar, checkpoint/resume, SVG fitness plot,
+//! coefficient blob and generated Rust for the firmware.
+//!
+//! Episode seeds never overlap: training episodes use seeds with bit 63 set,
+//! validation episodes seeds with bits 63..62 = `01`; `simulate` and the tests
+//! use small seeds (< 2^62), so they are never seen during evolution.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use plasticore::blob::{self, Blob};
+use plasticore::es::{EsConfig, EsState, OpenAiEs};
+use plasticore::hebbian::{
+    act_len, cartpole_episode, coeff_len, weight_len, Activation, Episode, NetConfig, Norm,
+    PlasticNet, Rule, Sharing,
+};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// CartPole observation size.
+pub const OBS: usize = 4;
+
+/// Everything `evolve` needs.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EvolveOptions {
+    /// Hidden layer sizes.
+    pub hidden: Vec<usize>,
+    /// Network outputs (1: sign gives the action; 2: argmax).
+    pub outputs: usize,
+    /// Rule name.
+    pub rule: String,
+    /// Sharing name (synapse, neuron, layer).
+    pub sharing: String,
+    /// Norm: none, maxabs or clamp:C.
+    pub norm: String,
+    /// Output activation: tanh or linear.
+    pub output: String,
+    /// Maximum generations.
+    pub generations: u64,
+    /// Population (even).
+    pub population: usize,
+    /// Seed of the whole run.
+    pub seed: u64,
+    /// Episodes per candidate evaluation.
+    pub episodes: usize,
+    /// ES σ.
+    pub sigma: f32,
+    /// ES learning rate.
+    pub lr: f32,
+    /// ES L2 penalty.
+    pub l2: f32,
+    /// Validate the mean θ every this many generations.
+    pub validate_every: u64,
+    /// Validation episodes.
+    pub validate_episodes: usize,
+    /// Stop once the validation mean return reaches this.
+    pub target: f32,
+}
+
+impl Default for EvolveOptions {
+    fn default() -> Self {
+        EvolveOptions {
+            hidden: vec![8],
+            outputs: 1,
+            rule: "ABCD_lr".into(),
+            sharing: "synapse".into(),
+            norm: "maxabs".into(),
+            output: "tanh".into(),
+            generations: 300,
+            population: 64,
+            seed: 1,
+            episodes: 5,
+            sigma: 0.1,
+            lr: 0.2,
+            l2: 0.005,
+            validate_every: 5,
+            validate_episodes: 100,
+            target: 495.0,
+        }
+    }
+}
+
+/// Parses a norm name: `none`, `maxabs`, `clamp:C`.
+pub fn parse_norm(s: &str) -> Result<Norm> {
+    Ok(match s {
+        "none" => Norm::None,
+        "maxabs" => Norm::MaxAbs,
+        _ => match s.strip_prefix("clamp:").map(str::parse::<f32>) {
+            Some(Ok(c)) if c.is_finite() && c > 0.0 => Norm::Clamp(c),
+            _ => bail!("norm '{s}': expected none, maxabs or clamp:C with C > 0"),
+        },
+    })
+}
+
+impl EvolveOptions {
+    /// Layer sizes `[4, hidden…, outputs]`.
+    pub fn sizes(&self) -> Vec<usize> {
+        let mut s = vec![OBS];
+        s.extend(&self.hidden);
+        s.push(self.outputs);
+        s
+    }
+    /// The network configuration.
+    pub fn config(&self) -> Result<NetConfig> {
+        Ok(NetConfig {
+            rule: Rule::from_name(&self.rule).map_err(|e| anyhow::anyhow!("{e}"))?,
+            sharing: Sharing::from_name(&self.sharing).map_err(|e| anyhow::anyhow!("{e}"))?,
+            norm: parse_norm(&self.norm)?,
+            output: match self.output.as_str() {
+                "tanh" => Activation::Tanh,
+                "linear" => Activation::Linear,
+                o => bail!("output '{o}': expected tanh or linear"),
+            },
+        })
+    }
+    /// Checks every option: rule, sharing, norm, output, layer sizes, ES settings.
+    pub fn validate(&self) -> Result<()> {
+        self.config()?;
+        plasticore::hebbian::Topology::new(&self.sizes())
+            .map_err(|e| anyhow::anyhow!("--hidden: {e}"))?;
+        OpenAiEs::new(self.es_config(), self.seed).map_err(|e| anyhow::anyhow!("{e}"))?;
+        anyhow::ensure!(self.episodes > 0, "--episodes must be at least 1");
+        anyhow::ensure!(
+            self.validate_every > 0 && self.validate_episodes > 0,
+            "validation needs at least 1 episode every >= 1 generations"
+        );
+        Ok(())
+    }
+    fn es_config(&self) -> EsConfig {
+        EsConfig {
+            population: self.population,
+            sigma: self.sigma,
+            lr: self.lr,
+            l2: self.l2,
+            ..EsConfig::default()
+        }
+    }
+}
+
+/// Seed of training episode `e` of generation `g` (bit 63 set).
+pub fn train_seed(run: u64, g: u64, e: usize) -> u64 {
+    mix(
+        run ^ 0x5452_4149_4E00_0000,
+        g.wrapping_mul(1_000_003) + e as u64,
+    ) | (1 << 63)
+}
+
+/// Seed of validation episode `e` (bits 63..62 = 01).
+pub fn validation_seed(run: u64, e: usize) -> u64 {
+    (mix(run ^ 0x5641_4C49_4400_0000, e as u64) & !(3 << 62)) | (1 << 62)
+}
+
+fn mix(a: u64, b: u64) -> u64 {
+    let mut z = a ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Runs one episode per seed (each from fresh random weights); `Err` only for invalid coefficients.
+pub fn episodes(
+    sizes: &[usize],
+    config: &NetConfig,
+    coeffs: &[f32],
+    seeds: &[u64],
+) -> Result<Vec<Episode>> {
+    let mut w = vec![0.0; weight_len(sizes)];
+    let mut a = vec![0.0; act_len(sizes)];
+    let mut net = PlasticNet::new(sizes, *config, coeffs, &mut w, &mut a)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    seeds
+        .iter()
+        .map(|&s| cartpole_episode(&mut net, s).map_err(|e| anyhow::anyhow!("{e}")))
+        .collect()
+}
+
+/// Mean return over the seeds, episodes run in parallel.
+pub fn mean_return_par(
+    sizes: &[usize],
+    config: &NetConfig,
+    coeffs: &[f32],
+    seeds: &[u64],
+) -> Result<(f64, Vec<Episode>)> {
+    let eps: Vec<Episode> = seeds
+        .par_chunks(seeds.len().div_ceil(8).max(1))
+        .map(|c| episodes(sizes, config, coeffs, c))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    let mean = eps.iter().map(|e| e.steps as f64).sum::<f64>() / eps.len().max(1) as f64;
+    Ok((mean, eps))
+}
+
+/// Statistics of one generation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GenStat {
+    /// Generation index.
+    pub generation: u64,
+    /// Mean fitness of the population.
+    pub mean: f32,
+    /// Best candidate's fitness.
+    pub max: f32,
+    /// Validation mean return of θ, when measured.
+    pub validation: Option<f32>,
+}
+
+/// What a checkpoint holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// The options of the run (a resume must use the same).
+    pub options: EvolveOptions,
+    /// Current θ.
+    pub theta: Vec<f32>,
+    /// ES state: σ, lr, generation, seed.
+    pub sigma: f32,
+    /// ES learning rate.
+    pub lr: f32,
+    /// Generations done.
+    pub generation: u64,
+    /// Best θ by validation so far and its validation mean.
+    pub best: Option<(f32, Vec<f32>)>,
+    /// History.
+    pub history: Vec<GenStat>,
+    /// Wall seconds spent before this checkpoint.
+    pub seconds: f64,
+}
+
+/// The outcome of a run.
+#[derive(Debug, Clone)]
+pub struct Evolved {
+    /// Layer sizes.
+    pub sizes: Vec<usize>,
+    /// Network configuration.
+    pub config: NetConfig,
+    /// The exported coefficients (best by validation).
+    pub coeffs: Vec<f32>,
+    /// Their validation mean return.
+    pub validation: f32,
+    /// Per-generation statistics.
+    pub history: Vec<GenStat>,
+    /// Wall time (s), resumed runs included.
+    pub seconds: f64,
+}
+
+/// Evolves coefficients; checkpoints to `checkpoint` every 10 generations and
+/// resumes from it if `resume` and it exists.
+pub fn evolve(
+    opts: &EvolveOptions,
+    checkpoint: Option<&Path>,
+    resume: bool,
+    progress: bool,
+) -> Result<Evolved> {
+    opts.validate()?;
+    let sizes = opts.sizes();
+    let config = opts.config()?;
+    let dim = coeff_len(&sizes, config.rule, config.sharing);
+    let es_cfg = opts.es_config();
+    let mut ck = match checkpoint.filter(|p| resume && p.exists()) {
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            let ck: Checkpoint = serde_json::from_str(&text).context("parsing the checkpoint")?;
+            // Only --generations may change on resume (to extend a run).
+            let same = EvolveOptions {
+                generations: opts.generations,
+                ..ck.options.clone()
+            } == *opts;
+            if !same || ck.theta.len() != dim {
+                bail!(
+                    "checkpoint {} was made with other options; remove it or drop --resume",
+                    p.display()
+                );
+            }
+            ck
+        }
+        None => {
+            let mut rng = plasticore::rng::Rng::new(opts.seed ^ 0x1E17);
+            let mut theta = vec![0.0; dim];
+            rng.fill_uniform(&mut theta, -0.1, 0.1);
+            Checkpoint {
+                options: opts.clone(),
+                theta,
+                sigma: es_cfg.sigma,
+                lr: es_cfg.lr,
+                generation: 0,
+                best: None,
+                history: vec![],
+                seconds: 0.0,
+            }
+        }
+    };
+    let mut es = OpenAiEs::from_state(
+        es_cfg,
+        EsState {
+            sigma: ck.sigma,
+            lr: ck.lr,
+            generation: ck.generation,
+            seed: opts.seed,
+        },
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let val_seeds: Vec<u64> = (0..opts.validate_episodes)
+        .map(|e| validation_seed(opts.seed, e))
+        .collect();
+    let bar = if progress {
+        let b = indicatif::ProgressBar::new(opts.generations);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{elapsed:>4} [{bar:30}] gen {pos}/{len} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        b.set_position(ck.generation);
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let start = Instant::now();
+    let base = ck.seconds;
+    let mut ranks = vec![0.0; opts.population];
+    let mut scratch = vec![0.0; dim];
+    while ck.generation < opts.generations {
+        let g = ck.generation;
+        let seeds: Vec<u64> = (0..opts.episodes)
+            .map(|e| train_seed(opts.seed, g, e))
+            .collect();
+        let fitness: Vec<f32> = (0..opts.population)
+            .into_par_iter()
+            .map(|k| {
+                let mut cand = vec![0.0; dim];
+                es.candidate(&ck.theta, k, &mut cand)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let eps = episodes(&sizes, &config, &cand, &seeds)?;
+                Ok(eps.iter().map(|e| e.steps as f32).sum::<f32>() / eps.len() as f32)
+            })
+            .collect::<Result<_>>()?;
+        let mean = fitness.iter().sum::<f32>() / fitness.len() as f32;
+        let max = fitness.iter().cloned().fold(f32::MIN, f32::max);
+        es.tell(&mut ck.theta, &fitness, &mut ranks, &mut scratch)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        ck.generation += 1;
+        let st = es.state();
+        ck.sigma = st.sigma;
+        ck.lr = st.lr;
+        let mut validation = None;
+        if ck.generation % opts.validate_every == 0 {
+            let (v, _) = mean_return_par(&sizes, &config, &ck.theta, &val_seeds)?;
+            let v = v as f32;
+            validation = Some(v);
+            if ck.best.as_ref().is_none_or(|(b, _)| v > *b) {
+                ck.best = Some((v, ck.theta.clone()));
+            }
+        }
+        ck.history.push(GenStat {
+            generation: g,
+            mean,
+            max,
+            validation,
+        });
+        let best = ck.best.as_ref().map(|b| b.0).unwrap_or(0.0);
+        bar.set_position(ck.generation);
+        bar.set_message(format!("mean {mean:6.1} max {max:6.1} best val {best:6.1}"));
+        ck.seconds = base + start.elapsed().as_secs_f64();
+        if let Some(p) = checkpoint {
+            if ck.generation % 10 == 0 {
+                save_checkpoint(p, &ck)?;
+            }
+        }
+        if validation.is_some_and(|v| v >= opts.target) {
+            break;
+        }
+    }
+    bar.finish_and_clear();
+    if let Some(p) = checkpoint {
+        save_checkpoint(p, &ck)?;
+    }
+    // The final θ competes too if it was not validated (not saved in the
+    // checkpoint, so that a resumed run equals an uninterrupted one).
+    let mut best = ck.best.clone();
+    if ck.history.last().is_some_and(|h| h.validation.is_none()) || best.is_none() {
+        let (v, _) = mean_return_par(&sizes, &config, &ck.theta, &val_seeds)?;
+        if best.as_ref().is_none_or(|(b, _)| v as f32 > *b) {
+            best = Some((v as f32, ck.theta.clone()));
+        }
+    }
+    let (validation, coeffs) = best.unwrap_or((0.0, ck.theta.clone()));
+    Ok(Evolved {
+        sizes,
+        config,
+        coeffs,
+        validation,
+        history: ck.history,
+        seconds: ck.seconds,
+    })
+}
+
+fn save_checkpoint(p: &Path, ck: &Checkpoint) -> Result<()> {
+    let tmp = p.with_extension("tmp");
+    std::fs::write(&tmp, serde_json::to_string(ck)?)
+        .with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, p).with_context(|| format!("writing {}", p.display()))?;
+    Ok(())
+}
+
+/// Encodes a Hebbian coefficient blob.
+pub fn blob_bytes(sizes: &[usize], config: &NetConfig, coeffs: &[f32]) -> Result<Vec<u8>> {
+    let h = blob::hebbian_header(sizes, config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut out = vec![0u8; blob::encoded_len(sizes.len(), coeffs.len())];
+    blob::encode(&h, coeffs, &mut out).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(out)
+}
+
+/// Reads a Hebbian coefficient blob: sizes, config, coefficients.
+pub fn read_blob(path: &Path) -> Result<(Vec<usize>, NetConfig, Vec<f32>)> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    parse_blob(&bytes).with_context(|| format!("{}", path.display()))
+}
+
+/// Decodes a Hebbian coefficient blob from bytes.
+pub fn parse_blob(bytes: &[u8]) -> Result<(Vec<usize>, NetConfig, Vec<f32>)> {
+    let b = Blob::parse(bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (topo, config) = b.hebbian().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut c = vec![0.0; b.len()];
+    b.read_into(&mut c).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok((topo.sizes().to_vec(), config, c))
+}
+
+/// Rust source with the coefficients as a `static` (flash) and the network's
+/// sizes and configuration as `const`s, bit-exact (`f32::from_bits`).
+pub fn rust_source(sizes: &[usize], config: &NetConfig, coeffs: &[f32], note: &str) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "// Generated by `plasticore evolve`; do not edit. {note}"
+    );
+    let _ = writeln!(
+        s,
+        "use plasticore::hebbian::{{Activation, NetConfig, Norm, Rule, Sharing}};\n"
+    );
+    let _ = writeln!(s, "/// Layer sizes `[in, hidden..., out]`.");
+    let _ = writeln!(
+        s,
+        "pub const SIZES: [usize; {}] = {:?};",
+        sizes.len(),
+        sizes
+    );
+    let norm = match config.norm {
+        Norm::None => "Norm::None".to_string(),
+        Norm::MaxAbs => "Norm::MaxAbs".to_string(),
+        Norm::Clamp(c) => format!("Norm::Clamp(f32::from_bits(0x{:08x}))", c.to_bits()),
+    };
+    let _ = writeln!(s, "/// Rule, sharing, normalisation and output activation.");
+    let _ = writeln!(
+        s,
+        "pub const CONFIG: NetConfig = NetConfig {{ rule: Rule::{:?}, sharing: Sharing::{:?}, norm: {norm}, output: Activation::{:?} }};",
+        config.rule, config.sharing, config.output
+    );
+    let _ = writeln!(
+        s,
+        "/// The evolved coefficients, layer after layer (read-only: flash)."
+    );
+    let _ = writeln!(s, "pub static COEFFS: [f32; {}] = [", coeffs.len());
+    for chunk in coeffs.chunks(6) {
+        let line: Vec<String> = chunk
+            .iter()
+            .map(|v| format!("f32::from_bits(0x{:08x})", v.to_bits()))
+            .collect();
+        let _ = writeln!(s, "    {},", line.join(", "));
+    }
+    let _ = writeln!(s, "];");
+    s
+}
+
+/// Writes an SVG plot of the population's mean and max fitness and the validation return.
+pub fn plot_svg(path: &PathBuf, history: &[GenStat], title: &str) -> Result<()> {
+    use plotters::prelude::*;
+    let root = SVGBackend::new(path, (800, 480)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let n = history.len().max(1) as f32;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 20))
+        .margin(10)
+        .x_label_area_size(35)
+        .y_label_area_size(45)
+        .build_cartesian_2d(0f32..n, 0f32..520f32)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    chart
+        .configure_mesh()
+        .x_desc("generation")
+        .y_desc("return")
+        .draw()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let series = |f: &dyn Fn(&GenStat) -> Option<f32>| -> Vec<(f32, f32)> {
+        history
+            .iter()
+            .filter_map(|h| f(h).map(|v| (h.generation as f32, v)))
+            .collect()
+    };
+    chart
+        .draw_series(LineSeries::new(series(&|h| Some(h.mean)), &BLUE))
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .label("population mean")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLUE));
+    chart
+        .draw_series(LineSeries::new(series(&|h| Some(h.max)), &GREEN))
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .label("population max")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], GREEN));
+    chart
+        .draw_series(LineSeries::new(series(&|h| h.validation), &RED))
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .label("θ validation (unseen seeds)")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED));
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    root.present().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(())
+}

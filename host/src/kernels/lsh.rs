@@ -1,0 +1,218 @@
+//! `lsh.*` kernels: the hash families and the index of `plasticore::lsh`,
+//! with the contracts of issue 3.
+
+use plasticore::lsh::angular::angular_hash;
+use plasticore::lsh::binary::{bitsample, syndrome};
+use plasticore::lsh::crosspolytope::crosspolytope_bucket;
+use plasticore::lsh::hyperplane::{code_bytes, hyperplane_hash};
+use plasticore::lsh::index::{
+    index_planes, Entry, LshIndexMut, Neighbor, Probe, QueryScratch, DEFAULT_BITS, DEFAULT_PROBES,
+    DEFAULT_TABLES,
+};
+
+use super::{core_err, input, param, Call, Kernel};
+use crate::npy::{
+    Array,
+    DType::{F32, I32, U8},
+};
+
+// The parameter defaults below are the core's.
+const _: () = assert!(DEFAULT_TABLES == 16 && DEFAULT_BITS == 10 && DEFAULT_PROBES == 64);
+
+/// The lsh kernels.
+pub fn kernels() -> Vec<Kernel> {
+    vec![
+        Kernel {
+            name: "lsh.hyperplane",
+            summary: "SimHash codes: bit j = [x . planes[:, j] > 0], packed LSB first (numpy.packbits bitorder=little)",
+            inputs: vec![input("x", F32, "n,d"), input("planes", F32, "d,b")],
+            params: vec![],
+            output: "uint8 [n, ceil(b/8)]",
+            run: hyperplane,
+        },
+        Kernel {
+            name: "lsh.angular",
+            summary: "Reformer angular LSH: per round argmax of concat(xR, -xR), no round offsets, ties to the first",
+            inputs: vec![input("x", F32, "n,d"), input("rotations", F32, "d,rounds,h")],
+            params: vec![],
+            output: "int32 [n, rounds] in [0, 2h)",
+            run: angular,
+        },
+        Kernel {
+            name: "lsh.crosspolytope",
+            summary: "cross-polytope LSH: k rounds of y = H(s*y)/sqrt(d'), bucket i if y_i > 0 else i + d', i = argmax|y_i|",
+            inputs: vec![input("x", F32, "n,d"), input("signs", F32, "k,dp")],
+            params: vec![],
+            output: "int32 [n] in [0, 2d') (signs: +-1, d' a power of two >= d)",
+            run: crosspolytope,
+        },
+        Kernel {
+            name: "lsh.bitsample",
+            summary: "bit-sampling of packed binary vectors: code bit j = bit positions[j] of x (LSB first)",
+            inputs: vec![input("x", U8, "n,bytes"), input("positions", I32, "k")],
+            params: vec![],
+            output: "int32 [n] (k <= 32; bit 31 makes it negative)",
+            run: bitsample_k,
+        },
+        Kernel {
+            name: "lsh.syndrome",
+            summary: "syndrome hashing: code bit r = parity(popcount(x AND h[r]))",
+            inputs: vec![input("x", U8, "n,bytes"), input("h", U8, "m,bytes")],
+            params: vec![],
+            output: "int32 [n] (m <= 32)",
+            run: syndrome_k,
+        },
+        Kernel {
+            name: "lsh.index",
+            summary: "LshIndex of data (hyperplanes through the mean of the unit data vectors), top-k of each query by cosine after multiprobe",
+            inputs: vec![input("data", F32, "n,d"), input("queries", F32, "q,d")],
+            params: vec![
+                param("tables", Some("16"), "number of hash tables L"),
+                param("bits", Some("10"), "bits per table K (1..=32)"),
+                param("probes", Some("64"), "buckets probed per query over all tables (>= tables for all base buckets)"),
+                param("k", Some("10"), "neighbours per query"),
+                param("seed", Some("1"), "seed of the hyperplanes"),
+                param("center", Some("true"), "hash x/|x| - mean of the data's x/|x| (true) or x/|x| (false)"),
+            ],
+            output: "int32 [q, k] data row ids, nearest first by cosine, -1 where fewer were found",
+            run: index,
+        },
+    ]
+}
+
+fn hyperplane(c: &Call) -> Result<Array, String> {
+    let (n, d, b) = (c.dim("n"), c.dim("d"), c.dim("b"));
+    let e = core_err("lsh.hyperplane");
+    let nb = code_bytes(b);
+    let (x, planes) = (c.f32("x"), c.f32("planes"));
+    let mut out = vec![0u8; n * nb];
+    let mut proj = vec![0.0f32; b];
+    for i in 0..n {
+        let row = x.get(i * d..(i + 1) * d).unwrap_or(&[]);
+        let code = out.get_mut(i * nb..(i + 1) * nb).unwrap_or(&mut []);
+        hyperplane_hash(row, planes, &mut proj, code).map_err(&e)?;
+    }
+    Ok(Array::u8(vec![n, nb], out))
+}
+
+fn angular(c: &Call) -> Result<Array, String> {
+    let (n, d, rounds, h) = (c.dim("n"), c.dim("d"), c.dim("rounds"), c.dim("h"));
+    let e = core_err("lsh.angular");
+    let (x, rot) = (c.f32("x"), c.f32("rotations"));
+    let mut b = vec![0u32; rounds];
+    let mut out = Vec::with_capacity(n * rounds);
+    for i in 0..n {
+        let row = x.get(i * d..(i + 1) * d).unwrap_or(&[]);
+        angular_hash(row, rot, rounds, h, &mut b).map_err(&e)?;
+        out.extend(b.iter().map(|&v| v as i32));
+    }
+    Ok(Array::i32(vec![n, rounds], out))
+}
+
+fn crosspolytope(c: &Call) -> Result<Array, String> {
+    let (n, d, dp) = (c.dim("n"), c.dim("d"), c.dim("dp"));
+    let e = core_err("lsh.crosspolytope");
+    let (x, signs) = (c.f32("x"), c.f32("signs"));
+    let mut y = vec![0.0f32; dp];
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let row = x.get(i * d..(i + 1) * d).unwrap_or(&[]);
+        out.push(crosspolytope_bucket(row, signs, dp, &mut y).map_err(&e)? as i32);
+    }
+    Ok(Array::i32(vec![n], out))
+}
+
+fn bitsample_k(c: &Call) -> Result<Array, String> {
+    let (n, bytes) = (c.dim("n"), c.dim("bytes"));
+    let e = core_err("lsh.bitsample");
+    let pos = c
+        .i32("positions")
+        .iter()
+        .map(|&p| u32::try_from(p))
+        .collect::<Result<Vec<u32>, _>>()
+        .map_err(|_| "lsh.bitsample: positions: expected non-negative bit positions".to_string())?;
+    let x = c.u8("x");
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let row = x.get(i * bytes..(i + 1) * bytes).unwrap_or(&[]);
+        out.push(bitsample(row, &pos).map_err(&e)? as i32);
+    }
+    Ok(Array::i32(vec![n], out))
+}
+
+fn syndrome_k(c: &Call) -> Result<Array, String> {
+    let (n, bytes) = (c.dim("n"), c.dim("bytes"));
+    let e = core_err("lsh.syndrome");
+    let (x, h) = (c.u8("x"), c.u8("h"));
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let row = x.get(i * bytes..(i + 1) * bytes).unwrap_or(&[]);
+        out.push(syndrome(row, h).map_err(&e)? as i32);
+    }
+    Ok(Array::i32(vec![n], out))
+}
+
+fn index(c: &Call) -> Result<Array, String> {
+    let (n, d, nq) = (c.dim("n"), c.dim("d"), c.dim("q"));
+    let e = core_err("lsh.index");
+    let tables: usize = c.param("tables")?;
+    let bits: usize = c.param("bits")?;
+    let probes: usize = c.param("probes")?;
+    let k: usize = c.param("k")?;
+    let seed: u64 = c.param("seed")?;
+    let centre = c.flag("center")?;
+    if k == 0 {
+        return Err("lsh.index: parameter 'k': expected at least 1".into());
+    }
+    let (data, queries) = (c.f32("data"), c.f32("queries"));
+    let np = tables
+        .checked_mul(d)
+        .and_then(|v| v.checked_mul(bits))
+        .filter(|&v| v <= 1 << 28)
+        .ok_or("lsh.index: tables * d * bits is too large")?;
+    let mut planes = vec![0.0f32; np];
+    index_planes(seed, &mut planes);
+    let mut center = vec![0.0f32; d];
+    let cap = n.max(1);
+    let mut vectors = vec![0.0f32; cap * d];
+    let mut live = vec![false; cap];
+    let mut entries = vec![Entry::default(); cap * tables];
+    let mut idx = LshIndexMut::new(
+        d,
+        tables,
+        bits,
+        &planes,
+        &mut center,
+        &mut vectors,
+        &mut live,
+        &mut entries,
+    )
+    .map_err(&e)?;
+    for (i, row) in data.chunks_exact(d.max(1)).enumerate().take(n) {
+        idx.insert(row)
+            .map_err(|err| format!("lsh.index: data row {i}: {err}"))?;
+    }
+    if centre {
+        idx.recenter();
+    }
+    let (mut proj, mut order) = (vec![0.0f32; tables * bits], vec![0u8; tables * bits]);
+    let mut heap = vec![Probe::default(); tables + 2 * probes];
+    let mut seen = vec![false; cap];
+    let mut sc = QueryScratch {
+        proj: &mut proj,
+        order: &mut order,
+        heap: &mut heap,
+        seen: &mut seen,
+    };
+    let mut out = Vec::with_capacity(nq * k);
+    let mut res = vec![Neighbor::NONE; k];
+    for (i, q) in queries.chunks_exact(d.max(1)).enumerate().take(nq) {
+        idx.query(q, probes, &mut sc, &mut res)
+            .map_err(|err| format!("lsh.index: query row {i}: {err}"))?;
+        out.extend(
+            res.iter()
+                .map(|r| if r.id == u32::MAX { -1 } else { r.id as i32 }),
+        );
+    }
+    Ok(Array::i32(vec![nq, k], out))
+}
