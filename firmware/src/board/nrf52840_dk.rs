@@ -6,7 +6,7 @@ use cortex_m::peripheral::DWT;
 use embedded_hal::digital::{OutputPin, StatefulOutputPin};
 use nrf52840_hal::gpio::{p0, Level, Output, Pin, PushPull};
 
-use super::Board;
+use super::{exit, Board};
 
 /// The development kit.
 pub struct Nrf52840Dk<LED> {
@@ -51,18 +51,5 @@ impl<LED: OutputPin + StatefulOutputPin> Board for Nrf52840Dk<LED> {
 
     fn heartbeat(&mut self) {
         let _ = self.led.toggle();
-    }
-}
-
-/// Reports the exit status to probe-rs through semihosting.
-pub fn exit(success: bool) -> ! {
-    use cortex_m_semihosting::debug;
-    debug::exit(if success {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
-    loop {
-        cortex_m::asm::bkpt();
     }
 }

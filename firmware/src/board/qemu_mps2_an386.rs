@@ -11,7 +11,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 use cortex_m::peripheral::{syst::SystClkSource, SYST};
 use cortex_m_rt::exception;
 
-use super::Board;
+use super::{exit, Board};
 
 /// Instructions per SysTick tick under `-icount shift=0` (1 GHz virtual / 25 MHz).
 const INSTRUCTIONS_PER_TICK: u64 = 40;
@@ -61,17 +61,4 @@ impl Board for QemuMps2An386 {
     }
 
     fn heartbeat(&mut self) {}
-}
-
-/// Ends the emulation with exit status 0 (success) or 1.
-pub fn exit(success: bool) -> ! {
-    use cortex_m_semihosting::debug;
-    debug::exit(if success {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
-    loop {
-        cortex_m::asm::wfi();
-    }
 }

@@ -7,49 +7,17 @@ use std::process::Command;
 
 use crate::report::{Record, Report};
 
-/// NumPy float32 implementations of the rules, vectorised over a 64×64 layer
-/// (`W += Δw(H, pre[None, :], post[:, None])`); prints one JSON line per case.
-const NUMPY_TIMER: &str = r#"
-import json, sys, time
-import numpy as np
-K = {"A": 1, "AD": 2, "AD_lr": 3, "ABC": 3, "ABC_lr": 4, "ABCD": 4, "ABCD_lr": 5,
-     "ABCD_lr_D_out": 5, "ABCD_lr_D_in_and_out": 6}
-def dw(rule, h, oi, oj):
-    hebb = h[0] * oi * oj
-    if rule == "A": return hebb
-    if rule == "AD": return hebb + h[1]
-    if rule == "AD_lr": return (hebb + h[1]) * h[2]
-    abc = hebb + h[1] * oi + h[2] * oj
-    return {"ABC": lambda: abc, "ABC_lr": lambda: h[3] * abc, "ABCD": lambda: h[3] + abc,
-            "ABCD_lr": lambda: h[3] * (abc + h[4]), "ABCD_lr_D_out": lambda: h[3] * abc + h[4],
-            "ABCD_lr_D_in_and_out": lambda: h[3] * (abc + h[4]) + h[5]}[rule]()
-rng = np.random.default_rng(0)
-for arg in sys.argv[1:]:
-    rule, sharing = arg.split(":")
-    k = K[rule]
-    w = rng.uniform(-0.1, 0.1, (64, 64)).astype(np.float32)
-    oi = rng.uniform(-1, 1, 64).astype(np.float32)[None, :]
-    oj = rng.uniform(-1, 1, 64).astype(np.float32)[:, None]
-    shape = {"synapse": (k, 64, 64), "neuron": (k, 64, 1), "layer": (k, 1, 1)}[sharing]
-    h = list(rng.uniform(-1e-4, 1e-4, shape).astype(np.float32))
-    iters = 100
-    while True:
-        t = time.perf_counter()
-        for _ in range(iters):
-            w += dw(rule, h, oi, oj)
-        s = time.perf_counter() - t
-        if s > 0.2:
-            break
-        iters *= 4
-    print(json.dumps({"rule": rule, "sharing": sharing, "updates_per_s": iters * 4096 / s,
-                      "numpy": np.__version__}))
-"#;
+/// The NumPy timer (float32, vectorised over the layer); its `--numpy-json`
+/// mode prints one JSON line per `RULE:SHARING` argument.
+fn numpy_script() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/hebbian/bench_numpy.py")
+}
 
 fn numpy_rates(cases: &[(String, String)]) -> Result<Vec<(f64, String)>, String> {
     let args: Vec<String> = cases.iter().map(|(r, s)| format!("{r}:{s}")).collect();
     let out = Command::new("python3")
-        .arg("-c")
-        .arg(NUMPY_TIMER)
+        .arg(numpy_script())
+        .arg("--numpy-json")
         .args(&args)
         .output()
         .map_err(|e| format!("python3 not runnable ({e})"))?;

@@ -40,6 +40,8 @@ def numpy_rate(rule, sharing, rng):
     post = rng.uniform(-1, 1, OUT).astype(np.float32)
     if sharing == "synapse":
         h = [c for c in rng.uniform(-1e-4, 1e-4, (k, OUT, IN)).astype(np.float32)]
+    elif sharing == "layer":
+        h = [c for c in rng.uniform(-1e-4, 1e-4, (k, 1, 1)).astype(np.float32)]
     else:
         h = [c for c in rng.uniform(-1e-4, 1e-4, (k, OUT, 1)).astype(np.float32)]
     oi, oj = pre[None, :], post[:, None]
@@ -68,5 +70,20 @@ def main():
         print(f"| {r['rule']} | {r['sharing']} | {rr / 1e6:.0f} | {npr / 1e6:.0f} | {rr / npr:.1f} |")
 
 
+def numpy_json(cases):
+    """`--numpy-json RULE:SHARING ...`: only the NumPy rates, one JSON line per case
+    (what `plasticore bench` calls to time NumPy in its own run)."""
+    rng = np.random.default_rng(0)
+    for case in cases:
+        rule, sharing = case.split(":")
+        print(json.dumps({"rule": rule, "sharing": sharing,
+                          "updates_per_s": numpy_rate(rule, sharing, rng),
+                          "numpy": np.__version__}))
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+    if len(sys.argv) > 1 and sys.argv[1] == "--numpy-json":
+        numpy_json(sys.argv[2:])
+    else:
+        main()
