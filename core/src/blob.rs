@@ -6,11 +6,11 @@
 //! |---|---|---|
 //! | 0 | 4 | magic `b"PLCB"` |
 //! | 4 | 2 | version (`u16`, = [`VERSION`]) |
-//! | 6 | 2 | kind (`u16`; [`KIND_HEBBIAN`] = 1) |
-//! | 8 | 8 | kind-specific bytes (Hebbian: rule id, sharing id, norm id, output activation id, 0, 0, 0, 0) |
+//! | 6 | 2 | kind (`u16`; [`KIND_HEBBIAN`] = 1, [`KIND_TRANSFORMER`] = 2) |
+//! | 8 | 8 | kind-specific bytes (Hebbian: rule id, sharing id, norm id, output activation id, 0, 0, 0, 0; transformer: activation id (0 ReLU, 1 GELU), shared-QK flag (0/1), 0 × 6) |
 //! | 16 | 4 | kind-specific `f32` (Hebbian: clamp bound, else 0) |
 //! | 20 | 4 | number of dims `n` (`u32`, 1..=[`MAX_DIMS`]) |
-//! | 24 | 4n | dims (`u32` each; Hebbian: layer sizes `[in, hidden…, out]`) |
+//! | 24 | 4n | dims (`u32` each; Hebbian: layer sizes `[in, hidden…, out]`; transformer: `[n, d_model, heads, d_ff]`) |
 //! | 24+4n | 4 | number of values `c` (`u32`) |
 //! | 28+4n | 4c | values (`f32`) |
 //! | 28+4n+4c | 4 | CRC-32 (IEEE 802.3, reflected, as zlib's `crc32`) of every preceding byte |
@@ -19,6 +19,7 @@
 //! anything is read; any failure is [`Error::CorruptBlob`]. The values stay in
 //! the borrowed bytes; [`Blob::read_into`] copies them to a caller buffer.
 
+use crate::attention::{TransformerBlock, TransformerDims};
 use crate::error::{check_len, Error};
 use crate::hebbian::{coeff_len, Activation, NetConfig, Norm, Rule, Sharing, Topology};
 
@@ -28,6 +29,9 @@ pub const MAGIC: [u8; 4] = *b"PLCB";
 pub const VERSION: u16 = 1;
 /// Kind id of Hebbian coefficient blobs.
 pub const KIND_HEBBIAN: u16 = 1;
+/// Kind id of pre-LN transformer block parameter blobs: the flat table of
+/// [`TransformerBlock::flat_len`] (see [`transformer_header`]).
+pub const KIND_TRANSFORMER: u16 = 2;
 /// Largest number of dims.
 pub const MAX_DIMS: usize = 8;
 /// FNV-1a 32-bit offset basis.
@@ -310,6 +314,132 @@ pub fn hebbian_header(sizes: &[usize], config: &NetConfig) -> Result<Header, Err
     )
 }
 
+/// What a [`KIND_TRANSFORMER`] blob describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransformerSpec {
+    /// Sequence length the weights were made for (informational; 0 = any).
+    pub n: usize,
+    /// Width, heads, hidden width and activation.
+    pub dims: TransformerDims,
+    /// Shared query-key projection (no W_k), as LSH attention needs.
+    pub shared_qk: bool,
+}
+
+fn act_id(a: crate::nn::Activation) -> u8 {
+    match a {
+        crate::nn::Activation::Relu => 0,
+        crate::nn::Activation::Gelu => 1,
+    }
+}
+
+fn act_from_id(id: u8) -> Option<crate::nn::Activation> {
+    match id {
+        0 => Some(crate::nn::Activation::Relu),
+        1 => Some(crate::nn::Activation::Gelu),
+        _ => None,
+    }
+}
+
+/// `true` if d, heads and d_ff are non-zero and heads divides d.
+fn valid_sizes(d: usize, heads: usize, d_ff: usize) -> bool {
+    d > 0 && heads > 0 && d_ff > 0 && d % heads == 0
+}
+
+/// The header of a transformer block blob: kind [`KIND_TRANSFORMER`], meta
+/// `[activation id, shared-QK flag, 0 × 6]`, dims `[n, d, heads, d_ff]`.
+///
+/// Errors: [`Error::InvalidArgument`] if d, heads or d_ff is zero, heads does
+/// not divide d, or a size does not fit a `u32`.
+pub fn transformer_header(spec: &TransformerSpec) -> Result<Header, Error> {
+    let TransformerDims { d, heads, d_ff, .. } = spec.dims;
+    if !valid_sizes(d, heads, d_ff) {
+        return Err(Error::InvalidArgument {
+            what: "transformer dims",
+            expected: "non-zero d, heads, d_ff with heads dividing d",
+        });
+    }
+    let mut dims = [0u32; 4];
+    for (o, v) in dims.iter_mut().zip([spec.n, d, heads, d_ff]) {
+        *o = u32::try_from(v).map_err(|_| Error::InvalidArgument {
+            what: "transformer dims",
+            expected: "sizes below 2^32",
+        })?;
+    }
+    let meta = [
+        act_id(spec.dims.act),
+        spec.shared_qk as u8,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+    ];
+    Header::new(KIND_TRANSFORMER, meta, 0.0, &dims)
+}
+
+/// Writes a transformer block blob of `params` (laid out as
+/// [`TransformerBlock::flat_len`] describes) into `out`; returns the bytes written.
+///
+/// Errors: those of [`transformer_header`]; [`Error::ShapeMismatch`] if
+/// `params` is not `flat_len(dims, shared_qk)` long or `out` is too short
+/// (nothing written).
+pub fn encode_transformer(
+    spec: &TransformerSpec,
+    params: &[f32],
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    let header = transformer_header(spec)?;
+    check_len(
+        "transformer parameters",
+        TransformerBlock::flat_len(spec.dims, spec.shared_qk),
+        params.len(),
+    )?;
+    encode(&header, params, out)
+}
+
+impl Blob<'_> {
+    /// The transformer block a [`KIND_TRANSFORMER`] blob describes. Read its
+    /// values with [`Blob::read_into`] and build the block with
+    /// [`TransformerBlock::from_flat`], or use [`TransformerBlock::from_blob`].
+    ///
+    /// Errors: [`Error::CorruptBlob`] if the kind is not [`KIND_TRANSFORMER`],
+    /// there are not 4 dims, the activation id or flag is unknown, a reserved
+    /// byte or the parameter is not zero, the sizes are invalid or the value
+    /// count is not [`TransformerBlock::flat_len`] of them.
+    pub fn transformer(&self) -> Result<TransformerSpec, Error> {
+        if self.header.kind != KIND_TRANSFORMER {
+            return Err(corrupt("not a transformer block blob"));
+        }
+        let &[n, d, heads, d_ff] = self.header.dims() else {
+            return Err(corrupt("transformer blob needs dims [n, d, heads, d_ff]"));
+        };
+        let m = self.header.meta;
+        let act = act_from_id(m[0]).ok_or(corrupt("unknown transformer activation id"))?;
+        if m[1] > 1 || m[2..] != [0; 6] || self.header.param.to_bits() != 0 {
+            return Err(corrupt("unknown transformer flags"));
+        }
+        let (d, heads, d_ff) = (d as usize, heads as usize, d_ff as usize);
+        if !valid_sizes(d, heads, d_ff) {
+            return Err(corrupt("invalid transformer sizes"));
+        }
+        let spec = TransformerSpec {
+            n: n as usize,
+            dims: TransformerDims {
+                d,
+                heads,
+                d_ff,
+                act,
+            },
+            shared_qk: m[1] == 1,
+        };
+        if TransformerBlock::flat_len(spec.dims, spec.shared_qk) != self.len() {
+            return Err(corrupt("parameter count does not fit the transformer dims"));
+        }
+        Ok(spec)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,5 +543,264 @@ mod tests {
             &mut small
         )
         .is_err());
+    }
+}
+
+#[cfg(test)]
+mod transformer_tests {
+    extern crate std;
+    use super::*;
+    use crate::attention::{AttentionMode, LshConfig};
+    use crate::nn::Activation;
+    use crate::rng::Rng;
+    use proptest::prelude::*;
+    use std::vec;
+    use std::vec::Vec;
+
+    fn spec(d: usize, heads: usize, d_ff: usize, shared_qk: bool) -> TransformerSpec {
+        TransformerSpec {
+            n: 16,
+            dims: TransformerDims {
+                d,
+                heads,
+                d_ff,
+                act: Activation::Gelu,
+            },
+            shared_qk,
+        }
+    }
+
+    /// (spec, flat table, encoded blob) with N(0, 0.3²) weights, γ near 1.
+    fn sample(
+        d: usize,
+        heads: usize,
+        d_ff: usize,
+        shared: bool,
+    ) -> (TransformerSpec, Vec<f32>, Vec<u8>) {
+        let s = spec(d, heads, d_ff, shared);
+        let mut rng = Rng::new(11);
+        let mut p: Vec<f32> = (0..TransformerBlock::flat_len(s.dims, shared))
+            .map(|_| rng.normal() * 0.3)
+            .collect();
+        p[..d].iter_mut().for_each(|g| *g += 1.0);
+        let mut buf = vec![0u8; encoded_len(4, p.len())];
+        let n = encode_transformer(&s, &p, &mut buf).unwrap();
+        assert_eq!(n, buf.len());
+        (s, p, buf)
+    }
+
+    fn run(block: &TransformerBlock<'_>, n: usize, d: usize) -> Vec<f32> {
+        let mut rng = Rng::new(5);
+        let mut x: Vec<f32> = (0..n * d).map(|_| rng.normal()).collect();
+        let (fl, il) = block.scratch_len(n);
+        let (mut fs, mut is) = (vec![0.0f32; fl], vec![0u32; il]);
+        block.forward(&mut x, (&mut is, &mut fs)).unwrap();
+        x
+    }
+
+    #[test]
+    fn blob_block_is_bit_identical_to_from_flat() {
+        let (d, n) = (16, 32);
+        let mut rng = Rng::new(3);
+        let rot: Vec<f32> = (0..(d / 2) * 2 * 2).map(|_| rng.normal()).collect();
+        for shared in [false, true] {
+            let (s, p, bytes) = sample(d, 2, 24, shared);
+            let mode = if shared {
+                AttentionMode::Lsh {
+                    rotations: &rot,
+                    config: LshConfig {
+                        rounds: 2,
+                        n_buckets: 4,
+                        bucket_size: 8,
+                        causal: false,
+                    },
+                }
+            } else {
+                AttentionMode::Full { causal: true }
+            };
+            let blob = Blob::parse(&bytes).unwrap();
+            assert_eq!(blob.transformer().unwrap(), s);
+            let mut table = vec![0.0f32; blob.len()];
+            let from_blob = TransformerBlock::from_blob(&blob, &mut table, mode).unwrap();
+            let from_flat = TransformerBlock::from_flat(&p, s.dims, mode).unwrap();
+            let (a, b) = (run(&from_blob, n, d), run(&from_flat, n, d));
+            assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
+            assert!(table
+                .iter()
+                .zip(&p)
+                .all(|(x, y)| x.to_bits() == y.to_bits()));
+        }
+    }
+
+    #[test]
+    fn every_truncation_and_bit_flip_is_rejected() {
+        let (_, _, bytes) = sample(4, 2, 6, false);
+        for cut in 0..bytes.len() {
+            assert!(matches!(
+                Blob::parse(&bytes[..cut]),
+                Err(Error::CorruptBlob { .. })
+            ));
+        }
+        for i in 0..bytes.len() {
+            for bit in 0..8 {
+                let mut b = bytes.clone();
+                b[i] ^= 1 << bit;
+                assert!(
+                    matches!(Blob::parse(&b), Err(Error::CorruptBlob { .. })),
+                    "flip of bit {bit} of byte {i}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn wrong_kind_sizes_and_modes_are_rejected() {
+        // A Hebbian blob.
+        let cfg = crate::hebbian::NetConfig {
+            rule: crate::hebbian::Rule::ABCDLr,
+            sharing: crate::hebbian::Sharing::PerPostNeuron,
+            norm: crate::hebbian::Norm::Clamp(2.5),
+            output: crate::hebbian::Activation::Tanh,
+        };
+        let h = hebbian_header(&[4, 3, 1], &cfg).unwrap();
+        let mut buf = [0u8; 256];
+        let n = encode(&h, &[0.5; 20], &mut buf).unwrap();
+        let heb = Blob::parse(&buf[..n]).unwrap();
+        let err = Error::CorruptBlob {
+            reason: "not a transformer block blob",
+        };
+        assert_eq!(heb.transformer().unwrap_err(), err);
+        let mut table = [0.0f32; 20];
+        assert_eq!(
+            TransformerBlock::from_blob(&heb, &mut table, AttentionMode::Full { causal: false })
+                .unwrap_err(),
+            err
+        );
+        assert_eq!(table, [0.0; 20]);
+        // A transformer blob is not a Hebbian one.
+        let (s, p, bytes) = sample(4, 2, 6, false);
+        let blob = Blob::parse(&bytes).unwrap();
+        assert!(matches!(blob.hebbian(), Err(Error::CorruptBlob { .. })));
+        // Mode, buffer length, non-finite weights: errors, buffer untouched.
+        let mut table = vec![0.0f32; p.len()];
+        let rot = [1.0f32; 4];
+        let lsh = AttentionMode::Lsh {
+            rotations: &rot,
+            config: LshConfig {
+                rounds: 2,
+                n_buckets: 2,
+                bucket_size: 4,
+                causal: false,
+            },
+        };
+        assert!(matches!(
+            TransformerBlock::from_blob(&blob, &mut table, lsh),
+            Err(Error::InvalidArgument {
+                what: "attention mode",
+                ..
+            })
+        ));
+        let full = AttentionMode::Full { causal: false };
+        assert!(matches!(
+            TransformerBlock::from_blob(&blob, &mut table[1..], full),
+            Err(Error::ShapeMismatch { .. })
+        ));
+        let mut q = p.clone();
+        q[9] = f32::NAN;
+        let mut nan = vec![0u8; bytes.len()];
+        encode_transformer(&s, &q, &mut nan).unwrap();
+        assert_eq!(
+            TransformerBlock::from_blob(&Blob::parse(&nan).unwrap(), &mut table, full).unwrap_err(),
+            Error::NonFinite {
+                what: "transformer parameters",
+                index: 9
+            }
+        );
+        assert!(table.iter().all(|&v| v == 0.0));
+        // Well-framed blobs (valid CRC) with inconsistent contents.
+        let bad = |h: Header, len: usize| {
+            let mut b = vec![0u8; encoded_len(h.dims().len(), len)];
+            encode(&h, &vec![0.1; len], &mut b).unwrap();
+            Blob::parse(&b).unwrap().transformer()
+        };
+        let meta = [1, 0, 0, 0, 0, 0, 0, 0];
+        let k = KIND_TRANSFORMER;
+        let good = Header::new(k, meta, 0.0, &[16, 4, 2, 6]).unwrap();
+        assert!(bad(good, p.len()).is_ok());
+        for (h, len) in [
+            (good, p.len() - 1),
+            (good, p.len() + 1),
+            (Header::new(k, meta, 0.0, &[4, 2, 6]).unwrap(), p.len()),
+            (Header::new(k, meta, 0.0, &[16, 4, 3, 6]).unwrap(), p.len()),
+            (Header::new(k, meta, 0.0, &[16, 0, 2, 6]).unwrap(), p.len()),
+            (Header::new(k, meta, 0.0, &[16, 4, 2, 0]).unwrap(), p.len()),
+            (
+                Header::new(k, [2, 0, 0, 0, 0, 0, 0, 0], 0.0, &[16, 4, 2, 6]).unwrap(),
+                p.len(),
+            ),
+            (
+                Header::new(k, [1, 2, 0, 0, 0, 0, 0, 0], 0.0, &[16, 4, 2, 6]).unwrap(),
+                p.len(),
+            ),
+            (
+                Header::new(k, [1, 0, 0, 0, 0, 0, 0, 1], 0.0, &[16, 4, 2, 6]).unwrap(),
+                p.len(),
+            ),
+            (Header::new(k, meta, 1.0, &[16, 4, 2, 6]).unwrap(), p.len()),
+            (
+                Header::new(k, meta, 0.0, &[16, u32::MAX, 1, u32::MAX]).unwrap(),
+                3,
+            ),
+        ] {
+            assert!(
+                matches!(bad(h, len), Err(Error::CorruptBlob { .. })),
+                "{h:?} {len}"
+            );
+        }
+        // The encoder refuses what the decoder would refuse.
+        assert!(matches!(
+            encode_transformer(&s, &p[1..], &mut vec![0u8; bytes.len()]),
+            Err(Error::ShapeMismatch { .. })
+        ));
+        assert!(matches!(
+            encode_transformer(&spec(4, 3, 6, false), &p, &mut vec![0u8; bytes.len()]),
+            Err(Error::InvalidArgument { .. })
+        ));
+        assert!(matches!(
+            encode_transformer(&s, &p, &mut vec![0u8; bytes.len() - 1]),
+            Err(Error::ShapeMismatch { .. })
+        ));
+    }
+
+    proptest! {
+        /// Arbitrary bytes, and a valid blob with random bytes overwritten or
+        /// cut off: parsing and decoding never panic, and a changed blob is rejected.
+        #[test]
+        fn mutated_blobs_never_panic(
+            junk in proptest::collection::vec(any::<u8>(), 0..256),
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..4),
+            cut in any::<usize>(),
+        ) {
+            let mut table = vec![0.0f32; 512];
+            let full = AttentionMode::Full { causal: false };
+            if let Ok(b) = Blob::parse(&junk) {
+                let _ = b.transformer();
+                let _ = TransformerBlock::from_blob(&b, &mut table[..b.len().min(512)], full);
+            }
+            let (_, _, bytes) = sample(4, 2, 6, false);
+            let mut m = bytes.clone();
+            for (at, v) in edits {
+                let at = at % m.len();
+                m[at] = v;
+            }
+            let m = &m[..m.len() - cut % 8];
+            match Blob::parse(m) {
+                Ok(b) => {
+                    prop_assert_eq!(m, &bytes[..]);
+                    prop_assert!(TransformerBlock::from_blob(&b, &mut table[..b.len()], full).is_ok());
+                }
+                Err(e) => prop_assert!(matches!(e, Error::CorruptBlob { .. }), "{:?}", e),
+            }
+        }
     }
 }

@@ -16,11 +16,16 @@
 //! output). The LSH reference hashes with its own f64 projections, sorts by
 //! (bucket, position) by scanning, and follows the six steps of the issue
 //! literally for the sampled queries.
+//!
+//! The transformer blocks take their weights from committed `KIND_TRANSFORMER`
+//! blobs (tests/data/attention/transformer_block_{full,lsh}.blob), parsed and
+//! copied to RAM before the measured call; the f64 reference reads the same table.
 
 use plasticore::attention::{
     lsh_attention, lsh_f32_scratch_len, lsh_index_scratch_len, sdpa, AttentionMode, LshConfig,
     LshShape, SdpaShape, TransformerBlock, TransformerDims,
 };
+use plasticore::blob::Blob;
 use plasticore::cost::Cost;
 use plasticore::nn::Activation;
 use plasticore::rng::Rng;
@@ -405,33 +410,26 @@ const TF_FULL: usize = 4 * TN * TD;
 const TF_LSH: usize = 3 * TN * TD + lsh_f32_scratch_len(TN);
 const TI_LSH: usize = lsh_index_scratch_len(TN, ROUNDS, n_buckets(TN));
 
-/// Flat parameters (order of `TransformerBlock::flat_len`): γ = 1 + 0.1·N(0,1),
-/// β, biases 0.1·N(0,1), weight matrices N(0, 1/fan_in).
-fn block_params(seed: u64, p: &mut [f32], shared: bool) {
-    let mut r = Rng::new(seed);
-    let (d, f) = (TD, TFF);
-    let proj = if shared { 3 } else { 4 };
-    let sd = 1.0 / libm::sqrtf(d as f32);
-    let sf = 1.0 / libm::sqrtf(f as f32);
-    // (length, scale, offset) of each part, in order.
-    let parts = [
-        (d, 0.1, 1.0),
-        (d, 0.1, 0.0),
-        (proj * d * d, sd, 0.0),
-        (d, 0.1, 1.0),
-        (d, 0.1, 0.0),
-        (f * d, sd, 0.0),
-        (f, 0.1, 0.0),
-        (d * f, sf, 0.0),
-        (d, 0.1, 0.0),
-    ];
-    let mut at = 0;
-    for (len, scale, offset) in parts {
-        for x in &mut p[at..at + len] {
-            *x = offset + scale * r.normal();
-        }
-        at += len;
+/// The blocks' weights: `KIND_TRANSFORMER` blobs (plasticore::blob) made by
+/// `cargo run -p plasticore-host --example make_transformer_blob` (seeds 601
+/// and 602; γ = 1 + 0.1·N(0,1), β and biases 0.1·N(0,1), matrices
+/// N(0, 1/fan_in)), kept in flash and parsed at run time.
+static BLOB_FULL: &[u8] = include_bytes!("../../tests/data/attention/transformer_block_full.blob");
+static BLOB_LSH: &[u8] = include_bytes!("../../tests/data/attention/transformer_block_lsh.blob");
+
+/// Parses `bytes`, checks it describes this block (n, d, heads, d_ff, GELU,
+/// shared QK iff LSH) and copies its table into `params`.
+fn load_block<'a>(
+    bytes: &[u8],
+    params: &'a mut [f32],
+    mode: AttentionMode<'a>,
+) -> Option<TransformerBlock<'a>> {
+    let blob = Blob::parse(bytes).ok()?;
+    let spec = blob.transformer().ok()?;
+    if spec.n != TN || spec.dims != DIMS {
+        return None;
     }
+    TransformerBlock::from_blob(&blob, params, mode).ok()
 }
 
 fn layer_norm_ref(x: &[f32], gamma: &[f32], beta: &[f32], out: &mut [f64]) {
@@ -526,7 +524,6 @@ fn block_case<const SHARED: bool, const P: usize, const FL: usize, const IL: usi
     m: &mut dyn Meter,
 ) -> Outcome {
     let mut params = [0.0f32; P];
-    block_params(if SHARED { 602 } else { 601 }, &mut params, SHARED);
     let mut rot = [0.0f32; T_ROT];
     normals(603, &mut rot, 1.0);
     let mut x0 = [0.0f32; TN * TD];
@@ -543,13 +540,14 @@ fn block_case<const SHARED: bool, const P: usize, const FL: usize, const IL: usi
     let mut idx = [0u32; IL];
     let mut f = [0.0f32; FL];
     let mut ok = true;
-    match TransformerBlock::from_flat(&params, DIMS, mode) {
-        Ok(block) => m.measure(&mut || {
+    let bytes = if SHARED { BLOB_LSH } else { BLOB_FULL };
+    match load_block(bytes, &mut params, mode) {
+        Some(block) => m.measure(&mut || {
             // The block works in place: start from the same input on every call.
             x = x0;
             ok &= block.forward(&mut x, (&mut idx, &mut f)).is_ok();
         }),
-        Err(_) => ok = false,
+        None => ok = false,
     }
     // Reference: LN₁ and the projections of every row in f64, head-major.
     let d = TD;

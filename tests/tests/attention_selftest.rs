@@ -39,3 +39,25 @@ fn shapes_name_n() {
         assert!([64, 128, 256, 512, 1024].contains(&n), "{}", c.shape);
     }
 }
+
+/// The committed weight blobs of the transformer-block cases parse and describe
+/// those cases (d = 32, 2 heads, d_ff = 64, GELU, n = 128; shared QK for LSH).
+#[test]
+fn transformer_blobs_describe_the_cases() {
+    use plasticore::attention::TransformerBlock;
+    use plasticore::blob::Blob;
+    use plasticore::nn::Activation;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/attention/");
+    for (name, shared) in [("full", false), ("lsh", true)] {
+        let bytes = std::fs::read(format!("{dir}transformer_block_{name}.blob")).unwrap();
+        let blob = Blob::parse(&bytes).unwrap();
+        let spec = blob.transformer().unwrap();
+        assert_eq!(spec.n, 128);
+        assert_eq!(
+            (spec.dims.d, spec.dims.heads, spec.dims.d_ff, spec.dims.act),
+            (32, 2, 64, Activation::Gelu)
+        );
+        assert_eq!(spec.shared_qk, shared);
+        assert_eq!(blob.len(), TransformerBlock::flat_len(spec.dims, shared));
+    }
+}

@@ -524,6 +524,41 @@ impl<'a> TransformerBlock<'a> {
         })
     }
 
+    /// Copies the weights of a [`crate::blob::KIND_TRANSFORMER`] blob into
+    /// `params` (which must hold [`crate::blob::Blob::len`] f32) and borrows
+    /// them as [`TransformerBlock::from_flat`] does. (The blob's bytes cannot
+    /// be borrowed as f32 directly: they need not be 4-byte aligned.)
+    ///
+    /// Errors: [`Error::CorruptBlob`] from [`crate::blob::Blob::transformer`];
+    /// [`Error::InvalidArgument`] if `mode` does not match the blob's
+    /// shared-QK flag (LSH needs a shared-QK table, full attention a separate
+    /// W_k); [`Error::ShapeMismatch`] if `params` has the wrong length;
+    /// [`Error::NonFinite`] for a non-finite weight. These leave `params`
+    /// untouched; an invalid LSH `mode` (rotations, config) is reported by
+    /// [`TransformerBlock::from_flat`] after the copy.
+    pub fn from_blob(
+        blob: &crate::blob::Blob<'_>,
+        params: &'a mut [f32],
+        mode: AttentionMode<'a>,
+    ) -> Result<Self, Error> {
+        let spec = blob.transformer()?;
+        if spec.shared_qk != matches!(mode, AttentionMode::Lsh { .. }) {
+            return Err(Error::InvalidArgument {
+                what: "attention mode",
+                expected: "LSH for a shared-QK blob, full attention otherwise",
+            });
+        }
+        check_len("transformer parameters", blob.len(), params.len())?;
+        if let Some(index) = (0..blob.len()).find(|&i| !blob.get(i).is_some_and(f32::is_finite)) {
+            return Err(Error::NonFinite {
+                what: "transformer parameters",
+                index,
+            });
+        }
+        blob.read_into(params)?;
+        Self::from_flat(params, spec.dims, mode)
+    }
+
     /// (f32, u32) scratch lengths for n positions.
     pub fn scratch_len(&self, n: usize) -> (usize, usize) {
         let (f, i) = self.attn.scratch_len(n);
