@@ -302,6 +302,7 @@ fn demo() -> Result<(), Failure> {
             );
         }
     }
+    print_highlights(&lines);
     let passed = b.status == 0 && lines.iter().all(|l| l.ok);
     println!(
         "\nself-tests on the board: {}; board vs host: {}",
@@ -316,6 +317,56 @@ fn demo() -> Result<(), Failure> {
         Ok(())
     } else {
         Err(Failure::Failed("demo failed".into()))
+    }
+}
+
+/// A few results worth reading first, from the board's own log.
+fn print_highlights(lines: &[firmware::CaseLine]) {
+    let find = |k: &str, shape: &str| lines.iter().find(|l| l.kernel == k && l.shape == shape);
+    println!("\nhighlights (all computed on the emulated Cortex-M4F):");
+    if let Some(c) = lines.iter().find(|l| l.kernel == "hebbian.cartpole") {
+        println!(
+            "  CartPole, plastic network from random weights each episode: returns {:.0}, {:.0} (seeds 0, 1; {} episodes in all, {})",
+            c.preview[0],
+            c.preview[3],
+            c.outputs / 3,
+            if c.ok { "all balanced for 500 steps" } else { "NOT all balanced" }
+        );
+    }
+    if let (Some(f), Some(l)) = (
+        find("attention.sdpa", "n=1024"),
+        find("attention.lsh", "n=1024"),
+    ) {
+        println!(
+            "  attention at n = 1024 (2 heads, d 32): full {:.1} M vs LSH {:.1} M instructions ({:.1}x fewer)",
+            f.cost / 1e6,
+            l.cost / 1e6,
+            f.cost / l.cost
+        );
+    }
+    if let Some(h) = lines.iter().find(|l| {
+        l.kernel == "lsh.hyperplane" && l.shape.contains("b=64") && l.shape.contains("stored")
+    }) {
+        println!(
+            "  SimHash d = 64, 64 bits: {:.0} instructions per vector; code (16-bit words) {}",
+            h.cost,
+            h.preview
+                .iter()
+                .map(|v| format!("{:04x}", *v as u32))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    if let Some(q) = lines
+        .iter()
+        .find(|l| l.kernel == "lsh.index" && l.shape.starts_with("query"))
+    {
+        println!(
+            "  LSH index query ({}): {:.0} instructions, nearest ids {:?}",
+            q.shape,
+            q.cost,
+            q.preview.map(|v| v as i32)
+        );
     }
 }
 
