@@ -223,6 +223,30 @@ pub struct Hyperplane<const D: usize, const B: usize> {
     pub planes: [[f32; B]; D],
 }
 
+/// The code-packing methods every SimHash form shares, built on its `project`.
+macro_rules! code_methods {
+    () => {
+        /// Code packed into 32-bit words (`code.len()` must be `ceil(B/32)`); `proj` is scratch.
+        pub fn hash_words(
+            &self,
+            x: &[f32; D],
+            proj: &mut [f32; B],
+            code: &mut [u32],
+        ) -> Result<(), Error> {
+            check_len("code", code_words(B), code.len())?;
+            self.project(x, proj)?;
+            pack_signs_words(proj, code)
+        }
+
+        /// Code as a `u64` (bit `j` = bit `j` of the code); needs `B ≤ 64` (checked at compile time).
+        pub fn hash_u64(&self, x: &[f32; D], proj: &mut [f32; B]) -> Result<u64, Error> {
+            const { assert!(B <= 64) };
+            self.project(x, proj)?;
+            Ok(signs_u64(proj))
+        }
+    };
+}
+
 impl<const D: usize, const B: usize> Hyperplane<D, B> {
     /// Planes drawn from `seed` (identical to [`SeededHyperplane::new`]`(seed)`).
     pub fn new(seed: u64) -> Self {
@@ -254,24 +278,7 @@ impl<const D: usize, const B: usize> Hyperplane<D, B> {
         Ok(())
     }
 
-    /// Code packed into 32-bit words (`code.len()` must be `ceil(B/32)`); `proj` is scratch.
-    pub fn hash_words(
-        &self,
-        x: &[f32; D],
-        proj: &mut [f32; B],
-        code: &mut [u32],
-    ) -> Result<(), Error> {
-        check_len("code", code_words(B), code.len())?;
-        self.project(x, proj)?;
-        pack_signs_words(proj, code)
-    }
-
-    /// Code as a `u64` (bit `j` = bit `j` of the code); needs `B ≤ 64` (checked at compile time).
-    pub fn hash_u64(&self, x: &[f32; D], proj: &mut [f32; B]) -> Result<u64, Error> {
-        const { assert!(B <= 64) };
-        self.project(x, proj)?;
-        Ok(signs_u64(proj))
-    }
+    code_methods!();
 }
 
 /// SimHash whose `B × D` projections are regenerated from a seed on every call:
@@ -295,24 +302,7 @@ impl<const D: usize, const B: usize> SeededHyperplane<D, B> {
         hyperplane_project_seeded(x, self.seed, proj)
     }
 
-    /// Code packed into 32-bit words (`code.len()` must be `ceil(B/32)`).
-    pub fn hash_words(
-        &self,
-        x: &[f32; D],
-        proj: &mut [f32; B],
-        code: &mut [u32],
-    ) -> Result<(), Error> {
-        check_len("code", code_words(B), code.len())?;
-        self.project(x, proj)?;
-        pack_signs_words(proj, code)
-    }
-
-    /// Code as a `u64`; needs `B ≤ 64` (checked at compile time).
-    pub fn hash_u64(&self, x: &[f32; D], proj: &mut [f32; B]) -> Result<u64, Error> {
-        const { assert!(B <= 64) };
-        self.project(x, proj)?;
-        Ok(signs_u64(proj))
-    }
+    code_methods!();
 }
 
 /// SimHash with ±1 projections regenerated from a seed on every call: zero
@@ -336,12 +326,7 @@ impl<const D: usize, const B: usize> SeededSignHyperplane<D, B> {
         hyperplane_project_sign_seeded(x, self.seed, proj)
     }
 
-    /// Code as a `u64`; needs `B ≤ 64` (checked at compile time).
-    pub fn hash_u64(&self, x: &[f32; D], proj: &mut [f32; B]) -> Result<u64, Error> {
-        const { assert!(B <= 64) };
-        self.project(x, proj)?;
-        Ok(signs_u64(proj))
-    }
+    code_methods!();
 }
 
 #[cfg(test)]
