@@ -16,7 +16,7 @@
 //! neighbour within radius `r` with probability
 //! `Σ_{i≤r} C(K, i) (t/n)^i (1 − t/n)^{K−i}`.
 
-use super::index::Entry;
+use super::index::{table_insert, table_remove, Entry};
 use crate::error::{check_len, check_nonempty, Error};
 
 use super::binary::bitsample_positions;
@@ -191,14 +191,7 @@ impl<'a> BinaryIndexMut<'a> {
         }
         for t in 0..self.tables {
             let code = self.code(t, x);
-            if let Some(table) = self.entries.get_mut(t * cap..t * cap + len + 1) {
-                let pos = table[..len].partition_point(|e| e.code <= code);
-                table.copy_within(pos..len, pos + 1);
-                table[pos] = Entry {
-                    code,
-                    slot: slot as u32,
-                };
-            }
+            table_insert(self.entries, t, cap, len, code, slot as u32);
         }
         if let Some(l) = self.live.get_mut(slot) {
             *l = true;
@@ -217,11 +210,7 @@ impl<'a> BinaryIndexMut<'a> {
         }
         let (cap, len) = (self.capacity(), self.len);
         for t in 0..self.tables {
-            if let Some(table) = self.entries.get_mut(t * cap..t * cap + len) {
-                if let Some(pos) = table.iter().position(|e| e.slot == id) {
-                    table.copy_within(pos + 1.., pos);
-                }
-            }
+            table_remove(self.entries, t, cap, len, id);
         }
         if let Some(l) = self.live.get_mut(id as usize) {
             *l = false;

@@ -56,6 +56,33 @@ pub struct Entry {
     pub slot: u32,
 }
 
+/// Inserts `(code, slot)` into table `t` of `entries` (`cap` entries a table,
+/// the first `len` sorted by code), after any equal codes. The caller has
+/// checked that `len < cap`.
+pub(crate) fn table_insert(
+    entries: &mut [Entry],
+    t: usize,
+    cap: usize,
+    len: usize,
+    code: u32,
+    slot: u32,
+) {
+    if let Some(table) = entries.get_mut(t * cap..t * cap + len + 1) {
+        let pos = table[..len].partition_point(|e| e.code <= code);
+        table.copy_within(pos..len, pos + 1);
+        table[pos] = Entry { code, slot };
+    }
+}
+
+/// Removes the entry of `slot` from table `t` (the first `len` entries), keeping the order.
+pub(crate) fn table_remove(entries: &mut [Entry], t: usize, cap: usize, len: usize, slot: u32) {
+    if let Some(table) = entries.get_mut(t * cap..t * cap + len) {
+        if let Some(pos) = table.iter().position(|e| e.slot == slot) {
+            table.copy_within(pos + 1.., pos);
+        }
+    }
+}
+
 /// A multiprobe candidate: a set of bits to flip (over margin-sorted
 /// positions) in one table, with its score.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -327,14 +354,7 @@ impl<'a> LshIndexMut<'a> {
         }
         for t in 0..self.tables {
             let code = self.table_code(t, x, inv);
-            if let Some(table) = self.entries.get_mut(t * cap..t * cap + len + 1) {
-                let pos = table[..len].partition_point(|e| e.code <= code);
-                table.copy_within(pos..len, pos + 1);
-                table[pos] = Entry {
-                    code,
-                    slot: slot as u32,
-                };
-            }
+            table_insert(self.entries, t, cap, len, code, slot as u32);
         }
         if let Some(l) = self.live.get_mut(slot) {
             *l = true;
@@ -355,11 +375,7 @@ impl<'a> LshIndexMut<'a> {
         }
         let (cap, len, d) = (self.capacity(), self.len, self.d);
         for t in 0..self.tables {
-            if let Some(table) = self.entries.get_mut(t * cap..t * cap + len) {
-                if let Some(pos) = table.iter().position(|e| e.slot == id) {
-                    table.copy_within(pos + 1.., pos);
-                }
-            }
+            table_remove(self.entries, t, cap, len, id);
         }
         let s = id as usize;
         if let Some(l) = self.live.get_mut(s) {
