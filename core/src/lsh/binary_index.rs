@@ -16,7 +16,7 @@
 //! neighbour within radius `r` with probability
 //! `Σ_{i≤r} C(K, i) (t/n)^i (1 − t/n)^{K−i}`.
 
-use super::index::{table_insert, table_remove, Entry};
+use super::index::{check_table_params, table_insert, table_remove, Entry};
 use crate::error::{check_len, check_nonempty, Error};
 
 use super::binary::bitsample_positions;
@@ -101,20 +101,7 @@ impl<'a> BinaryIndexMut<'a> {
         entries: &'a mut [Entry],
     ) -> Result<Self, Error> {
         check_nonempty("bytes", bytes)?;
-        check_nonempty("tables", tables)?;
-        check_nonempty("capacity", live.len())?;
-        if !(1..=32).contains(&bits) {
-            return Err(Error::InvalidArgument {
-                what: "bits",
-                expected: "1 to 32 bits per table",
-            });
-        }
-        if live.len() > u32::MAX as usize - 1 {
-            return Err(Error::InvalidArgument {
-                what: "capacity",
-                expected: "fewer than 2^32 - 1 items",
-            });
-        }
+        check_table_params(tables, bits, live.len())?;
         let big = Error::InvalidArgument {
             what: "index size",
             expected: "sizes whose products fit in usize",

@@ -56,6 +56,26 @@ pub struct Entry {
     pub slot: u32,
 }
 
+/// Checks the table geometry both indexes share: at least one table, 1 to
+/// 32 bits per table, and a capacity of 1 to 2^32 − 2 items (ids are `u32`).
+pub(crate) fn check_table_params(tables: usize, bits: usize, capacity: usize) -> Result<(), Error> {
+    check_nonempty("tables", tables)?;
+    check_nonempty("capacity", capacity)?;
+    if !(1..=32).contains(&bits) {
+        return Err(Error::InvalidArgument {
+            what: "bits",
+            expected: "1 to 32 bits per table",
+        });
+    }
+    if capacity > u32::MAX as usize - 1 {
+        return Err(Error::InvalidArgument {
+            what: "capacity",
+            expected: "fewer than 2^32 - 1 items",
+        });
+    }
+    Ok(())
+}
+
 /// Inserts `(code, slot)` into table `t` of `entries` (`cap` entries a table,
 /// the first `len` sorted by code), after any equal codes. The caller has
 /// checked that `len < cap`.
@@ -202,20 +222,7 @@ impl<'a> LshIndexMut<'a> {
         entries: &[Entry],
     ) -> Result<(), Error> {
         check_nonempty("d", d)?;
-        check_nonempty("tables", tables)?;
-        check_nonempty("capacity", live.len())?;
-        if !(1..=32).contains(&bits) {
-            return Err(Error::InvalidArgument {
-                what: "bits",
-                expected: "1 to 32 bits per table",
-            });
-        }
-        if live.len() > u32::MAX as usize - 1 {
-            return Err(Error::InvalidArgument {
-                what: "capacity",
-                expected: "fewer than 2^32 - 1 items",
-            });
-        }
+        check_table_params(tables, bits, live.len())?;
         let big = Error::InvalidArgument {
             what: "index size",
             expected: "sizes whose products fit in usize",
