@@ -2,8 +2,6 @@
 //! stack pointer with a pattern, run the kernel, and find the lowest word the
 //! pattern no longer holds.
 
-use cortex_m::register::msp;
-
 const PAINT: u32 = 0xC0FF_EE55;
 /// How far below the current stack pointer the paint reaches.
 pub const PAINT_BYTES: usize = 48 * 1024;
@@ -11,8 +9,28 @@ pub const PAINT_BYTES: usize = 48 * 1024;
 const MARGIN: usize = 64;
 
 extern "C" {
-    // End of .bss/.uninit: the lowest address the stack may grow to (cortex-m-rt's link.x).
+    // End of .bss/.uninit: the lowest address the stack may grow to
+    // (cortex-m-rt's and riscv-rt's link.x).
+    #[cfg(not(feature = "esp32c3"))]
     static __sheap: u32;
+    // The bottom of the main stack (esp-hal's stack.x).
+    #[cfg(feature = "esp32c3")]
+    static _stack_end: u32;
+}
+
+/// The lowest address the stack may reach.
+fn floor() -> usize {
+    #[cfg(not(feature = "esp32c3"))]
+    let f = core::ptr::addr_of!(__sheap) as usize;
+    // Leave esp-hal's stack-guard word near the bottom alone.
+    #[cfg(feature = "esp32c3")]
+    let f = core::ptr::addr_of!(_stack_end) as usize + 256;
+    (f + 3) & !3
+}
+
+/// Bytes between the lowest stack address and the current stack pointer.
+pub fn free() -> usize {
+    sp().saturating_sub(floor())
 }
 
 /// The painted region `[bottom, top)`.
@@ -25,14 +43,12 @@ pub struct Painted {
 /// Paints the region below the caller's stack.
 #[inline(never)]
 pub fn paint() -> Painted {
-    let sp = msp::read() as usize;
-    let top = (sp - MARGIN) & !3;
-    let floor = core::ptr::addr_of!(__sheap) as usize;
-    let bottom = top.saturating_sub(PAINT_BYTES).max((floor + 3) & !3);
+    let top = (sp() - MARGIN) & !3;
+    let bottom = top.saturating_sub(PAINT_BYTES).max(floor());
     let mut a = bottom;
     while a < top {
-        // SAFETY: [bottom, top) lies between the end of all statics (__sheap,
-        // from the linker script) and MARGIN bytes below this function's own
+        // SAFETY: [bottom, top) lies between the lowest stack address (the end
+        // of all statics, from the linker script) and MARGIN bytes below this function's own
         // stack pointer: no Rust object lives there. An exception may push a
         // frame below the stack pointer, but it pops it before this code
         // resumes, so nothing live is overwritten. The address is 4-aligned.
@@ -57,8 +73,4 @@ pub fn used(p: Painted, sp_ref: usize) -> u32 {
     sp_ref.saturating_sub(a) as u32
 }
 
-/// The current stack pointer.
-#[inline(always)]
-pub fn sp() -> usize {
-    msp::read() as usize
-}
+pub use crate::arch::sp;

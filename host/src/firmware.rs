@@ -6,29 +6,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
 
-/// The firmware's target triple.
-pub const TARGET: &str = "thumbv7em-none-eabihf";
-
-/// A board the firmware is built for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum BoardName {
-    /// MPS2 AN386 (Cortex-M4F) emulated by qemu-system-arm.
-    #[value(name = "qemu-mps2-an386")]
-    QemuMps2An386,
-    /// Nordic nRF52840-DK (Cortex-M4F silicon), flashed with probe-rs.
-    #[value(name = "nrf52840-dk")]
-    Nrf52840Dk,
-}
-
-impl BoardName {
-    /// The cargo feature (and `--board` spelling).
-    pub fn feature(self) -> &'static str {
-        match self {
-            BoardName::QemuMps2An386 => "qemu-mps2-an386",
-            BoardName::Nrf52840Dk => "nrf52840-dk",
-        }
-    }
-}
+pub use crate::boards::BoardName;
+use crate::boards::{Board, Qemu};
 
 /// The firmware crate's directory.
 pub fn firmware_dir() -> PathBuf {
@@ -37,8 +16,8 @@ pub fn firmware_dir() -> PathBuf {
 
 fn cargo() -> Command {
     let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    // The firmware's own .cargo/config.toml sets the target and linker scripts;
-    // flags meant for the host build must not leak into it.
+    // The firmware's own .cargo/config.toml and build.rs set the target and
+    // linker scripts; flags meant for the host build must not leak into it.
     for v in [
         "RUSTFLAGS",
         "CARGO_ENCODED_RUSTFLAGS",
@@ -51,7 +30,7 @@ fn cargo() -> Command {
     c
 }
 
-fn ensure_target() -> Result<()> {
+fn ensure_target(target: &str) -> Result<()> {
     let Ok(out) = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .current_dir(firmware_dir())
@@ -61,36 +40,77 @@ fn ensure_target() -> Result<()> {
     };
     if String::from_utf8_lossy(&out.stdout)
         .lines()
-        .any(|l| l.trim() == TARGET)
+        .any(|l| l.trim() == target)
     {
         return Ok(());
     }
-    eprintln!("plasticore: installing the {TARGET} target with rustup");
+    eprintln!("plasticore: installing the {target} target with rustup");
     let st = Command::new("rustup")
-        .args(["target", "add", TARGET])
+        .args(["target", "add", target])
         .current_dir(firmware_dir())
         .status()?;
     if !st.success() {
-        bail!("`rustup target add {TARGET}` failed");
+        bail!("`rustup target add {target}` failed");
     }
     Ok(())
 }
 
-/// Builds the firmware (release) for `board`; returns the ELF path.
-pub fn build(board: BoardName) -> Result<PathBuf> {
-    ensure_target()?;
-    let dir = firmware_dir();
-    eprintln!("plasticore: building firmware for {}", board.feature());
-    let st = cargo()
-        .args(["build", "--release", "--no-default-features", "--features"])
-        .arg(board.feature())
-        .current_dir(&dir)
-        .status()
-        .context("running cargo for the firmware")?;
-    if !st.success() {
-        bail!("firmware build for {} failed", board.feature());
+/// The cargo arguments that build `board` (after `cargo`), as a user would type them.
+pub fn build_args(board: &Board) -> Vec<String> {
+    let mut a: Vec<String> = vec![
+        "build".into(),
+        "--profile".into(),
+        board.profile.into(),
+        "--no-default-features".into(),
+        "--features".into(),
+        board.name.into(),
+        "--target".into(),
+        board.target.into(),
+    ];
+    if board.rustflags.is_some() {
+        // Same triple as the Cortex-M4F, other codegen: keep its artifacts apart.
+        a.push("--target-dir".into());
+        a.push(format!("target/{}", board.name));
     }
-    Ok(dir.join(format!("target/{TARGET}/release/plasticore-firmware")))
+    a
+}
+
+/// Builds the firmware for `board`; returns the path of its ELF, copied to
+/// `firmware/target/boards/NAME.elf` so that boards sharing a target triple
+/// (nRF52840-DK and AN386, ESP32-C3 and the RISC-V emulation) keep their own image.
+pub fn build(board: BoardName) -> Result<PathBuf> {
+    let b = board.info();
+    ensure_target(b.target)?;
+    let dir = firmware_dir();
+    eprintln!("plasticore: building firmware for {}", b.name);
+    let mut cmd = cargo();
+    cmd.args(build_args(b)).current_dir(&dir);
+    if let Some(flags) = b.rustflags {
+        let var = format!(
+            "CARGO_TARGET_{}_RUSTFLAGS",
+            b.target.to_uppercase().replace(['-', '.'], "_")
+        );
+        cmd.env(var, flags);
+    }
+    let st = cmd.status().context("running cargo for the firmware")?;
+    if !st.success() {
+        bail!("firmware build for {} failed", b.name);
+    }
+    let target_dir = if b.rustflags.is_some() {
+        dir.join("target").join(b.name)
+    } else {
+        dir.join("target")
+    };
+    let built = target_dir
+        .join(b.target)
+        .join(b.profile)
+        .join("plasticore-firmware");
+    let out = dir.join("target/boards");
+    std::fs::create_dir_all(&out)?;
+    let elf = out.join(format!("{}.elf", b.name));
+    std::fs::copy(&built, &elf)
+        .with_context(|| format!("copying {} to {}", built.display(), elf.display()))?;
+    Ok(elf)
 }
 
 fn is_root() -> bool {
@@ -101,10 +121,21 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-/// Makes sure `qemu-system-arm` is on PATH, installing it with apt-get when running as root on Debian/Ubuntu.
-pub fn ensure_qemu() -> Result<()> {
+fn apt_get(args: &[&str]) -> bool {
+    Command::new("apt-get")
+        .args(args)
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .stdout(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// Makes sure the emulator is on PATH, installing its Debian package with
+/// apt-get when running as root on Debian/Ubuntu.
+pub fn ensure_qemu(q: &Qemu) -> Result<()> {
     let have = || {
-        Command::new("qemu-system-arm")
+        Command::new(q.binary)
             .arg("--version")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -117,31 +148,31 @@ pub fn ensure_qemu() -> Result<()> {
     }
     let apt = Path::new("/usr/bin/apt-get").exists();
     if apt && is_root() {
-        eprintln!("plasticore: qemu-system-arm is missing; installing it with `apt-get install -y qemu-system-arm`");
-        let ok = Command::new("apt-get")
-            .args(["update", "-q"])
-            .stdout(Stdio::null())
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false)
-            && Command::new("apt-get")
-                .args(["install", "-y", "-q", "qemu-system-arm"])
-                .env("DEBIAN_FRONTEND", "noninteractive")
-                .stdout(Stdio::null())
-                .status()
-                .map(|s| s.success())
-                .unwrap_or(false);
+        eprintln!(
+            "plasticore: {} is missing; installing it with `apt-get install -y {}`",
+            q.binary, q.package
+        );
+        let ok = apt_get(&["update", "-q"])
+            && (apt_get(&["install", "-y", "-q", q.package])
+                // A newer qemu-utils from backports blocks Debian's QEMU 7.2; it is not needed here.
+                || apt_get(&["install", "-y", "-q", q.package, "qemu-utils-"]));
         if ok && have() {
             return Ok(());
         }
-        bail!("installing qemu-system-arm with apt-get failed");
+        bail!("installing {} with apt-get failed", q.package);
     }
-    bail!("qemu-system-arm is not installed; install it with: sudo apt-get install qemu-system-arm")
+    bail!(
+        "{} is not installed; install it with: sudo apt-get install {}",
+        q.binary,
+        q.package
+    )
 }
 
 /// What one boot of the firmware printed and how it ended.
 #[derive(Debug, Clone)]
 pub struct Boot {
+    /// The board it ran on.
+    pub board: BoardName,
     /// The decoded defmt log, one message a line.
     pub lines: Vec<String>,
     /// The firmware's exit status (0 = all self-tests passed).
@@ -150,19 +181,21 @@ pub struct Boot {
     pub elf: PathBuf,
 }
 
-/// Boots `elf` on the emulated MPS2 AN386 and decodes its defmt log.
-pub fn run_qemu(elf: &Path, timeout: Duration) -> Result<Boot> {
-    ensure_qemu()?;
+/// Boots `elf` on the emulated `board` and decodes its defmt log.
+pub fn run_qemu(board: BoardName, elf: &Path, timeout: Duration) -> Result<Boot> {
+    let b = board.info();
+    let q = b
+        .qemu
+        .as_ref()
+        .ok_or_else(|| anyhow!("{} is not an emulated board", b.name))?;
+    ensure_qemu(q)?;
     let bytes = std::fs::read(elf).with_context(|| format!("reading {}", elf.display()))?;
     let table = defmt_decoder::Table::parse(&bytes)
         .map_err(|e| anyhow!("reading the defmt table of {}: {e}", elf.display()))?
         .ok_or_else(|| anyhow!("{} has no defmt table", elf.display()))?;
-    let mut child = Command::new("qemu-system-arm")
+    let mut child = Command::new(q.binary)
+        .args(q.args)
         .args([
-            "-cpu",
-            "cortex-m4",
-            "-machine",
-            "mps2-an386",
             "-display",
             "none",
             "-monitor",
@@ -180,7 +213,7 @@ pub fn run_qemu(elf: &Path, timeout: Duration) -> Result<Boot> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .context("starting qemu-system-arm")?;
+        .with_context(|| format!("starting {}", q.binary))?;
     let mut stdout = child.stdout.take().context("qemu stdout")?;
     let reader = std::thread::spawn(move || {
         let mut buf = Vec::new();
@@ -194,7 +227,11 @@ pub fn run_qemu(elf: &Path, timeout: Duration) -> Result<Boot> {
         if start.elapsed() > timeout {
             let _ = child.kill();
             let _ = child.wait();
-            bail!("the firmware did not finish within {} s", timeout.as_secs());
+            bail!(
+                "the firmware on {} did not finish within {} s",
+                b.name,
+                timeout.as_secs()
+            );
         }
         std::thread::sleep(Duration::from_millis(20));
     };
@@ -222,6 +259,7 @@ pub fn run_qemu(elf: &Path, timeout: Duration) -> Result<Boot> {
         bail!("qemu exited with {status} and no log: {}", stderr.trim());
     }
     Ok(Boot {
+        board,
         lines,
         status,
         elf: elf.to_path_buf(),
@@ -253,6 +291,8 @@ pub struct CaseLine {
     pub ok: bool,
     /// The first (up to) four outputs.
     pub preview: [f32; 4],
+    /// Stack high-water mark of the whole case (inputs, reference, kernel), bytes.
+    pub case_stack: u32,
 }
 
 /// Parses the `case|…` lines of a log.
@@ -263,7 +303,7 @@ pub fn parse_cases(lines: &[String]) -> Result<Vec<CaseLine>> {
             continue;
         };
         let f: Vec<&str> = rest.split('|').collect();
-        if f.len() != 14 {
+        if f.len() != 15 {
             bail!("unexpected case line: {l}");
         }
         let bad = || anyhow!("unexpected case line: {l}");
@@ -284,7 +324,115 @@ pub fn parse_cases(lines: &[String]) -> Result<Vec<CaseLine>> {
                 f[12].parse().map_err(|_| bad())?,
                 f[13].parse().map_err(|_| bad())?,
             ],
+            case_stack: f[14].parse().map_err(|_| bad())?,
         });
     }
     Ok(out)
+}
+
+/// One `skip|…` line: a case the board did not run for lack of RAM.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkipLine {
+    /// Kernel name.
+    pub kernel: String,
+    /// Size.
+    pub shape: String,
+    /// Stack the case needs (its declared need and the firmware's reserve), bytes.
+    pub need: u32,
+    /// Stack free on the board when it was skipped, bytes.
+    pub free: u32,
+}
+
+/// Parses the `skip|…` lines of a log.
+pub fn parse_skips(lines: &[String]) -> Result<Vec<SkipLine>> {
+    let mut out = Vec::new();
+    for l in lines {
+        let Some(rest) = l.strip_prefix("skip|") else {
+            continue;
+        };
+        let f: Vec<&str> = rest.split('|').collect();
+        let bad = || anyhow!("unexpected skip line: {l}");
+        if f.len() != 4 {
+            return Err(bad());
+        }
+        out.push(SkipLine {
+            kernel: f[0].to_string(),
+            shape: f[1].to_string(),
+            need: f[2].parse().map_err(|_| bad())?,
+            free: f[3].parse().map_err(|_| bad())?,
+        });
+    }
+    Ok(out)
+}
+
+/// The counter check of a log (`calib|instructions executed|milli-units counted`):
+/// a loop of known length, as (instructions, units counted).
+pub fn parse_calibration(lines: &[String]) -> Result<(u64, f64)> {
+    let l = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("calib|"))
+        .ok_or_else(|| anyhow!("no calib line in the log"))?;
+    let (a, b) = l
+        .split_once('|')
+        .ok_or_else(|| anyhow!("unexpected calib line: {l}"))?;
+    let bad = || anyhow!("unexpected calib line: {l}");
+    Ok((
+        a.parse().map_err(|_| bad())?,
+        b.parse::<u64>().map_err(|_| bad())? as f64 / 1000.0,
+    ))
+}
+
+/// The `summary|cases|failed|skipped` line of a log.
+pub fn parse_summary(lines: &[String]) -> Result<(u32, u32, u32)> {
+    let l = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("summary|"))
+        .ok_or_else(|| anyhow!("no summary line in the log"))?;
+    let f: Vec<u32> = l
+        .split('|')
+        .map(|v| v.parse())
+        .collect::<Result<_, _>>()
+        .map_err(|_| anyhow!("unexpected summary line: {l}"))?;
+    match f.as_slice() {
+        [n, failed, skipped] => Ok((*n, *failed, *skipped)),
+        _ => bail!("unexpected summary line: {l}"),
+    }
+}
+
+/// Builds the firmware for each board (one after another: cargo holds a lock
+/// on the firmware's target directory), then boots them on QEMU, as many at
+/// once as this machine has cores. Results are in the order of `boards`.
+pub fn boot_many(boards: &[BoardName], timeout: Duration) -> Result<Vec<Boot>> {
+    let elfs = boards
+        .iter()
+        .map(|&b| build(b).map(|e| (b, e)))
+        .collect::<Result<Vec<_>>>()?;
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(elfs.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<Result<Boot>>>> =
+        elfs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((b, elf)) = elfs.get(i) else { break };
+                let r = run_qemu(*b, elf, timeout);
+                if let Ok(mut slot) = results[i].lock() {
+                    *slot = Some(r);
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Err(anyhow!("a QEMU worker thread panicked")))
+        })
+        .collect()
 }

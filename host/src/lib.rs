@@ -2,6 +2,7 @@
 //! and boots the firmware, and measures resources.
 #![deny(missing_docs)]
 
+pub mod boards;
 pub mod evolve;
 pub mod firmware;
 pub mod kernels;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use plasticore_host::firmware::{self, BoardName};
-use plasticore_host::{kernels, npy, report};
+use plasticore_host::{boards, kernels, npy, report};
 
 mod cli_hebbian;
 
@@ -47,12 +47,16 @@ enum Command {
         #[command(subcommand)]
         action: FirmwareAction,
     },
-    /// The resource report: flash, RAM, instructions and stack per kernel on the emulated
-    /// Cortex-M4F, host timings; writes docs/benchmarks.md.
+    /// The resource report: flash, RAM, instructions and stack per kernel on every emulated
+    /// core, host timings; writes docs/benchmarks.md.
     Bench(BenchArgs),
-    /// The main job: boot the firmware on the emulated board, check it against the host bit
+    /// The main job: boot the firmware on an emulated board, check it against the host bit
     /// for bit, and print the resource table.
-    Demo,
+    Demo {
+        /// Emulated board to run on.
+        #[arg(long, value_enum, default_value = "qemu-mps2-an386")]
+        board: BoardName,
+    },
     /// Evolve Hebbian plasticity coefficients with OpenAI-ES (see docs/hebbian.md).
     Evolve(cli_hebbian::EvolveArgs),
     /// Run episodes of a plastic network from a coefficient blob, fresh random weights each.
@@ -67,7 +71,8 @@ enum FirmwareAction {
         #[arg(long, value_enum, default_value = "qemu-mps2-an386")]
         board: BoardName,
     },
-    /// Build and run the firmware; exits with the firmware's status.
+    /// Build and run the firmware (QEMU for the emulated boards, the board's flasher for
+    /// silicon); exits with the firmware's status.
     Run {
         /// Board to run on.
         #[arg(long, value_enum, default_value = "qemu-mps2-an386")]
@@ -77,12 +82,16 @@ enum FirmwareAction {
 
 #[derive(clap::Args)]
 struct BenchArgs {
+    /// `all` (every emulated board, plus the image size of every board) or one emulated board.
+    #[arg(long, default_value = "all", value_name = "all|BOARD")]
+    board: String,
     /// Also write the report as JSON here.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
-    /// Where to write the Markdown report.
-    #[arg(long, value_name = "FILE", default_value = "docs/benchmarks.md")]
-    markdown: PathBuf,
+    /// Where to write the Markdown report (default docs/benchmarks.md with `--board all`;
+    /// with one board, only when given).
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -144,9 +153,50 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn boot() -> Result<firmware::Boot, Failure> {
-    let elf = firmware::build(BoardName::QemuMps2An386)?;
-    Ok(firmware::run_qemu(&elf, QEMU_TIMEOUT)?)
+fn boot(board: BoardName) -> Result<firmware::Boot, Failure> {
+    if board.info().qemu.is_none() {
+        return Err(Failure::Usage(format!(
+            "{} is a silicon board: use `plasticore firmware run --board {}` with the board attached",
+            board.info().name,
+            board.info().name
+        )));
+    }
+    let elf = firmware::build(board)?;
+    Ok(firmware::run_qemu(board, &elf, QEMU_TIMEOUT)?)
+}
+
+/// Flashes a silicon board through the firmware's cargo runner (probe-rs or espflash).
+fn run_on_silicon(board: BoardName) -> Result<(), Failure> {
+    let b = board.info();
+    let (tool, install) = match board {
+        BoardName::Esp32c3 => ("espflash", "cargo install espflash --locked"),
+        _ => ("probe-rs", "cargo install probe-rs-tools --locked"),
+    };
+    if std::process::Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return Err(Failure::Failed(format!(
+            "{tool} is not installed; install it with `{install}`, connect the {}, and run again",
+            b.name
+        )));
+    }
+    let mut args = firmware::build_args(b);
+    args[0] = "run".into();
+    let st = std::process::Command::new("cargo")
+        .args(&args)
+        .current_dir(firmware::firmware_dir())
+        .status()
+        .map_err(|e| Failure::Failed(format!("running cargo: {e}")))?;
+    if st.success() {
+        Ok(())
+    } else {
+        Err(Failure::Failed(format!(
+            "the firmware on the {} failed",
+            b.name
+        )))
+    }
 }
 
 fn firmware_cmd(action: FirmwareAction) -> Result<(), Failure> {
@@ -156,38 +206,9 @@ fn firmware_cmd(action: FirmwareAction) -> Result<(), Failure> {
             println!("{}", elf.display());
             Ok(())
         }
-        FirmwareAction::Run {
-            board: BoardName::Nrf52840Dk,
-        } => {
-            let st = std::process::Command::new("probe-rs")
-                .arg("--version")
-                .output();
-            if st.is_err() {
-                return Err(Failure::Failed(
-                    "probe-rs is not installed; install it with `cargo install probe-rs-tools --locked`, connect the nRF52840-DK, and run again".into(),
-                ));
-            }
-            let st = std::process::Command::new("cargo")
-                .args([
-                    "run",
-                    "--release",
-                    "--no-default-features",
-                    "--features",
-                    "nrf52840-dk",
-                ])
-                .current_dir(firmware::firmware_dir())
-                .status()
-                .map_err(|e| Failure::Failed(format!("running cargo: {e}")))?;
-            if st.success() {
-                Ok(())
-            } else {
-                Err(Failure::Failed(
-                    "the firmware on the nRF52840-DK failed".into(),
-                ))
-            }
-        }
-        FirmwareAction::Run { board: _ } => {
-            let b = boot()?;
+        FirmwareAction::Run { board } if board.info().qemu.is_none() => run_on_silicon(board),
+        FirmwareAction::Run { board } => {
+            let b = boot(board)?;
             for l in &b.lines {
                 println!("{l}");
             }
@@ -204,32 +225,82 @@ fn firmware_cmd(action: FirmwareAction) -> Result<(), Failure> {
 }
 
 fn bench(args: BenchArgs) -> Result<(), Failure> {
-    let b = boot()?;
-    if b.status != 0 {
-        return Err(Failure::Failed(format!(
-            "firmware self-test failed (status {})",
-            b.status
-        )));
+    let all = args.board == "all";
+    let boards: Vec<BoardName> = if all {
+        boards::emulated().map(|b| b.id).collect()
+    } else {
+        let b = <BoardName as clap::ValueEnum>::from_str(&args.board, false).map_err(|_| {
+            Failure::Usage(format!(
+                "--board '{}': expected all or a board name",
+                args.board
+            ))
+        })?;
+        if b.info().qemu.is_none() {
+            return Err(Failure::Usage(format!(
+                "--board {}: bench measures emulated boards; silicon images are sized by --board all",
+                args.board
+            )));
+        }
+        vec![b]
+    };
+    let boots = firmware::boot_many(&boards, QEMU_TIMEOUT)?;
+    for b in &boots {
+        if b.status != 0 {
+            return Err(Failure::Failed(format!(
+                "firmware self-test failed on {} (status {})",
+                b.board.info().name,
+                b.status
+            )));
+        }
     }
-    let lines = firmware::parse_cases(&b.lines)?;
-    let size = report::image_size(&b.elf)?;
+    let reference = &boots[0];
+    let lines = firmware::parse_cases(&reference.lines)?;
+    let size = report::image_size(&reference.elf)?;
     eprintln!("plasticore: timing {} cases on the host", lines.len());
     let host = report::host_timings();
-    let r = report::build_report(size, "qemu-mps2-an386", &lines, &host);
-    print!("{}", report::table(&r));
-    if let Some(parent) = args.markdown.parent() {
-        std::fs::create_dir_all(parent).ok();
+    let mut r = report::build_report(size, reference.board.info().name, &lines, &host);
+    for b in &boots {
+        r.boards.push(report::BoardReport::from_boot(b)?);
     }
-    std::fs::write(&args.markdown, report::markdown(&r))
-        .map_err(|e| Failure::Failed(format!("writing {}: {e}", args.markdown.display())))?;
-    eprintln!("plasticore: wrote {}", args.markdown.display());
-    let dir = args
+    if all {
+        for info in boards::BOARDS {
+            let elf = if info.qemu.is_some() {
+                boots
+                    .iter()
+                    .find(|b| b.board == info.id)
+                    .map(|b| b.elf.clone())
+                    .ok_or_else(|| Failure::Failed(format!("{} did not run", info.name)))?
+            } else {
+                firmware::build(info.id)?
+            };
+            r.images.push(report::BoardImage {
+                board: info.name.into(),
+                core: info.core.into(),
+                target: info.target.into(),
+                profile: info.profile.into(),
+                emulated: info.qemu.is_some(),
+                size: report::image_size(&elf)?,
+            });
+        }
+    }
+    print!("{}", report::table(&r));
+    let markdown = args
         .markdown
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    for plot in plasticore_host::report_sections::write_plots(&r, dir)? {
-        eprintln!("plasticore: wrote {}", plot.display());
+        .or_else(|| all.then(|| PathBuf::from("docs/benchmarks.md")));
+    if let Some(md) = markdown {
+        if let Some(parent) = md.parent() {
+            std::fs::create_dir_all(parent).ok();
+        }
+        std::fs::write(&md, report::markdown(&r))
+            .map_err(|e| Failure::Failed(format!("writing {}: {e}", md.display())))?;
+        eprintln!("plasticore: wrote {}", md.display());
+        let dir = md
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        for plot in plasticore_host::report_sections::write_plots(&r, dir)? {
+            eprintln!("plasticore: wrote {}", plot.display());
+        }
     }
     if let Some(j) = args.json {
         let text = serde_json::to_string_pretty(&r).map_err(|e| Failure::Failed(e.to_string()))?;
@@ -240,20 +311,26 @@ fn bench(args: BenchArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn demo() -> Result<(), Failure> {
+fn demo(board: BoardName) -> Result<(), Failure> {
+    let info = board.info();
     println!(
-        "plasticore demo: booting the firmware on the emulated Cortex-M4F (QEMU mps2-an386)\n"
+        "plasticore demo: booting the firmware on the emulated {} (QEMU, board {})\n",
+        info.core, info.name
     );
-    let b = boot()?;
+    let b = boot(board)?;
     let lines = firmware::parse_cases(&b.lines)?;
+    let skipped = firmware::parse_skips(&b.lines)?;
     let host = report::host_checksums();
     println!(
         "{:<22} {:<18} {:<40} {:>9} {:>10} {:>9} {:>6}",
         "kernel", "shape", "first outputs (board)", "board", "host", "rel err", "test"
     );
-    let mut all_equal = lines.len() == host.len();
-    for (l, (h, _)) in lines.iter().zip(&host) {
-        let same = l.checksum == *h;
+    let mut all_equal = !lines.is_empty();
+    for l in &lines {
+        let h = host
+            .get(&(l.kernel.clone(), l.shape.clone()))
+            .map_or(0, |(c, _)| *c);
+        let same = l.checksum == h;
         all_equal &= same;
         let shown = l.preview.iter().take(l.outputs.min(4) as usize);
         let preview: Vec<String> = shown.map(|v| format!("{v:.4}")).collect();
@@ -276,9 +353,18 @@ fn demo() -> Result<(), Failure> {
             if l.ok { "pass" } else { "FAIL" }
         );
     }
+    for sk in &skipped {
+        println!(
+            "{:<22} {:<18} not run: needs {} B of stack, {} B free",
+            sk.kernel, sk.shape, sk.need, sk.free
+        );
+    }
     let size = report::image_size(&b.elf)?;
-    let r = report::build_report(size, "qemu-mps2-an386", &lines, &[]);
-    println!("\nresources on the emulated Cortex-M4F (instructions under QEMU -icount, stack high-water mark):");
+    let r = report::build_report(size, info.name, &lines, &Default::default());
+    println!(
+        "\nresources on the emulated {} (instructions under QEMU -icount, stack high-water mark):",
+        info.core
+    );
     for x in &r.records {
         println!(
             "  {:<22} {:<22} {:>10.1} instructions  {:>6.3} per MAC  {:>6} B stack",
@@ -302,7 +388,7 @@ fn demo() -> Result<(), Failure> {
             );
         }
     }
-    print_highlights(&lines);
+    print_highlights(info.core, &lines);
     let passed = b.status == 0 && lines.iter().all(|l| l.ok);
     println!(
         "\nself-tests on the board: {}; board vs host: {}",
@@ -321,9 +407,9 @@ fn demo() -> Result<(), Failure> {
 }
 
 /// A few results worth reading first, from the board's own log.
-fn print_highlights(lines: &[firmware::CaseLine]) {
+fn print_highlights(core: &str, lines: &[firmware::CaseLine]) {
     let find = |k: &str, shape: &str| lines.iter().find(|l| l.kernel == k && l.shape == shape);
-    println!("\nhighlights (all computed on the emulated Cortex-M4F):");
+    println!("\nhighlights (all computed on the emulated {core}):");
     if let Some(c) = lines.iter().find(|l| l.kernel == "hebbian.cartpole") {
         println!(
             "  CartPole, plastic network from random weights each episode: returns {:.0}, {:.0} (seeds 0, 1; {} episodes in all, {})",
@@ -376,7 +462,7 @@ fn main() -> ExitCode {
         Command::Run(a) => run(a),
         Command::Firmware { action } => firmware_cmd(action),
         Command::Bench(a) => bench(a),
-        Command::Demo => demo(),
+        Command::Demo { board } => demo(board),
         Command::Evolve(a) => match cli_hebbian::evolve_options(&a) {
             Ok(opts) => cli_hebbian::evolve(a, opts).map_err(Failure::from),
             Err(e) => Err(Failure::Usage(format!("{e:#}"))),

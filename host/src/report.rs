@@ -2,6 +2,7 @@
 //! each self-test case its MACs, instructions per call (QEMU), instructions
 //! per MAC, stack high-water mark, and host time per call.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -15,14 +16,18 @@ use crate::firmware::CaseLine;
 /// Flash and static RAM of a firmware image.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct ImageSize {
-    /// .vector_table + .text + .rodata + the .data load image.
+    /// Every allocated section with contents: vector table, boot loader,
+    /// code, read-only data and the initial image of .data.
     pub flash_bytes: u64,
-    /// .data + .bss + .uninit.
+    /// Writable allocated sections (.data, .bss, .uninit) and code run from
+    /// RAM (ESP32-C3 .rwtext); the stack and heap reservations are not counted.
     pub static_ram_bytes: u64,
 }
 
 /// Reads section sizes from an ELF.
 pub fn image_size(elf: &Path) -> Result<ImageSize> {
+    const SHF_WRITE: u64 = 0x1;
+    const SHF_ALLOC: u64 = 0x2;
     let bytes = std::fs::read(elf).with_context(|| format!("reading {}", elf.display()))?;
     let file = object::File::parse(&*bytes).context("parsing the firmware ELF")?;
     let mut s = ImageSize {
@@ -30,15 +35,23 @@ pub fn image_size(elf: &Path) -> Result<ImageSize> {
         static_ram_bytes: 0,
     };
     for sec in file.sections() {
+        let object::SectionFlags::Elf { sh_flags } = sec.flags() else {
+            continue;
+        };
+        let name = sec.name().unwrap_or("");
+        if sh_flags & SHF_ALLOC == 0
+            || matches!(name, ".stack" | ".heap")
+            || name.ends_with("_dummy")
+        {
+            continue;
+        }
         let size = sec.size();
-        match sec.name().unwrap_or("") {
-            ".vector_table" | ".text" | ".rodata" => s.flash_bytes += size,
-            ".data" => {
-                s.flash_bytes += size;
-                s.static_ram_bytes += size;
-            }
-            ".bss" | ".uninit" => s.static_ram_bytes += size,
-            _ => {}
+        let nobits = sec.kind() == object::SectionKind::UninitializedData;
+        if !nobits {
+            s.flash_bytes += size;
+        }
+        if sh_flags & SHF_WRITE != 0 || name.starts_with(".rwtext") || name == ".trap" {
+            s.static_ram_bytes += size;
         }
     }
     Ok(s)
@@ -82,6 +95,10 @@ pub struct Report {
     pub static_ram_bytes: u64,
     /// One per case.
     pub records: Vec<Record>,
+    /// Every emulated board measured in the same run (the reference board included).
+    pub boards: Vec<BoardReport>,
+    /// Every board's image size (emulated and silicon).
+    pub images: Vec<BoardImage>,
 }
 
 /// Times a kernel on the host: repeats it until 50 ms have passed, after a warm-up.
@@ -110,40 +127,54 @@ impl Meter for HostTimer {
     }
 }
 
-/// Host nanoseconds per call of each case, in [`cases`] order.
-pub fn host_timings() -> Vec<f64> {
+/// A case's key: `(kernel, shape)`.
+pub type CaseKey = (String, String);
+
+/// Host nanoseconds per call of each case.
+pub fn host_timings() -> HashMap<CaseKey, f64> {
     cases()
         .iter()
         .map(|c| {
             let mut t = HostTimer { ns: 0.0 };
             (c.run)(&mut t);
-            t.ns
+            ((c.kernel.to_string(), c.shape.to_string()), t.ns)
         })
         .collect()
 }
 
-/// The host's checksums of every case, in [`cases`] order.
-pub fn host_checksums() -> Vec<(u32, bool)> {
+/// The host's checksum and verdict of every case, by `(kernel, shape)`.
+pub fn host_checksums() -> HashMap<CaseKey, (u32, bool)> {
     cases()
         .iter()
         .map(|c| {
             let o = (c.run)(&mut NoMeter);
-            (o.checksum, o.ok)
+            (
+                (c.kernel.to_string(), c.shape.to_string()),
+                (o.checksum, o.ok),
+            )
         })
         .collect()
 }
 
-/// Builds the report from a boot's case lines and host timings.
-pub fn build_report(size: ImageSize, board: &str, lines: &[CaseLine], host_ns: &[f64]) -> Report {
-    let records = lines
+/// The records of one board's case lines (host time `NaN` where not given).
+pub fn records(
+    size: ImageSize,
+    board: &str,
+    lines: &[CaseLine],
+    host_ns: &HashMap<CaseKey, f64>,
+) -> Vec<Record> {
+    lines
         .iter()
-        .zip(host_ns.iter().chain(std::iter::repeat(&f64::NAN)))
-        .map(|(l, &ns)| {
+        .map(|l| {
             let cost = cases()
                 .iter()
                 .find(|c| c.kernel == l.kernel && c.shape == l.shape)
                 .map(|c| c.cost)
                 .unwrap_or_default();
+            let ns = host_ns
+                .get(&(l.kernel.clone(), l.shape.clone()))
+                .copied()
+                .unwrap_or(f64::NAN);
             (l, ns, cost)
         })
         .map(|(l, ns, cost)| Record {
@@ -164,12 +195,78 @@ pub fn build_report(size: ImageSize, board: &str, lines: &[CaseLine], host_ns: &
             peak_ram_bytes: size.static_ram_bytes + l.data_bytes as u64 + l.stack as u64,
             host_ns: ns,
         })
-        .collect();
+        .collect()
+}
+
+/// Builds the report of the reference board (the emulated Cortex-M4F) from
+/// its case lines and host timings; other boards are added with [`BoardReport`].
+pub fn build_report(
+    size: ImageSize,
+    board: &str,
+    lines: &[CaseLine],
+    host_ns: &HashMap<CaseKey, f64>,
+) -> Report {
     Report {
         flash_bytes: size.flash_bytes,
         static_ram_bytes: size.static_ram_bytes,
-        records,
+        records: records(size, board, lines, host_ns),
+        boards: Vec::new(),
+        images: Vec::new(),
     }
+}
+
+/// One emulated board's run, for the per-core table.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardReport {
+    /// Board name (`--board`).
+    pub board: String,
+    /// The core.
+    pub core: String,
+    /// `none` (soft float), `single` or `double`.
+    pub fpu: String,
+    /// The counter check: instructions of a loop of known length, and what the board counted.
+    pub counter_check: (u64, f64),
+    /// One per case that ran.
+    pub records: Vec<Record>,
+    /// Cases the board did not run for lack of RAM: (kernel, shape, bytes needed, bytes free).
+    pub skipped: Vec<(String, String, u32, u32)>,
+}
+
+impl BoardReport {
+    /// The report of one boot.
+    pub fn from_boot(boot: &crate::firmware::Boot) -> Result<Self> {
+        let info = boot.board.info();
+        let lines = crate::firmware::parse_cases(&boot.lines)?;
+        let size = image_size(&boot.elf)?;
+        Ok(BoardReport {
+            board: info.name.to_string(),
+            core: info.core.to_string(),
+            fpu: info.fpu.to_string(),
+            counter_check: crate::firmware::parse_calibration(&boot.lines)?,
+            records: records(size, info.name, &lines, &HashMap::new()),
+            skipped: crate::firmware::parse_skips(&boot.lines)?
+                .into_iter()
+                .map(|s| (s.kernel, s.shape, s.need, s.free))
+                .collect(),
+        })
+    }
+}
+
+/// A firmware image's size on one board.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardImage {
+    /// Board name (`--board`).
+    pub board: String,
+    /// The core.
+    pub core: String,
+    /// Rust target.
+    pub target: String,
+    /// Cargo profile.
+    pub profile: String,
+    /// Whether the board is emulated (else: silicon, built only).
+    pub emulated: bool,
+    /// Flash and static RAM.
+    pub size: ImageSize,
 }
 
 /// CMSIS-DSP reference figures (instructions per MAC, emulated Cortex-M4F,

@@ -30,7 +30,7 @@ use plasticore::cost::Cost;
 use plasticore::nn::Activation;
 use plasticore::rng::Rng;
 
-use crate::{checksum, Case, Meter, Outcome};
+use crate::{checksum, ram, Case, Meter, Outcome};
 
 const H: usize = 2;
 const D: usize = 32;
@@ -362,6 +362,7 @@ macro_rules! attention_cases {
             shape: concat!("n=", stringify!($n)),
             cost: sdpa_cost($n),
             data_bytes: sdpa_data($n),
+            ram_bytes: ram(sdpa_data($n)),
             run: sdpa_case::<$n, { H * $n * D }>,
         };
         #[doc = concat!("attention.lsh, 2 heads, d = dv = 32, R = 2, chunks of 32, n = ", stringify!($n), ".")]
@@ -370,6 +371,7 @@ macro_rules! attention_cases {
             shape: concat!("n=", stringify!($n)),
             cost: lsh_cost($n),
             data_bytes: lsh_data($n),
+            ram_bytes: ram(lsh_data($n)),
             run: lsh_case::<
                 $n,
                 { H * $n * D },
@@ -637,6 +639,7 @@ pub const BLOCK_FULL: Case = Case {
     shape: "full d=32 h=2 n=128 ff=64",
     cost: block_cost(false),
     data_bytes: block_data(false),
+    ram_bytes: ram(block_data(false)),
     run: block_case::<false, P_FULL, TF_FULL, 1>,
 };
 
@@ -646,5 +649,6 @@ pub const BLOCK_LSH: Case = Case {
     shape: "lsh d=32 h=2 n=128 ff=64",
     cost: block_cost(true),
     data_bytes: block_data(true),
+    ram_bytes: ram(block_data(true)),
     run: block_case::<true, P_LSH, TF_LSH, TI_LSH>,
 };

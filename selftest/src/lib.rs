@@ -59,6 +59,10 @@ pub struct Case {
     pub cost: plasticore::cost::Cost,
     /// Bytes of inputs, outputs and scratch the case holds in RAM (analytic).
     pub data_bytes: u32,
+    /// Stack the whole case needs (data, f64 reference, frames), bytes: a
+    /// board with less free stack skips the case. The QEMU test checks it
+    /// against the high-water mark measured on every emulated board.
+    pub ram_bytes: u32,
     /// Generates inputs, runs the kernel under the meter, checks it.
     pub run: fn(&mut dyn Meter) -> Outcome,
 }
@@ -134,6 +138,12 @@ case_list! {
         attention_cases::BLOCK_FULL,
         attention_cases::BLOCK_LSH,
     ],
+}
+
+/// The usual stack need of a case holding `data_bytes`: its data, an f64
+/// reference as large again, and 1 KiB of frames.
+pub const fn ram(data_bytes: u32) -> u32 {
+    2 * data_bytes + 1024
 }
 
 /// FNV-1a (32 bit) of a sequence of f32 bit patterns.

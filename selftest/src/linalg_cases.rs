@@ -5,7 +5,7 @@ use plasticore::linalg::{self, Layout, MatMut, MatRef};
 use plasticore::nn;
 use plasticore::rng::Rng;
 
-use crate::{outcome, Case, Meter, Outcome};
+use crate::{outcome, ram, Case, Meter, Outcome};
 
 fn fill<const N: usize>(seed: u64) -> [f32; N] {
     let mut r = Rng::new(seed);
@@ -36,6 +36,7 @@ pub const DOT_64: Case = Case {
     shape: "n=64",
     cost: cost::dot(64),
     data_bytes: 2 * 64 * 4 + 4,
+    ram_bytes: ram(2 * 64 * 4 + 4),
     run: dot_case::<64>,
 };
 
@@ -45,6 +46,7 @@ pub const DOT_4096: Case = Case {
     shape: "n=4096",
     cost: cost::dot(4096),
     data_bytes: 2 * 4096 * 4 + 4,
+    ram_bytes: ram(2 * 4096 * 4 + 4),
     run: dot_case::<4096>,
 };
 
@@ -70,6 +72,7 @@ pub const AXPY_64: Case = Case {
     shape: "n=64",
     cost: cost::axpy(64),
     data_bytes: 3 * 64 * 4,
+    ram_bytes: ram(3 * 64 * 4),
     run: axpy_case,
 };
 
@@ -100,6 +103,7 @@ pub const MATVEC_16: Case = Case {
     shape: "16x16",
     cost: cost::matvec(16, 16),
     data_bytes: (256 + 16 + 16) * 4,
+    ram_bytes: ram((256 + 16 + 16) * 4),
     run: |m| matvec_case::<16, 16, 256>(m, Layout::RowMajor),
 };
 
@@ -109,6 +113,7 @@ pub const MATVEC_64: Case = Case {
     shape: "64x64",
     cost: cost::matvec(64, 64),
     data_bytes: (4096 + 64 + 64) * 4,
+    ram_bytes: ram((4096 + 64 + 64) * 4),
     run: |m| matvec_case::<64, 64, 4096>(m, Layout::RowMajor),
 };
 
@@ -118,6 +123,7 @@ pub const MATVEC_64_COLMAJOR: Case = Case {
     shape: "64x64 colmajor",
     cost: cost::matvec(64, 64),
     data_bytes: (4096 + 64 + 64) * 4,
+    ram_bytes: ram((4096 + 64 + 64) * 4),
     run: |m| matvec_case::<64, 64, 4096>(m, Layout::ColMajor),
 };
 
@@ -153,6 +159,7 @@ pub const MATMUL_16: Case = Case {
     shape: "16x16x16",
     cost: cost::matmul(16, 16, 16),
     data_bytes: 3 * 256 * 4,
+    ram_bytes: ram(3 * 256 * 4),
     run: matmul_case,
 };
 
@@ -179,5 +186,6 @@ pub const SOFTMAX_64: Case = Case {
     shape: "n=64",
     cost: cost::softmax(64),
     data_bytes: 2 * 64 * 4,
+    ram_bytes: ram(2 * 64 * 4),
     run: softmax_case,
 };

@@ -10,7 +10,7 @@ use plasticore::lsh::hyperplane::{Hyperplane, SeededHyperplane, SeededSignHyperp
 use plasticore::lsh::index::{LshIndex, Neighbor, QueryBuf};
 use plasticore::rng::Rng;
 
-use crate::{outcome, Case, Meter, Outcome};
+use crate::{outcome, ram, Case, Meter, Outcome};
 
 const D: usize = 64;
 
@@ -75,6 +75,7 @@ pub const HYPERPLANE_64X32: Case = Case {
     shape: "d=64 b=32 stored",
     cost: Cost::new(64 * 32, 64 * 32, 32 * 4),
     data_bytes: (64 * 32 * 4 + 64 * 4 + 32 * 4) as u32,
+    ram_bytes: ram((64 * 32 * 4 + 64 * 4 + 32 * 4) as u32),
     run: hyperplane_case::<32>,
 };
 
@@ -84,6 +85,7 @@ pub const HYPERPLANE_64X64: Case = Case {
     shape: "d=64 b=64 stored",
     cost: Cost::new(64 * 64, 64 * 64, 64 * 4),
     data_bytes: (64 * 64 * 4 + 64 * 4 + 64 * 4) as u32,
+    ram_bytes: ram((64 * 64 * 4 + 64 * 4 + 64 * 4) as u32),
     run: hyperplane_case::<64>,
 };
 
@@ -106,6 +108,7 @@ pub const HYPERPLANE_64X64_SEEDED: Case = Case {
     shape: "d=64 b=64 seeded",
     cost: Cost::new(0, 64 * 64, 64 * 4),
     data_bytes: (64 * 4 + 64 * 4) as u32,
+    ram_bytes: 64 * 64 * 4 + ram((64 * 4 + 64 * 4) as u32), // the reference builds the stored planes
     run: hyperplane_seeded_case,
 };
 
@@ -128,6 +131,7 @@ pub const HYPERPLANE_64X64_SIGN_SEEDED: Case = Case {
     shape: "d=64 b=64 ±1 seeded",
     cost: Cost::new(0, 64 * 64, 64 * 4),
     data_bytes: (64 * 4 + 64 * 4) as u32,
+    ram_bytes: 64 * 64 * 4 + ram((64 * 4 + 64 * 4) as u32), // the reference builds the stored planes
     run: hyperplane_sign_case,
 };
 
@@ -191,6 +195,7 @@ pub const CROSSPOLYTOPE_64: Case = Case {
     shape: "d=64 k=3 stored",
     cost: Cost::new(3 * 64, CP_MACS, 64 * 4),
     data_bytes: (3 * 8 + 64 * 4 + 64 * 4) as u32,
+    ram_bytes: ram((3 * 8 + 64 * 4 + 64 * 4) as u32),
     run: crosspolytope_case,
 };
 
@@ -213,6 +218,7 @@ pub const CROSSPOLYTOPE_64_SEEDED: Case = Case {
     shape: "d=64 k=3 seeded",
     cost: Cost::new(0, CP_MACS, 64 * 4),
     data_bytes: (64 * 4 + 64 * 4) as u32,
+    ram_bytes: ram((64 * 4 + 64 * 4) as u32),
     run: crosspolytope_seeded_case,
 };
 
@@ -251,6 +257,7 @@ pub const ANGULAR_64X32: Case = Case {
     shape: "d=64 b=32 stored",
     cost: Cost::new(64 * 16, 64 * 16, 16 * 4),
     data_bytes: (64 * 16 * 4 + 64 * 4 + 16 * 4) as u32,
+    ram_bytes: ram((64 * 16 * 4 + 64 * 4 + 16 * 4) as u32),
     run: angular_case,
 };
 
@@ -271,6 +278,7 @@ pub const ANGULAR_64X32_SEEDED: Case = Case {
     shape: "d=64 b=32 seeded",
     cost: Cost::new(0, 64 * 16, 16 * 4),
     data_bytes: (64 * 4 + 16 * 4) as u32,
+    ram_bytes: 64 * 32 * 4 + ram((64 * 4 + 16 * 4) as u32), // the reference builds the stored planes
     run: angular_seeded_case,
 };
 
@@ -334,6 +342,7 @@ pub const INDEX_QUERY_128: Case = Case {
     shape: "query n=128 d=16 L=4 K=8 probes=16 k=4",
     cost: Cost::new(IL * ID * IK, IL * ID * IK, IL * IK * 5 + 12 * IP + ICAP),
     data_bytes: IBYTES,
+    ram_bytes: 3 * IBYTES + 4096, // the fixture builds the index and its data, then moves them
     run: index_query_case,
 };
 
@@ -356,6 +365,7 @@ pub const INDEX_INSERT_128: Case = Case {
     shape: "remove+insert n=128 d=16 L=4 K=8",
     cost: Cost::new(IL * ID * IK, IL * ID * IK + ID, 0),
     data_bytes: IBYTES,
+    ram_bytes: 3 * IBYTES + 4096, // the fixture builds the index and its data, then moves them
     run: index_insert_case,
 };
 

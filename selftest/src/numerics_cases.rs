@@ -8,7 +8,7 @@ use plasticore::stats::MovingAverage;
 use plasticore::tensor::{self, Shape};
 use plasticore::{cost, loss, radioactive, stats};
 
-use crate::{outcome, Case, Meter, Outcome};
+use crate::{outcome, ram, Case, Meter, Outcome};
 
 fn fill<const N: usize>(seed: u64, lo: f32, hi: f32) -> [f32; N] {
     let mut r = Rng::new(seed);
@@ -48,6 +48,7 @@ pub const KL_64: Case = Case {
     shape: "n=64",
     cost: cost::kl(64),
     data_bytes: 2 * 64 * 4 + 4,
+    ram_bytes: ram(2 * 64 * 4 + 4),
     run: kl_case,
 };
 
@@ -72,6 +73,7 @@ pub const MOVING_AVERAGE_256: Case = Case {
     shape: "n=256 w=7",
     cost: cost::moving_average(MA_N, MA_W),
     data_bytes: ((MA_N + MA_N - MA_W + 1) * 4) as u32,
+    ram_bytes: ram(((MA_N + MA_N - MA_W + 1) * 4) as u32),
     run: moving_average_case,
 };
 
@@ -121,6 +123,7 @@ pub const MOVING_AVERAGE_STREAM_64: Case = Case {
         cost::Cost::new(c.params, c.macs * ST_N, c.scratch_bytes)
     },
     data_bytes: ((ST_N + ST_N - ST_W + 1) * 4) as u32,
+    ram_bytes: ram(((ST_N + ST_N - ST_W + 1) * 4) as u32),
     run: stream_case,
 };
 
@@ -210,6 +213,7 @@ pub const SUPCON_32X16: Case = Case {
     shape: "32x16 grad",
     cost: cost::supcon_grad(SC_N, SC_D),
     data_bytes: ((2 * SC_N * SC_D + 1 + 2 * SC_N) * 4 + SC_N * 4) as u32,
+    ram_bytes: 4 * (((2 * SC_N * SC_D + 1 + 2 * SC_N) * 4 + SC_N * 4) as u32) + 1024, // the f64 reference gradient
     run: supcon_case,
 };
 
@@ -241,6 +245,7 @@ pub const MARK_32X64: Case = Case {
     shape: "32x64",
     cost: cost::radioactive_mark(MK_N, MK_D),
     data_bytes: ((2 * MK_N * MK_D + MK_D) * 4) as u32,
+    ram_bytes: ram(((2 * MK_N * MK_D + MK_D) * 4) as u32),
     run: mark_case,
 };
 
@@ -284,6 +289,7 @@ pub const PVALUE_65: Case = Case {
     shape: "d=65",
     cost: cost::radioactive_pvalue(PV_D),
     data_bytes: (2 * PV_D * 4 + 4) as u32,
+    ram_bytes: ram((2 * PV_D * 4 + 4) as u32),
     run: pvalue_case,
 };
 
@@ -323,5 +329,6 @@ pub const RESHAPE_F_256: Case = Case {
     shape: "8x8x4->16x16 F",
     cost: cost::reshape(256),
     data_bytes: 2 * 256 * 4,
+    ram_bytes: ram(2 * 256 * 4),
     run: reshape_case,
 };

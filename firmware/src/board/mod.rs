@@ -2,39 +2,75 @@
 //!
 //! Board-specific code stays behind this trait (and embedded-hal 1.0 traits
 //! inside each board); the application in `main.rs` is board-independent.
+//! Exactly one board feature is on; it selects one module here.
 
-#[cfg(feature = "qemu-mps2-an386")]
-mod qemu_mps2_an386;
-#[cfg(feature = "qemu-mps2-an386")]
-pub use qemu_mps2_an386::take;
+#[cfg(any(
+    feature = "qemu-mps2-an386",
+    feature = "qemu-mps2-an385",
+    feature = "qemu-mps2-an500",
+    feature = "qemu-mps2-an505",
+    feature = "qemu-microbit"
+))]
+mod qemu_arm;
+#[cfg(any(
+    feature = "qemu-mps2-an386",
+    feature = "qemu-mps2-an385",
+    feature = "qemu-mps2-an500",
+    feature = "qemu-mps2-an505",
+    feature = "qemu-microbit"
+))]
+pub use qemu_arm::take;
+
+#[cfg(feature = "qemu-riscv32")]
+mod qemu_riscv32;
+#[cfg(feature = "qemu-riscv32")]
+pub use qemu_riscv32::take;
 
 #[cfg(feature = "nrf52840-dk")]
 mod nrf52840_dk;
 #[cfg(feature = "nrf52840-dk")]
 pub use nrf52840_dk::take;
 
+#[cfg(feature = "rp-pico")]
+mod rp_pico;
+#[cfg(feature = "rp-pico")]
+pub use rp_pico::take;
+
+#[cfg(feature = "esp32c3")]
+mod esp32c3;
+#[cfg(feature = "esp32c3")]
+pub use esp32c3::take;
+
+#[cfg(any(
+    feature = "qemu-mps2-an386",
+    feature = "qemu-mps2-an385",
+    feature = "qemu-mps2-an500",
+    feature = "qemu-mps2-an505",
+    feature = "qemu-microbit",
+    feature = "rp-pico"
+))]
+mod systick;
+
 /// A board the self-test runs on.
 pub trait Board {
     /// Board name, as `--board` spells it.
     const NAME: &'static str;
-    /// What [`Board::now`] counts: `instructions` (QEMU) or `cycles` (silicon).
+    /// The core, e.g. `Cortex-M4F`.
+    const CORE: &'static str;
+    /// What the counter counts: `instructions` (QEMU) or `cycles` (silicon).
     const UNIT: &'static str;
-    /// A monotonic count of work done, in [`Board::UNIT`]s.
-    fn now(&mut self) -> u64;
+    /// [`Board::UNIT`]s per tick of [`Board::ticks`], times 1000 (62.5
+    /// instructions per SysTick tick on the micro:bit is 62 500).
+    const MILLI_UNITS_PER_TICK: u64;
+    /// A monotonic tick count.
+    fn ticks(&mut self) -> u64;
     /// Called after each case: blink an LED where there is one.
     fn heartbeat(&mut self);
 }
 
-/// Ends the run with status 0 (success) or 1 through semihosting: QEMU exits
-/// with it, and probe-rs (on the nRF52840-DK) returns it.
+/// Ends the run with status 0 (success) or 1: through semihosting on the
+/// emulated boards (QEMU exits with it) and under probe-rs (which returns it);
+/// on the ESP32-C3 the last log line says it and the core idles.
 pub fn exit(success: bool) -> ! {
-    use cortex_m_semihosting::debug;
-    debug::exit(if success {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
-    loop {
-        cortex_m::asm::wfi();
-    }
+    crate::arch::exit(success)
 }

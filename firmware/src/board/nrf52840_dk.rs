@@ -37,9 +37,11 @@ pub fn take() -> Nrf52840Dk<Pin<Output<PushPull>>> {
 
 impl<LED: OutputPin + StatefulOutputPin> Board for Nrf52840Dk<LED> {
     const NAME: &'static str = "nrf52840-dk";
+    const CORE: &'static str = "Cortex-M4F";
     const UNIT: &'static str = "cycles";
+    const MILLI_UNITS_PER_TICK: u64 = 1000;
 
-    fn now(&mut self) -> u64 {
+    fn ticks(&mut self) -> u64 {
         // CYCCNT is 32 bits (67 s at 64 MHz); extend it, assuming calls less than one wrap apart.
         let c = DWT::cycle_count();
         if c < self.last {

@@ -334,6 +334,8 @@ mod tests {
             flash_bytes: 1,
             static_ram_bytes: 1,
             records,
+            boards: vec![],
+            images: vec![],
         }
     }
 
@@ -363,6 +365,8 @@ mod tests {
             flash_bytes: 0,
             static_ram_bytes: 0,
             records: vec![],
+            boards: vec![],
+            images: vec![],
         };
         assert!(section(&r).is_empty());
     }

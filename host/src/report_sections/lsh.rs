@@ -116,6 +116,8 @@ mod tests {
             flash_bytes: 1,
             static_ram_bytes: 1,
             records: vec![rec("linalg.dot", "n=64", 64)],
+            boards: vec![],
+            images: vec![],
         };
         assert_eq!(section(&r), "");
         r.records

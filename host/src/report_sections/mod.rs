@@ -6,13 +6,18 @@ use std::path::{Path, PathBuf};
 use crate::report::Report;
 
 pub mod attention;
+mod boards;
 mod hebbian;
 mod lsh;
 
 /// Every section, in document order; each returns Markdown (empty to skip).
 pub fn all(r: &Report) -> Vec<String> {
-    let sections: Vec<fn(&Report) -> String> =
-        vec![lsh::section, hebbian::section, attention::section];
+    let sections: Vec<fn(&Report) -> String> = vec![
+        boards::section,
+        lsh::section,
+        hebbian::section,
+        attention::section,
+    ];
     sections
         .into_iter()
         .map(|f| f(r))
