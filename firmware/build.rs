@@ -29,6 +29,25 @@ fn main() {
             "enable exactly one board feature (found {on:?}); use --no-default-features for any but qemu-mps2-an386"
         ),
     };
+    println!("cargo::rustc-check-cfg=cfg(cmsis_ref, small_flash)");
+    // The micro:bit's 256 KiB of flash: link only the reference cases that fit its 16 KiB of RAM.
+    if board == "qemu-microbit" {
+        println!("cargo:rustc-cfg=small_flash");
+    }
+    println!("cargo:rerun-if-env-changed=PLASTICORE_CMSIS_LIB");
+    // CMSIS-DSP's reference kernels, compiled for this core by `plasticore bench`.
+    if let Some(lib) = env::var_os("PLASTICORE_CMSIS_LIB").map(PathBuf::from) {
+        if let (Some(dir), Some(stem)) = (lib.parent(), lib.file_stem()) {
+            let name = stem.to_string_lossy();
+            println!("cargo:rustc-link-search=native={}", dir.display());
+            println!(
+                "cargo:rustc-link-lib=static={}",
+                name.strip_prefix("lib").unwrap_or(&name)
+            );
+            println!("cargo:rustc-cfg=cmsis_ref");
+            println!("cargo:rerun-if-changed={}", lib.display());
+        }
+    }
     println!("cargo:rerun-if-changed=memory");
     println!("cargo:rerun-if-changed=build.rs");
     // The runtime's linker script (it includes memory.x) and defmt's.

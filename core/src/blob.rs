@@ -7,7 +7,7 @@
 //! | 0 | 4 | magic `b"PLCB"` |
 //! | 4 | 2 | version (`u16`, = [`VERSION`]) |
 //! | 6 | 2 | kind (`u16`; [`KIND_HEBBIAN`] = 1, [`KIND_TRANSFORMER`] = 2) |
-//! | 8 | 8 | kind-specific bytes (Hebbian: rule id, sharing id, norm id, output activation id, 0, 0, 0, 0; transformer: activation id (0 ReLU, 1 GELU), shared-QK flag (0/1), 0 × 6) |
+//! | 8 | 8 | kind-specific bytes (Hebbian: rule id, sharing id, norm id, output activation id, arithmetic (0 f32, 1 Q15 fixed point: the coefficients are for [`crate::fixed::hebbian::PlasticNetQ15`], quantised to Q12 when loaded), 0, 0, 0; transformer: activation id (0 ReLU, 1 GELU), shared-QK flag (0/1), 0 × 6) |
 //! | 16 | 4 | kind-specific `f32` (Hebbian: clamp bound, else 0) |
 //! | 20 | 4 | number of dims `n` (`u32`, 1..=[`MAX_DIMS`]) |
 //! | 24 | 4n | dims (`u32` each; Hebbian: layer sizes `[in, hidden…, out]`; transformer: `[n, d_model, heads, d_ff]`) |
@@ -287,6 +287,12 @@ impl<'a> Blob<'a> {
             ));
         }
         Ok((topo, config))
+    }
+
+    /// Whether a Hebbian blob's coefficients were evolved for the fixed-point
+    /// network ([`crate::fixed::hebbian::PlasticNetQ15`]; meta byte 4 = 1).
+    pub fn hebbian_fixed_point(&self) -> bool {
+        self.header.meta[4] == 1
     }
 }
 

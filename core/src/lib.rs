@@ -25,6 +25,7 @@ pub mod blob;
 pub mod env;
 pub mod error;
 pub mod es;
+pub mod fixed;
 pub mod hebbian;
 pub mod linalg;
 pub mod lsh;

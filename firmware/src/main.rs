@@ -31,6 +31,8 @@ mod semihosting_log;
 
 mod arch;
 mod board;
+#[cfg(cmsis_ref)]
+mod cmsis;
 mod stack;
 
 use board::Board;
@@ -140,7 +142,11 @@ fn app<B: Board>(board: &mut B) -> bool {
     let mut failed = 0u32;
     let mut skipped = 0u32;
     let all = cases();
-    for case in all {
+    #[cfg(cmsis_ref)]
+    let reference = cmsis::CASES;
+    #[cfg(not(cmsis_ref))]
+    let reference: &[Case] = &[];
+    for case in all.iter().chain(reference) {
         if !fits(case) {
             defmt::info!(
                 "skip|{=str}|{=str}|{=u32}|{=u32}",
@@ -182,7 +188,7 @@ fn app<B: Board>(board: &mut B) -> bool {
     }
     defmt::info!(
         "summary|{=u32}|{=u32}|{=u32}",
-        all.len() as u32,
+        (all.len() + reference.len()) as u32,
         failed,
         skipped
     );

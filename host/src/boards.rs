@@ -60,7 +60,7 @@ pub struct Board {
     pub fpu: &'static str,
     /// Rust target triple.
     pub target: &'static str,
-    /// Cargo profile: `release` (opt-level 3) or `release-small` (opt-level "s").
+    /// Cargo profile (`release`: opt-level 3, fat LTO).
     pub profile: &'static str,
     /// Extra codegen flags (for the Cortex-M7: `-C target-cpu=cortex-m7`).
     pub rustflags: Option<&'static str>,
@@ -145,7 +145,7 @@ pub const BOARDS: &[Board] = &[
         core: "Cortex-M0",
         fpu: "none",
         target: "thumbv6m-none-eabi",
-        profile: "release-small",
+        profile: "release",
         rustflags: None,
         ram_bytes: 16 << 10,
         qemu: Some(Qemu {

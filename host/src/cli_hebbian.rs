@@ -57,6 +57,10 @@ pub struct EvolveArgs {
     /// Stop when θ's mean return on the validation episodes reaches this.
     #[arg(long, default_value_t = 495.0)]
     target: f32,
+    /// The network's arithmetic: f32, or q15 (the fixed-point network the
+    /// board runs without an FPU; evolved against it directly).
+    #[arg(long, default_value = "f32")]
+    network: String,
     /// Output blob; FILE with extension .rs (generated Rust), .svg (fitness plot) and .ckpt.json (checkpoint) is written beside it.
     #[arg(long)]
     out: PathBuf,
@@ -116,6 +120,7 @@ pub fn evolve_options(a: &EvolveArgs) -> Result<EvolveOptions> {
         lr: a.lr,
         l2: a.l2,
         output: a.output.clone(),
+        network: a.network.clone(),
         ..EvolveOptions::default()
     };
     opts.validate()?;
@@ -125,10 +130,11 @@ pub fn evolve_options(a: &EvolveArgs) -> Result<EvolveOptions> {
 pub fn evolve(a: EvolveArgs, opts: EvolveOptions) -> Result<()> {
     let ckpt = with_ext(&a.out, "ckpt.json");
     let r = evolve::evolve(&opts, Some(&ckpt), a.resume, !a.quiet)?;
-    let bytes = evolve::blob_bytes(&r.sizes, &r.config, &r.coeffs)?;
+    let bytes = evolve::blob_bytes_on(&r.sizes, &r.config, opts.network == "q15", &r.coeffs)?;
     std::fs::write(&a.out, &bytes).with_context(|| format!("writing {}", a.out.display()))?;
     let note = format!(
-        "sizes {:?}, rule {}, sharing {}, seed {}, validation mean return {:.1}",
+        "{} network, sizes {:?}, rule {}, sharing {}, seed {}, validation mean return {:.1}",
+        opts.network,
         r.sizes,
         r.config.rule.name(),
         r.config.sharing.name(),

@@ -58,6 +58,14 @@ pub struct EvolveOptions {
     pub validate_episodes: usize,
     /// Stop once the validation mean return reaches this.
     pub target: f32,
+    /// The network's arithmetic: `f32`, or `q15` (the fixed-point network,
+    /// coefficients quantised to Q12 at every evaluation, as on the board).
+    #[serde(default = "f32_network")]
+    pub network: String,
+}
+
+fn f32_network() -> String {
+    "f32".into()
 }
 
 impl Default for EvolveOptions {
@@ -79,6 +87,7 @@ impl Default for EvolveOptions {
             validate_every: 5,
             validate_episodes: 100,
             target: 495.0,
+            network: f32_network(),
         }
     }
 }
@@ -124,6 +133,11 @@ impl EvolveOptions {
         OpenAiEs::new(self.es_config(), self.seed).map_err(|e| anyhow::anyhow!("{e}"))?;
         anyhow::ensure!(self.episodes > 0, "--episodes must be at least 1");
         anyhow::ensure!(
+            matches!(self.network.as_str(), "f32" | "q15"),
+            "--network '{}': expected f32 or q15",
+            self.network
+        );
+        anyhow::ensure!(
             self.validate_every > 0 && self.validate_episodes > 0,
             "validation needs at least 1 episode every >= 1 generations"
         );
@@ -167,6 +181,31 @@ pub fn episodes(
     coeffs: &[f32],
     seeds: &[u64],
 ) -> Result<Vec<Episode>> {
+    episodes_on(sizes, config, false, coeffs, seeds)
+}
+
+/// [`episodes`] on the f32 network or (`q15`) the fixed-point one, whose
+/// coefficients are `coeffs` quantised to Q12 exactly as the board quantises them.
+pub fn episodes_on(
+    sizes: &[usize],
+    config: &NetConfig,
+    q15: bool,
+    coeffs: &[f32],
+    seeds: &[u64],
+) -> Result<Vec<Episode>> {
+    if q15 {
+        use plasticore::fixed::hebbian::{quantize_coeffs, PlasticNetQ15, OBS_FRAC};
+        let mut c = vec![0i16; coeffs.len()];
+        quantize_coeffs(coeffs, &mut c).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut w = vec![0i16; weight_len(sizes)];
+        let mut a = vec![0i16; act_len(sizes)];
+        let mut net = PlasticNetQ15::new(sizes, *config, OBS_FRAC, &c, &mut w, &mut a)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        return seeds
+            .iter()
+            .map(|&s| cartpole_episode(&mut net, s).map_err(|e| anyhow::anyhow!("{e}")))
+            .collect();
+    }
     let mut w = vec![0.0; weight_len(sizes)];
     let mut a = vec![0.0; act_len(sizes)];
     let mut net = PlasticNet::new(sizes, *config, coeffs, &mut w, &mut a)
@@ -184,9 +223,20 @@ pub fn mean_return_par(
     coeffs: &[f32],
     seeds: &[u64],
 ) -> Result<(f64, Vec<Episode>)> {
+    mean_return_par_on(sizes, config, false, coeffs, seeds)
+}
+
+/// [`mean_return_par`] on the f32 or (`q15`) the fixed-point network.
+pub fn mean_return_par_on(
+    sizes: &[usize],
+    config: &NetConfig,
+    q15: bool,
+    coeffs: &[f32],
+    seeds: &[u64],
+) -> Result<(f64, Vec<Episode>)> {
     let eps: Vec<Episode> = seeds
         .par_chunks(seeds.len().div_ceil(8).max(1))
-        .map(|c| episodes(sizes, config, coeffs, c))
+        .map(|c| episodes_on(sizes, config, q15, coeffs, c))
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .flatten()
@@ -257,6 +307,7 @@ pub fn evolve(
     opts.validate()?;
     let sizes = opts.sizes();
     let config = opts.config()?;
+    let q15 = opts.network == "q15";
     let dim = coeff_len(&sizes, config.rule, config.sharing);
     let es_cfg = opts.es_config();
     let mut ck = match checkpoint.filter(|p| resume && p.exists()) {
@@ -335,7 +386,7 @@ pub fn evolve(
                 let mut cand = vec![0.0; dim];
                 es.candidate(&ck.theta, k, &mut cand)
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
-                let eps = episodes(&sizes, &config, &cand, &seeds)?;
+                let eps = episodes_on(&sizes, &config, q15, &cand, &seeds)?;
                 Ok(eps.iter().map(|e| e.steps as f32).sum::<f32>() / eps.len() as f32)
             })
             .collect::<Result<_>>()?;
@@ -349,7 +400,7 @@ pub fn evolve(
         ck.lr = st.lr;
         let mut validation = None;
         if ck.generation % opts.validate_every == 0 {
-            let (v, _) = mean_return_par(&sizes, &config, &ck.theta, &val_seeds)?;
+            let (v, _) = mean_return_par_on(&sizes, &config, q15, &ck.theta, &val_seeds)?;
             let v = v as f32;
             validation = Some(v);
             if ck.best.as_ref().is_none_or(|(b, _)| v > *b) {
@@ -383,7 +434,7 @@ pub fn evolve(
     // checkpoint, so that a resumed run equals an uninterrupted one).
     let mut best = ck.best.clone();
     if ck.history.last().is_some_and(|h| h.validation.is_none()) || best.is_none() {
-        let (v, _) = mean_return_par(&sizes, &config, &ck.theta, &val_seeds)?;
+        let (v, _) = mean_return_par_on(&sizes, &config, q15, &ck.theta, &val_seeds)?;
         if best.as_ref().is_none_or(|(b, _)| v as f32 > *b) {
             best = Some((v as f32, ck.theta.clone()));
         }
@@ -409,7 +460,18 @@ fn save_checkpoint(p: &Path, ck: &Checkpoint) -> Result<()> {
 
 /// Encodes a Hebbian coefficient blob.
 pub fn blob_bytes(sizes: &[usize], config: &NetConfig, coeffs: &[f32]) -> Result<Vec<u8>> {
-    let h = blob::hebbian_header(sizes, config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    blob_bytes_on(sizes, config, false, coeffs)
+}
+
+/// Encodes a Hebbian coefficient blob for the f32 or (`q15`) the fixed-point network.
+pub fn blob_bytes_on(
+    sizes: &[usize],
+    config: &NetConfig,
+    q15: bool,
+    coeffs: &[f32],
+) -> Result<Vec<u8>> {
+    let mut h = blob::hebbian_header(sizes, config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    h.meta[4] = q15 as u8;
     let mut out = vec![0u8; blob::encoded_len(sizes.len(), coeffs.len())];
     blob::encode(&h, coeffs, &mut out).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(out)

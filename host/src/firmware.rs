@@ -57,6 +57,10 @@ fn ensure_target(target: &str) -> Result<()> {
 
 /// The cargo arguments that build `board` (after `cargo`), as a user would type them.
 pub fn build_args(board: &Board) -> Vec<String> {
+    build_args_in(board, target_subdir(board, false))
+}
+
+fn build_args_in(board: &Board, subdir: Option<String>) -> Vec<String> {
     let mut a: Vec<String> = vec![
         "build".into(),
         "--profile".into(),
@@ -67,24 +71,50 @@ pub fn build_args(board: &Board) -> Vec<String> {
         "--target".into(),
         board.target.into(),
     ];
-    if board.rustflags.is_some() {
-        // Same triple as the Cortex-M4F, other codegen: keep its artifacts apart.
+    if let Some(dir) = subdir {
         a.push("--target-dir".into());
-        a.push(format!("target/{}", board.name));
+        a.push(format!("target/{dir}"));
     }
     a
+}
+
+/// A target directory of its own, relative to `firmware/target`, where a build
+/// would otherwise thrash another's artifacts: the Cortex-M7 shares the M4F's
+/// triple with other codegen flags, and CMSIS-linked builds differ by a cfg.
+fn target_subdir(board: &Board, cmsis: bool) -> Option<String> {
+    match (board.rustflags.is_some(), cmsis) {
+        (false, false) => None,
+        (true, false) => Some(board.name.to_string()),
+        (false, true) => Some("with-cmsis".into()),
+        (true, true) => Some(format!("with-cmsis-{}", board.name)),
+    }
 }
 
 /// Builds the firmware for `board`; returns the path of its ELF, copied to
 /// `firmware/target/boards/NAME.elf` so that boards sharing a target triple
 /// (nRF52840-DK and AN386, ESP32-C3 and the RISC-V emulation) keep their own image.
 pub fn build(board: BoardName) -> Result<PathBuf> {
+    build_with(board, None)
+}
+
+/// [`build`], optionally linking CMSIS-DSP's reference kernels (a static
+/// library from [`crate::cmsis::library`]) so the same boot measures them.
+pub fn build_with(board: BoardName, cmsis: Option<&Path>) -> Result<PathBuf> {
     let b = board.info();
     ensure_target(b.target)?;
     let dir = firmware_dir();
-    eprintln!("plasticore: building firmware for {}", b.name);
+    eprintln!(
+        "plasticore: building firmware for {}{}",
+        b.name,
+        if cmsis.is_some() {
+            " with CMSIS-DSP"
+        } else {
+            ""
+        }
+    );
+    let sub = target_subdir(b, cmsis.is_some());
     let mut cmd = cargo();
-    cmd.args(build_args(b)).current_dir(&dir);
+    cmd.args(build_args_in(b, sub.clone())).current_dir(&dir);
     if let Some(flags) = b.rustflags {
         let var = format!(
             "CARGO_TARGET_{}_RUSTFLAGS",
@@ -92,14 +122,17 @@ pub fn build(board: BoardName) -> Result<PathBuf> {
         );
         cmd.env(var, flags);
     }
+    match cmsis {
+        Some(lib) => cmd.env("PLASTICORE_CMSIS_LIB", lib),
+        None => cmd.env_remove("PLASTICORE_CMSIS_LIB"),
+    };
     let st = cmd.status().context("running cargo for the firmware")?;
     if !st.success() {
         bail!("firmware build for {} failed", b.name);
     }
-    let target_dir = if b.rustflags.is_some() {
-        dir.join("target").join(b.name)
-    } else {
-        dir.join("target")
+    let target_dir = match &sub {
+        Some(s) => dir.join("target").join(s),
+        None => dir.join("target"),
     };
     let built = target_dir
         .join(b.target)
@@ -107,7 +140,11 @@ pub fn build(board: BoardName) -> Result<PathBuf> {
         .join("plasticore-firmware");
     let out = dir.join("target/boards");
     std::fs::create_dir_all(&out)?;
-    let elf = out.join(format!("{}.elf", b.name));
+    let elf = out.join(format!(
+        "{}{}.elf",
+        b.name,
+        if cmsis.is_some() { "+cmsis" } else { "" }
+    ));
     std::fs::copy(&built, &elf)
         .with_context(|| format!("copying {} to {}", built.display(), elf.display()))?;
     Ok(elf)
@@ -407,6 +444,11 @@ pub fn boot_many(boards: &[BoardName], timeout: Duration) -> Result<Vec<Boot>> {
         .iter()
         .map(|&b| build(b).map(|e| (b, e)))
         .collect::<Result<Vec<_>>>()?;
+    boot_elfs(elfs, timeout)
+}
+
+/// Boots already-built images, as many at once as this machine has cores.
+pub fn boot_elfs(elfs: Vec<(BoardName, PathBuf)>, timeout: Duration) -> Result<Vec<Boot>> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)

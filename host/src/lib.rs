@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod boards;
+pub mod cmsis;
 pub mod evolve;
 pub mod firmware;
 pub mod kernels;

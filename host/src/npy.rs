@@ -1,7 +1,7 @@
 //! Minimal `.npy` (NumPy format v1–v3) reader and writer.
 //!
-//! Reads little-endian `f4`, `f8` (refused with a clear message), `i4`, `u1`
-//! arrays in C or Fortran order; arrays are always returned in C order
+//! Reads little-endian `f4`, `i1`, `i2`, `i4`, `i8`, `u1` arrays (`f8` is
+//! refused with a clear message) in C or Fortran order; arrays are always returned in C order
 //! (Fortran-ordered files are transposed on read). Every malformation is an
 //! error message, never a panic.
 
@@ -18,6 +18,12 @@ pub enum DType {
     I32,
     /// `|u1`
     U8,
+    /// `|i1`
+    I8,
+    /// `<i2`
+    I16,
+    /// `<i8`
+    I64,
 }
 
 impl DType {
@@ -27,6 +33,9 @@ impl DType {
             DType::F32 => "float32",
             DType::I32 => "int32",
             DType::U8 => "uint8",
+            DType::I8 => "int8",
+            DType::I16 => "int16",
+            DType::I64 => "int64",
         }
     }
     fn descr(self) -> &'static str {
@@ -34,6 +43,18 @@ impl DType {
             DType::F32 => "<f4",
             DType::I32 => "<i4",
             DType::U8 => "|u1",
+            DType::I8 => "|i1",
+            DType::I16 => "<i2",
+            DType::I64 => "<i8",
+        }
+    }
+    /// Bytes per element.
+    pub fn size(self) -> usize {
+        match self {
+            DType::U8 | DType::I8 => 1,
+            DType::I16 => 2,
+            DType::F32 | DType::I32 => 4,
+            DType::I64 => 8,
         }
     }
 }
@@ -53,6 +74,12 @@ pub enum Data {
     I32(Vec<i32>),
     /// uint8 elements.
     U8(Vec<u8>),
+    /// int8 elements.
+    I8(Vec<i8>),
+    /// int16 elements.
+    I16(Vec<i16>),
+    /// int64 elements.
+    I64(Vec<i64>),
 }
 
 /// An n-dimensional array in C order.
@@ -89,12 +116,39 @@ impl Array {
             data: Data::U8(data),
         }
     }
+    /// An int8 array.
+    pub fn i8(shape: Vec<usize>, data: Vec<i8>) -> Self {
+        debug_assert_eq!(shape.iter().product::<usize>(), data.len());
+        Array {
+            shape,
+            data: Data::I8(data),
+        }
+    }
+    /// An int16 array.
+    pub fn i16(shape: Vec<usize>, data: Vec<i16>) -> Self {
+        debug_assert_eq!(shape.iter().product::<usize>(), data.len());
+        Array {
+            shape,
+            data: Data::I16(data),
+        }
+    }
+    /// An int64 array.
+    pub fn i64(shape: Vec<usize>, data: Vec<i64>) -> Self {
+        debug_assert_eq!(shape.iter().product::<usize>(), data.len());
+        Array {
+            shape,
+            data: Data::I64(data),
+        }
+    }
     /// The element type.
     pub fn dtype(&self) -> DType {
         match self.data {
             Data::F32(_) => DType::F32,
             Data::I32(_) => DType::I32,
             Data::U8(_) => DType::U8,
+            Data::I8(_) => DType::I8,
+            Data::I16(_) => DType::I16,
+            Data::I64(_) => DType::I64,
         }
     }
     /// Number of elements.
@@ -123,6 +177,27 @@ impl Array {
     pub fn as_u8(&self) -> Option<&[u8]> {
         match &self.data {
             Data::U8(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The int8 elements, if that is the dtype.
+    pub fn as_i8(&self) -> Option<&[i8]> {
+        match &self.data {
+            Data::I8(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The int16 elements, if that is the dtype.
+    pub fn as_i16(&self) -> Option<&[i16]> {
+        match &self.data {
+            Data::I16(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The int64 elements, if that is the dtype.
+    pub fn as_i64(&self) -> Option<&[i64]> {
+        match &self.data {
+            Data::I64(v) => Some(v),
             _ => None,
         }
     }
@@ -190,16 +265,19 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Array, String> {
         .try_fold(1usize, |a, &d| a.checked_mul(d))
         .ok_or("shape too large")?;
     let body = &bytes[end..];
-    let (dtype, size) = match descr {
-        "<f4" => (DType::F32, 4),
-        "<i4" => (DType::I32, 4),
-        "|u1" | "<u1" | "|b1" => (DType::U8, 1),
+    let dtype = match descr {
+        "<f4" => DType::F32,
+        "<i4" => DType::I32,
+        "|u1" | "<u1" | "|b1" => DType::U8,
+        "|i1" | "<i1" => DType::I8,
+        "<i2" => DType::I16,
+        "<i8" => DType::I64,
         "<f8" => {
             return Err("dtype float64: expected float32 (use x.astype(np.float32))".into());
         }
-        "<i8" => return Err("dtype int64: expected int32 (use x.astype(np.int32))".into()),
         other => return Err(format!("unsupported dtype {other}")),
     };
+    let size = dtype.size();
     let need = n.checked_mul(size).ok_or("shape too large")?;
     if body.len() < need {
         return Err(format!(
@@ -221,6 +299,17 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Array, String> {
                 .collect(),
         ),
         DType::U8 => Data::U8(body.to_vec()),
+        DType::I8 => Data::I8(body.iter().map(|&b| b as i8).collect()),
+        DType::I16 => Data::I16(
+            body.chunks_exact(2)
+                .map(|c| i16::from_le_bytes([c[0], c[1]]))
+                .collect(),
+        ),
+        DType::I64 => Data::I64(
+            body.chunks_exact(8)
+                .map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+                .collect(),
+        ),
     };
     let mut arr = Array { shape, data };
     if fortran && arr.shape.len() > 1 {
@@ -237,6 +326,9 @@ fn fortran_to_c(a: Array) -> Array {
         Data::F32(v) => Data::F32(perm.iter().map(|&i| v[i]).collect()),
         Data::I32(v) => Data::I32(perm.iter().map(|&i| v[i]).collect()),
         Data::U8(v) => Data::U8(perm.iter().map(|&i| v[i]).collect()),
+        Data::I8(v) => Data::I8(perm.iter().map(|&i| v[i]).collect()),
+        Data::I16(v) => Data::I16(perm.iter().map(|&i| v[i]).collect()),
+        Data::I64(v) => Data::I64(perm.iter().map(|&i| v[i]).collect()),
     };
     Array { shape, data }
 }
@@ -312,7 +404,7 @@ pub fn to_npy_bytes(a: &Array) -> Vec<u8> {
     let total = 10 + header.len() + 1;
     header.push_str(&" ".repeat((64 - total % 64) % 64));
     header.push('\n');
-    let mut out = Vec::with_capacity(10 + header.len() + a.len() * 4);
+    let mut out = Vec::with_capacity(10 + header.len() + a.len() * a.dtype().size());
     out.extend_from_slice(b"\x93NUMPY\x01\x00");
     out.extend_from_slice(&(header.len() as u16).to_le_bytes());
     out.extend_from_slice(header.as_bytes());
@@ -324,6 +416,13 @@ pub fn to_npy_bytes(a: &Array) -> Vec<u8> {
             .iter()
             .for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
         Data::U8(v) => out.extend_from_slice(v),
+        Data::I8(v) => v.iter().for_each(|x| out.push(*x as u8)),
+        Data::I16(v) => v
+            .iter()
+            .for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
+        Data::I64(v) => v
+            .iter()
+            .for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
     }
     out
 }
@@ -369,6 +468,13 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(z, Array::i32(vec![], vec![7]));
+        for a in [
+            Array::i8(vec![2, 2], vec![-128, 0, 1, 127]),
+            Array::i16(vec![3], vec![-32768, 5, 32767]),
+            Array::i64(vec![], vec![i64::MIN]),
+        ] {
+            assert_eq!(parse_npy(&to_npy_bytes(&a)).unwrap(), a);
+        }
     }
 
     #[test]

@@ -99,6 +99,8 @@ pub struct Report {
     pub boards: Vec<BoardReport>,
     /// Every board's image size (emulated and silicon).
     pub images: Vec<BoardImage>,
+    /// Boards on which CMSIS-DSP was not measured, and why.
+    pub cmsis_not_measured: Vec<(String, String)>,
 }
 
 /// Times a kernel on the host: repeats it until 50 ms have passed, after a warm-up.
@@ -212,6 +214,7 @@ pub fn build_report(
         records: records(size, board, lines, host_ns),
         boards: Vec::new(),
         images: Vec::new(),
+        cmsis_not_measured: Vec::new(),
     }
 }
 
@@ -230,6 +233,9 @@ pub struct BoardReport {
     pub records: Vec<Record>,
     /// Cases the board did not run for lack of RAM: (kernel, shape, bytes needed, bytes free).
     pub skipped: Vec<(String, String, u32, u32)>,
+    /// Cases not linked into this board's image (their tier needs more RAM
+    /// than the board has): (kernel, shape, declared stack need in bytes).
+    pub not_linked: Vec<(String, String, u32)>,
 }
 
 impl BoardReport {
@@ -238,16 +244,30 @@ impl BoardReport {
         let info = boot.board.info();
         let lines = crate::firmware::parse_cases(&boot.lines)?;
         let size = image_size(&boot.elf)?;
+        let skips = crate::firmware::parse_skips(&boot.lines)?;
+        let not_linked = cases()
+            .iter()
+            .filter(|c| {
+                !lines
+                    .iter()
+                    .any(|l| l.kernel == c.kernel && l.shape == c.shape)
+                    && !skips
+                        .iter()
+                        .any(|l| l.kernel == c.kernel && l.shape == c.shape)
+            })
+            .map(|c| (c.kernel.to_string(), c.shape.to_string(), c.ram_bytes))
+            .collect();
         Ok(BoardReport {
             board: info.name.to_string(),
             core: info.core.to_string(),
             fpu: info.fpu.to_string(),
             counter_check: crate::firmware::parse_calibration(&boot.lines)?,
             records: records(size, info.name, &lines, &HashMap::new()),
-            skipped: crate::firmware::parse_skips(&boot.lines)?
+            skipped: skips
                 .into_iter()
                 .map(|s| (s.kernel, s.shape, s.need, s.free))
                 .collect(),
+            not_linked,
         })
     }
 }
@@ -269,12 +289,55 @@ pub struct BoardImage {
     pub size: ImageSize,
 }
 
-/// CMSIS-DSP reference figures (instructions per MAC, emulated Cortex-M4F,
-/// arm-none-eabi-gcc -O3 with loop unrolling), measured with the same method.
-pub const CMSIS: &[(&str, &str, &str, f64)] = &[
-    ("linalg.dot", "n=64", "arm_dot_prod_f32", 4.3),
-    ("linalg.dot", "n=4096", "arm_dot_prod_f32", 4.0),
-    ("linalg.matvec", "64x64", "arm_mat_vec_mult_f32", 2.83),
+/// The plasticore cases compared with CMSIS-DSP: (plasticore kernel, shape,
+/// CMSIS-DSP case kernel, goal for the ratio of instructions per MAC on cores
+/// with an FPU or DSP extension, goal on the Cortex-M0).
+pub const CMSIS_PAIRS: &[(&str, &str, &str, f64, f64)] = &[
+    (
+        "linalg.dot",
+        "n=64",
+        "cmsis.arm_dot_prod_f32",
+        0.75,
+        f64::NAN,
+    ),
+    (
+        "linalg.dot",
+        "n=4096",
+        "cmsis.arm_dot_prod_f32",
+        0.75,
+        f64::NAN,
+    ),
+    (
+        "linalg.matvec",
+        "64x64",
+        "cmsis.arm_mat_vec_mult_f32",
+        0.75,
+        f64::NAN,
+    ),
+    ("fixed.dot", "q15 n=64", "cmsis.arm_dot_prod_q15", 0.75, 0.5),
+    (
+        "fixed.dot",
+        "q15 n=4096",
+        "cmsis.arm_dot_prod_q15",
+        0.75,
+        0.5,
+    ),
+    ("fixed.dot", "q7 n=64", "cmsis.arm_dot_prod_q7", 0.75, 0.5),
+    ("fixed.dot", "q7 n=4096", "cmsis.arm_dot_prod_q7", 0.75, 0.5),
+    (
+        "fixed.matvec",
+        "q15 64x64",
+        "cmsis.arm_mat_vec_mult_q15",
+        0.75,
+        0.5,
+    ),
+    (
+        "fixed.matvec",
+        "q7 64x64",
+        "cmsis.arm_mat_vec_mult_q7",
+        0.75,
+        0.5,
+    ),
 ];
 
 /// Renders the report as a plain table.
@@ -321,23 +384,19 @@ call, found by painting 48 KiB below the stack pointer. Host time is one thread 
         "## Firmware image\n\n| | bytes |\n|---|---:|\n| flash (.vector_table + .text + .rodata + .data image) | {} |\n| static RAM (.data + .bss + .uninit) | {} |\n\n",
         r.flash_bytes, r.static_ram_bytes
     ));
-    s.push_str("## Against CMSIS-DSP\n\nInstructions per multiply-accumulate on the emulated Cortex-M4F. CMSIS-DSP figures: arm-none-eabi-gcc -O3 with loop unrolling, same method. \
-Ratio < 1 means plasticore executes fewer instructions (goal: ≤ 0.75).\n\n");
-    s.push_str("| kernel | shape | CMSIS-DSP function | CMSIS-DSP instr/MAC | plasticore instr/MAC | ratio |\n|---|---|---|---:|---:|---:|\n");
-    for &(k, shape, f, cmsis) in CMSIS {
-        if let Some(x) = r.records.iter().find(|x| x.kernel == k && x.shape == shape) {
-            s.push_str(&format!(
-                "| {k} | {shape} | `{f}` | {cmsis:.2} | {:.3} | {:.2} |\n",
-                x.instructions_per_mac,
-                x.instructions_per_mac / cmsis
-            ));
-        }
-    }
+    s.push_str(&crate::report_sections::cmsis_table(
+        r,
+        &r.records,
+        r.boards
+            .first()
+            .map(|b| b.board.as_str())
+            .unwrap_or("qemu-mps2-an386"),
+    ));
     s.push_str("\n## Every kernel: compute and resources\n\nParameters, MACs and scratch are analytic (`plasticore::cost`), beside the measured instructions. \
 Data = inputs + outputs + scratch the case holds (analytic); peak RAM = static RAM + data + stack high-water mark.\n\n\
 | kernel | shape | params | MACs | scratch (B) | instructions | instr/MAC | stack (B) | data (B) | peak RAM (B) | host ns/call |\n\
 |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    for x in &r.records {
+    for x in r.records.iter().filter(|x| !x.kernel.starts_with("cmsis.")) {
         s.push_str(&format!(
             "| {} | {} | {} | {} | {} | {:.1} | {:.3} | {} | {} | {} | {:.1} |\n",
             x.kernel,

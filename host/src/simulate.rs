@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::evolve::{mean_return_par, read_blob};
+use crate::evolve::{mean_return_par_on, parse_blob};
 
 /// The summary printed by `simulate --json`.
 #[derive(Debug, Clone, Serialize)]
@@ -33,6 +33,8 @@ pub struct Summary {
     pub sharing: &'static str,
     /// Number of coefficients.
     pub coefficients: usize,
+    /// The network's arithmetic: `f32` or `q15` (fixed point).
+    pub network: &'static str,
     /// Returns, episode by episode.
     pub returns: Vec<u32>,
     /// FNV-1a checksum of each episode's final weights (for board/host comparison).
@@ -41,7 +43,11 @@ pub struct Summary {
 
 /// Runs `episodes` CartPole episodes with seeds `seed..seed+episodes`.
 pub fn simulate_cartpole(coeffs: &Path, episodes: usize, seed: u64) -> Result<Summary> {
-    let (sizes, config, c) = read_blob(coeffs)?;
+    let bytes =
+        std::fs::read(coeffs).map_err(|e| anyhow::anyhow!("reading {}: {e}", coeffs.display()))?;
+    let (sizes, config, c) =
+        parse_blob(&bytes).map_err(|e| anyhow::anyhow!("{}: {e:#}", coeffs.display()))?;
+    let q15 = plasticore::blob::Blob::parse(&bytes).is_ok_and(|b| b.hebbian_fixed_point());
     anyhow::ensure!(
         sizes.first() == Some(&4),
         "{}: the network takes {} inputs; CartPole has 4",
@@ -50,7 +56,7 @@ pub fn simulate_cartpole(coeffs: &Path, episodes: usize, seed: u64) -> Result<Su
     );
     anyhow::ensure!(episodes > 0, "--episodes must be at least 1");
     let seeds: Vec<u64> = (0..episodes as u64).map(|i| seed.wrapping_add(i)).collect();
-    let (mean, eps) = mean_return_par(&sizes, &config, &c, &seeds)?;
+    let (mean, eps) = mean_return_par_on(&sizes, &config, q15, &c, &seeds)?;
     let returns: Vec<u32> = eps.iter().map(|e| e.steps).collect();
     Ok(Summary {
         env: "cartpole",
@@ -64,6 +70,7 @@ pub fn simulate_cartpole(coeffs: &Path, episodes: usize, seed: u64) -> Result<Su
         rule: config.rule.name(),
         sharing: config.sharing.name(),
         coefficients: c.len(),
+        network: if q15 { "q15" } else { "f32" },
         returns,
         weight_checksums: eps
             .iter()

@@ -219,3 +219,152 @@ pub static HEBBIAN_CASES: &[Case] = &[
     UPDATE_ABCD_LR_LAYER_64,
     CARTPOLE_EPISODES,
 ];
+
+/// The CartPole coefficients evolved against the fixed-point network
+/// (`plasticore evolve cartpole --network q15`), f32 in flash, quantised to Q12 at start.
+#[allow(clippy::all)]
+pub mod evolved_q15 {
+    include!("../../tests/data/hebbian/cartpole_q15.rs");
+}
+
+const fn q12<const L: usize>(t: [f32; L]) -> [i16; L] {
+    let mut out = [0i16; L];
+    let mut i = 0;
+    while i < L {
+        // |t| < 1: no saturation; round half away from zero.
+        let v = t[i] * 4096.0;
+        out[i] = if v >= 0.0 {
+            (v + 0.5) as i16
+        } else {
+            (v - 0.5) as i16
+        };
+        i += 1;
+    }
+    out
+}
+
+/// Per-synapse ABCD_lr coefficients in Q12 (5 per synapse), from the f32 table.
+static SYNAPSE_Q12: [i16; N * N * 5] = q12(table::<{ N * N * 5 }>(0x2468_ace0));
+/// Per-post-neuron ABCD_lr coefficients in Q12.
+static NEURON_Q12: [i16; N * 5] = q12(table::<{ N * 5 }>(0x1357_9bdf));
+
+fn update_q15_case<const S: usize>(m: &mut dyn Meter) -> Outcome {
+    use plasticore::fixed::hebbian::update_q15;
+    let sharing = Sharing::ALL[S];
+    let rule = Rule::ABCDLr;
+    let h: &'static [i16] = match sharing {
+        Sharing::PerSynapse => &SYNAPSE_Q12,
+        _ => &NEURON_Q12,
+    };
+    let to_q15 = |v: f32| (v * 32767.0) as i16;
+    let pre = fill::<N>(22).map(to_q15);
+    let post = fill::<N>(23).map(to_q15);
+    let mut w0 = [0.0f32; N * N];
+    Rng::new(21).fill_uniform(&mut w0, -0.5, 0.5);
+    let w_start: [i16; N * N] = core::array::from_fn(|i| to_q15(w0[i]));
+    let mut scratch = w_start;
+    m.measure(&mut || update_q15(&mut scratch, &pre, &post, h, rule, sharing));
+    let mut w = w_start;
+    update_q15(&mut w, &pre, &post, h, rule, sharing);
+    // f64 reference: the rule on the dequantised values; the integer update
+    // rounds a handful of products to 2^-15.
+    let mut worst = 0.0f64;
+    for (j, row) in w.chunks_exact(N).enumerate() {
+        for (i, &g) in row.iter().enumerate() {
+            let base = match sharing {
+                Sharing::PerSynapse => (j * N + i) * 5,
+                _ => j * 5,
+            };
+            let hv: [f32; 5] = core::array::from_fn(|c| h[base + c] as f32 / 4096.0);
+            let x0 = w_start[j * N + i] as f64 / 32768.0;
+            let want = (x0 + delta64(rule, &hv, pre[i] as f64 / 32768.0, post[j] as f64 / 32768.0))
+                .clamp(-1.0, 32767.0 / 32768.0);
+            let e = (g as f64 / 32768.0 - want).abs();
+            if e.is_nan() || e > worst {
+                worst = e;
+            }
+        }
+    }
+    let got: [f32; 4] = core::array::from_fn(|i| w[i] as f32);
+    Outcome {
+        checksum: crate::checksum(&w.map(|v| v as f32)),
+        outputs: w.len() as u32,
+        max_rel_err: worst as f32,
+        ok: worst <= 3e-4,
+        preview: got,
+    }
+}
+
+/// RAM of a Q15 update case: W, the measured scratch W, pre, post (i16).
+const UPDATE_Q15_BYTES: u32 = ((2 * N * N + 2 * N) * 2) as u32;
+
+/// hebbian.update in Q15, 64 × 64, ABCD_lr per synapse (coefficients Q12 in flash).
+pub const UPDATE_Q15_ABCD_LR_SYNAPSE_64: Case = Case {
+    kernel: "hebbian.update_q15",
+    shape: "64x64 ABCD_lr synapse",
+    cost: update_cost(Rule::ABCDLr, Sharing::PerSynapse, N, N),
+    data_bytes: UPDATE_Q15_BYTES,
+    ram_bytes: ram(UPDATE_Q15_BYTES) + (N * N * 4) as u32, // the f32 W0 draw
+    run: update_q15_case::<0>,
+};
+
+/// hebbian.update in Q15, 64 × 64, ABCD_lr per post-neuron.
+pub const UPDATE_Q15_ABCD_LR_NEURON_64: Case = Case {
+    kernel: "hebbian.update_q15",
+    shape: "64x64 ABCD_lr neuron",
+    cost: update_cost(Rule::ABCDLr, Sharing::PerPostNeuron, N, N),
+    data_bytes: UPDATE_Q15_BYTES,
+    ram_bytes: ram(UPDATE_Q15_BYTES) + (N * N * 4) as u32,
+    run: update_q15_case::<1>,
+};
+
+fn cartpole_q15_case(m: &mut dyn Meter) -> Outcome {
+    use plasticore::fixed::hebbian::{quantize_coeffs, PlasticNetQ15, OBS_FRAC};
+    let mut out = [0.0f32; 3 * CARTPOLE_SEEDS.len()];
+    let mut ok = true;
+    let mut c = [0i16; 200];
+    ok &= quantize_coeffs(&evolved_q15::COEFFS, &mut c).is_ok();
+    let mut w = [0i16; 40];
+    let mut a = [0i16; 13];
+    match PlasticNetQ15::new(
+        &evolved_q15::SIZES,
+        evolved_q15::CONFIG,
+        OBS_FRAC,
+        &c,
+        &mut w,
+        &mut a,
+    ) {
+        Ok(mut net) => m.measure(&mut || {
+            for (o, &seed) in out.chunks_exact_mut(3).zip(&CARTPOLE_SEEDS) {
+                match cartpole_episode(&mut net, seed) {
+                    Ok(e) => {
+                        o[0] = e.steps as f32;
+                        o[1] = (e.weights_checksum >> 16) as f32;
+                        o[2] = (e.weights_checksum & 0xffff) as f32;
+                    }
+                    Err(_) => ok = false,
+                }
+            }
+        }),
+        Err(_) => ok = false,
+    }
+    let mut want = [0.0f64; 3 * CARTPOLE_SEEDS.len()];
+    for (wv, o) in want.chunks_exact_mut(3).zip(out.chunks_exact(3)) {
+        wv[0] = 500.0;
+        wv[1] = o[1] as f64;
+        wv[2] = o[2] as f64;
+    }
+    outcome(ok, &out, &want, 0.0)
+}
+
+/// Four CartPole episodes of the fixed-point plastic network `[4, 8, 1]`
+/// (ABCD_lr per synapse, weights and activations Q15, coefficients Q12) with
+/// the coefficients evolved against it; every episode must reach 500 steps.
+pub const CARTPOLE_Q15_EPISODES: Case = Case {
+    kernel: "hebbian.cartpole_q15",
+    shape: "[4,8,1] ABCD_lr 4 episodes",
+    cost: Cost::new(200, 40 * 500 * 4, 0),
+    data_bytes: (200 * 2 + (40 + 13) * 2 + 3 * 4 * 4) as u32,
+    ram_bytes: ram((200 * 2 + (40 + 13) * 2 + 3 * 4 * 4) as u32),
+    run: cartpole_q15_case,
+};

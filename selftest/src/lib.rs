@@ -10,13 +10,53 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-// Most attention cases are `large`: without that feature only n ≤ 128 is listed.
+// Without `medium` / `large` a tier's cases are unused.
 #[cfg_attr(not(feature = "large"), allow(dead_code))]
 mod attention_cases;
+#[cfg_attr(not(feature = "medium"), allow(dead_code))]
+mod fixed_cases;
+#[cfg_attr(not(feature = "medium"), allow(dead_code))]
 pub mod hebbian_cases;
+#[cfg_attr(not(feature = "medium"), allow(dead_code))]
 mod linalg_cases;
+#[cfg_attr(not(feature = "medium"), allow(dead_code))]
 mod lsh_cases;
+#[cfg_attr(not(feature = "medium"), allow(dead_code))]
 mod numerics_cases;
+
+/// The fixed inputs of the cases, public so that other implementations (the
+/// firmware's CMSIS-DSP reference cases) can run on exactly the same data.
+pub mod inputs {
+    use plasticore::fixed::Fixed;
+    use plasticore::rng::Rng;
+
+    /// Seeds of the `linalg.dot` case's two vectors.
+    pub const DOT: (u64, u64) = (1, 2);
+    /// Seeds of the `linalg.matvec` case's matrix and vector.
+    pub const MATVEC: (u64, u64) = (5, 6);
+    /// Seeds of the `fixed.dot` case's two vectors.
+    pub const FIXED_DOT: (u64, u64) = (31, 32);
+    /// Seeds of the `fixed.matvec` case's matrix and vector.
+    pub const FIXED_MATVEC: (u64, u64) = (33, 34);
+
+    /// `N` values from U(−1, 1) drawn from `seed`.
+    pub fn uniform<const N: usize>(seed: u64) -> [f32; N] {
+        let mut r = Rng::new(seed);
+        let mut a = [0.0f32; N];
+        r.fill_uniform(&mut a, -1.0, 1.0);
+        a
+    }
+
+    /// `N` integers over the type's whole range (the top bits of [`Rng::next`]).
+    pub fn ints<T: Fixed, const N: usize>(seed: u64) -> [T; N] {
+        let mut r = Rng::new(seed);
+        let mut a = [T::default(); N];
+        for v in a.iter_mut() {
+            *v = T::saturate((r.next() as i32 >> (32 - T::BITS)) as i64);
+        }
+        a
+    }
+}
 
 /// Something that runs a kernel and records what it cost.
 pub trait Meter {
@@ -72,35 +112,58 @@ pub fn cases() -> &'static [Case] {
     CASES
 }
 
-/// Declares the case list: `small` cases run on every board; `large` ones
-/// (hundreds of KiB of inputs) only where feature `large` is on (the emulated
-/// board, with 4 MiB of RAM, and the host).
+/// Declares the case list in three tiers, each a superset's part: `tiny`
+/// cases (stack need ≤ 15 KiB) are in every firmware, the micro:bit's 16 KiB
+/// of RAM included; `medium` ones (feature `medium`) need more, up to a few
+/// tens of KiB; `large` ones (feature `large`, which implies `medium`: hundreds
+/// of KiB of inputs) only where there are MiBs of RAM (the emulated MPS2 and
+/// RISC-V boards, and the host). A board thus links only cases that can fit it.
 macro_rules! case_list {
-    (small: [$($s:expr),* $(,)?], large: [$($l:expr),* $(,)?] $(,)?) => {
+    (tiny: [$($t:expr),* $(,)?], medium: [$($m:expr),* $(,)?], large: [$($l:expr),* $(,)?] $(,)?) => {
         #[cfg(feature = "large")]
-        static CASES: &[Case] = &[$($s,)* $($l,)*];
-        #[cfg(not(feature = "large"))]
-        static CASES: &[Case] = &[$($s,)*];
+        static CASES: &[Case] = &[$($t,)* $($m,)* $($l,)*];
+        #[cfg(all(feature = "medium", not(feature = "large")))]
+        static CASES: &[Case] = &[$($t,)* $($m,)*];
+        #[cfg(not(feature = "medium"))]
+        static CASES: &[Case] = &[$($t,)*];
     };
 }
 
 case_list! {
-    small: [
+    tiny: [
         linalg_cases::DOT_64,
-        linalg_cases::DOT_4096,
         linalg_cases::AXPY_64,
         linalg_cases::MATVEC_16,
-        linalg_cases::MATVEC_64,
-        linalg_cases::MATVEC_64_COLMAJOR,
         linalg_cases::MATMUL_16,
         linalg_cases::SOFTMAX_64,
+        fixed_cases::DOT_Q15_64,
+        fixed_cases::DOT_Q7_64,
+        fixed_cases::MATVEC_Q7_64,
+        fixed_cases::SIMHASH_Q15_64X64,
+        fixed_cases::SIMHASH_Q7_64X64,
+        fixed_cases::CROSSPOLYTOPE_Q15_64,
+        fixed_cases::QUANTIZE_Q15_256,
         numerics_cases::KL_64,
         numerics_cases::MOVING_AVERAGE_256,
+        numerics_cases::PVALUE_65,
+        numerics_cases::RESHAPE_F_256,
+        hebbian_cases::CARTPOLE_EPISODES,
+        hebbian_cases::CARTPOLE_Q15_EPISODES,
+        lsh_cases::CROSSPOLYTOPE_64,
+        lsh_cases::CROSSPOLYTOPE_64_SEEDED,
+        lsh_cases::ANGULAR_64X32,
+        lsh_cases::ANGULAR_64X32_SEEDED,
+    ],
+    medium: [
+        linalg_cases::DOT_4096,
+        linalg_cases::MATVEC_64,
+        linalg_cases::MATVEC_64_COLMAJOR,
+        fixed_cases::DOT_Q15_4096,
+        fixed_cases::DOT_Q7_4096,
+        fixed_cases::MATVEC_Q15_64,
         numerics_cases::MOVING_AVERAGE_STREAM_64,
         numerics_cases::SUPCON_32X16,
         numerics_cases::MARK_32X64,
-        numerics_cases::PVALUE_65,
-        numerics_cases::RESHAPE_F_256,
         hebbian_cases::UPDATE_A_SYNAPSE_64,
         hebbian_cases::UPDATE_AD_SYNAPSE_64,
         hebbian_cases::UPDATE_AD_LR_SYNAPSE_64,
@@ -112,15 +175,12 @@ case_list! {
         hebbian_cases::UPDATE_ABCD_LR_D_IN_AND_OUT_SYNAPSE_64,
         hebbian_cases::UPDATE_ABCD_LR_NEURON_64,
         hebbian_cases::UPDATE_ABCD_LR_LAYER_64,
-        hebbian_cases::CARTPOLE_EPISODES,
+        hebbian_cases::UPDATE_Q15_ABCD_LR_SYNAPSE_64,
+        hebbian_cases::UPDATE_Q15_ABCD_LR_NEURON_64,
         lsh_cases::HYPERPLANE_64X32,
         lsh_cases::HYPERPLANE_64X64,
         lsh_cases::HYPERPLANE_64X64_SEEDED,
         lsh_cases::HYPERPLANE_64X64_SIGN_SEEDED,
-        lsh_cases::CROSSPOLYTOPE_64,
-        lsh_cases::CROSSPOLYTOPE_64_SEEDED,
-        lsh_cases::ANGULAR_64X32,
-        lsh_cases::ANGULAR_64X32_SEEDED,
         lsh_cases::INDEX_QUERY_128,
         lsh_cases::INDEX_INSERT_128,
         attention_cases::SDPA_64,

@@ -3,24 +3,18 @@
 use plasticore::cost;
 use plasticore::linalg::{self, Layout, MatMut, MatRef};
 use plasticore::nn;
-use plasticore::rng::Rng;
 
 use crate::{outcome, ram, Case, Meter, Outcome};
 
-fn fill<const N: usize>(seed: u64) -> [f32; N] {
-    let mut r = Rng::new(seed);
-    let mut a = [0.0f32; N];
-    r.fill_uniform(&mut a, -1.0, 1.0);
-    a
-}
+use crate::inputs::{self, uniform as fill};
 
 fn dot_ref(a: &[f32], b: &[f32]) -> f64 {
     a.iter().zip(b).map(|(&x, &y)| x as f64 * y as f64).sum()
 }
 
 fn dot_case<const N: usize>(m: &mut dyn Meter) -> Outcome {
-    let a = fill::<N>(1);
-    let b = fill::<N>(2);
+    let a = fill::<N>(inputs::DOT.0);
+    let b = fill::<N>(inputs::DOT.1);
     let mut out = [0.0f32];
     let mut ok = true;
     m.measure(&mut || match linalg::dot(&a, &b) {
@@ -80,8 +74,8 @@ fn matvec_case<const R: usize, const C: usize, const RC: usize>(
     m: &mut dyn Meter,
     layout: Layout,
 ) -> Outcome {
-    let a = fill::<RC>(5);
-    let x = fill::<C>(6);
+    let a = fill::<RC>(inputs::MATVEC.0);
+    let x = fill::<C>(inputs::MATVEC.1);
     let mut out = [0.0f32; R];
     let mut ok = true;
     m.measure(&mut || match MatRef::new(&a, R, C, layout) {

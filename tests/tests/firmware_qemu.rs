@@ -93,6 +93,25 @@ fn self_tests_pass(board: BoardName) {
         );
     }
     assert_eq!(r.status, 0, "{name}: firmware exit status");
+    // Every host case not in this image belongs to a tier the board cannot fit.
+    for c in plasticore_selftest::cases() {
+        let here = r
+            .cases
+            .iter()
+            .any(|l| l.kernel == c.kernel && l.shape == c.shape)
+            || r.skips
+                .iter()
+                .any(|l| l.kernel == c.kernel && l.shape == c.shape);
+        if !here {
+            assert!(
+                c.ram_bytes as u64 + 512 > board.info().ram_bytes.min(15 * 1024),
+                "{name}: {} {} (needs {} B) is not linked, though it would fit",
+                c.kernel,
+                c.shape,
+                c.ram_bytes
+            );
+        }
+    }
     // The boards with MiBs of RAM run every case, the large ones included.
     if board.info().ram_bytes >= 4 << 20 {
         assert_eq!(

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use crate::npy::{shape_str, Array, DType};
 
 mod attention;
+mod fixed;
 mod hebbian;
 mod linalg;
 mod loss;
@@ -27,6 +28,7 @@ mod tensor;
 pub fn all() -> Vec<Kernel> {
     let mut v = Vec::new();
     v.extend(linalg::kernels());
+    v.extend(fixed::kernels());
     v.extend(lsh::kernels());
     v.extend(nn::kernels());
     v.extend(attention::kernels());
@@ -50,6 +52,8 @@ pub struct InputSpec {
     pub name: &'static str,
     /// Required dtype.
     pub dtype: DType,
+    /// Other dtypes accepted instead (the kernel checks that inputs agree).
+    pub also: &'static [DType],
     /// Symbolic shape, comma separated: `"n,d"`; a number is a fixed size;
     /// a leading `"...,"` allows any number of leading axes; `""` is a scalar.
     pub shape: &'static str,
@@ -85,7 +89,37 @@ pub struct Kernel {
 
 /// Shorthand for an [`InputSpec`].
 pub const fn input(name: &'static str, dtype: DType, shape: &'static str) -> InputSpec {
-    InputSpec { name, dtype, shape }
+    InputSpec {
+        name,
+        dtype,
+        also: &[],
+        shape,
+    }
+}
+
+/// An input that is `int8` or `int16` (a fixed-point kernel).
+pub const fn input_fixed(name: &'static str, shape: &'static str) -> InputSpec {
+    InputSpec {
+        name,
+        dtype: DType::I8,
+        also: &[DType::I16],
+        shape,
+    }
+}
+
+impl InputSpec {
+    /// Whether `d` is accepted.
+    pub fn accepts(&self, d: DType) -> bool {
+        self.dtype == d || self.also.contains(&d)
+    }
+    /// The accepted dtypes, `|`-separated.
+    pub fn dtypes(&self) -> String {
+        std::iter::once(self.dtype)
+            .chain(self.also.iter().copied())
+            .map(|d| d.name())
+            .collect::<Vec<_>>()
+            .join(" | ")
+    }
 }
 
 /// Shorthand for a [`ParamSpec`].
@@ -156,14 +190,14 @@ impl Call {
         let mut dims: BTreeMap<String, usize> = BTreeMap::new();
         let mut from: BTreeMap<String, &str> = BTreeMap::new();
         for spec in &k.inputs {
-            let want = format!("{} [{}]", spec.dtype, spec.shape);
+            let want = format!("{} [{}]", spec.dtypes(), spec.shape);
             let a = inputs.get(spec.name).ok_or_else(|| {
                 format!(
                     "{}: missing input '{}' (expected {want})",
                     k.name, spec.name
                 )
             })?;
-            if a.dtype() != spec.dtype {
+            if !spec.accepts(a.dtype()) {
                 return Err(format!(
                     "input '{}': expected {want}, got dtype {}",
                     spec.name,
@@ -288,7 +322,9 @@ pub fn list() -> String {
         for i in &k.inputs {
             s.push_str(&format!(
                 "    input  {:<10} {} [{}]\n",
-                i.name, i.dtype, i.shape
+                i.name,
+                i.dtypes(),
+                i.shape
             ));
         }
         for p in &k.params {

@@ -336,6 +336,7 @@ mod tests {
             records,
             boards: vec![],
             images: vec![],
+            cmsis_not_measured: vec![],
         }
     }
 
@@ -367,6 +368,7 @@ mod tests {
             records: vec![],
             boards: vec![],
             images: vec![],
+            cmsis_not_measured: vec![],
         };
         assert!(section(&r).is_empty());
     }

@@ -118,6 +118,7 @@ mod tests {
             records: vec![rec("linalg.dot", "n=64", 64)],
             boards: vec![],
             images: vec![],
+            cmsis_not_measured: vec![],
         };
         assert_eq!(section(&r), "");
         r.records

@@ -7,6 +7,8 @@ use crate::report::Report;
 
 pub mod attention;
 mod boards;
+mod cmsis;
+pub use cmsis::cmsis_table;
 mod hebbian;
 mod lsh;
 
@@ -14,6 +16,7 @@ mod lsh;
 pub fn all(r: &Report) -> Vec<String> {
     let sections: Vec<fn(&Report) -> String> = vec![
         boards::section,
+        cmsis::section,
         lsh::section,
         hebbian::section,
         attention::section,

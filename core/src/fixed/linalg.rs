@@ -1,0 +1,268 @@
+//! Integer linear algebra: dot, matvec and matmul on `i16` (Q15) and `i8`
+//! (Q7), exact in `i64`, narrowed by [`round_shift`](super::round_shift) and
+//! saturation on the way out.
+//!
+//! **Loop shapes.** The sums are exact, so the order and shape of the loop
+//! never change a bit; each target gets the shape its compiler turns into
+//! its best multiply-accumulate (chosen in `core/build.rs`):
+//! - ARMv7E-M (Cortex-M4/M7): 16-bit products in `i32` added to an `i64`, in
+//!   chunks of 8 — LLVM's ParallelDSP pass pairs them into `SMLALD` (two
+//!   16 × 16 products added to a 64-bit accumulator in one instruction);
+//! - ARMv7-M and ARMv8-M mainline (Cortex-M3/M33): products in `i64`, one
+//!   `SMLAL` each;
+//! - others (Cortex-M0, RISC-V, the host): products in `i32`, added to `i64`.
+//!
+//! `i8` products (|p| ≤ 2¹⁴) are summed in `i32` in blocks of 2¹⁶ and the
+//! blocks in `i64`.
+
+use super::{round_shift, Fixed};
+use crate::error::{check_len, check_nonempty, Error};
+
+/// Largest length the integer kernels accept: 2³² − 1 products of at most 2³⁰
+/// stay below 2⁶² in magnitude, so an `i64` sum never overflows.
+pub const MAX_LEN: usize = u32::MAX as usize;
+
+fn check_max(what: &'static str, n: usize) -> Result<(), Error> {
+    if n > MAX_LEN {
+        Err(Error::InvalidArgument {
+            what,
+            expected: "at most 2^32 - 1 products per sum",
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// Σ aᵢ·bᵢ over the common length, exact: 32-bit products added to a 64-bit
+/// sum (ARMv7E-M: LLVM pairs them into SMLALD; ARMv6-M, RISC-V: MUL and a
+/// 64-bit add).
+///
+/// Never inlined: compiled for lengths unknown at compile time the loop keeps
+/// the shape ParallelDSP pairs; inlined at a constant length LLVM unrolls it
+/// fully and pairs nothing.
+#[cfg(not(plasticore_mac64))]
+#[inline(never)]
+pub(crate) fn dot_i16_exact(a: &[i16], b: &[i16]) -> i64 {
+    let mut acc: i64 = 0;
+    for (x, y) in a.iter().zip(b) {
+        acc += (*x as i32 * *y as i32) as i64;
+    }
+    acc
+}
+
+/// Σ aᵢ·bᵢ over the common length, exact: 64-bit products (ARMv7-M,
+/// ARMv8-M mainline: one SMLAL each).
+#[cfg(plasticore_mac64)]
+#[inline(never)]
+pub(crate) fn dot_i16_exact(a: &[i16], b: &[i16]) -> i64 {
+    let mut acc: i64 = 0;
+    for (x, y) in a.iter().zip(b) {
+        acc += *x as i64 * *y as i64;
+    }
+    acc
+}
+
+/// Σ aᵢ·bᵢ over the common length, exact: `i32` sums of ≤ 2¹⁶ products (≤ 2³⁰), added in `i64`.
+#[inline(always)]
+pub(crate) fn dot_i8_exact(a: &[i8], b: &[i8]) -> i64 {
+    const BLOCK: usize = 1 << 16;
+    let mut acc: i64 = 0;
+    for (xa, xb) in a.chunks(BLOCK).zip(b.chunks(BLOCK)) {
+        let mut s: i32 = 0;
+        let (mut xa, mut xb) = (xa, xb);
+        while let (Some((x, ra)), Some((y, rb))) =
+            (xa.split_first_chunk::<4>(), xb.split_first_chunk::<4>())
+        {
+            for k in 0..4 {
+                s += x[k] as i32 * y[k] as i32;
+            }
+            xa = ra;
+            xb = rb;
+        }
+        for (x, y) in xa.iter().zip(xb) {
+            s += *x as i32 * *y as i32;
+        }
+        acc += s as i64;
+    }
+    acc
+}
+
+/// The exact dot product Σ aᵢ·bᵢ of two Q15 or two Q7 vectors.
+///
+/// The result has scale `s_a·s_b` (2⁻³⁰ for two Q15 vectors).
+///
+/// Errors: lengths differ ([`Error::ShapeMismatch`]) or exceed [`MAX_LEN`].
+///
+/// ```
+/// use plasticore::fixed::linalg::dot;
+/// assert_eq!(dot(&[1i16, -2, 3], &[4, 5, -6]).unwrap(), 4 - 10 - 18);
+/// assert_eq!(dot(&[i16::MIN; 4], &[i16::MIN; 4]).unwrap(), 4 << 30);
+/// ```
+pub fn dot<T: Fixed>(a: &[T], b: &[T]) -> Result<i64, Error> {
+    check_len("b", a.len(), b.len())?;
+    check_max("a", a.len())?;
+    Ok(T::dot_exact(a, b))
+}
+
+/// `y = saturate(round_shift(M·x, shift))` for a row-major `rows × cols`
+/// matrix `m`: each output is the exact row sum, shifted right by `shift`
+/// (rounded half up) and saturated to the element type.
+///
+/// With Q15 `m` and `x` and `shift = 15`, `y` is Q15 (the CMSIS-DSP
+/// `arm_mat_vec_mult_q15` convention, which truncates instead of rounding).
+///
+/// Errors: a zero dimension, `m.len() != rows·cols`, `x.len() != cols`,
+/// `out.len() != rows`, `shift > 63`, `cols > MAX_LEN`; `out` is untouched then.
+pub fn matvec<T: Fixed>(
+    m: &[T],
+    rows: usize,
+    cols: usize,
+    x: &[T],
+    shift: u32,
+    out: &mut [T],
+) -> Result<(), Error> {
+    check_shape(m.len(), rows, cols)?;
+    check_len("x", cols, x.len())?;
+    check_len("out", rows, out.len())?;
+    check_shift(shift)?;
+    for (o, row) in out.iter_mut().zip(m.chunks_exact(cols)) {
+        *o = T::saturate(round_shift(T::dot_exact(row, x), shift));
+    }
+    Ok(())
+}
+
+/// `C = saturate(round_shift(A·B, shift))` for row-major `A` (`m × k`), `B`
+/// (`k × n`) and `C` (`m × n`); `bt` is caller scratch of `k·n` elements that
+/// receives `Bᵀ`, so every output is a contiguous dot product.
+///
+/// Errors: a zero dimension, a slice of the wrong length, `shift > 63`,
+/// `k > MAX_LEN`; `c` is untouched then (`bt` may be overwritten).
+#[allow(clippy::too_many_arguments)]
+pub fn matmul<T: Fixed>(
+    a: &[T],
+    b: &[T],
+    m: usize,
+    k: usize,
+    n: usize,
+    shift: u32,
+    bt: &mut [T],
+    c: &mut [T],
+) -> Result<(), Error> {
+    check_shape(a.len(), m, k)?;
+    check_shape(b.len(), k, n)?;
+    check_len("c", m.checked_mul(n).ok_or(too_big())?, c.len())?;
+    check_len("scratch", b.len(), bt.len())?;
+    check_shift(shift)?;
+    for (j, col) in bt.chunks_exact_mut(k).enumerate() {
+        for (i, v) in col.iter_mut().enumerate() {
+            *v = b.get(i * n + j).copied().unwrap_or_default();
+        }
+    }
+    for (crow, arow) in c.chunks_exact_mut(n).zip(a.chunks_exact(k)) {
+        for (cij, bcol) in crow.iter_mut().zip(bt.chunks_exact(k)) {
+            *cij = T::saturate(round_shift(T::dot_exact(arow, bcol), shift));
+        }
+    }
+    Ok(())
+}
+
+fn too_big() -> Error {
+    Error::InvalidArgument {
+        what: "matrix size",
+        expected: "rows * cols that fits in usize",
+    }
+}
+
+fn check_shape(len: usize, rows: usize, cols: usize) -> Result<(), Error> {
+    check_nonempty("rows", rows)?;
+    check_nonempty("cols", cols)?;
+    check_max("cols", cols)?;
+    check_len("matrix", rows.checked_mul(cols).ok_or(too_big())?, len)
+}
+
+fn check_shift(shift: u32) -> Result<(), Error> {
+    if shift > 63 {
+        Err(Error::InvalidArgument {
+            what: "shift",
+            expected: "0..=63",
+        })
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use proptest::prelude::*;
+    use std::{vec, vec::Vec};
+
+    fn naive<T: Fixed>(a: &[T], b: &[T]) -> i128 {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| x.to_i32() as i128 * y.to_i32() as i128)
+            .sum()
+    }
+
+    proptest! {
+        #[test]
+        fn dot_i16_is_exact(v in proptest::collection::vec((any::<i16>(), any::<i16>()), 0..300)) {
+            let (a, b): (Vec<i16>, Vec<i16>) = v.into_iter().unzip();
+            prop_assert_eq!(dot(&a, &b).unwrap() as i128, naive(&a, &b));
+        }
+
+        #[test]
+        fn dot_i8_is_exact(v in proptest::collection::vec((any::<i8>(), any::<i8>()), 0..300)) {
+            let (a, b): (Vec<i8>, Vec<i8>) = v.into_iter().unzip();
+            prop_assert_eq!(dot(&a, &b).unwrap() as i128, naive(&a, &b));
+        }
+
+        #[test]
+        fn matvec_rounds_and_saturates(
+            rows in 1usize..6, cols in 1usize..20, shift in 0u32..20, seed in any::<u64>()
+        ) {
+            let mut r = crate::rng::Rng::new(seed);
+            let m: Vec<i16> = (0..rows * cols).map(|_| r.next() as i16).collect();
+            let x: Vec<i16> = (0..cols).map(|_| r.next() as i16).collect();
+            let mut y = vec![0i16; rows];
+            matvec(&m, rows, cols, &x, shift, &mut y).unwrap();
+            for i in 0..rows {
+                let s = naive(&m[i * cols..(i + 1) * cols], &x);
+                let half = if shift == 0 { 0 } else { 1i128 << (shift - 1) };
+                let want = ((s + half) >> shift).clamp(-32768, 32767);
+                prop_assert_eq!(y[i] as i128, want);
+            }
+        }
+    }
+
+    #[test]
+    fn extremes_do_not_overflow() {
+        let a = [i16::MIN; 1000];
+        assert_eq!(dot(&a, &a).unwrap(), 1000 << 30);
+        let b = [i8::MIN; 70_000];
+        assert_eq!(dot(&b, &b).unwrap(), 70_000 * 16384);
+    }
+
+    #[test]
+    fn matmul_equals_matvec_per_column() {
+        let a: [i8; 6] = [1, -2, 3, 4, 5, -6];
+        let b: [i8; 6] = [7, 8, -9, 10, 11, 12];
+        let mut bt = [0i8; 6];
+        let mut c = [0i8; 4];
+        matmul(&a, &b, 2, 3, 2, 2, &mut bt, &mut c).unwrap();
+        // A·B = [[1*7-2*-9+3*11, 1*8-2*10+3*12], [4*7+5*-9-6*11, 4*8+5*10-6*12]] = [[58, 24], [-83, 10]]
+        assert_eq!(c, [15, 6, -21, 3]); // /4, rounded half up
+    }
+
+    #[test]
+    fn bad_shapes_are_errors_and_leave_out_alone() {
+        let mut y = [9i16; 2];
+        assert!(matvec(&[1i16; 5], 2, 3, &[1; 3], 0, &mut y).is_err());
+        assert!(matvec(&[1i16; 6], 2, 3, &[1; 2], 0, &mut y).is_err());
+        assert!(matvec(&[1i16; 6], 2, 3, &[1; 3], 64, &mut y).is_err());
+        assert!(matvec(&[1i16; 0], 0, 3, &[1; 3], 0, &mut y[..0]).is_err());
+        assert_eq!(y, [9, 9]);
+        assert!(dot(&[1i8; 3], &[1i8; 2]).is_err());
+    }
+}

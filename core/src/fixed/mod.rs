@@ -1,0 +1,304 @@
+//! Fixed point: Q15 and Q7 values, quantisation, requantisation and
+//! saturating results — the integer path for cores without an FPU (Cortex-M0/M0+,
+//! M3, RV32IMC), exact on every target by construction.
+//!
+//! **Scales.** A quantised tensor is integers `q` and one positive `f32` scale
+//! `s`: the real value is `q·s` (symmetric, zero point 0, as CMSIS-NN and
+//! TensorFlow Lite Micro use for weights). Q15 is `i16` with `s = 2⁻¹⁵`
+//! (values in [−1, 1)), Q7 is `i8` with `s = 2⁻⁷`; any other scale works the same.
+//!
+//! **Exactness.** Products are formed in `i32` (|q15·q15| ≤ 2³⁰) and summed in
+//! `i64` (no overflow below 2³³ terms; the kernels accept no more), so every
+//! integer result is exact and bit-identical on every target. Narrowing is
+//! explicit: [`round_shift`] (round half up) then [`Fixed::saturate`].
+//!
+//! - [`linalg`]: dot, matvec and matmul on `i16` / `i8`;
+//! - quantise / dequantise ([`quantize`], [`dequantize`]) and [`Requant`]
+//!   (integer multiplier and shift, as CMSIS-NN and TFLM requantise).
+
+use crate::error::{check_len, Error};
+
+pub mod hebbian;
+pub mod linalg;
+pub mod lsh;
+
+/// A Q15 value: `i16` with scale 2⁻¹⁵.
+pub type Q15 = i16;
+/// A Q7 value: `i8` with scale 2⁻⁷.
+pub type Q7 = i8;
+/// The scale of Q15: 2⁻¹⁵.
+pub const Q15_SCALE: f32 = 1.0 / 32768.0;
+/// The scale of Q7: 2⁻⁷.
+pub const Q7_SCALE: f32 = 1.0 / 128.0;
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for i8 {}
+    impl Sealed for i16 {}
+}
+
+/// The integer element types of the fixed-point kernels: `i8` (Q7) and `i16` (Q15).
+pub trait Fixed: Copy + Default + PartialEq + core::fmt::Debug + sealed::Sealed {
+    /// Bits (8 or 16).
+    const BITS: u32;
+    /// The smallest value, −2^(BITS−1).
+    const MIN: i64;
+    /// The largest value, 2^(BITS−1) − 1.
+    const MAX: i64;
+    /// Widens to `i32`.
+    fn to_i32(self) -> i32;
+    /// The nearest representable value: `clamp(v, MIN, MAX)`.
+    fn saturate(v: i64) -> Self;
+    /// Σ aᵢ·bᵢ, exact, over the common length (the loop shape each target
+    /// compiles best; see [`linalg`]).
+    #[doc(hidden)]
+    fn dot_exact(a: &[Self], b: &[Self]) -> i64;
+}
+
+impl Fixed for i16 {
+    const BITS: u32 = 16;
+    const MIN: i64 = i16::MIN as i64;
+    const MAX: i64 = i16::MAX as i64;
+    #[inline(always)]
+    fn to_i32(self) -> i32 {
+        self as i32
+    }
+    #[inline(always)]
+    fn saturate(v: i64) -> Self {
+        v.clamp(<Self as Fixed>::MIN, <Self as Fixed>::MAX) as i16
+    }
+    #[inline(always)]
+    fn dot_exact(a: &[Self], b: &[Self]) -> i64 {
+        linalg::dot_i16_exact(a, b)
+    }
+}
+
+impl Fixed for i8 {
+    const BITS: u32 = 8;
+    const MIN: i64 = i8::MIN as i64;
+    const MAX: i64 = i8::MAX as i64;
+    #[inline(always)]
+    fn to_i32(self) -> i32 {
+        self as i32
+    }
+    #[inline(always)]
+    fn saturate(v: i64) -> Self {
+        v.clamp(<Self as Fixed>::MIN, <Self as Fixed>::MAX) as i8
+    }
+    #[inline(always)]
+    fn dot_exact(a: &[Self], b: &[Self]) -> i64 {
+        linalg::dot_i8_exact(a, b)
+    }
+}
+
+/// `v / 2^s` rounded half up: `(v + 2^(s−1)) >> s` with an arithmetic shift,
+/// computed without overflow as `(v >> s) + ((v >> (s−1)) & 1)`; `s = 0` is
+/// the identity. Shifts above 63 act as 63.
+///
+/// ```
+/// use plasticore::fixed::round_shift;
+/// assert_eq!(round_shift(5, 1), 3);   //  2.5 → 3
+/// assert_eq!(round_shift(-5, 1), -2); // −2.5 → −2 (half up)
+/// assert_eq!(round_shift(7, 0), 7);
+/// ```
+#[inline]
+pub const fn round_shift(v: i64, s: u32) -> i64 {
+    if s == 0 {
+        v
+    } else {
+        let s = if s > 63 { 63 } else { s };
+        (v >> s) + ((v >> (s - 1)) & 1)
+    }
+}
+
+fn check_scale(scale: f32) -> Result<(), Error> {
+    if scale.is_finite() && scale > 0.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument {
+            what: "scale",
+            expected: "a finite value > 0",
+        })
+    }
+}
+
+/// Quantises: `out[i] = clamp(round_half_even(x[i] / scale), MIN, MAX)`, the
+/// division in `f32` (as NumPy's `np.clip(np.rint(x / scale), lo, hi)` on float32).
+///
+/// Errors: lengths differ ([`Error::ShapeMismatch`]), `scale` not finite and
+/// positive ([`Error::InvalidArgument`]), a NaN or ±∞ in `x`
+/// ([`Error::NonFinite`]); `out` is untouched then.
+pub fn quantize<T: Fixed>(x: &[f32], scale: f32, out: &mut [T]) -> Result<(), Error> {
+    check_len("out", x.len(), out.len())?;
+    check_scale(scale)?;
+    crate::error::check_finite("x", x)?;
+    for (o, &v) in out.iter_mut().zip(x) {
+        // rint: round half to even; the cast saturates (±∞ from a huge quotient included).
+        *o = T::saturate(libm::rintf(v / scale) as i64);
+    }
+    Ok(())
+}
+
+/// Dequantises: `out[i] = q[i] · scale` in `f32`.
+///
+/// Errors: lengths differ, `scale` not finite and positive; `out` is untouched then.
+pub fn dequantize<T: Fixed>(q: &[T], scale: f32, out: &mut [f32]) -> Result<(), Error> {
+    check_len("out", q.len(), out.len())?;
+    check_scale(scale)?;
+    for (o, &v) in out.iter_mut().zip(q) {
+        *o = v.to_i32() as f32 * scale;
+    }
+    Ok(())
+}
+
+/// A real multiplier `M = multiplier · 2⁻³¹ · 2^shift` applied to integer
+/// accumulators, as CMSIS-NN and TensorFlow Lite Micro requantise
+/// (`multiplier` in [2³⁰, 2³¹), so `M` keeps 31 significant bits).
+///
+/// [`Requant::apply`] computes `saturate_i32(round_shift(acc · multiplier, 31 − shift))`
+/// exactly in 64 bits: one rounding (half up), where TFLM's
+/// `MultiplyByQuantizedMultiplier` rounds twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Requant {
+    multiplier: i32,
+    shift: i32,
+}
+
+impl Requant {
+    /// From its parts. Errors unless `multiplier` is in [2³⁰, 2³¹) and `shift` in −31..=31.
+    pub const fn new(multiplier: i32, shift: i32) -> Result<Self, Error> {
+        if multiplier < (1 << 30) {
+            return Err(Error::InvalidArgument {
+                what: "multiplier",
+                expected: "a value in [2^30, 2^31)",
+            });
+        }
+        if shift < -31 || shift > 31 {
+            return Err(Error::InvalidArgument {
+                what: "shift",
+                expected: "a value in -31..=31",
+            });
+        }
+        Ok(Requant { multiplier, shift })
+    }
+
+    /// The nearest representation of a real multiplier `m` in [2⁻³¹, 2³¹).
+    ///
+    /// `m = f·2^e` with `f` in [0.5, 1); `multiplier = round(f·2³¹)` (carried
+    /// into the exponent when it rounds up to 2³¹), `shift = e`.
+    pub fn from_real(m: f64) -> Result<Self, Error> {
+        if !(m.is_finite() && (1.0 / 2147483648.0..2147483648.0).contains(&m)) {
+            return Err(Error::InvalidArgument {
+                what: "real multiplier",
+                expected: "a finite value in [2^-31, 2^31)",
+            });
+        }
+        let (mut f, mut e) = libm::frexp(m);
+        let mut q = libm::round(f * 2147483648.0);
+        if q >= 2147483648.0 {
+            q /= 2.0;
+            e += 1;
+        }
+        f = q;
+        Requant::new(f as i32, e)
+    }
+
+    /// The integer multiplier.
+    pub const fn multiplier(&self) -> i32 {
+        self.multiplier
+    }
+
+    /// The power-of-two exponent.
+    pub const fn shift(&self) -> i32 {
+        self.shift
+    }
+
+    /// `M · acc`, rounded half up and saturated to `i32`.
+    #[inline]
+    pub fn apply(&self, acc: i32) -> i32 {
+        let p = acc as i64 * self.multiplier as i64;
+        let right = 31 - self.shift; // 0..=62
+        let v = if right >= 0 {
+            round_shift(p, right as u32)
+        } else {
+            p.saturating_mul(1i64 << (-right) as u32)
+        };
+        v.clamp(i32::MIN as i64, i32::MAX as i64) as i32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_shift_is_floor_of_v_plus_half() {
+        for v in -1000i64..1000 {
+            for s in 0..12u32 {
+                let want = if s == 0 {
+                    v
+                } else {
+                    // floor((v + 2^(s-1)) / 2^s) with exact rational arithmetic
+                    (v + (1 << (s - 1))).div_euclid(1 << s)
+                };
+                assert_eq!(round_shift(v, s), want, "v={v} s={s}");
+            }
+        }
+        assert_eq!(round_shift(i64::MAX, 1), 1 << 62);
+        assert_eq!(round_shift(i64::MIN, 1), -(1 << 62));
+    }
+
+    #[test]
+    fn quantize_rounds_half_to_even_and_saturates() {
+        let x = [0.5f32, 1.5, 2.5, -0.5, -1.5, 1e9, -1e9, 0.49];
+        let mut q = [0i8; 8];
+        quantize(&x, 1.0, &mut q).unwrap();
+        assert_eq!(q, [0, 2, 2, 0, -2, 127, -128, 0]);
+        let mut q16 = [0i16; 2];
+        quantize(&[0.999_999, -1.0], Q15_SCALE, &mut q16).unwrap();
+        assert_eq!(q16, [32767, -32768]);
+    }
+
+    #[test]
+    fn quantize_rejects_bad_input_and_leaves_out_alone() {
+        let mut q = [7i8; 2];
+        assert!(matches!(
+            quantize(&[1.0, f32::NAN], 1.0, &mut q),
+            Err(Error::NonFinite { index: 1, .. })
+        ));
+        assert!(quantize(&[1.0, 2.0], 0.0, &mut q).is_err());
+        assert!(quantize(&[1.0, 2.0], f32::INFINITY, &mut q).is_err());
+        assert!(quantize(&[1.0], 1.0, &mut q).is_err());
+        assert_eq!(q, [7, 7]);
+    }
+
+    #[test]
+    fn dequantize_multiplies_by_the_scale() {
+        let mut y = [0.0f32; 3];
+        dequantize(&[-128i8, 0, 127], Q7_SCALE, &mut y).unwrap();
+        assert_eq!(y, [-1.0, 0.0, 127.0 / 128.0]);
+        assert!(dequantize(&[1i16], -1.0, &mut y[..1]).is_err());
+    }
+
+    #[test]
+    fn requant_matches_the_real_multiplier() {
+        for &m in &[0.5f64, 0.25, 0.123_456, 1.0, 3.75, 1e-6, 1000.0] {
+            let r = Requant::from_real(m).unwrap();
+            for acc in [-100_000i32, -7, 0, 1, 13, 99_999, 1 << 20] {
+                let want = libm::floor(acc as f64 * m + 0.5);
+                let got = r.apply(acc) as f64;
+                // multiplier keeps 31 bits: the error is below half a unit plus 2^-31 relative
+                assert!(
+                    (got - want).abs() <= 1.0,
+                    "m={m} acc={acc}: {got} vs {want}"
+                );
+            }
+        }
+        assert_eq!(Requant::from_real(0.5).unwrap().apply(3), 2); // 1.5 → 2 (half up)
+        assert!(Requant::from_real(0.0).is_err());
+        assert!(Requant::from_real(f64::NAN).is_err());
+        assert!(Requant::new(5, 0).is_err());
+        assert!(Requant::new(1 << 30, 40).is_err());
+    }
+}

@@ -1,0 +1,253 @@
+//! fixed-point cases: Q15 / Q7 dot and matvec (the CMSIS-DSP comparisons),
+//! integer SimHash and cross-polytope, quantisation. Integer outputs are
+//! written as exact 16-bit pieces in f32 so the checksum covers every bit;
+//! each case checks against a plain integer reference here (i128 sums).
+
+use plasticore::cost::{self, Cost};
+use plasticore::fixed::linalg::{dot, matvec};
+use plasticore::fixed::lsh::{crosspolytope_bucket_i, sign_planes_i8, TernaryPlanes};
+use plasticore::fixed::{quantize, Fixed, Q15_SCALE};
+use plasticore::rng::Rng;
+
+use crate::{outcome, ram, Case, Meter, Outcome};
+
+use crate::inputs::{self, ints};
+
+/// An i64 as four exact 16-bit f32 pieces, and its f64 reference pieces.
+fn pieces(v: i64) -> [f32; 4] {
+    let u = v as u64;
+    core::array::from_fn(|i| ((u >> (16 * i)) & 0xffff) as f32)
+}
+
+fn exact(v: i128) -> [f64; 4] {
+    let u = v as i64 as u64;
+    core::array::from_fn(|i| ((u >> (16 * i)) & 0xffff) as f64)
+}
+
+fn dot_ref<T: Fixed>(a: &[T], b: &[T]) -> i128 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| x.to_i32() as i128 * y.to_i32() as i128)
+        .sum()
+}
+
+fn dot_case<T: Fixed, const N: usize>(m: &mut dyn Meter) -> Outcome {
+    let a = ints::<T, N>(inputs::FIXED_DOT.0);
+    let b = ints::<T, N>(inputs::FIXED_DOT.1);
+    let mut out = 0i64;
+    let mut ok = true;
+    m.measure(&mut || match dot(&a, &b) {
+        Ok(v) => out = v,
+        Err(_) => ok = false,
+    });
+    outcome(ok, &pieces(out), &exact(dot_ref(&a, &b)), 0.0)
+}
+
+macro_rules! dot_cases {
+    ($($name:ident: $t:ty, $n:expr, $shape:expr, $bytes:expr;)*) => {$(
+        #[doc = concat!("fixed.dot, ", $shape)]
+        pub const $name: Case = Case {
+            kernel: "fixed.dot",
+            shape: $shape,
+            cost: cost::dot($n),
+            data_bytes: (2 * $n * $bytes + 8) as u32,
+            ram_bytes: ram((2 * $n * $bytes + 8) as u32),
+            run: dot_case::<$t, $n>,
+        };
+    )*};
+}
+
+dot_cases! {
+    DOT_Q15_64: i16, 64, "q15 n=64", 2;
+    DOT_Q15_4096: i16, 4096, "q15 n=4096", 2;
+    DOT_Q7_64: i8, 64, "q7 n=64", 1;
+    DOT_Q7_4096: i8, 4096, "q7 n=4096", 1;
+}
+
+fn matvec_case<T: Fixed, const R: usize, const C: usize, const RC: usize>(
+    m: &mut dyn Meter,
+) -> Outcome {
+    let a = ints::<T, RC>(inputs::FIXED_MATVEC.0);
+    let x = ints::<T, C>(inputs::FIXED_MATVEC.1);
+    let shift = T::BITS - 1;
+    let mut y = [T::default(); R];
+    let mut ok = true;
+    m.measure(&mut || ok &= matvec(&a, R, C, &x, shift, &mut y).is_ok());
+    let mut got = [0.0f32; R];
+    let mut want = [0.0f64; R];
+    for i in 0..R {
+        let s = dot_ref(&a[i * C..(i + 1) * C], &x);
+        let r = (s + (1i128 << (shift - 1))) >> shift;
+        want[i] = r.clamp(T::MIN as i128, T::MAX as i128) as f64;
+        got[i] = y[i].to_i32() as f32;
+    }
+    outcome(ok, &got, &want, 0.0)
+}
+
+/// fixed.matvec, Q15 64 × 64, shift 15 (Q15 out).
+pub const MATVEC_Q15_64: Case = Case {
+    kernel: "fixed.matvec",
+    shape: "q15 64x64",
+    cost: cost::matvec(64, 64),
+    data_bytes: ((4096 + 64 + 64) * 2) as u32,
+    ram_bytes: ram(((4096 + 64 + 64) * 2) as u32),
+    run: matvec_case::<i16, 64, 64, 4096>,
+};
+
+/// fixed.matvec, Q7 64 × 64, shift 7 (Q7 out).
+pub const MATVEC_Q7_64: Case = Case {
+    kernel: "fixed.matvec",
+    shape: "q7 64x64",
+    cost: cost::matvec(64, 64),
+    data_bytes: (4096 + 64 + 64) as u32,
+    ram_bytes: ram((4096 + 64 + 64) as u32),
+    run: matvec_case::<i8, 64, 64, 4096>,
+};
+
+const D: usize = 64;
+const B: usize = 64;
+
+fn simhash_case<T: Fixed>(m: &mut dyn Meter) -> Outcome {
+    let mut planes = [0i8; D * B];
+    let ok_planes = sign_planes_i8(11, B, &mut planes).is_ok();
+    let x = ints::<T, D>(12);
+    let mut code = 0u64;
+    let mut ok = ok_planes;
+    match TernaryPlanes::new(&planes, D, B) {
+        Ok(p) => m.measure(&mut || match p.hash_u64(&x) {
+            Ok(c) => code = c,
+            Err(_) => ok = false,
+        }),
+        Err(_) => ok = false,
+    }
+    let mut want = 0u64;
+    for j in 0..B {
+        let s: i64 = (0..D)
+            .map(|i| x[i].to_i32() as i64 * planes[i * B + j] as i64)
+            .sum();
+        want |= ((s > 0) as u64) << j;
+    }
+    outcome(ok, &pieces(code as i64), &exact(want as i64 as i128), 0.0)
+}
+
+/// fixed.simhash, Q15 input, d = 64, 64 bits, ±1 planes (4 KiB of i8).
+pub const SIMHASH_Q15_64X64: Case = Case {
+    kernel: "fixed.simhash",
+    shape: "q15 d=64 b=64",
+    cost: Cost::new(D * B, D * B, 0),
+    data_bytes: (D * B + D * 2 + 8) as u32,
+    ram_bytes: ram((D * B + D * 2 + 8) as u32),
+    run: simhash_case::<i16>,
+};
+
+/// fixed.simhash, Q7 input, d = 64, 64 bits, ±1 planes.
+pub const SIMHASH_Q7_64X64: Case = Case {
+    kernel: "fixed.simhash",
+    shape: "q7 d=64 b=64",
+    cost: Cost::new(D * B, D * B, 0),
+    data_bytes: (D * B + D + 8) as u32,
+    ram_bytes: ram((D * B + D + 8) as u32),
+    run: simhash_case::<i8>,
+};
+
+fn crosspolytope_case(m: &mut dyn Meter) -> Outcome {
+    let x = ints::<i16, D>(13);
+    let mut y = [0i32; D];
+    let mut buckets = [0u32; 3];
+    let mut ok = true;
+    m.measure(&mut || {
+        for (k, b) in buckets.iter_mut().enumerate() {
+            match crosspolytope_bucket_i(&x, 17 + k as u64, 3, &mut y) {
+                Ok(v) => *b = v,
+                Err(_) => ok = false,
+            }
+        }
+    });
+    // Reference: the same rotation in i64 with an explicit Hadamard matrix.
+    let mut want = [0.0f64; 3];
+    for (k, w) in want.iter_mut().enumerate() {
+        let mut v = [0i64; D];
+        for (vi, xi) in v.iter_mut().zip(&x) {
+            *vi = *xi as i64;
+        }
+        let mut r = Rng::new(17 + k as u64);
+        for _ in 0..3 {
+            for c in 0..D / 32 {
+                let bits = r.next();
+                for t in 0..32 {
+                    if (bits >> t) & 1 == 0 {
+                        v[c * 32 + t] = -v[c * 32 + t];
+                    }
+                }
+            }
+            let mut h = [0i64; D];
+            for (i, hi) in h.iter_mut().enumerate() {
+                for (j, vj) in v.iter().enumerate() {
+                    let sign = if (i & j).count_ones() % 2 == 0 { 1 } else { -1 };
+                    *hi += sign * vj;
+                }
+            }
+            for (vi, hi) in v.iter_mut().zip(&h) {
+                *vi = (*hi >> 3) + ((*hi >> 2) & 1);
+            }
+        }
+        let (mut best, mut arg) = (-1i64, 0usize);
+        for (i, vi) in v.iter().enumerate() {
+            if vi.abs() > best {
+                best = vi.abs();
+                arg = i;
+            }
+        }
+        *w = if v[arg] > 0 { arg } else { arg + D } as f64;
+    }
+    let got = buckets.map(|b| b as f32);
+    outcome(ok, &got, &want, 0.0)
+}
+
+/// fixed crosspolytope (integer FWHT), Q15 input, d' = 64, 3 rounds, 3 hashes.
+pub const CROSSPOLYTOPE_Q15_64: Case = Case {
+    kernel: "fixed.crosspolytope",
+    shape: "q15 d=64 k=3 x3",
+    cost: Cost::new(0, 3 * 3 * (64 * 6 + 64), 64 * 4),
+    data_bytes: (D * 2 + D * 4 + 12) as u32,
+    ram_bytes: ram((D * 2 + D * 4 + 12) as u32) + (D * 16) as u32, // the i64 reference vectors
+    run: crosspolytope_case,
+};
+
+fn quantize_case(m: &mut dyn Meter) -> Outcome {
+    let mut r = Rng::new(35);
+    let mut x = [0.0f32; 256];
+    r.fill_uniform(&mut x, -1.2, 1.2);
+    let mut q = [0i16; 256];
+    let mut ok = true;
+    m.measure(&mut || ok &= quantize(&x, Q15_SCALE, &mut q).is_ok());
+    let mut got = [0.0f32; 256];
+    let mut want = [0.0f64; 256];
+    for i in 0..256 {
+        got[i] = q[i] as f32;
+        // x / 2^-15 is exact (a power of two); round half to even in f64, then clamp.
+        let v = x[i] as f64 * 32768.0;
+        let f = libm::floor(v);
+        let rounded = if v - f == 0.5 {
+            if f % 2.0 == 0.0 {
+                f
+            } else {
+                f + 1.0
+            }
+        } else {
+            libm::round(v)
+        };
+        want[i] = rounded.clamp(-32768.0, 32767.0);
+    }
+    outcome(ok, &got, &want, 0.0)
+}
+
+/// fixed.quantize to Q15, 256 values in [−1.2, 1.2] (some saturate).
+pub const QUANTIZE_Q15_256: Case = Case {
+    kernel: "fixed.quantize",
+    shape: "q15 n=256",
+    cost: Cost::new(0, 256, 0),
+    data_bytes: 256 * 6,
+    ram_bytes: ram(256 * 6) + 256 * 12,
+    run: quantize_case,
+};
