@@ -1,5 +1,5 @@
 //! Integer linear algebra: dot, matvec and matmul on `i16` (Q15) and `i8`
-//! (Q7), exact in `i64`, narrowed by [`round_shift`](super::round_shift) and
+//! (Q7), exact in `i64`, narrowed by [`super::round_shift`] and
 //! saturation on the way out.
 //!
 //! **Loop shapes.** The sums are exact, so the order and shape of the loop
