@@ -1,6 +1,6 @@
 //! Host timing of hyperplane (SimHash) encoding, d = 64, 64 bits, one thread —
-//! the figure compared with FAISS `IndexLSH` (≈ 580 ns per vector on the
-//! project's host). No criterion: a warm-up, then the best of 5 runs.
+//! the figure `tests/data/lsh/bench_faiss.py` compares with FAISS `IndexLSH`,
+//! which it times in the same run. No criterion: a warm-up, then the best of 5 runs.
 //!
 //! `cargo run --release -p plasticore --example lsh_timing`
 
@@ -87,8 +87,4 @@ fn main() {
     println!("hyperplane d=64 b=64, seeded (regenerated):       {t_seeded:.0} ns/vector");
     println!("hyperplane d=64 b=64, seeded ±1 (regenerated):    {t_sign:.0} ns/vector");
     println!("cross-polytope d=64, 1 round (FWHT):              {t_cp:.0} ns/vector");
-    println!(
-        "FAISS IndexLSH (d=64, 64 bits) reference: ~580 ns/vector -> {:.1}x",
-        580.0 / t_const
-    );
 }

@@ -416,6 +416,6 @@ Data = inputs + outputs + scratch the case holds (analytic); peak RAM = static R
         s.push('\n');
         s.push_str(&section);
     }
-    s.push_str("\nOther measured reports: [LSH](lsh.md), [Hebbian plasticity](hebbian.md), [attention](attention.md), [smaller numerics](numerics.md) (where present).\n");
+    s.push_str("\nOther measured reports: [LSH](lsh.md), [Hebbian plasticity](hebbian.md), [attention](attention.md), [smaller numerics](numerics.md), [fixed point](fixed.md).\n");
     s
 }

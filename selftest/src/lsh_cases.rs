@@ -7,7 +7,7 @@ use plasticore::cost::Cost;
 use plasticore::lsh::angular::{Angular, SeededAngular};
 use plasticore::lsh::crosspolytope::{CrossPolytope, SeededCrossPolytope};
 use plasticore::lsh::hyperplane::{Hyperplane, SeededHyperplane, SeededSignHyperplane};
-use plasticore::lsh::index::{LshIndex, Neighbor, QueryBuf};
+use plasticore::lsh::index::{LshIndex, LshIndexQ8, Neighbor, QueryBuf};
 use plasticore::rng::Rng;
 
 use crate::{outcome, ram, Case, Meter, Outcome};
@@ -344,6 +344,51 @@ pub const INDEX_QUERY_128: Case = Case {
     data_bytes: IBYTES,
     ram_bytes: 3 * IBYTES + 4096, // the fixture builds the index and its data, then moves them
     run: index_query_case,
+};
+
+/// Bytes of the quantised index: i8 codes and a scale per item instead of f32 vectors.
+const IBYTES_Q8: u32 = (ICAP * (ID + 4 + 8 * IL + 1) + 4 * IL * ID * IK + 4 * ID) as u32;
+
+fn index_q8_query_case(m: &mut dyn Meter) -> Outcome {
+    let mut idx = LshIndexQ8::<ID, ICAP, IL, IK>::new(17);
+    let mut rng = Rng::new(18);
+    let mut data = [[0.0f32; ID]; ICAP];
+    let mut ok = true;
+    for x in data.iter_mut() {
+        rng.fill_normal(x);
+        ok &= idx.insert(x).is_ok();
+    }
+    let mut q = data[5];
+    for v in q.iter_mut() {
+        *v += 0.05 * rng.normal();
+    }
+    let mut buf = QueryBuf::<ICAP, IL, IK, IP>::new();
+    let mut out = [Neighbor::NONE; 4];
+    m.measure(&mut || ok &= idx.query(&q, 16, &mut buf, &mut out).is_ok());
+    // Outputs: ids, then integer cosines; the reference is the exact f64
+    // cosine (the i8 codes carry 7 bits: agreement to 0.02).
+    let mut got = [0.0f32; 8];
+    let mut want = [0.0f64; 8];
+    for (i, n) in out.iter().enumerate() {
+        got[i] = n.id as f32;
+        want[i] = n.id as f64;
+        got[4 + i] = n.cosine;
+        want[4 + i] = data
+            .get(n.id as usize)
+            .map_or(f64::NAN, |x| cosine_ref(&q, x));
+    }
+    ok &= out[0].id == 5;
+    outcome(ok, &got, &want, 0.02)
+}
+
+/// lsh.index_q8 query: the index of [`INDEX_QUERY_128`] with i8 vectors, integer-cosine re-ranking.
+pub const INDEX_Q8_QUERY_128: Case = Case {
+    kernel: "lsh.index_q8",
+    shape: "query n=128 d=16 L=4 K=8 probes=16 k=4",
+    cost: Cost::new(IL * ID * IK, IL * ID * IK, IL * IK * 5 + 12 * IP + ICAP),
+    data_bytes: IBYTES_Q8,
+    ram_bytes: 2 * IBYTES_Q8 + (ICAP * ID * 4) as u32 + 4096, // the f32 data kept for the reference
+    run: index_q8_query_case,
 };
 
 fn index_insert_case(m: &mut dyn Meter) -> Outcome {

@@ -25,3 +25,14 @@ fn fixed_cases_pass_on_host() {
     }
     assert_eq!(n, 10);
 }
+
+#[test]
+fn quantised_index_case_passes_on_host() {
+    let c = cases()
+        .iter()
+        .find(|c| c.kernel == "lsh.index_q8")
+        .expect("the i8 index case is listed");
+    let o = (c.run)(&mut NoMeter);
+    assert!(o.ok, "max error {}", o.max_rel_err);
+    assert_eq!(o.preview[0], 5.0, "the planted neighbour comes first");
+}

@@ -94,40 +94,67 @@ pub fn tanh_q15(x: i32) -> i16 {
     }
 }
 
-/// `round_shift(c·t, cf)`: a Q(cf) coefficient times a Q15 term, in Q15.
+/// `round_shift(c·t, cf)`: a Q12 coefficient times a Q15 term (|t| ≤ 2¹⁵),
+/// in Q15. Exact in `i32`: |c·t| ≤ 2³⁰.
 #[inline(always)]
 fn cmul(c: i16, t: i32) -> i32 {
-    round_shift(c as i64 * t as i64, COEFF_FRAC) as i32
+    (c as i32 * t + (1 << (COEFF_FRAC - 1))) >> COEFF_FRAC
 }
 
-/// Δw of one synapse in Q15, literally from the rule table (`h` holds `k` Q12 coefficients).
+/// `round_shift(η·s, cf)` for a sum `s` of rounded terms (|s| < 2²¹): the
+/// product needs 64 bits.
+#[inline(always)]
+fn lr_mul(eta: i16, s: i32) -> i32 {
+    ((eta as i64 * s as i64 + (1 << (COEFF_FRAC - 1))) >> COEFF_FRAC) as i32
+}
+
+/// A Q12 constant term in Q15.
+#[inline(always)]
+fn q15_of(c: i16) -> i32 {
+    (c as i32) << (15 - COEFF_FRAC)
+}
+
+/// Δw of one synapse in Q15, from the rule table (`h` holds `k` Q12
+/// coefficients; missing ones read as 0): every product is rounded half up
+/// back to Q15 (`hebb = round_shift(o_i·o_j, 15)`, each `c·t` by
+/// `round_shift(c·t, 12)`), sums are exact.
 #[inline(always)]
 pub fn delta_q15(rule: Rule, h: &[i16], pre: i16, post: i16) -> i32 {
     let g = |n: usize| h.get(n).copied().unwrap_or(0);
-    let hebb = round_shift(pre as i64 * post as i64, 15) as i32;
     let (oi, oj) = (pre as i32, post as i32);
+    let hebb = (oi * oj + (1 << 14)) >> 15;
     let abc = || cmul(g(0), hebb) + cmul(g(1), oi) + cmul(g(2), oj);
     match rule {
         Rule::A => cmul(g(0), hebb),
-        Rule::AD => cmul(g(0), hebb) + ((g(1) as i32) << (15 - COEFF_FRAC)),
-        Rule::ADLr => cmul(
-            g(2),
-            cmul(g(0), hebb) + ((g(1) as i32) << (15 - COEFF_FRAC)),
-        ),
+        Rule::AD => cmul(g(0), hebb) + q15_of(g(1)),
+        Rule::ADLr => lr_mul(g(2), cmul(g(0), hebb) + q15_of(g(1))),
         Rule::ABC => abc(),
-        Rule::ABCLr => cmul(g(3), abc()),
-        Rule::ABCD => abc() + ((g(3) as i32) << (15 - COEFF_FRAC)),
-        Rule::ABCDLr => cmul(g(3), abc() + ((g(4) as i32) << (15 - COEFF_FRAC))),
-        Rule::ABCDLrDOut => cmul(g(3), abc()) + ((g(4) as i32) << (15 - COEFF_FRAC)),
-        Rule::ABCDLrDInAndOut => {
-            cmul(g(3), abc() + ((g(4) as i32) << (15 - COEFF_FRAC)))
-                + ((g(5) as i32) << (15 - COEFF_FRAC))
+        Rule::ABCLr => lr_mul(g(3), abc()),
+        Rule::ABCD => abc() + q15_of(g(3)),
+        Rule::ABCDLr => lr_mul(g(3), abc() + q15_of(g(4))),
+        Rule::ABCDLrDOut => lr_mul(g(3), abc()) + q15_of(g(4)),
+        Rule::ABCDLrDInAndOut => lr_mul(g(3), abc() + q15_of(g(4))) + q15_of(g(5)),
+    }
+}
+
+/// `w ← saturate(w + Δw)` along one row, `Δw` from `f(k-chunk of h, o_i)`.
+#[inline(always)]
+fn row_update<const K: usize>(
+    row: &mut [i16],
+    pre: &[i16],
+    h: &[i16],
+    f: impl Fn(&[i16; K], i32) -> i32,
+) {
+    for ((wi, &oi), hk) in row.iter_mut().zip(pre).zip(h.chunks_exact(K)) {
+        if let Ok(hk) = <&[i16; K]>::try_from(hk) {
+            *wi = (*wi as i32 + f(hk, oi as i32)).clamp(-32768, 32767) as i16;
         }
     }
 }
 
-/// One Hebbian step of an `out × in` layer: `W[j, i] ← sat(W[j, i] + Δw)`.
-/// Lengths must agree (shorter slices end the loops; nothing panics).
+/// One Hebbian step of an `out × in` layer: `W[j, i] ← sat(W[j, i] + Δw)`
+/// with `Δw` = [`delta_q15`]. Lengths must agree (shorter slices end the
+/// loops; nothing panics).
 pub fn update_q15(
     w: &mut [i16],
     pre: &[i16],
@@ -142,14 +169,39 @@ pub fn update_q15(
     }
     let k = rule.k();
     for (j, (row, &oj)) in w.chunks_exact_mut(n_in).zip(post).enumerate() {
-        for (i, (wi, &oi)) in row.iter_mut().zip(pre).enumerate() {
-            let off = match sharing {
-                Sharing::PerSynapse => (j * n_in + i) * k,
-                Sharing::PerPostNeuron => j * k,
-                Sharing::PerLayer => 0,
-            };
-            let hk = h.get(off..off + k).unwrap_or(&[]);
-            *wi = i16::saturate(*wi as i64 + delta_q15(rule, hk, oi, oj) as i64);
+        let hrow = match sharing {
+            Sharing::PerSynapse => h.get(j * n_in * k..(j + 1) * n_in * k),
+            Sharing::PerPostNeuron => h.get(j * k..(j + 1) * k),
+            Sharing::PerLayer => h.get(..k),
+        }
+        .unwrap_or(&[]);
+        let oj32 = oj as i32;
+        if sharing == Sharing::PerSynapse && rule == Rule::ABCDLr {
+            // The paper's rule, per synapse, with o_j hoisted out of the row.
+            row_update::<5>(row, pre, hrow, |c, oi| {
+                let hebb = (oi * oj32 + (1 << 14)) >> 15;
+                let s = cmul(c[0], hebb) + cmul(c[1], oi) + cmul(c[2], oj32) + q15_of(c[4]);
+                lr_mul(c[3], s)
+            });
+        } else if rule == Rule::ABCDLr {
+            // Shared coefficients: the o_j terms are the same for the whole row.
+            if let Ok(c) = <&[i16; 5]>::try_from(hrow) {
+                let row_terms = cmul(c[2], oj32) + q15_of(c[4]);
+                for (wi, &oi) in row.iter_mut().zip(pre) {
+                    let oi = oi as i32;
+                    let hebb = (oi * oj32 + (1 << 14)) >> 15;
+                    let d = lr_mul(c[3], cmul(c[0], hebb) + cmul(c[1], oi) + row_terms);
+                    *wi = (*wi as i32 + d).clamp(-32768, 32767) as i16;
+                }
+            }
+        } else {
+            for (i, (wi, &oi)) in row.iter_mut().zip(pre).enumerate() {
+                let hk = match sharing {
+                    Sharing::PerSynapse => hrow.get(i * k..(i + 1) * k).unwrap_or(&[]),
+                    _ => hrow,
+                };
+                *wi = (*wi as i32 + delta_q15(rule, hk, oi, oj)).clamp(-32768, 32767) as i16;
+            }
         }
     }
 }
@@ -387,6 +439,35 @@ mod tests {
                 let got = delta_q15(rule, &hq, pq, oq) as f32 / 32768.0;
                 // A few roundings of 2^-15 each, amplified by |η| ≤ 2.
                 assert!((got - want).abs() < 2e-4, "{rule:?}: {got} vs {want}");
+            }
+        }
+    }
+
+    #[test]
+    fn update_equals_delta_per_synapse_for_every_rule_and_sharing() {
+        let mut r = Rng::new(5);
+        let (n_in, n_out) = (7, 3);
+        let pre: [i16; 7] = core::array::from_fn(|_| r.next() as i16);
+        let post: [i16; 3] = core::array::from_fn(|_| r.next() as i16);
+        let h: [i16; 7 * 3 * 6] = core::array::from_fn(|_| (r.next() >> 17) as i16);
+        let w0: [i16; 21] = core::array::from_fn(|_| r.next() as i16);
+        for rule in Rule::ALL {
+            let k = rule.k();
+            for sharing in Sharing::ALL {
+                let mut w = w0;
+                update_q15(&mut w, &pre, &post, &h, rule, sharing);
+                for j in 0..n_out {
+                    for i in 0..n_in {
+                        let off = match sharing {
+                            Sharing::PerSynapse => (j * n_in + i) * k,
+                            Sharing::PerPostNeuron => j * k,
+                            Sharing::PerLayer => 0,
+                        };
+                        let d = delta_q15(rule, &h[off..off + k], pre[i], post[j]);
+                        let want = (w0[j * n_in + i] as i32 + d).clamp(-32768, 32767) as i16;
+                        assert_eq!(w[j * n_in + i], want, "{rule:?} {sharing:?} ({j}, {i})");
+                    }
+                }
             }
         }
     }

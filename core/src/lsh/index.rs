@@ -31,11 +31,20 @@
 //!
 //! Two faces: [`LshIndexMut`] over caller-provided slices (run-time sizes, used
 //! by the host), and [`LshIndex`] with every size a const generic (firmware).
+//!
+//! **Quantised storage.** [`LshIndexMut::new_q8`] and [`LshIndexQ8`] keep each
+//! unit vector as `i8` codes with one `f32` scale (`u ≈ c·s`, `s = max|u|/127`,
+//! round half to even): `d + 4` bytes an item instead of `4d` (3.6× the items
+//! in the same RAM at d = 64). Queries quantise `q/|q|` the same way and
+//! re-rank by the integer cosine `s_q·s_x·Σ c_q·c_x` (an exact `i32` dot
+//! product). Hashing is unchanged (codes of `x/|x|` on insert; a rehash after
+//! [`LshIndexMut::recenter`] hashes the dequantised vectors).
 
 use super::finite;
 use crate::error::{check_len, check_nonempty, Error};
+use crate::fixed::Fixed;
 use crate::linalg::dot_unchecked;
-use crate::math::sqrt;
+use crate::math::{abs, sqrt};
 use crate::rng::Rng;
 
 /// Default number of tables `L`. With [`DEFAULT_BITS`], [`DEFAULT_PROBES`] and the
@@ -155,10 +164,101 @@ pub struct QueryScratch<'a> {
     pub seen: &'a mut [bool],
 }
 
+/// How an index keeps its items' unit vectors.
+#[derive(Debug)]
+enum Store<'a> {
+    /// `[cap, d]` f32.
+    F32(&'a mut [f32]),
+    /// `[cap, d]` i8 codes and `[cap]` scales.
+    Q8 {
+        codes: &'a mut [i8],
+        scales: &'a mut [f32],
+    },
+}
+
+/// The read-only view of a [`Store`].
+#[derive(Debug, Clone, Copy)]
+enum StoreRef<'r> {
+    F32(&'r [f32]),
+    Q8 { codes: &'r [i8], scales: &'r [f32] },
+}
+
+impl StoreRef<'_> {
+    /// Component `i` of item `s`'s unit vector (dequantised).
+    fn get(&self, d: usize, s: usize, i: usize) -> f32 {
+        match self {
+            StoreRef::F32(v) => v.get(s * d + i).copied().unwrap_or(0.0),
+            StoreRef::Q8 { codes, scales } => {
+                codes.get(s * d + i).copied().unwrap_or(0) as f32
+                    * scales.get(s).copied().unwrap_or(0.0)
+            }
+        }
+    }
+}
+
+/// Quantises `u` to i8 codes with scale `max|u|/127` (round half to even);
+/// returns the scale (1 for the zero vector, whose codes are 0).
+fn quantize_unit(u: impl Iterator<Item = f32> + Clone, codes: &mut [i8]) -> f32 {
+    let m = u
+        .clone()
+        .fold(0.0f32, |m, v| if abs(v) > m { abs(v) } else { m });
+    let s = if m > 0.0 { m / 127.0 } else { 1.0 };
+    for (c, v) in codes.iter_mut().zip(u) {
+        *c = i8::saturate(libm::rintf(v / s) as i64);
+    }
+    s
+}
+
+impl Store<'_> {
+    fn as_ref(&self) -> StoreRef<'_> {
+        match self {
+            Store::F32(v) => StoreRef::F32(v),
+            Store::Q8 { codes, scales } => StoreRef::Q8 { codes, scales },
+        }
+    }
+
+    /// Writes `x·inv` (the unit vector) into slot `s`.
+    fn put(&mut self, d: usize, s: usize, x: &[f32], inv: f32) {
+        match self {
+            Store::F32(v) => {
+                if let Some(v) = v.get_mut(s * d..(s + 1) * d) {
+                    v.iter_mut().zip(x).for_each(|(v, &xi)| *v = xi * inv);
+                }
+            }
+            Store::Q8 { codes, scales } => {
+                if let (Some(c), Some(sc)) = (codes.get_mut(s * d..(s + 1) * d), scales.get_mut(s))
+                {
+                    *sc = quantize_unit(x.iter().map(|&xi| xi * inv), c);
+                }
+            }
+        }
+    }
+
+    /// Zeroes slot `s`.
+    fn clear_slot(&mut self, d: usize, s: usize) {
+        match self {
+            Store::F32(v) => {
+                if let Some(v) = v.get_mut(s * d..(s + 1) * d) {
+                    v.iter_mut().for_each(|v| *v = 0.0);
+                }
+            }
+            Store::Q8 { codes, scales } => {
+                if let Some(c) = codes.get_mut(s * d..(s + 1) * d) {
+                    c.iter_mut().for_each(|c| *c = 0);
+                }
+                if let Some(sc) = scales.get_mut(s) {
+                    *sc = 0.0;
+                }
+            }
+        }
+    }
+}
+
 /// An LSH index over caller-provided storage, sizes chosen at run time.
 ///
 /// `cap = live.len()`; `planes` is `[L, d, K]` row-major, `center` is `[d]`,
-/// `vectors` is `[cap, d]`, `entries` is `[L, cap]`.
+/// `vectors` is `[cap, d]` (or, quantised, `codes` `[cap, d]` and `scales`
+/// `[cap]`), `entries` is `[L, cap]`.
 #[derive(Debug)]
 pub struct LshIndexMut<'a> {
     d: usize,
@@ -166,7 +266,7 @@ pub struct LshIndexMut<'a> {
     bits: usize,
     planes: &'a [f32],
     center: &'a mut [f32],
-    vectors: &'a mut [f32],
+    vectors: Store<'a>,
     live: &'a mut [bool],
     entries: &'a mut [Entry],
     len: usize,
@@ -193,11 +293,76 @@ impl<'a> LshIndexMut<'a> {
         live: &'a mut [bool],
         entries: &'a mut [Entry],
     ) -> Result<Self, Error> {
-        Self::check(d, tables, bits, planes, center, vectors, live, entries)?;
-        finite("planes", planes)?;
-        finite("center", center)?;
+        Self::check(
+            d,
+            tables,
+            bits,
+            planes,
+            center,
+            vectors.len(),
+            None,
+            live,
+            entries,
+        )?;
+        Ok(Self::build(
+            d,
+            tables,
+            bits,
+            planes,
+            center,
+            Store::F32(vectors),
+            live,
+            entries,
+        ))
+    }
+
+    /// An empty index that stores each item's unit vector as `i8` codes
+    /// (`[cap, d]`) with one scale (`scales`, `[cap]`); see the module docs.
+    /// Query it with [`LshIndexMut::query_q8`].
+    ///
+    /// Errors: as [`LshIndexMut::new`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn new_q8(
+        d: usize,
+        tables: usize,
+        bits: usize,
+        planes: &'a [f32],
+        center: &'a mut [f32],
+        codes: &'a mut [i8],
+        scales: &'a mut [f32],
+        live: &'a mut [bool],
+        entries: &'a mut [Entry],
+    ) -> Result<Self, Error> {
+        Self::check(
+            d,
+            tables,
+            bits,
+            planes,
+            center,
+            codes.len(),
+            Some(scales.len()),
+            live,
+            entries,
+        )?;
+        let store = Store::Q8 { codes, scales };
+        Ok(Self::build(
+            d, tables, bits, planes, center, store, live, entries,
+        ))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build(
+        d: usize,
+        tables: usize,
+        bits: usize,
+        planes: &'a [f32],
+        center: &'a mut [f32],
+        vectors: Store<'a>,
+        live: &'a mut [bool],
+        entries: &'a mut [Entry],
+    ) -> Self {
         live.iter_mut().for_each(|l| *l = false);
-        Ok(LshIndexMut {
+        LshIndexMut {
             d,
             tables,
             bits,
@@ -207,9 +372,10 @@ impl<'a> LshIndexMut<'a> {
             live,
             entries,
             len: 0,
-        })
+        }
     }
 
+    /// Checks the geometry, the slice lengths, and that planes and centre are finite.
     #[allow(clippy::too_many_arguments)]
     fn check(
         d: usize,
@@ -217,7 +383,8 @@ impl<'a> LshIndexMut<'a> {
         bits: usize,
         planes: &[f32],
         center: &[f32],
-        vectors: &[f32],
+        vectors: usize,
+        scales: Option<usize>,
         live: &[bool],
         entries: &[Entry],
     ) -> Result<(), Error> {
@@ -233,16 +400,17 @@ impl<'a> LshIndexMut<'a> {
             .ok_or(big)?;
         check_len("planes", np, planes.len())?;
         check_len("center", d, center.len())?;
-        check_len(
-            "vectors",
-            live.len().checked_mul(d).ok_or(big)?,
-            vectors.len(),
-        )?;
+        check_len("vectors", live.len().checked_mul(d).ok_or(big)?, vectors)?;
+        if let Some(n) = scales {
+            check_len("scales", live.len(), n)?;
+        }
         check_len(
             "entries",
             live.len().checked_mul(tables).ok_or(big)?,
             entries.len(),
         )?;
+        finite("planes", planes)?;
+        finite("center", center)?;
         Ok(())
     }
 
@@ -312,9 +480,10 @@ impl<'a> LshIndexMut<'a> {
     pub fn recenter(&mut self) {
         let d = self.d;
         self.center.iter_mut().for_each(|c| *c = 0.0);
-        for (v, &l) in self.vectors.chunks_exact(d).zip(self.live.iter()) {
-            if l {
-                self.center.iter_mut().zip(v).for_each(|(c, &x)| *c += x);
+        let store = self.vectors.as_ref();
+        for (s, _) in self.live.iter().enumerate().filter(|(_, &l)| l) {
+            for (i, c) in self.center.iter_mut().enumerate() {
+                *c += store.get(d, s, i);
             }
         }
         let inv = if self.len > 0 {
@@ -331,10 +500,11 @@ impl<'a> LshIndexMut<'a> {
         let (d, k, cap, len) = (self.d, self.bits, self.capacity(), self.len);
         for t in 0..self.tables {
             if let Some(table) = self.entries.get_mut(t * cap..t * cap + len) {
+                let store = self.vectors.as_ref();
                 for e in table.iter_mut() {
                     let s = e.slot as usize;
-                    let v = self.vectors.get(s * d..(s + 1) * d).unwrap_or(&[]);
-                    e.code = table_code(self.planes, self.center, d, k, t, v, 1.0);
+                    e.code =
+                        table_code_with(self.planes, self.center, d, k, t, |i| store.get(d, s, i));
                 }
                 table.sort_unstable_by_key(|e| (e.code, e.slot));
             }
@@ -356,9 +526,7 @@ impl<'a> LshIndexMut<'a> {
         let (d, len) = (self.d, self.len);
         // Unit vector for re-ranking.
         let inv = inv_norm(x);
-        if let Some(v) = self.vectors.get_mut(slot * d..(slot + 1) * d) {
-            v.iter_mut().zip(x).for_each(|(v, &xi)| *v = xi * inv);
-        }
+        self.vectors.put(d, slot, x, inv);
         for t in 0..self.tables {
             let code = self.table_code(t, x, inv);
             table_insert(self.entries, t, cap, len, code, slot as u32);
@@ -388,9 +556,7 @@ impl<'a> LshIndexMut<'a> {
         if let Some(l) = self.live.get_mut(s) {
             *l = false;
         }
-        if let Some(v) = self.vectors.get_mut(s * d..(s + 1) * d) {
-            v.iter_mut().for_each(|v| *v = 0.0);
-        }
+        self.vectors.clear_slot(d, s);
         self.len -= 1;
         Ok(())
     }
@@ -409,7 +575,7 @@ impl<'a> LshIndexMut<'a> {
             bits: self.bits,
             planes: self.planes,
             center: self.center,
-            vectors: self.vectors,
+            vectors: self.vectors.as_ref(),
             entries: self.entries,
             cap: self.live.len(),
             len: self.len,
@@ -430,7 +596,23 @@ impl<'a> LshIndexMut<'a> {
         scratch: &mut QueryScratch<'_>,
         out: &mut [Neighbor],
     ) -> Result<QueryStats, Error> {
-        self.as_ref().query(q, probes, scratch, out)
+        self.as_ref().query(q, probes, scratch, &mut [], out)
+    }
+
+    /// [`LshIndexMut::query`] for a quantised index ([`LshIndexMut::new_q8`]):
+    /// `qcodes` (length `d`) receives the query's i8 codes, and candidates
+    /// are re-ranked by the integer cosine. On an f32 index `qcodes` is unused.
+    ///
+    /// Errors: as [`LshIndexMut::query`]; `qcodes.len() != d` on a quantised index.
+    pub fn query_q8(
+        &self,
+        q: &[f32],
+        probes: usize,
+        scratch: &mut QueryScratch<'_>,
+        qcodes: &mut [i8],
+        out: &mut [Neighbor],
+    ) -> Result<QueryStats, Error> {
+        self.as_ref().query(q, probes, scratch, qcodes, out)
     }
 }
 
@@ -441,7 +623,7 @@ struct IndexRef<'r> {
     bits: usize,
     planes: &'r [f32],
     center: &'r [f32],
-    vectors: &'r [f32],
+    vectors: StoreRef<'r>,
     entries: &'r [Entry],
     cap: usize,
     len: usize,
@@ -481,11 +663,15 @@ impl IndexRef<'_> {
         q: &[f32],
         probes: usize,
         scratch: &mut QueryScratch<'_>,
+        qcodes: &mut [i8],
         out: &mut [Neighbor],
     ) -> Result<QueryStats, Error> {
         let (d, k, nt, cap) = (self.d, self.bits, self.tables, self.capacity());
         check_len("q", d, q.len())?;
         finite("q", q)?;
+        if let StoreRef::Q8 { .. } = self.vectors {
+            check_len("qcodes", d, qcodes.len())?;
+        }
         check_len("scratch.proj", nt * k, scratch.proj.len())?;
         check_len("scratch.order", nt * k, scratch.order.len())?;
         check_len("scratch.seen", cap, scratch.seen.len())?;
@@ -493,6 +679,12 @@ impl IndexRef<'_> {
         scratch.seen.iter_mut().for_each(|s| *s = false);
         let inv = inv_norm(q);
         self.project(q, inv, scratch.proj);
+        // Quantised store: the query's unit vector as i8 codes, for integer cosines.
+        let q_scale = match self.vectors {
+            StoreRef::Q8 { .. } => quantize_unit(q.iter().map(|&v| v * inv), qcodes),
+            StoreRef::F32(_) => 0.0,
+        };
+        let qcodes = &*qcodes;
 
         // Margin order per table (insertion sort; K ≤ 32), and base codes.
         for (pt, ot) in scratch
@@ -533,8 +725,16 @@ impl IndexRef<'_> {
                     _ => continue,
                 }
                 stats.examined += 1;
-                let v = self.vectors.get(s * d..(s + 1) * d).unwrap_or(&[]);
-                let cos = dot_unchecked(q, v) * inv;
+                let cos = match self.vectors {
+                    StoreRef::F32(v) => {
+                        dot_unchecked(q, v.get(s * d..(s + 1) * d).unwrap_or(&[])) * inv
+                    }
+                    StoreRef::Q8 { codes, scales } => {
+                        let c = codes.get(s * d..(s + 1) * d).unwrap_or(&[]);
+                        let dot = crate::fixed::linalg::dot_i8_exact(qcodes, c);
+                        dot as f32 * (q_scale * scales.get(s).copied().unwrap_or(0.0))
+                    }
+                };
                 push_top(
                     out,
                     Neighbor {
@@ -628,10 +828,24 @@ fn table_code(
     x: &[f32],
     scale: f32,
 ) -> u32 {
+    table_code_with(planes, center, d, k, t, |i| {
+        x.get(i).copied().unwrap_or(0.0) * scale
+    })
+}
+
+/// Code of `u − μ` in table `t`, `u_i` given by `u(i)`.
+fn table_code_with(
+    planes: &[f32],
+    center: &[f32],
+    d: usize,
+    k: usize,
+    t: usize,
+    u: impl Fn(usize) -> f32,
+) -> u32 {
     let pl = planes.get(t * d * k..(t + 1) * d * k).unwrap_or(&[]);
     let mut acc = [0.0f32; 32];
-    for ((&xi, &ci), row) in x.iter().zip(center).zip(pl.chunks_exact(k.max(1))) {
-        let v = xi * scale - ci;
+    for (i, (&ci, row)) in center.iter().zip(pl.chunks_exact(k.max(1))).enumerate() {
+        let v = u(i) - ci;
         for (a, &r) in acc.iter_mut().zip(row) {
             *a += v * r;
         }
@@ -773,139 +987,240 @@ impl<const CAP: usize, const L: usize, const K: usize, const P: usize> Default
     }
 }
 
-/// An LSH index with every size a compile-time fact: `D` dimensions, capacity
-/// `CAP`, `L` tables of `K ≤ 32` bits. Memory: `CAP·(4D + 8L + 1) + 4·L·D·K + 4D` bytes.
-#[derive(Debug, Clone)]
-pub struct LshIndex<const D: usize, const CAP: usize, const L: usize, const K: usize> {
-    planes: [[[f32; K]; D]; L],
-    center: [f32; D],
-    vectors: [[f32; D]; CAP],
-    live: [bool; CAP],
-    entries: [[Entry; CAP]; L],
-    len: usize,
+/// The const-generic face of the index, once per storage: the struct, its
+/// constructors and the methods that forward to [`LshIndexMut`].
+macro_rules! const_index {
+    (
+        $(#[$doc:meta])*
+        $name:ident {
+            $($field:ident: $fty:ty = $zero:expr),* $(,)?
+        }
+        view: |$s:ident| $view:expr,
+        read: |$r:ident| $read:expr,
+        qcodes: $qcodes:expr,
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name<const D: usize, const CAP: usize, const L: usize, const K: usize> {
+            planes: [[[f32; K]; D]; L],
+            center: [f32; D],
+            $($field: $fty,)*
+            live: [bool; CAP],
+            entries: [[Entry; CAP]; L],
+            len: usize,
+        }
+
+        impl<const D: usize, const CAP: usize, const L: usize, const K: usize> $name<D, CAP, L, K> {
+            const CHECK: () = assert!(D > 0 && CAP > 0 && L > 0 && K > 0 && K <= 32);
+
+            /// An empty index with planes drawn from `seed` and centre 0.
+            ///
+            /// This builds the value on the stack; for a large index on a board
+            /// use `zeroed()` in a `static` and `reset` it in place.
+            pub fn new(seed: u64) -> Self {
+                let mut s = Self::zeroed();
+                s.reset(seed);
+                s
+            }
+
+            /// An empty index whose planes are all zero (every code 0): a `const`
+            /// initialiser for statics; call `reset` before use.
+            pub const fn zeroed() -> Self {
+                let () = Self::CHECK;
+                $name {
+                    planes: [[[0.0; K]; D]; L],
+                    center: [0.0; D],
+                    $($field: $zero,)*
+                    live: [false; CAP],
+                    entries: [[Entry { code: 0, slot: 0 }; CAP]; L],
+                    len: 0,
+                }
+            }
+
+            /// Empties the index in place, draws new planes from `seed` and sets the centre to 0.
+            pub fn reset(&mut self, seed: u64) {
+                index_planes(seed, self.planes.as_flattened_mut().as_flattened_mut());
+                self.center.iter_mut().for_each(|c| *c = 0.0);
+                self.live.iter_mut().for_each(|l| *l = false);
+                self.len = 0;
+            }
+
+            /// Sets the centre `μ` subtracted from `x/|x|` before hashing and rehashes
+            /// the stored items; see [`LshIndexMut::set_center`].
+            ///
+            /// Errors: non-finite `center` (nothing changes).
+            pub fn set_center(&mut self, center: &[f32; D]) -> Result<(), Error> {
+                self.view().set_center(center)
+            }
+
+            /// Centre = mean of the stored unit vectors, then rehash; see [`LshIndexMut::recenter`].
+            pub fn recenter(&mut self) {
+                self.view().recenter()
+            }
+
+            fn view(&mut self) -> LshIndexMut<'_> {
+                let $s = &mut *self;
+                LshIndexMut {
+                    d: D,
+                    tables: L,
+                    bits: K,
+                    planes: $s.planes.as_flattened().as_flattened(),
+                    center: &mut $s.center,
+                    vectors: $view,
+                    live: &mut $s.live,
+                    entries: $s.entries.as_flattened_mut(),
+                    len: $s.len,
+                }
+            }
+
+            /// Number of items stored.
+            pub fn len(&self) -> usize {
+                self.len
+            }
+            /// True if no item is stored.
+            pub fn is_empty(&self) -> bool {
+                self.len == 0
+            }
+            /// True if `id` is stored.
+            pub fn contains(&self, id: u32) -> bool {
+                self.live.get(id as usize).copied().unwrap_or(false)
+            }
+
+            /// Inserts `x`; see [`LshIndexMut::insert`].
+            pub fn insert(&mut self, x: &[f32; D]) -> Result<u32, Error> {
+                let mut v = self.view();
+                let r = v.insert(x);
+                let len = v.len;
+                self.len = len;
+                r
+            }
+
+            /// Removes `id`; see [`LshIndexMut::remove`].
+            pub fn remove(&mut self, id: u32) -> Result<(), Error> {
+                let mut v = self.view();
+                let r = v.remove(id);
+                let len = v.len;
+                self.len = len;
+                r
+            }
+
+            /// Queries with `probes` buckets; see [`LshIndexMut::query`]. The heap
+            /// of `scratch` should hold `L + 2·(probes − L)` entries for the exact probe order.
+            pub fn query<const P: usize>(
+                &self,
+                q: &[f32; D],
+                probes: usize,
+                scratch: &mut QueryBuf<CAP, L, K, P>,
+                out: &mut [Neighbor],
+            ) -> Result<QueryStats, Error> {
+                let $r = self;
+                let r = IndexRef {
+                    d: D,
+                    tables: L,
+                    bits: K,
+                    planes: $r.planes.as_flattened().as_flattened(),
+                    center: &$r.center,
+                    vectors: $read,
+                    entries: $r.entries.as_flattened(),
+                    cap: CAP,
+                    len: $r.len,
+                };
+                let mut qcodes = $qcodes;
+                r.query(q, probes, &mut scratch.scratch(), &mut qcodes, out)
+            }
+        }
+    };
 }
 
-impl<const D: usize, const CAP: usize, const L: usize, const K: usize> LshIndex<D, CAP, L, K> {
-    const CHECK: () = assert!(D > 0 && CAP > 0 && L > 0 && K > 0 && K <= 32);
+const_index! {
+    /// An LSH index with every size a compile-time fact: `D` dimensions, capacity
+    /// `CAP`, `L` tables of `K ≤ 32` bits. Memory: `CAP·(4D + 8L + 1) + 4·L·D·K + 4D` bytes.
+    LshIndex {
+        vectors: [[f32; D]; CAP] = [[0.0; D]; CAP],
+    }
+    view: |s| Store::F32(s.vectors.as_flattened_mut()),
+    read: |r| StoreRef::F32(r.vectors.as_flattened()),
+    qcodes: [0i8; 0],
+}
 
-    /// An empty index with planes drawn from `seed` and centre 0.
-    ///
-    /// This builds the value on the stack; for a large index on a board use
-    /// [`LshIndex::zeroed`] in a `static` (or `cortex_m::singleton!`) and
-    /// [`LshIndex::reset`] it in place.
-    pub fn new(seed: u64) -> Self {
-        let mut s = Self::zeroed();
-        s.reset(seed);
-        s
+const_index! {
+    /// [`LshIndex`] with each unit vector kept as `D` i8 codes and one f32
+    /// scale, re-ranked by the integer cosine (module docs). Memory:
+    /// `CAP·(D + 4 + 8L + 1) + 4·L·D·K + 4D` bytes — at D = 64, 3.6× the items
+    /// of an [`LshIndex`] in the same vector storage.
+    LshIndexQ8 {
+        codes: [[i8; D]; CAP] = [[0; D]; CAP],
+        scales: [f32; CAP] = [0.0; CAP],
     }
-
-    /// An empty index whose planes are all zero (every code 0): a `const`
-    /// initialiser for statics; call [`LshIndex::reset`] before use.
-    pub const fn zeroed() -> Self {
-        let () = Self::CHECK;
-        LshIndex {
-            planes: [[[0.0; K]; D]; L],
-            center: [0.0; D],
-            vectors: [[0.0; D]; CAP],
-            live: [false; CAP],
-            entries: [[Entry { code: 0, slot: 0 }; CAP]; L],
-            len: 0,
-        }
-    }
-
-    /// Empties the index in place, draws new planes from `seed` and sets the centre to 0.
-    pub fn reset(&mut self, seed: u64) {
-        index_planes(seed, self.planes.as_flattened_mut().as_flattened_mut());
-        self.center.iter_mut().for_each(|c| *c = 0.0);
-        self.live.iter_mut().for_each(|l| *l = false);
-        self.len = 0;
-    }
-
-    /// Sets the centre `μ` subtracted from `x/|x|` before hashing and rehashes
-    /// the stored items; see [`LshIndexMut::set_center`].
-    ///
-    /// Errors: non-finite `center` (nothing changes).
-    pub fn set_center(&mut self, center: &[f32; D]) -> Result<(), Error> {
-        self.view().set_center(center)
-    }
-
-    /// Centre = mean of the stored unit vectors, then rehash; see [`LshIndexMut::recenter`].
-    pub fn recenter(&mut self) {
-        self.view().recenter()
-    }
-
-    fn view(&mut self) -> LshIndexMut<'_> {
-        LshIndexMut {
-            d: D,
-            tables: L,
-            bits: K,
-            planes: self.planes.as_flattened().as_flattened(),
-            center: &mut self.center,
-            vectors: self.vectors.as_flattened_mut(),
-            live: &mut self.live,
-            entries: self.entries.as_flattened_mut(),
-            len: self.len,
-        }
-    }
-
-    /// Number of items stored.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-    /// True if no item is stored.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-    /// True if `id` is stored.
-    pub fn contains(&self, id: u32) -> bool {
-        self.live.get(id as usize).copied().unwrap_or(false)
-    }
-
-    /// Inserts `x`; see [`LshIndexMut::insert`].
-    pub fn insert(&mut self, x: &[f32; D]) -> Result<u32, Error> {
-        let mut v = self.view();
-        let r = v.insert(x);
-        let len = v.len;
-        self.len = len;
-        r
-    }
-
-    /// Removes `id`; see [`LshIndexMut::remove`].
-    pub fn remove(&mut self, id: u32) -> Result<(), Error> {
-        let mut v = self.view();
-        let r = v.remove(id);
-        let len = v.len;
-        self.len = len;
-        r
-    }
-
-    /// Queries with `probes` buckets; see [`LshIndexMut::query`]. The heap
-    /// of `scratch` should hold `L + 2·(probes − L)` entries for the exact probe order.
-    pub fn query<const P: usize>(
-        &self,
-        q: &[f32; D],
-        probes: usize,
-        scratch: &mut QueryBuf<CAP, L, K, P>,
-        out: &mut [Neighbor],
-    ) -> Result<QueryStats, Error> {
-        let r = IndexRef {
-            d: D,
-            tables: L,
-            bits: K,
-            planes: self.planes.as_flattened().as_flattened(),
-            center: &self.center,
-            vectors: self.vectors.as_flattened(),
-            entries: self.entries.as_flattened(),
-            cap: CAP,
-            len: self.len,
-        };
-        r.query(q, probes, &mut scratch.scratch(), out)
-    }
+    view: |s| Store::Q8 {
+        codes: s.codes.as_flattened_mut(),
+        scales: &mut s.scales,
+    },
+    read: |r| StoreRef::Q8 {
+        codes: r.codes.as_flattened(),
+        scales: &r.scales,
+    },
+    qcodes: [0i8; D],
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn q8_index_finds_what_the_f32_index_finds() {
+        let mut f = LshIndex::<8, 32, 4, 6>::new(3);
+        let mut q = LshIndexQ8::<8, 32, 4, 6>::new(3);
+        let mut r = Rng::new(4);
+        let mut data = [[0.0f32; 8]; 32];
+        for x in data.iter_mut() {
+            r.fill_normal(x);
+            assert_eq!(f.insert(x), q.insert(x));
+        }
+        assert_eq!(q.insert(&[1.0; 8]), Err(Error::Capacity { capacity: 32 }));
+        let mut bf = QueryBuf::<32, 4, 6, 40>::new();
+        let mut bq = QueryBuf::<32, 4, 6, 40>::new();
+        for (i, x) in data.iter().enumerate() {
+            let (mut of, mut oq) = ([Neighbor::NONE; 3], [Neighbor::NONE; 3]);
+            let sf = f.query(x, 20, &mut bf, &mut of).unwrap();
+            let sq = q.query(x, 20, &mut bq, &mut oq).unwrap();
+            // Same buckets (hashing is the same), the item itself first with cosine ≈ 1.
+            assert_eq!(sf.examined, sq.examined);
+            assert_eq!(oq[0].id, i as u32);
+            assert!((oq[0].cosine - 1.0).abs() < 0.01, "{}", oq[0].cosine);
+            for (a, b) in of.iter().zip(&oq) {
+                if a.id != u32::MAX && b.id == a.id {
+                    assert!((a.cosine - b.cosine).abs() < 0.02);
+                }
+            }
+        }
+        q.remove(5).unwrap();
+        assert!(!q.contains(5));
+        q.recenter();
+        assert_eq!(q.len(), 31);
+    }
+
+    #[test]
+    fn q8_storage_is_checked() {
+        let planes = [0.0f32; 2 * 4 * 3];
+        let (mut c, mut codes, mut scales) = ([0.0f32; 4], [0i8; 20], [0.0f32; 4]);
+        let (mut live, mut e) = ([false; 5], [Entry::default(); 10]);
+        let r = LshIndexMut::new_q8(
+            4,
+            2,
+            3,
+            &planes,
+            &mut c,
+            &mut codes,
+            &mut scales,
+            &mut live,
+            &mut e,
+        );
+        assert!(matches!(
+            r,
+            Err(Error::ShapeMismatch { what: "scales", .. })
+        ));
+    }
 
     fn brute(data: &[[f32; 8]], q: &[f32; 8], k: usize) -> [u32; 3] {
         let mut ids: [(f32, u32); 64] = [(f32::NEG_INFINITY, u32::MAX); 64];
