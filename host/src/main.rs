@@ -148,7 +148,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         .output
         .ok_or_else(|| Failure::Usage("run: --output FILE.npy is required".into()))?;
     let call = kernels::Call::new(&kernel, inputs, params).map_err(Failure::Usage)?;
-    let result = (kernel.run)(&call).map_err(Failure::Usage)?;
+    let result = kernels::execute(&kernel, &call).map_err(Failure::Usage)?;
     npy::write_npy(&output, &result).map_err(Failure::Failed)?;
     Ok(())
 }

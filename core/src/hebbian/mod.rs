@@ -41,5 +41,6 @@ pub use episode::{action_from_output, cartpole_episode, Episode};
 pub use layer::{Activation, PlasticLayer};
 pub use network::{
     act_len, coeff_len, weight_len, Controller, NetConfig, PlasticMlp, PlasticNet, Topology,
+    DIVERGED,
 };
 pub use rule::{update, update_cost, Coeffs, Norm, Rule, Sharing};

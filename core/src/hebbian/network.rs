@@ -122,6 +122,29 @@ impl Topology {
     }
 }
 
+/// Weights beyond this magnitude, without a norm, count as diverged: at
+/// |w| = 10⁶ an f32 keeps no fraction below 2⁻⁴, so further Hebbian steps
+/// are mostly lost to rounding and the network no longer computes anything useful.
+pub const DIVERGED: f32 = 1.0e6;
+
+/// Without a norm nothing bounds the weights: a rule with positive feedback
+/// grows them without limit. Once any weight is non-finite or beyond
+/// [`DIVERGED`] the step reports an error, never a silent NaN output (max-abs
+/// and clamp keep every weight bounded, so only `Norm::None` is checked).
+#[inline]
+fn diverged(norm: Norm, w: &[f32]) -> Result<(), Error> {
+    if norm == Norm::None {
+        check_finite("weights (diverged without a norm)", w)?;
+        if w.iter().any(|v| v.abs() > DIVERGED) {
+            return Err(Error::InvalidArgument {
+                what: "weights",
+                expected: "|w| <= 1e6 (diverged without a norm: use maxabs or clamp)",
+            });
+        }
+    }
+    Ok(())
+}
+
 /// A feed-forward plastic network over caller-owned buffers.
 ///
 /// `coeffs` are read-only (may be `&'static` flash data); `weights` and `acts`
@@ -194,7 +217,10 @@ impl<'a> PlasticNet<'a> {
     /// One step: forward pass, then one Hebbian update of every layer on this
     /// pass's activations. Returns the output activations.
     ///
-    /// Errors: [`Error::ShapeMismatch`] / [`Error::NonFinite`] for `input`; nothing changes then.
+    /// Errors: [`Error::ShapeMismatch`] / [`Error::NonFinite`] for `input`
+    /// (nothing changes then); an error naming the weights when, without a
+    /// norm, they have diverged (non-finite, or beyond [`DIVERGED`]; reset
+    /// before stepping on).
     pub fn step(&mut self, input: &[f32]) -> Result<&[f32], Error> {
         check_len("input", self.topo.inputs(), input.len())?;
         check_finite("input", input)?;
@@ -239,6 +265,7 @@ impl<'a> PlasticNet<'a> {
                 sharing,
             );
             norm.apply(w);
+            diverged(norm, w)?;
             woff += n_in * n_out;
             aoff += n_in;
             coff += nc;
@@ -311,7 +338,8 @@ impl<'a, const IN: usize, const H: usize, const OUT: usize> PlasticMlp<'a, IN, H
 
     /// One step: forward, then a Hebbian update of both layers. Returns the output.
     ///
-    /// Errors: [`Error::NonFinite`] in `input`; nothing changes then.
+    /// Errors: [`Error::NonFinite`] in `input` (nothing changes then), or
+    /// naming the weights when, without a norm, they have diverged.
     pub fn step(&mut self, input: &[f32; IN]) -> Result<&[f32; OUT], Error> {
         check_finite("input", input)?;
         self.x = *input;
@@ -327,6 +355,7 @@ impl<'a, const IN: usize, const H: usize, const OUT: usize> PlasticMlp<'a, IN, H
             self.c1.sharing(),
         );
         self.norm.apply(w1);
+        diverged(self.norm, w1)?;
         let w2 = self.out.w.as_flattened_mut();
         update_unchecked(
             w2,
@@ -337,6 +366,7 @@ impl<'a, const IN: usize, const H: usize, const OUT: usize> PlasticMlp<'a, IN, H
             self.c2.sharing(),
         );
         self.norm.apply(w2);
+        diverged(self.norm, w2)?;
         Ok(&self.y)
     }
 }

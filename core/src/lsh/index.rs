@@ -561,6 +561,23 @@ impl<'a> LshIndexMut<'a> {
         Ok(())
     }
 
+    /// Checks the index's internal invariants (every table sorted and holding
+    /// each live item once; with f32 storage, every code that of its stored
+    /// vector) — for tests, fuzzing and long-run checks; `O(L·len²)`.
+    pub fn check_invariants(&self) -> Result<(), &'static str> {
+        invariants(
+            self.d,
+            self.tables,
+            self.bits,
+            self.planes,
+            self.center,
+            self.vectors.as_ref(),
+            self.live,
+            self.entries,
+            self.len,
+        )
+    }
+
     /// Removes every item.
     pub fn clear(&mut self) {
         self.live.iter_mut().for_each(|l| *l = false);
@@ -806,6 +823,56 @@ impl IndexRef<'_> {
         stats.found = out.iter().take_while(|n| n.id != u32::MAX).count();
         Ok(stats)
     }
+}
+
+/// The index's invariants: `len` live slots; each table's first `len`
+/// entries sorted by code and holding every live slot exactly once; with f32
+/// storage, every code equal to the code of the stored unit vector.
+#[allow(clippy::too_many_arguments)]
+fn invariants(
+    d: usize,
+    tables: usize,
+    bits: usize,
+    planes: &[f32],
+    center: &[f32],
+    store: StoreRef<'_>,
+    live: &[bool],
+    entries: &[Entry],
+    len: usize,
+) -> Result<(), &'static str> {
+    let cap = live.len();
+    if live.iter().filter(|&&l| l).count() != len {
+        return Err("len differs from the number of live slots");
+    }
+    for t in 0..tables {
+        let table = entries
+            .get(t * cap..t * cap + len)
+            .ok_or("a table is shorter than len")?;
+        if table.windows(2).any(|w| w[0].code > w[1].code) {
+            return Err("a table is not sorted by code");
+        }
+        let mut seen = 0usize;
+        for e in table {
+            let s = e.slot as usize;
+            if !live.get(s).copied().unwrap_or(false) {
+                return Err("a table holds a slot that is not live");
+            }
+            if table.iter().filter(|o| o.slot == e.slot).count() != 1 {
+                return Err("a table holds a slot twice");
+            }
+            if let StoreRef::F32(_) = store {
+                let code = table_code_with(planes, center, d, bits, t, |i| store.get(d, s, i));
+                if code != e.code {
+                    return Err("a stored code differs from its vector's code");
+                }
+            }
+            seen += 1;
+        }
+        if seen != len {
+            return Err("a table misses a live slot");
+        }
+    }
+    Ok(())
 }
 
 /// `1/|x|`, or 0 for the zero vector.
@@ -1093,6 +1160,22 @@ macro_rules! const_index {
                 let len = v.len;
                 self.len = len;
                 r
+            }
+
+            /// Checks the internal invariants; see [`LshIndexMut::check_invariants`].
+            pub fn check_invariants(&self) -> Result<(), &'static str> {
+                let $r = self;
+                invariants(
+                    D,
+                    L,
+                    K,
+                    $r.planes.as_flattened().as_flattened(),
+                    &$r.center,
+                    $read,
+                    &$r.live,
+                    $r.entries.as_flattened(),
+                    $r.len,
+                )
             }
 
             /// Removes `id`; see [`LshIndexMut::remove`].

@@ -309,6 +309,58 @@ impl Call {
     }
 }
 
+/// Kernels whose float inputs may hold NaN or ±∞ by contract: `nn.softmax`
+/// masks −∞ (and rejects NaN itself), `tensor.reshape` only moves values.
+const NON_FINITE_INPUTS_OK: &[&str] = &["nn.softmax", "tensor.reshape"];
+/// The first element of a result that is not finite where the kernel's
+/// contract promises a finite value: `stats.per_capita` is NaN for its first
+/// 6 days by contract, `stats.kl` is +∞ when `p` has mass where `q` has none.
+fn unexpected_non_finite(k: &Kernel, out: &Array) -> Option<usize> {
+    let v = out.as_f32()?;
+    match k.name {
+        "stats.per_capita" => {
+            let skip = 6 * out.shape.get(1).copied().unwrap_or(1);
+            v.iter()
+                .skip(skip)
+                .position(|x| !x.is_finite())
+                .map(|i| i + skip)
+        }
+        "stats.kl" => v.iter().position(|x| x.is_nan() || *x == f32::NEG_INFINITY),
+        _ => v.iter().position(|x| !x.is_finite()),
+    }
+}
+
+/// Runs a kernel on checked inputs, as `plasticore run` does: NaN or ±∞ in
+/// a float input is refused (unless the kernel's contract takes them), and a
+/// non-finite result from finite inputs — an overflow of f32 — is reported
+/// as an error rather than written.
+pub fn execute(k: &Kernel, call: &Call) -> Result<Array, String> {
+    let mut inputs_finite = true;
+    for (name, a) in &call.inputs {
+        if let Some(i) = a
+            .as_f32()
+            .and_then(|v| v.iter().position(|x| !x.is_finite()))
+        {
+            if !NON_FINITE_INPUTS_OK.contains(&k.name) {
+                return Err(format!(
+                    "input '{name}': non-finite value (NaN or inf) at index {i}"
+                ));
+            }
+            inputs_finite = false;
+        }
+    }
+    let out = (k.run)(call)?;
+    if inputs_finite {
+        if let Some(i) = unexpected_non_finite(k, &out) {
+            return Err(format!(
+                "{}: the result overflows float32 at index {i} (inputs too large)",
+                k.name
+            ));
+        }
+    }
+    Ok(out)
+}
+
 /// Turns a core error into a message naming the kernel.
 pub fn core_err(kernel: &str) -> impl Fn(plasticore::Error) -> String + '_ {
     move |e| format!("{kernel}: {e}")
