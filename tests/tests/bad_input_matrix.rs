@@ -96,7 +96,9 @@ fn baseline(k: &Kernel) -> BTreeMap<String, Array> {
                 let n = shape.iter().product();
                 Array::i8(
                     shape,
-                    (0..n).map(|i| if i.is_multiple_of(2) { 1 } else { -1 }).collect(),
+                    (0..n)
+                        .map(|i| if i.is_multiple_of(2) { 1 } else { -1 })
+                        .collect(),
                 )
             } else {
                 make(spec.dtype, shape, |i| value(k.name, spec.name, i))
