@@ -109,51 +109,7 @@ impl<'a> TernaryPlanes<'a> {
 ///
 /// Errors: `bits == 0` or `planes.len()` not a multiple of `bits`.
 pub fn sign_planes_i8(seed: u64, bits: usize, planes: &mut [i8]) -> Result<(), Error> {
-    check_nonempty("bits", bits)?;
-    if planes.len() % bits != 0 {
-        return Err(Error::InvalidArgument {
-            what: "planes",
-            expected: "a length that is a multiple of bits",
-        });
-    }
-    let mut rng = Rng::new(seed);
-    for row in planes.chunks_exact_mut(bits) {
-        for chunk in row.chunks_mut(32) {
-            let w = rng.next();
-            for (t, v) in chunk.iter_mut().enumerate() {
-                *v = if (w >> t) & 1 == 1 { 1 } else { -1 };
-            }
-        }
-    }
-    Ok(())
-}
-
-/// In-place unnormalised integer Walsh–Hadamard transform (Sylvester order),
-/// wrapping on overflow (callers bound the magnitudes).
-///
-/// Errors: [`Error::InvalidArgument`] unless `y.len()` is a power of two.
-#[inline(never)]
-pub fn fwht_i32(y: &mut [i32]) -> Result<(), Error> {
-    if !y.len().is_power_of_two() {
-        return Err(Error::InvalidArgument {
-            what: "fwht length",
-            expected: "a power of two",
-        });
-    }
-    let n = y.len();
-    let mut h = 1;
-    while h < n {
-        for block in y.chunks_exact_mut(2 * h) {
-            let (a, b) = block.split_at_mut(h);
-            for (u, v) in a.iter_mut().zip(b.iter_mut()) {
-                let (p, q) = (*u, *v);
-                *u = p.wrapping_add(q);
-                *v = p.wrapping_sub(q);
-            }
-        }
-        h *= 2;
-    }
-    Ok(())
+    crate::lsh::hyperplane::fill_signs(seed, bits, planes, 1, -1)
 }
 
 /// Integer cross-polytope bucket of `x` (Andoni et al. 2015; the f32 version is
@@ -206,7 +162,7 @@ pub fn crosspolytope_bucket_i<T: Fixed>(
                 }
             }
         }
-        fwht_i32(y)?;
+        crate::lsh::crosspolytope::fwht(y)?;
         y.iter_mut()
             .for_each(|v| *v = round_shift(*v as i64, shift) as i32);
     }

@@ -20,14 +20,18 @@ use crate::math::{abs, sqrt};
 use crate::rng::Rng;
 
 /// In-place unnormalised fast Walsh–Hadamard transform in Sylvester order:
-/// `y ← H y` with `H_ij = (−1)^{popcount(i & j)}`.
+/// `y ← H y` with `H_ij = (−1)^{popcount(i & j)}`, on f32 or (the integer
+/// cross-polytope) i32 — whose callers bound the magnitudes so nothing overflows.
 ///
 /// Errors: [`Error::InvalidArgument`] unless `y.len()` is a power of two.
 ///
 /// Never inlined: fully unrolled at a constant size it costs kilobytes of
 /// flash per call site (≈ 7 KiB at d' = 64 on Cortex-M4), for few instructions saved.
 #[inline(never)]
-pub fn fwht(y: &mut [f32]) -> Result<(), Error> {
+pub fn fwht<T>(y: &mut [T]) -> Result<(), Error>
+where
+    T: Copy + core::ops::Add<Output = T> + core::ops::Sub<Output = T>,
+{
     if !y.len().is_power_of_two() {
         return Err(Error::InvalidArgument {
             what: "fwht length",

@@ -41,6 +41,19 @@ pub fn hyperplane_planes(seed: u64, planes: &mut [f32]) {
 ///
 /// Errors: `bits == 0` or `planes.len()` not a multiple of `bits`.
 pub fn sign_planes(seed: u64, bits: usize, planes: &mut [f32]) -> Result<(), Error> {
+    fill_signs(seed, bits, planes, 1.0, -1.0)
+}
+
+/// Fills `planes` (`[d, bits]`) with `plus` / `minus` from `Rng::new(seed)`:
+/// each row takes `ceil(bits/32)` words, entry `j` is `plus` if bit `j % 32`
+/// of word `j / 32` is set.
+pub(crate) fn fill_signs<T: Copy>(
+    seed: u64,
+    bits: usize,
+    planes: &mut [T],
+    plus: T,
+    minus: T,
+) -> Result<(), Error> {
     check_nonempty("bits", bits)?;
     if planes.len() % bits != 0 {
         return Err(Error::InvalidArgument {
@@ -53,7 +66,7 @@ pub fn sign_planes(seed: u64, bits: usize, planes: &mut [f32]) -> Result<(), Err
         for chunk in row.chunks_mut(32) {
             let w = rng.next();
             for (t, v) in chunk.iter_mut().enumerate() {
-                *v = if (w >> t) & 1 == 1 { 1.0 } else { -1.0 };
+                *v = if (w >> t) & 1 == 1 { plus } else { minus };
             }
         }
     }
