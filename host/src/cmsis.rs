@@ -98,6 +98,10 @@ fn ensure_gcc() -> Result<(), String> {
     if root && Path::new("/usr/bin/apt-get").exists() {
         eprintln!("plasticore: installing gcc-arm-none-eabi with apt-get (for CMSIS-DSP)");
         let _ = Command::new("apt-get")
+            .args(["update", "-q"])
+            .stdout(Stdio::null())
+            .status();
+        let _ = Command::new("apt-get")
             .args(["install", "-y", "-q", "gcc-arm-none-eabi"])
             .env("DEBIAN_FRONTEND", "noninteractive")
             .stdout(Stdio::null())
