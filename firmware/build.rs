@@ -61,5 +61,22 @@ fn main() {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     let src = format!("memory/{board}.x");
     fs::copy(&src, out.join("memory.x")).unwrap();
+    // flip-link puts the stack at the bottom of RAM, below the statics: the
+    // stack's floor is the memory map's RAM origin.
+    let map = fs::read_to_string(&src).unwrap();
+    let origin = map
+        .lines()
+        .find(|l| l.trim_start().starts_with("RAM"))
+        .and_then(|l| l.split("ORIGIN").nth(1))
+        .and_then(|r| r.split(['=', ',']).nth(1))
+        .map(|v| v.trim().to_string())
+        .expect("RAM ORIGIN in memory.x");
+    fs::write(
+        out.join("ram_origin.rs"),
+        format!(
+            "/// RAM origin of this board's memory map.\npub const RAM_ORIGIN: usize = {origin};\n"
+        ),
+    )
+    .unwrap();
     println!("cargo:rustc-link-search={}", out.display());
 }

@@ -106,7 +106,7 @@ impl OpenAiEs {
     /// not > 0, decays outside (0, 1], a negative L2 or non-finite values.
     pub fn new(cfg: EsConfig, seed: u64) -> Result<Self, Error> {
         let bad = |what, expected| Err(Error::InvalidArgument { what, expected });
-        if cfg.population < 2 || cfg.population % 2 != 0 {
+        if cfg.population < 2 || !cfg.population.is_multiple_of(2) {
             return bad("population", "an even number >= 2");
         }
         let pos = |v: f32| v.is_finite() && v > 0.0;
@@ -177,7 +177,7 @@ impl OpenAiEs {
             });
         }
         self.noise(k / 2, out);
-        let s = if k % 2 == 0 {
+        let s = if k.is_multiple_of(2) {
             self.state.sigma
         } else {
             -self.state.sigma

@@ -32,6 +32,7 @@ pub mod lsh;
 pub mod math;
 pub mod nn;
 pub mod rng;
+mod slices;
 
 pub use error::Error;
 pub mod cost;

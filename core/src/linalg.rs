@@ -11,6 +11,7 @@
 //! results are therefore bit-identical on every target and for every layout.
 
 use crate::error::{check_len, check_nonempty, Error};
+use crate::slices::{copy, rows, rows_mut};
 
 /// Lanes of the fixed reduction order.
 const LANES: usize = 8;
@@ -154,10 +155,11 @@ fn reduce(acc: [f32; LANES]) -> f32 {
 #[inline]
 pub(crate) fn dot_unchecked(a: &[f32], b: &[f32]) -> f32 {
     let mut acc = [0.0f32; LANES];
-    let ca = a.chunks_exact(LANES);
-    let cb = b.chunks_exact(LANES);
-    let (ta, tb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
+    // Arrays of 8, not `chunks_exact`: no bounds checks, and no division in
+    // `Zip` for the no-panic check to trip on at any opt-level.
+    let (ca, ta) = a.as_chunks::<LANES>();
+    let (cb, tb) = b.as_chunks::<LANES>();
+    for (x, y) in ca.iter().zip(cb) {
         acc[0] += x[0] * y[0];
         acc[1] += x[1] * y[1];
         acc[2] += x[2] * y[2];
@@ -178,12 +180,10 @@ pub(crate) fn dot_unchecked(a: &[f32], b: &[f32]) -> f32 {
 /// rather than panic.
 fn dot_seq_strided(a: &[f32], sa: usize, b: &[f32], sb: usize, n: usize) -> f32 {
     let mut acc = 0.0f32;
-    for (x, y) in a
-        .iter()
-        .step_by(sa.max(1))
-        .zip(b.iter().step_by(sb.max(1)))
-        .take(n)
-    {
+    for t in 0..n {
+        let (Some(x), Some(y)) = (a.get(t * sa), b.get(t * sb)) else {
+            break;
+        };
         acc += x * y;
     }
     acc
@@ -225,11 +225,13 @@ fn matvec_row_major(m: &[f32], cols: usize, x: &[f32], out: &mut [f32]) {
     let (ob, ot) = out.split_at_mut(blocks * MV_BLOCK);
     let (mb, mt) = m.split_at((blocks * MV_BLOCK * cols).min(m.len()));
     let x = &x[..cols.min(x.len())];
-    for (o, rows) in ob
-        .chunks_exact_mut(MV_BLOCK)
-        .zip(mb.chunks_exact(MV_BLOCK * cols))
+    for (o, block) in ob
+        .as_chunks_mut::<MV_BLOCK>()
+        .0
+        .iter_mut()
+        .zip(rows(mb, MV_BLOCK.saturating_mul(cols)))
     {
-        let mut r = rows.chunks_exact(cols);
+        let mut r = rows(block, cols);
         let mut row = || r.next().unwrap_or(&[]);
         let rs = [row(), row(), row(), row(), row(), row(), row(), row()];
         if rs.iter().any(|r| r.len() != x.len()) {
@@ -248,9 +250,9 @@ fn matvec_row_major(m: &[f32], cols: usize, x: &[f32], out: &mut [f32]) {
             acc[6] += m6 * xj;
             acc[7] += m7 * xj;
         }
-        o.copy_from_slice(&acc);
+        copy(o, &acc);
     }
-    for (o, row) in ot.iter_mut().zip(mt.chunks_exact(cols)) {
+    for (o, row) in ot.iter_mut().zip(rows(mt, cols)) {
         let mut a = 0.0f32;
         for (&xj, &mij) in x.iter().zip(row) {
             a += mij * xj;
@@ -264,22 +266,23 @@ fn matvec_row_major(m: &[f32], cols: usize, x: &[f32], out: &mut [f32]) {
 #[inline(always)]
 fn matvec_col_major(m: &[f32], rows: usize, x: &[f32], out: &mut [f32]) {
     let blocks = out.len() / MV_BLOCK;
-    for (b, o) in out.chunks_exact_mut(MV_BLOCK).enumerate() {
+    for (b, o) in out.as_chunks_mut::<MV_BLOCK>().0.iter_mut().enumerate() {
         let mut acc = [0.0f32; MV_BLOCK];
-        for (&xj, col) in x.iter().zip(m.chunks_exact(rows)) {
+        for (&xj, col) in x.iter().zip(m.chunks_exact(rows.max(1))) {
             if let Some(c) = col.get(b * MV_BLOCK..(b + 1) * MV_BLOCK) {
                 for (a, &mij) in acc.iter_mut().zip(c) {
                     *a += mij * xj;
                 }
             }
         }
-        o.copy_from_slice(&acc);
+        *o = acc;
     }
     let tail = blocks * MV_BLOCK;
     for (i, o) in out.iter_mut().enumerate().skip(tail) {
-        let mut a = 0.0f32;
-        for (&xj, col) in x.iter().zip(m.chunks_exact(rows)) {
-            a += col.get(i).copied().unwrap_or(0.0) * xj;
+        let (mut a, mut at) = (0.0f32, i);
+        for &xj in x {
+            a += m.get(at).copied().unwrap_or(0.0) * xj;
+            at += rows;
         }
         *o = a;
     }
@@ -318,13 +321,13 @@ pub fn matmul(a: &MatRef<'_>, b: &MatRef<'_>, out: &mut MatMut<'_>) -> Result<()
     let (m, k, n) = (a.rows, a.cols, b.cols);
     match (a.layout, b.layout, out.layout) {
         (Layout::RowMajor, Layout::RowMajor, Layout::RowMajor) => {
-            for (arow, orow) in a.data.chunks_exact(k).zip(out.data.chunks_exact_mut(n)) {
+            for (arow, orow) in rows(a.data, k).zip(rows_mut(out.data, n)) {
                 // out_i = Bᵀ a_i with Bᵀ column-major (n × k).
                 matvec_col_major(b.data, n, arow, orow);
             }
         }
         (Layout::RowMajor, Layout::ColMajor, Layout::RowMajor) => {
-            for (arow, orow) in a.data.chunks_exact(k).zip(out.data.chunks_exact_mut(n)) {
+            for (arow, orow) in rows(a.data, k).zip(rows_mut(out.data, n)) {
                 // out_i = Bᵀ a_i with Bᵀ row-major (n × k).
                 matvec_row_major(b.data, k, arow, orow);
             }

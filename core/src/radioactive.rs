@@ -26,6 +26,7 @@
 use crate::error::{check_len, check_nonempty, Error};
 use crate::linalg::dot_unchecked;
 use crate::math;
+use crate::slices::{copy, rows_mut};
 
 /// f64 dot product in sequential order (the same bits on every target).
 fn dot64(a: &[f32], b: &[f32]) -> f64 {
@@ -89,7 +90,7 @@ fn mark_row(x: &mut [f32], u: &[f32], u_norm: f32, strength: f32) {
 /// ```
 pub fn mark_in_place(features: &mut [f32], u: &[f32], strength: f32) -> Result<(), Error> {
     let u_norm = validate_mark(features, u, strength)?;
-    for row in features.chunks_exact_mut(u.len()) {
+    for row in rows_mut(features, u.len()) {
         mark_row(row, u, u_norm, strength);
     }
     Ok(())
@@ -115,8 +116,8 @@ fn validate_mark(features: &[f32], u: &[f32], strength: f32) -> Result<f32, Erro
 pub fn mark(features: &[f32], u: &[f32], strength: f32, out: &mut [f32]) -> Result<(), Error> {
     check_len("out", features.len(), out.len())?;
     let u_norm = validate_mark(features, u, strength)?;
-    out.copy_from_slice(features);
-    for row in out.chunks_exact_mut(u.len()) {
+    copy(out, features);
+    for row in rows_mut(out, u.len()) {
         mark_row(row, u, u_norm, strength);
     }
     Ok(())

@@ -27,6 +27,7 @@
 
 use crate::error::{check_len, Error};
 use crate::linalg::{Layout, MatRef};
+use crate::slices::{copy, window};
 
 /// Largest rank a [`Shape`] holds.
 pub const MAX_RANK: usize = 8;
@@ -63,7 +64,7 @@ impl Shape {
             dims: [0; MAX_RANK],
             rank: dims.len(),
         };
-        s.dims[..dims.len()].copy_from_slice(dims);
+        copy(&mut s.dims, dims);
         dims.iter()
             .try_fold(1usize, |a, &d| a.checked_mul(d))
             .ok_or(TOO_BIG)?;
@@ -99,18 +100,22 @@ impl Shape {
                 }
             } else {
                 let v = usize::try_from(v).map_err(|_| bad)?;
-                dims[k] = v;
+                if let Some(slot) = dims.get_mut(k) {
+                    *slot = v;
+                }
                 known = known.checked_mul(v).ok_or(TOO_BIG)?;
             }
         }
         if let Some(k) = unknown {
-            if known == 0 || total % known != 0 {
+            if known == 0 || !total.is_multiple_of(known) {
                 return Err(Error::InvalidArgument {
                     what: "shape",
                     expected: "a -1 dimension that divides the element count",
                 });
             }
-            dims[k] = total / known;
+            if let Some(slot) = dims.get_mut(k) {
+                *slot = total / known;
+            }
             known = total;
         }
         check_len("shape (element count)", total, known)?;
@@ -119,7 +124,7 @@ impl Shape {
 
     /// The dimensions.
     pub fn dims(&self) -> &[usize] {
-        &self.dims[..self.rank]
+        window(&self.dims, 0, self.rank)
     }
 
     /// Number of dimensions.
@@ -180,13 +185,20 @@ impl Odometer {
     }
 
     fn advance_axis(&mut self, r: usize) -> bool {
-        self.idx[r] += 1;
-        self.offset += self.strides[r];
-        if self.idx[r] < self.shape.dims[r] {
+        let (Some(i), Some(&stride), Some(&dim)) = (
+            self.idx.get_mut(r),
+            self.strides.get(r),
+            self.shape.dims.get(r),
+        ) else {
+            return false;
+        };
+        *i += 1;
+        self.offset = self.offset.wrapping_add(stride);
+        if *i < dim {
             return true;
         }
-        self.offset -= self.strides[r] * self.shape.dims[r];
-        self.idx[r] = 0;
+        self.offset = self.offset.wrapping_sub(stride.wrapping_mul(dim));
+        *i = 0;
         false
     }
 
@@ -231,7 +243,7 @@ pub fn reshape(
     // Rank ≤ 1 tensors have the same memory order in both layouts.
     let same = |s: &Shape, l: Layout| s.rank() <= 1 || l == order;
     if same(from, x_layout) && same(to, out_layout) {
-        out.copy_from_slice(x);
+        copy(out, x);
         return Ok(());
     }
     let mut src = Odometer::new(*from, x_layout, order);
@@ -253,7 +265,7 @@ pub fn to_layout(m: &MatRef<'_>, layout: Layout, out: &mut [f32]) -> Result<(), 
     let (r, c) = (m.rows(), m.cols());
     check_len("out", r * c, out.len())?;
     if m.layout() == layout {
-        out.copy_from_slice(m.data());
+        copy(out, m.data());
         return Ok(());
     }
     for i in 0..r {
@@ -365,7 +377,7 @@ mod tests {
             extern crate std;
             let from = Shape::new(&dims).unwrap();
             let n = from.len();
-            let to = if n % split == 0 { Shape::new(&[split, n / split]).unwrap() } else { Shape::new(&[n]).unwrap() };
+            let to = if n.is_multiple_of(split) { Shape::new(&[split, n / split]).unwrap() } else { Shape::new(&[n]).unwrap() };
             let l = |f: bool| if f { Layout::ColMajor } else { Layout::RowMajor };
             let x: std::vec::Vec<f32> = (0..n).map(|i| i as f32).collect();
             let mut y = std::vec![0.0f32; n];

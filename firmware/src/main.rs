@@ -33,6 +33,8 @@ mod arch;
 mod board;
 #[cfg(cmsis_ref)]
 mod cmsis;
+#[cfg(target_arch = "arm")]
+mod fault;
 mod stack;
 
 use board::Board;
@@ -200,6 +202,8 @@ fn app<B: Board>(board: &mut B) -> bool {
 #[cfg_attr(feature = "esp32c3", esp_hal::main)]
 fn main() -> ! {
     let mut b = board::take();
+    #[cfg(feature = "stack-overflow")]
+    defmt::error!("overflow|returned|{=u32}", fault::overflow(0));
     let ok = app(&mut b);
     board::exit(ok)
 }

@@ -8,11 +8,18 @@ pub const PAINT_BYTES: usize = 48 * 1024;
 /// Words left alone just below the painting function's own frame.
 const MARGIN: usize = 64;
 
+#[cfg(not(feature = "esp32c3"))]
+include!(concat!(env!("OUT_DIR"), "/ram_origin.rs"));
+
 extern "C" {
-    // End of .bss/.uninit: the lowest address the stack may grow to
-    // (cortex-m-rt's and riscv-rt's link.x).
+    // End of .bss/.uninit (cortex-m-rt's and riscv-rt's link.x): the lowest
+    // address the stack may grow to, unless flip-link moved the stack below
+    // the statics.
     #[cfg(not(feature = "esp32c3"))]
     static __sheap: u32;
+    // Top of the stack (the initial stack pointer).
+    #[cfg(not(feature = "esp32c3"))]
+    static _stack_start: u32;
     // The bottom of the main stack (esp-hal's stack.x).
     #[cfg(feature = "esp32c3")]
     static _stack_end: u32;
@@ -20,8 +27,17 @@ extern "C" {
 
 /// The lowest address the stack may reach.
 fn floor() -> usize {
+    // With flip-link (every Cortex-M board) the stack is [RAM origin,
+    // _stack_start) and the statics lie above it; without, it grows down to them.
     #[cfg(not(feature = "esp32c3"))]
-    let f = core::ptr::addr_of!(__sheap) as usize;
+    let f = {
+        let statics_end = core::ptr::addr_of!(__sheap) as usize;
+        if statics_end > core::ptr::addr_of!(_stack_start) as usize {
+            RAM_ORIGIN
+        } else {
+            statics_end
+        }
+    };
     // Leave esp-hal's stack-guard word near the bottom alone.
     #[cfg(feature = "esp32c3")]
     let f = core::ptr::addr_of!(_stack_end) as usize + 256;

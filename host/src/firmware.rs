@@ -100,8 +100,22 @@ pub fn build(board: BoardName) -> Result<PathBuf> {
 /// [`build`], optionally linking CMSIS-DSP's reference kernels (a static
 /// library from [`crate::cmsis::library`]) so the same boot measures them.
 pub fn build_with(board: BoardName, cmsis: Option<&Path>) -> Result<PathBuf> {
+    build_variant(board, cmsis, None)
+}
+
+/// [`build`] with one extra cargo feature of the firmware (e.g.
+/// `stack-overflow`), in a target directory of its own; the ELF is
+/// `firmware/target/boards/NAME+FEATURE.elf`.
+pub fn build_feature(board: BoardName, feature: &str) -> Result<PathBuf> {
+    build_variant(board, None, Some(feature))
+}
+
+fn build_variant(board: BoardName, cmsis: Option<&Path>, feature: Option<&str>) -> Result<PathBuf> {
     let b = board.info();
     ensure_target(b.target)?;
+    if b.target.starts_with("thumb") {
+        ensure_flip_link()?;
+    }
     let dir = firmware_dir();
     eprintln!(
         "plasticore: building firmware for {}{}",
@@ -112,9 +126,17 @@ pub fn build_with(board: BoardName, cmsis: Option<&Path>) -> Result<PathBuf> {
             ""
         }
     );
-    let sub = target_subdir(b, cmsis.is_some());
+    let sub = match feature {
+        Some(f) => Some(format!("{}+{f}", b.name)),
+        None => target_subdir(b, cmsis.is_some()),
+    };
+    let mut args = build_args_in(b, sub.clone());
+    if let Some(f) = feature {
+        args.push("--features".into());
+        args.push(f.into());
+    }
     let mut cmd = cargo();
-    cmd.args(build_args_in(b, sub.clone())).current_dir(&dir);
+    cmd.args(args).current_dir(&dir);
     if let Some(flags) = b.rustflags {
         let var = format!(
             "CARGO_TARGET_{}_RUSTFLAGS",
@@ -140,14 +162,39 @@ pub fn build_with(board: BoardName, cmsis: Option<&Path>) -> Result<PathBuf> {
         .join("plasticore-firmware");
     let out = dir.join("target/boards");
     std::fs::create_dir_all(&out)?;
-    let elf = out.join(format!(
-        "{}{}.elf",
-        b.name,
-        if cmsis.is_some() { "+cmsis" } else { "" }
-    ));
+    let suffix = match (cmsis, feature) {
+        (_, Some(f)) => format!("+{f}"),
+        (Some(_), None) => "+cmsis".into(),
+        (None, None) => String::new(),
+    };
+    let elf = out.join(format!("{}{suffix}.elf", b.name));
     std::fs::copy(&built, &elf)
         .with_context(|| format!("copying {} to {}", built.display(), elf.display()))?;
     Ok(elf)
+}
+
+/// Makes sure `flip-link` (the linker wrapper every Cortex-M image links
+/// through, see `firmware/.cargo/config.toml`) is installed, with
+/// `cargo install flip-link` when it is not.
+pub fn ensure_flip_link() -> Result<()> {
+    let found = Command::new("flip-link")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    if found {
+        return Ok(());
+    }
+    eprintln!("plasticore: installing flip-link with cargo install");
+    let st = cargo()
+        .args(["install", "flip-link", "--locked"])
+        .status()
+        .context("running cargo install flip-link")?;
+    if !st.success() {
+        bail!("`cargo install flip-link` failed");
+    }
+    Ok(())
 }
 
 fn is_root() -> bool {

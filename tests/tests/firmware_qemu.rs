@@ -298,3 +298,51 @@ board_tests! {
 fn every_emulated_board_is_tested() {
     assert_eq!(runs().len(), boards::emulated().count());
 }
+
+/// flip-link puts the stack below every static, so an overflow runs off the
+/// start of RAM and faults instead of overwriting data. The `stack-overflow`
+/// image recurses at boot until that happens; the run must end in the
+/// firmware's HardFault report with its canary static intact — no self-test
+/// results, no return from the recursion. Shown on the Cortex-M0 (micro:bit)
+/// and the Cortex-M33 (AN505), whose emulated memory maps leave the addresses
+/// below RAM unmapped, as silicon does; QEMU backs the addresses below RAM of
+/// the AN385/AN386/AN500 images with memory, so an overflow there cannot fault.
+fn stack_overflow_faults(board: BoardName) {
+    let elf = firmware::build_feature(board, "stack-overflow").expect("build");
+    let boot = firmware::run_qemu(board, &elf, Duration::from_secs(120)).expect("boot");
+    let lines = boot.lines.join("\n");
+    assert_eq!(
+        boot.status, 1,
+        "the run must end in the fault handler:\n{lines}"
+    );
+    let depths: Vec<u32> = boot
+        .lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("overflow|depth|"))
+        .filter_map(|l| l.split('|').next()?.parse().ok())
+        .collect();
+    assert!(depths.len() > 3, "the recursion ran:\n{lines}");
+    let fault = boot
+        .lines
+        .iter()
+        .find(|l| l.starts_with("fault|hardfault|"))
+        .unwrap_or_else(|| panic!("no HardFault report:\n{lines}"));
+    assert!(fault.ends_with("|statics_intact=true"), "{fault}");
+    assert!(!lines.contains("overflow|returned"), "{lines}");
+    assert!(!lines.contains("case|"), "{lines}");
+    eprintln!(
+        "{}: faulted at depth {} (1 KiB frames): {fault}",
+        board.info().name,
+        depths.last().unwrap_or(&0)
+    );
+}
+
+#[test]
+fn stack_overflow_ends_in_a_reported_hardfault_cortex_m0() {
+    stack_overflow_faults(BoardName::QemuMicrobit);
+}
+
+#[test]
+fn stack_overflow_ends_in_a_reported_hardfault_cortex_m33() {
+    stack_overflow_faults(BoardName::QemuMps2An505);
+}

@@ -13,6 +13,7 @@ use super::sdpa::{sdpa, SdpaShape};
 use crate::error::{check_finite, check_len, check_nonempty, Error};
 use crate::linalg::dot_unchecked;
 use crate::nn::{layer_norm_row, Accum, Activation, FeedForward};
+use crate::slices::{rows, rows_mut, split, split_mut, window_mut};
 
 /// Which attention a [`SelfAttention`] layer computes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -76,7 +77,7 @@ impl<'a> SelfAttention<'a> {
     ) -> Result<Self, Error> {
         check_nonempty("d", d)?;
         check_nonempty("heads", heads)?;
-        if d % heads != 0 {
+        if !d.is_multiple_of(heads) {
             return Err(Error::InvalidArgument {
                 what: "heads",
                 expected: "a divisor of d",
@@ -142,14 +143,15 @@ impl<'a> SelfAttention<'a> {
 
     fn rows(&self, x: &[f32]) -> Result<usize, Error> {
         check_nonempty("x", x.len())?;
-        if x.len() % self.d != 0 {
+        let d = self.d.max(1);
+        if !x.len().is_multiple_of(d) {
             return Err(Error::ShapeMismatch {
                 what: "x (a whole number of rows of length d)",
-                expected: (x.len() / self.d + 1) * self.d,
+                expected: (x.len() / d + 1) * d,
                 found: x.len(),
             });
         }
-        Ok(x.len() / self.d)
+        Ok(x.len() / d)
     }
 
     fn check_scratch(&self, n: usize, idx: &[u32], f: &[f32]) -> Result<(), Error> {
@@ -162,7 +164,7 @@ impl<'a> SelfAttention<'a> {
             check_len("u32 scratch", il, idx.len())?;
         }
         if let AttentionMode::Lsh { config, .. } = self.mode {
-            if n % config.bucket_size != 0 {
+            if !n.is_multiple_of(config.bucket_size.max(1)) {
                 return Err(Error::InvalidArgument {
                     what: "bucket_size",
                     expected: "a divisor of n",
@@ -174,26 +176,30 @@ impl<'a> SelfAttention<'a> {
 
     /// Steps 1–3: LN, projections into head-major buffers, attention into `f[..n·d]`.
     fn prepare(&self, x: &[f32], n: usize, idx: &mut [u32], f: &mut [f32]) -> Result<(), Error> {
-        let (d, heads) = (self.d, self.heads);
-        let dh = d / heads;
+        // d, heads, d / heads ≥ 1 (checked by `new`); `max` keeps this panic-free.
+        let (d, heads) = (self.d.max(1), self.heads.max(1));
+        let dh = (d / heads).max(1);
         let nd = n * d;
-        let (a, rest) = f.split_at_mut(nd);
-        for (xr, ar) in x.chunks_exact(d).zip(a.chunks_exact_mut(d)) {
+        let (a, rest) = split_mut(f, nd);
+        for (xr, ar) in rows(x, d).zip(rows_mut(a, d)) {
             layer_norm_row(xr, self.w.gamma, self.w.beta, ar);
         }
         let project = |w: &[f32], a: &[f32], dst: &mut [f32]| {
+            let (d, dh) = (d.max(1), dh.max(1));
             for (i, ar) in a.chunks_exact(d).enumerate() {
                 for (o, row) in w.chunks_exact(d).enumerate() {
                     let (h, e) = (o / dh, o % dh);
-                    dst[(h * n + i) * dh + e] = dot_unchecked(row, ar);
+                    if let Some(v) = dst.get_mut((h * n + i) * dh + e) {
+                        *v = dot_unchecked(row, ar);
+                    }
                 }
             }
         };
         match self.mode {
             AttentionMode::Full { causal } => {
-                let (q, rest) = rest.split_at_mut(nd);
-                let (k, rest) = rest.split_at_mut(nd);
-                let v = &mut rest[..nd];
+                let (q, rest) = split_mut(rest, nd);
+                let (k, rest) = split_mut(rest, nd);
+                let v = window_mut(rest, 0, nd);
                 project(self.w.wq, a, q);
                 project(self.w.wk, a, k);
                 project(self.w.wv, a, v);
@@ -207,8 +213,8 @@ impl<'a> SelfAttention<'a> {
                 sdpa(q, k, v, shape, causal, a)
             }
             AttentionMode::Lsh { rotations, config } => {
-                let (qk, rest) = rest.split_at_mut(nd);
-                let (v, rest) = rest.split_at_mut(nd);
+                let (qk, rest) = split_mut(rest, nd);
+                let (v, rest) = split_mut(rest, nd);
                 project(self.w.wq, a, qk);
                 project(self.w.wv, a, v);
                 let shape = LshShape {
@@ -224,16 +230,16 @@ impl<'a> SelfAttention<'a> {
 
     /// Step 4: out_i ⊕= W_o · concat_h(attn[h, i, :]).
     fn emit(&self, n: usize, f: &mut [f32], out: &mut [f32], op: Accum) {
-        let d = self.d;
-        let dh = d / self.heads;
+        let d = self.d.max(1);
+        let dh = (d / self.heads.max(1)).max(1);
         let nd = n * d;
-        let (a, rest) = f.split_at_mut(nd);
+        let (a, rest) = split_mut(f, nd);
         // The q (or qk) buffer right after `a` is free once attention is done.
-        let concat = &mut rest[..d];
+        let concat = window_mut(rest, 0, d);
         for (i, or) in out.chunks_exact_mut(d).enumerate() {
             for (o, c) in concat.iter_mut().enumerate() {
                 let (h, e) = (o / dh, o % dh);
-                *c = a[(h * n + i) * dh + e];
+                *c = a.get((h * n + i) * dh + e).copied().unwrap_or(0.0);
             }
             for (ov, row) in or.iter_mut().zip(self.w.wo.chunks_exact(d)) {
                 op.apply(ov, dot_unchecked(row, concat));
@@ -320,9 +326,9 @@ impl<'a> FeedForwardBlock<'a> {
     }
 
     fn check(&self, x: &[f32], scratch: &[f32]) -> Result<(), Error> {
-        let d = self.ff.d();
+        let d = self.ff.d().max(1);
         check_nonempty("x", x.len())?;
-        if x.len() % d != 0 {
+        if !x.len().is_multiple_of(d) {
             return Err(Error::ShapeMismatch {
                 what: "x (a whole number of rows of length d)",
                 expected: (x.len() / d + 1) * d,
@@ -341,10 +347,10 @@ impl<'a> FeedForwardBlock<'a> {
         if op != Accum::Write {
             check_finite("out", out)?;
         }
-        let d = self.ff.d();
-        let (ln, rest) = scratch.split_at_mut(d);
-        let hidden = &mut rest[..self.ff.d_ff()];
-        for (xr, or) in x.chunks_exact(d).zip(out.chunks_exact_mut(d)) {
+        let d = self.ff.d().max(1);
+        let (ln, rest) = split_mut(scratch, d);
+        let hidden = window_mut(rest, 0, self.ff.d_ff());
+        for (xr, or) in rows(x, d).zip(rows_mut(out, d)) {
             layer_norm_row(xr, self.gamma, self.beta, ln);
             self.ff.row(ln, hidden, or, op);
         }
@@ -369,9 +375,9 @@ impl<'a> FeedForwardBlock<'a> {
     /// x ← x + G(x), in place (each row is normalised into scratch first).
     pub fn residual_in_place(&self, x: &mut [f32], scratch: &mut [f32]) -> Result<(), Error> {
         self.check(x, scratch)?;
-        let d = self.ff.d();
-        let (ln, rest) = scratch.split_at_mut(d);
-        let hidden = &mut rest[..self.ff.d_ff()];
+        let d = self.ff.d().max(1);
+        let (ln, rest) = split_mut(scratch, d);
+        let hidden = window_mut(rest, 0, self.ff.d_ff());
         for xr in x.chunks_exact_mut(d) {
             layer_norm_row(xr, self.gamma, self.beta, ln);
             self.ff.row(ln, hidden, xr, Accum::Add);
@@ -441,7 +447,7 @@ impl ReversibleBlock<'_> {
         self.check(y1, y2, scratch.1)?;
         // G's checks are the same as F's; run G first so that y2 becomes x2.
         self.f
-            .check_scratch(y1.len() / self.f.d(), scratch.0, scratch.1)?;
+            .check_scratch(y1.len() / self.f.d().max(1), scratch.0, scratch.1)?;
         self.g.run(y1, scratch.1, y2, Accum::Sub)?;
         self.f.run(y2, scratch, y1, Accum::Sub)
     }
@@ -502,7 +508,7 @@ impl<'a> TransformerBlock<'a> {
         let (d, f) = (dims.d, dims.d_ff);
         let mut rest = params;
         let mut take = |k: usize| {
-            let (a, b) = rest.split_at(k);
+            let (a, b) = split(rest, k);
             rest = b;
             a
         };

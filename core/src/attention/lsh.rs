@@ -39,6 +39,7 @@ use super::{mul, Online};
 use crate::error::{check_finite, check_len, check_nonempty, Error};
 use crate::linalg::dot_unchecked;
 use crate::math;
+use crate::slices::{rows, rows_mut, split_mut, tail, window, window_mut};
 
 /// The logit a query gives its own position (step 5): −5·10⁴, as in the Reformer reference.
 pub const LSH_SELF_LOGIT: f32 = -5.0e4;
@@ -110,7 +111,7 @@ fn check_shape(qk: &[f32], v: &[f32], s: &LshShape, out: &[f32]) -> Result<(), E
 /// w_j ← scale / ‖qk_j‖ (0 for a zero vector), so that q·k_j/√d = (q·qk_j)·w_j.
 fn key_scales(qk: &[f32], d: usize, w: &mut [f32]) {
     let scale = 1.0 / math::sqrt(d as f32);
-    for (wj, kj) in w.iter_mut().zip(qk.chunks_exact(d)) {
+    for (wj, kj) in w.iter_mut().zip(qk.chunks_exact(d.max(1))) {
         let norm = math::sqrt(dot_unchecked(kj, kj));
         *wj = if norm > 0.0 { scale / norm } else { 0.0 };
     }
@@ -128,7 +129,7 @@ fn bucket(x: &[f32], rot: &[f32], stride: usize, half: usize) -> u32 {
     let (mut best_n, mut jn) = (f32::NEG_INFINITY, 0usize);
     for j in 0..half {
         let mut s = 0.0f32;
-        for (&xi, &r) in x.iter().zip(rot[j..].iter().step_by(stride)) {
+        for (&xi, &r) in x.iter().zip(tail(rot, j).iter().step_by(stride.max(1))) {
             s += xi * r;
         }
         if s > best_p {
@@ -238,29 +239,32 @@ pub fn lsh_attention(
         check_len("f32 scratch (3*n)", f_need, scratch.len())?;
     }
 
-    let (sorted, rest) = index_scratch.split_at_mut(total);
-    let (buckets, rest) = rest.split_at_mut(n);
-    let counts = &mut rest[..b];
-    let (w, rest) = scratch.split_at_mut(n);
-    let (ms, rest) = rest.split_at_mut(n);
-    let ls = &mut rest[..n];
+    // Scratch sizes were checked above; the slicing below cannot fall short.
+    let (sorted, rest) = split_mut(index_scratch, total);
+    let (buckets, rest) = split_mut(rest, n);
+    let counts = window_mut(rest, 0, b);
+    let (w, rest) = split_mut(scratch, n);
+    let (ms, rest) = split_mut(rest, n);
+    let ls = window_mut(rest, 0, n);
     let stride = rounds * half;
+    let c = c.max(1);
     let chunks = total / c;
 
-    for ((qh, vh), oh) in qk
-        .chunks_exact(n * d)
-        .zip(v.chunks_exact(n * dv))
-        .zip(out.chunks_exact_mut(n * dv))
+    for ((qh, vh), oh) in rows(qk, n * d)
+        .zip(rows(v, n * dv))
+        .zip(rows_mut(out, n * dv))
     {
         key_scales(qh, d, w);
         // Steps 2–3: per-round stable counting sort by bucket.
-        for (r, sorted_r) in sorted.chunks_exact_mut(n).enumerate() {
+        for (r, sorted_r) in sorted.chunks_exact_mut(n.max(1)).enumerate() {
             counts.iter_mut().for_each(|k| *k = 0);
-            let rot = &rotations[r * half..];
-            for (bk, x) in buckets.iter_mut().zip(qh.chunks_exact(d)) {
+            let rot = tail(rotations, r * half);
+            for (bk, x) in buckets.iter_mut().zip(qh.chunks_exact(d.max(1))) {
                 let h = bucket(x, rot, stride, half);
                 *bk = h;
-                counts[h as usize] += 1;
+                if let Some(k) = counts.get_mut(h as usize) {
+                    *k += 1;
+                }
             }
             let mut start = 0u32;
             for k in counts.iter_mut() {
@@ -269,9 +273,12 @@ pub fn lsh_attention(
                 start += t;
             }
             for (i, &bk) in buckets.iter().enumerate() {
-                let slot = &mut counts[bk as usize];
-                sorted_r[*slot as usize] = i as u32;
-                *slot += 1;
+                if let Some(slot) = counts.get_mut(bk as usize) {
+                    if let Some(s) = sorted_r.get_mut(*slot as usize) {
+                        *s = i as u32;
+                    }
+                    *slot += 1;
+                }
             }
         }
         // Steps 4–6: chunks attend to themselves and their predecessor.
@@ -280,13 +287,16 @@ pub fn lsh_attention(
         ls.iter_mut().for_each(|l| *l = 0.0);
         for ci in 0..chunks {
             let prev = if ci == 0 { chunks - 1 } else { ci - 1 };
-            let cur = &sorted[ci * c..(ci + 1) * c];
-            let before = &sorted[prev * c..(prev + 1) * c];
+            let cur = window(sorted, ci * c, c);
+            let before = window(sorted, prev * c, c);
             for &p in cur {
                 let p = p as usize;
-                let q = &qh[p * d..(p + 1) * d];
-                let acc = &mut oh[p * dv..(p + 1) * dv];
-                let mut st = Online { m: ms[p], l: ls[p] };
+                let q = window(qh, p * d, d);
+                let acc = window_mut(oh, p * dv, dv);
+                let (Some(mp), Some(lp)) = (ms.get_mut(p), ls.get_mut(p)) else {
+                    continue;
+                };
+                let mut st = Online { m: *mp, l: *lp };
                 for &j in cur.iter().chain(before) {
                     let j = j as usize;
                     let s = if j == p {
@@ -294,15 +304,15 @@ pub fn lsh_attention(
                     } else if causal && j > p {
                         continue;
                     } else {
-                        dot_unchecked(q, &qh[j * d..(j + 1) * d]) * w[j]
+                        dot_unchecked(q, window(qh, j * d, d)) * w.get(j).copied().unwrap_or(0.0)
                     };
-                    st.push(s, &vh[j * dv..(j + 1) * dv], acc);
+                    st.push(s, window(vh, j * dv, dv), acc);
                 }
-                ms[p] = st.m;
-                ls[p] = st.l;
+                *mp = st.m;
+                *lp = st.l;
             }
         }
-        for (acc, &l) in oh.chunks_exact_mut(dv).zip(ls.iter()) {
+        for (acc, &l) in rows_mut(oh, dv).zip(ls.iter()) {
             Online { m: 0.0, l }.finish(acc);
         }
     }
@@ -327,20 +337,18 @@ pub fn shared_qk_attention(
     if scratch.len() < n {
         check_len("f32 scratch (n)", n, scratch.len())?;
     }
-    let w = &mut scratch[..n];
-    for ((qh, vh), oh) in qk
-        .chunks_exact(n * d)
-        .zip(v.chunks_exact(n * dv))
-        .zip(out.chunks_exact_mut(n * dv))
+    let w = window_mut(scratch, 0, n);
+    for ((qh, vh), oh) in rows(qk, n * d)
+        .zip(rows(v, n * dv))
+        .zip(rows_mut(out, n * dv))
     {
         key_scales(qh, d, w);
-        for (p, (q, acc)) in qh.chunks_exact(d).zip(oh.chunks_exact_mut(dv)).enumerate() {
+        for (p, (q, acc)) in rows(qh, d).zip(rows_mut(oh, dv)).enumerate() {
             acc.iter_mut().for_each(|a| *a = 0.0);
             let keys = if causal { p + 1 } else { n };
             let mut st = Online::EMPTY;
-            for (j, ((kj, vj), &wj)) in qh
-                .chunks_exact(d)
-                .zip(vh.chunks_exact(dv))
+            for (j, ((kj, vj), &wj)) in rows(qh, d)
+                .zip(rows(vh, dv))
                 .zip(w.iter())
                 .enumerate()
                 .take(keys)

@@ -11,6 +11,7 @@ use super::{mul, Online};
 use crate::error::{check_finite, check_len, check_nonempty, Error};
 use crate::linalg::dot_unchecked;
 use crate::math;
+use crate::slices::{rows, rows_mut};
 
 /// Sizes of a multi-head [`sdpa`] call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,17 +83,16 @@ pub fn sdpa(
     check_finite("v", v)?;
     let SdpaShape { n, m, d, dv, .. } = shape;
     let scale = 1.0 / math::sqrt(d as f32);
-    let heads = q
-        .chunks_exact(n * d)
-        .zip(k.chunks_exact(m * d))
-        .zip(v.chunks_exact(m * dv))
-        .zip(out.chunks_exact_mut(n * dv));
+    let heads = rows(q, n * d)
+        .zip(rows(k, m * d))
+        .zip(rows(v, m * dv))
+        .zip(rows_mut(out, n * dv));
     for (((qh, kh), vh), oh) in heads {
-        for (i, (qi, oi)) in qh.chunks_exact(d).zip(oh.chunks_exact_mut(dv)).enumerate() {
+        for (i, (qi, oi)) in rows(qh, d).zip(rows_mut(oh, dv)).enumerate() {
             oi.iter_mut().for_each(|a| *a = 0.0);
             let keys = if causal { (i + 1).min(m) } else { m };
             let mut st = Online::EMPTY;
-            for (kj, vj) in kh.chunks_exact(d).zip(vh.chunks_exact(dv)).take(keys) {
+            for (kj, vj) in rows(kh, d).zip(rows(vh, dv)).take(keys) {
                 st.push(dot_unchecked(qi, kj) * scale, vj, oi);
             }
             st.finish(oi);

@@ -24,6 +24,7 @@ use super::{round_shift, Fixed};
 use crate::error::{check_len, Error};
 use crate::hebbian::{Activation, NetConfig, Norm, Rule, Sharing, Topology};
 use crate::rng::Rng;
+use crate::slices::{split_mut, tail, window};
 
 /// Fraction bits of the coefficients (Q12: range ±8, step 2⁻¹²).
 pub const COEFF_FRAC: u32 = 12;
@@ -221,8 +222,8 @@ pub fn norm_q15(norm: Norm, w: &mut [i16]) {
             }
         }
         Norm::Clamp(c) => {
-            let q = i16::saturate(libm::rintf(c * 32768.0) as i64);
-            w.iter_mut().for_each(|v| *v = (*v).clamp(-q, q));
+            let q = i16::saturate(libm::rintf(c * 32768.0) as i64).saturating_abs();
+            w.iter_mut().for_each(|v| *v = (*v).max(-q).min(q));
         }
     }
 }
@@ -319,7 +320,7 @@ impl<'a> PlasticNetQ15<'a> {
         }
         let (mut woff, mut aoff) = (0, 0);
         for (l, pair) in sizes.windows(2).enumerate() {
-            let (n_in, n_out) = (pair[0], pair[1]);
+            let &[n_in, n_out] = pair else { break };
             let frac = if l == 0 { self.in_frac } else { 15 };
             let shift = 15 + frac - PRE_FRAC;
             let act = if l + 1 == n_layers {
@@ -327,10 +328,11 @@ impl<'a> PlasticNetQ15<'a> {
             } else {
                 Activation::Tanh
             };
-            let (head, tail) = self.acts.split_at_mut(aoff + n_in);
-            let x = &head[aoff..];
-            let w = self.weights.get(woff..woff + n_in * n_out).unwrap_or(&[]);
-            for (o, row) in tail.iter_mut().take(n_out).zip(w.chunks_exact(n_in)) {
+            let (head, rest) = split_mut(self.acts, aoff + n_in);
+            let x = tail(head, aoff);
+            let w = window(self.weights, woff, n_in * n_out);
+            // n_in ≥ 1 (Topology::new); `max` keeps chunks_exact panic-free.
+            for (o, row) in rest.iter_mut().take(n_out).zip(w.chunks_exact(n_in.max(1))) {
                 let z = round_shift(i16::dot_exact(row, x), shift);
                 let z = z.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
                 *o = match act {
@@ -349,7 +351,7 @@ impl<'a> PlasticNetQ15<'a> {
             ..
         } = self.config;
         for pair in sizes.windows(2) {
-            let (n_in, n_out) = (pair[0], pair[1]);
+            let &[n_in, n_out] = pair else { break };
             let nc = sharing.coeff_len(rule, n_out, n_in);
             if let (Some(w), Some(pre), Some(post), Some(h)) = (
                 self.weights.get_mut(woff..woff + n_in * n_out),

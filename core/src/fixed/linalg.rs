@@ -17,6 +17,7 @@
 
 use super::{round_shift, Fixed};
 use crate::error::{check_len, check_nonempty, Error};
+use crate::slices;
 
 /// Largest length the integer kernels accept: 2³² − 1 products of at most 2³⁰
 /// stay below 2⁶² in magnitude, so an `i64` sum never overflows.
@@ -66,25 +67,34 @@ pub(crate) fn dot_i16_exact(a: &[i16], b: &[i16]) -> i64 {
 #[inline(always)]
 pub(crate) fn dot_i8_exact(a: &[i8], b: &[i8]) -> i64 {
     const BLOCK: usize = 1 << 16;
+    // The common length; then whole blocks and the tail, as arrays (no
+    // division, no bounds check, no panic path at any opt-level).
+    let n = a.len().min(b.len());
+    let (a, b) = (slices::split(a, n).0, slices::split(b, n).0);
+    let (ba, ta) = a.as_chunks::<BLOCK>();
+    let (bb, tb) = b.as_chunks::<BLOCK>();
     let mut acc: i64 = 0;
-    for (xa, xb) in a.chunks(BLOCK).zip(b.chunks(BLOCK)) {
-        let mut s: i32 = 0;
-        let (mut xa, mut xb) = (xa, xb);
-        while let (Some((x, ra)), Some((y, rb))) =
-            (xa.split_first_chunk::<4>(), xb.split_first_chunk::<4>())
-        {
-            for k in 0..4 {
-                s += x[k] as i32 * y[k] as i32;
-            }
-            xa = ra;
-            xb = rb;
-        }
-        for (x, y) in xa.iter().zip(xb) {
-            s += *x as i32 * *y as i32;
-        }
-        acc += s as i64;
+    for (xa, xb) in ba.iter().zip(bb) {
+        acc += dot_i8_block(xa, xb) as i64;
     }
-    acc
+    acc + dot_i8_block(ta, tb) as i64
+}
+
+/// Σ aᵢ·bᵢ of at most 2¹⁶ pairs of equal length, in `i32` (|Σ| ≤ 2³⁰), four at a time.
+#[inline(always)]
+fn dot_i8_block(a: &[i8], b: &[i8]) -> i32 {
+    let (ca, ta) = a.as_chunks::<4>();
+    let (cb, tb) = b.as_chunks::<4>();
+    let mut s: i32 = 0;
+    for (x, y) in ca.iter().zip(cb) {
+        for k in 0..4 {
+            s += x[k] as i32 * y[k] as i32;
+        }
+    }
+    for (x, y) in ta.iter().zip(tb) {
+        s += *x as i32 * *y as i32;
+    }
+    s
 }
 
 /// The exact dot product Σ aᵢ·bᵢ of two Q15 or two Q7 vectors.
@@ -125,7 +135,10 @@ pub fn matvec<T: Fixed>(
     check_len("x", cols, x.len())?;
     check_len("out", rows, out.len())?;
     check_shift(shift)?;
-    for (o, row) in out.iter_mut().zip(m.chunks_exact(cols)) {
+    // `next()` rather than `zip`: no division inside `Zip` (see `slices::rows`).
+    let mut m_rows = m.chunks_exact(cols.max(1));
+    for o in out.iter_mut() {
+        let Some(row) = m_rows.next() else { break };
         *o = T::saturate(round_shift(T::dot_exact(row, x), shift));
     }
     Ok(())
@@ -153,13 +166,13 @@ pub fn matmul<T: Fixed>(
     check_len("c", m.checked_mul(n).ok_or(too_big())?, c.len())?;
     check_len("scratch", b.len(), bt.len())?;
     check_shift(shift)?;
-    for (j, col) in bt.chunks_exact_mut(k).enumerate() {
+    for (j, col) in slices::rows_mut(bt, k).enumerate() {
         for (i, v) in col.iter_mut().enumerate() {
             *v = b.get(i * n + j).copied().unwrap_or_default();
         }
     }
-    for (crow, arow) in c.chunks_exact_mut(n).zip(a.chunks_exact(k)) {
-        for (cij, bcol) in crow.iter_mut().zip(bt.chunks_exact(k)) {
+    for (crow, arow) in slices::rows_mut(c, n).zip(slices::rows(a, k)) {
+        for (cij, bcol) in crow.iter_mut().zip(slices::rows(bt, k)) {
             *cij = T::saturate(round_shift(T::dot_exact(arow, bcol), shift));
         }
     }

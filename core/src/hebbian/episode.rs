@@ -26,9 +26,11 @@ pub fn action_from_output(out: &[f32]) -> usize {
         [y] => usize::from(*y > 0.0),
         _ => {
             let mut best = 0;
-            for (i, v) in out.iter().enumerate() {
-                if *v > out[best] {
+            let mut top = f32::NAN;
+            for (i, &v) in out.iter().enumerate() {
+                if i == 0 || v > top {
                     best = i;
+                    top = v;
                 }
             }
             best

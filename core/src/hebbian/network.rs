@@ -17,6 +17,7 @@ use super::rule::{update_unchecked, Coeffs, Norm, Rule, Sharing};
 use crate::blob::fnv1a_f32;
 use crate::error::{check_finite, check_len, check_nonempty, Error};
 use crate::rng::Rng;
+use crate::slices::{copy, split, split_mut, tail, window, window_mut};
 
 /// Largest number of entries in a size list (`[in, hidden…, out]`), i.e. up to 7 layers.
 pub const MAX_SIZES: usize = 8;
@@ -106,7 +107,7 @@ impl Topology {
     }
     /// The sizes.
     pub fn sizes(&self) -> &[usize] {
-        &self.sizes[..self.len]
+        crate::slices::window(&self.sizes, 0, self.len)
     }
     /// Number of weight layers.
     pub fn layers(&self) -> usize {
@@ -114,11 +115,11 @@ impl Topology {
     }
     /// Input size.
     pub fn inputs(&self) -> usize {
-        self.sizes[0]
+        self.sizes.first().copied().unwrap_or(0)
     }
     /// Output size.
     pub fn outputs(&self) -> usize {
-        self.sizes[self.len - 1]
+        self.sizes().last().copied().unwrap_or(0)
     }
 }
 
@@ -226,20 +227,20 @@ impl<'a> PlasticNet<'a> {
         check_finite("input", input)?;
         let sizes = self.topo.sizes();
         let n_layers = self.topo.layers();
-        self.acts[..sizes[0]].copy_from_slice(input);
+        copy(self.acts, input);
         let (mut woff, mut aoff) = (0, 0);
         for (l, pair) in sizes.windows(2).enumerate() {
-            let (n_in, n_out) = (pair[0], pair[1]);
-            let (head, tail) = self.acts.split_at_mut(aoff + n_in);
+            let &[n_in, n_out] = pair else { break };
+            let (head, rest) = split_mut(self.acts, aoff + n_in);
             let act = if l + 1 == n_layers {
                 self.config.output
             } else {
                 Activation::Tanh
             };
             forward_unchecked(
-                &self.weights[woff..woff + n_in * n_out],
-                &head[aoff..],
-                &mut tail[..n_out],
+                window(self.weights, woff, n_in * n_out),
+                tail(head, aoff),
+                window_mut(rest, 0, n_out),
                 act,
             );
             woff += n_in * n_out;
@@ -253,14 +254,14 @@ impl<'a> PlasticNet<'a> {
             ..
         } = self.config;
         for pair in sizes.windows(2) {
-            let (n_in, n_out) = (pair[0], pair[1]);
+            let &[n_in, n_out] = pair else { break };
             let nc = sharing.coeff_len(rule, n_out, n_in);
-            let w = &mut self.weights[woff..woff + n_in * n_out];
+            let w = window_mut(self.weights, woff, n_in * n_out);
             update_unchecked(
                 w,
-                &self.acts[aoff..aoff + n_in],
-                &self.acts[aoff + n_in..aoff + n_in + n_out],
-                &self.coeffs[coff..coff + nc],
+                window(self.acts, aoff, n_in),
+                window(self.acts, aoff + n_in, n_out),
+                window(self.coeffs, coff, nc),
                 rule,
                 sharing,
             );
@@ -270,7 +271,7 @@ impl<'a> PlasticNet<'a> {
             aoff += n_in;
             coff += nc;
         }
-        Ok(&self.acts[aoff..])
+        Ok(tail(self.acts, aoff))
     }
 }
 
@@ -313,7 +314,7 @@ impl<'a, const IN: usize, const H: usize, const OUT: usize> PlasticMlp<'a, IN, H
         } = config;
         check_len("coeffs", Self::coeff_len(rule, sharing), coeffs.len())?;
         norm.validate()?;
-        let (a, b) = coeffs.split_at(sharing.coeff_len(rule, H, IN));
+        let (a, b) = split(coeffs, sharing.coeff_len(rule, H, IN));
         Ok(PlasticMlp {
             hidden: PlasticLayer::zeros(),
             out: PlasticLayer::zeros(),

@@ -21,6 +21,7 @@ use super::super::stats::NeumaierSum;
 use crate::error::{check_len, check_nonempty, Error};
 use crate::linalg::dot_unchecked;
 use crate::math;
+use crate::slices::{rows, rows_mut};
 
 /// f32 elements of scratch needed for `n` samples: 2n.
 pub const fn supcon_scratch_len(n: usize) -> usize {
@@ -79,7 +80,9 @@ fn validate(
 }
 
 fn positives(labels: &[i32], i: usize) -> usize {
-    let li = labels[i];
+    let Some(&li) = labels.get(i) else {
+        return 0;
+    };
     labels
         .iter()
         .enumerate()
@@ -109,11 +112,18 @@ fn compute(
         if np == 0 {
             continue;
         }
-        let li = labels[i];
+        let (Some(&li), Some(&inv_i)) = (labels.get(i), inv.get(i)) else {
+            continue;
+        };
         // Similarities s_ia and their maximum over a ≠ i.
         let mut m = f32::NEG_INFINITY;
-        for (a, (r, fa)) in row.iter_mut().zip(features.chunks_exact(d)).enumerate() {
-            *r = dot_unchecked(fi, fa) * inv[i] * inv[a] * inv_t;
+        for (a, ((r, fa), &inv_fa)) in row
+            .iter_mut()
+            .zip(features.chunks_exact(d))
+            .zip(inv.iter())
+            .enumerate()
+        {
+            *r = dot_unchecked(fi, fa) * inv_i * inv_fa * inv_t;
             if a != i && *r > m {
                 m = *r;
             }
@@ -141,13 +151,17 @@ fn compute(
                     (math::exp(*r - lse) - pos) * inv_a
                 };
             }
-            let zi_scale = inv[i] * inv_t;
-            for (a, fa) in features.chunks_exact(d).enumerate() {
-                let gia = row[a];
+            let zi_scale = inv_i * inv_t;
+            for (a, ((fa, &gia), &inv_fa)) in features
+                .chunks_exact(d)
+                .zip(row.iter())
+                .zip(inv.iter())
+                .enumerate()
+            {
                 if gia == 0.0 {
                     continue;
                 }
-                let ca = gia * inv[a] * inv_t;
+                let ca = gia * inv_fa * inv_t;
                 let ci = gia * zi_scale;
                 // g_i += ca·f_a, then g_a += ci·f_i (a ≠ i, so the rows are distinct).
                 if let Some(gi) = g.get_mut(i * d..(i + 1) * d) {
@@ -161,11 +175,7 @@ fn compute(
     }
     if let Some(g) = grad {
         // Back through z = f/‖f‖: (g − (g·z) z)/‖f‖.
-        for ((gi, fi), &s) in g
-            .chunks_exact_mut(d)
-            .zip(features.chunks_exact(d))
-            .zip(&*inv)
-        {
+        for ((gi, fi), &s) in rows_mut(g, d).zip(rows(features, d)).zip(&*inv) {
             let proj = dot_unchecked(gi, fi) * s * s;
             for (gk, &fk) in gi.iter_mut().zip(fi) {
                 *gk = (*gk - proj * fk) * s;

@@ -30,7 +30,10 @@ pub fn angular_bucket(x: &[f32], rot: &[f32], stride: usize, half: usize) -> Res
             expected: "stride >= half",
         });
     }
-    let need = (d - 1) * stride + half;
+    let need = (d - 1)
+        .checked_mul(stride)
+        .and_then(|n| n.checked_add(half))
+        .unwrap_or(usize::MAX);
     if rot.len() < need {
         check_len("rotations", need, rot.len())?;
     }
@@ -41,7 +44,8 @@ pub fn angular_bucket(x: &[f32], rot: &[f32], stride: usize, half: usize) -> Res
         for j in 0..half {
             let mut s = 0.0f32;
             for (i, &xi) in x.iter().enumerate() {
-                s += xi * rot[i * stride + j];
+                // In range: i·stride + j < need ≤ rot.len(), checked above.
+                s += xi * rot.get(i * stride + j).copied().unwrap_or(0.0);
             }
             let v = sign * s;
             let idx = if sign > 0.0 { j } else { half + j } as u32;

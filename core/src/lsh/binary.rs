@@ -105,7 +105,7 @@ pub fn syndrome(x: &[u8], h: &[u8]) -> Result<u32, Error> {
     let bytes = x.len();
     check_nonempty("x", bytes)?;
     check_nonempty("h", h.len())?;
-    if h.len() % bytes != 0 {
+    if !h.len().is_multiple_of(bytes) {
         return Err(Error::InvalidArgument {
             what: "h",
             expected: "shape [m, bytes] with the bytes of x",
@@ -140,7 +140,7 @@ pub fn sparse_parity_check(
 ) -> Result<(), Error> {
     check_nonempty("bytes", bytes)?;
     check_nonempty("weight", weight as usize)?;
-    if h.len() % bytes != 0 {
+    if !h.len().is_multiple_of(bytes) {
         return Err(Error::InvalidArgument {
             what: "h",
             expected: "a length that is a multiple of bytes",

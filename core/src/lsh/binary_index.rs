@@ -62,7 +62,7 @@ pub fn binary_index_positions(
     positions: &mut [u32],
 ) -> Result<(), Error> {
     check_nonempty("bits", bits)?;
-    if positions.len() % bits != 0 {
+    if !positions.len().is_multiple_of(bits) {
         return Err(Error::InvalidArgument {
             what: "positions",
             expected: "shape [tables, bits]",

@@ -58,7 +58,7 @@ where
 /// seeded hash regenerates them. Errors unless `signs.len()` is a multiple of `dp`.
 pub fn crosspolytope_signs(seed: u64, dp: usize, signs: &mut [f32]) -> Result<(), Error> {
     check_nonempty("dp", dp)?;
-    if signs.len() % dp != 0 {
+    if !signs.len().is_multiple_of(dp) {
         return Err(Error::InvalidArgument {
             what: "signs",
             expected: "a length that is a multiple of d'",
@@ -148,7 +148,7 @@ pub fn crosspolytope_bucket(
 ) -> Result<u32, Error> {
     check_common(x, dp, scratch)?;
     check_nonempty("signs", signs.len())?;
-    if signs.len() % dp != 0 {
+    if !signs.len().is_multiple_of(dp) {
         return Err(Error::InvalidArgument {
             what: "signs",
             expected: "shape [k, d'] with d' the padded dimension",

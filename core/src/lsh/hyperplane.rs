@@ -55,7 +55,7 @@ pub(crate) fn fill_signs<T: Copy>(
     minus: T,
 ) -> Result<(), Error> {
     check_nonempty("bits", bits)?;
-    if planes.len() % bits != 0 {
+    if !planes.len().is_multiple_of(bits) {
         return Err(Error::InvalidArgument {
             what: "planes",
             expected: "a length that is a multiple of bits",

@@ -46,6 +46,7 @@ use crate::fixed::Fixed;
 use crate::linalg::dot_unchecked;
 use crate::math::{abs, sqrt};
 use crate::rng::Rng;
+use crate::slices::{copy, rows, rows_mut};
 
 /// Default number of tables `L`. With [`DEFAULT_BITS`], [`DEFAULT_PROBES`] and the
 /// index recentred ([`LshIndexMut::recenter`]): Recall@10 ≈ 0.96 at ≈ 13% of points examined on
@@ -97,9 +98,48 @@ pub(crate) fn table_insert(
     slot: u32,
 ) {
     if let Some(table) = entries.get_mut(t * cap..t * cap + len + 1) {
-        let pos = table[..len].partition_point(|e| e.code <= code);
-        table.copy_within(pos..len, pos + 1);
-        table[pos] = Entry { code, slot };
+        let (sorted, _) = table.split_at(len.min(table.len()));
+        let pos = sorted.partition_point(|e| e.code <= code);
+        // Shift `table[pos..len]` up one place and put the entry at `pos`.
+        if let Some(tail) = table.get_mut(pos..).filter(|t| !t.is_empty()) {
+            tail.rotate_right(1);
+            if let Some(first) = tail.first_mut() {
+                *first = Entry { code, slot };
+            }
+        }
+    }
+}
+
+/// Sorts a table by (code, slot) in place: a heapsort, O(n log n) with no
+/// scratch. `sort_unstable` would do, but it links a panic for orders that are
+/// not total; this key is, and this sort has no panic path.
+fn heapsort_entries(t: &mut [Entry]) {
+    let key = |t: &[Entry], i: usize| t.get(i).map(|e| (e.code, e.slot));
+    // Sift `t[root]` down within `t[..end]`.
+    let sift = |t: &mut [Entry], mut root: usize, end: usize| loop {
+        let mut m = root;
+        for c in [2 * root + 1, 2 * root + 2] {
+            if c < end && key(t, c) > key(t, m) {
+                m = c;
+            }
+        }
+        if m == root || m >= t.len() || root >= t.len() {
+            return;
+        }
+        t.swap(root, m);
+        root = m;
+    };
+    let n = t.len();
+    for root in (0..n / 2).rev() {
+        sift(t, root, n);
+    }
+    for end in (1..n).rev() {
+        if let Some(last) = t.get(end) {
+            let top = t[0]; // in range: 0 < end < len
+            t[0] = *last;
+            t[end] = top;
+        }
+        sift(t, 0, end);
     }
 }
 
@@ -468,7 +508,7 @@ impl<'a> LshIndexMut<'a> {
     pub fn set_center(&mut self, center: &[f32]) -> Result<(), Error> {
         check_len("center", self.d, center.len())?;
         finite("center", center)?;
-        self.center.copy_from_slice(center);
+        copy(self.center, center);
         self.rehash();
         Ok(())
     }
@@ -506,7 +546,7 @@ impl<'a> LshIndexMut<'a> {
                     e.code =
                         table_code_with(self.planes, self.center, d, k, t, |i| store.get(d, s, i));
                 }
-                table.sort_unstable_by_key(|e| (e.code, e.slot));
+                heapsort_entries(table);
             }
         }
     }
@@ -655,11 +695,8 @@ impl IndexRef<'_> {
     fn project(&self, x: &[f32], scale: f32, proj: &mut [f32]) {
         let (d, k) = (self.d, self.bits);
         proj.iter_mut().for_each(|p| *p = 0.0);
-        for (pt, pl) in proj
-            .chunks_exact_mut(k)
-            .zip(self.planes.chunks_exact(d * k))
-        {
-            for ((&xi, &ci), row) in x.iter().zip(self.center.iter()).zip(pl.chunks_exact(k)) {
+        for (pt, pl) in rows_mut(proj, k).zip(rows(self.planes, d * k)) {
+            for ((&xi, &ci), row) in x.iter().zip(self.center.iter()).zip(rows(pl, k)) {
                 let v = xi * scale - ci;
                 for (a, &r) in pt.iter_mut().zip(row) {
                     *a += v * r;
@@ -704,20 +741,18 @@ impl IndexRef<'_> {
         let qcodes = &*qcodes;
 
         // Margin order per table (insertion sort; K ≤ 32), and base codes.
-        for (pt, ot) in scratch
-            .proj
-            .chunks_exact(k)
-            .zip(scratch.order.chunks_exact_mut(k))
-        {
+        for (pt, ot) in rows(scratch.proj, k).zip(rows_mut(scratch.order, k)) {
             for (j, o) in ot.iter_mut().enumerate() {
                 *o = j as u8;
             }
-            for a in 1..k {
+            let margin = |j: u8| pt.get(j as usize).map_or(0.0, |p| p * p);
+            for a in 1..ot.len() {
                 let mut b = a;
                 while b > 0 {
-                    let (u, v) = (ot[b - 1] as usize, ot[b] as usize);
-                    let (mu, mv) = (pt[u] * pt[u], pt[v] * pt[v]);
-                    if mv.total_cmp(&mu).is_lt() {
+                    let (Some(&u), Some(&v)) = (ot.get(b - 1), ot.get(b)) else {
+                        break;
+                    };
+                    if margin(v).total_cmp(&margin(u)).is_lt() {
                         ot.swap(b - 1, b);
                         b -= 1;
                     } else {
@@ -930,9 +965,13 @@ fn push_top(out: &mut [Neighbor], c: Neighbor) {
     let Some(pos) = out.iter().position(|o| o.id == u32::MAX || better(&c, o)) else {
         return;
     };
-    let n = out.len();
-    out.copy_within(pos..n - 1, pos + 1);
-    out[pos] = c;
+    // Shift the tail down one place and put `c` at `pos`.
+    if let Some(tail) = out.get_mut(pos..).filter(|t| !t.is_empty()) {
+        tail.rotate_right(1);
+        if let Some(first) = tail.first_mut() {
+            *first = c;
+        }
+    }
 }
 
 /// A binary min-heap on a caller slice (by score, then table, then mask).
@@ -950,60 +989,76 @@ impl Heap<'_> {
         }
     }
 
+    /// The live part of the heap.
+    fn live(&mut self) -> &mut [Probe] {
+        let n = self.len.min(self.data.len());
+        &mut self.data[..n]
+    }
+
     fn push(&mut self, p: Probe) {
-        if self.len == self.data.len() {
+        if self.len >= self.data.len() {
             // Full: replace the worst leaf if `p` is better (keeps the best pending probes).
-            let first_leaf = self.len / 2;
-            let worst = (first_leaf..self.len).fold(None::<usize>, |w, i| match w {
-                Some(j) if !Self::less(&self.data[j], &self.data[i]) => Some(j),
-                _ => Some(i),
-            });
-            if let Some(w) = worst {
-                if Self::less(&p, &self.data[w]) {
-                    self.data[w] = p;
-                    self.sift_up(w);
+            let data = self.live();
+            let first_leaf = data.len() / 2;
+            let worst = data.iter().enumerate().skip(first_leaf).fold(
+                None::<(usize, Probe)>,
+                |w, (i, q)| match w {
+                    Some((j, wq)) if !Self::less(&wq, q) => Some((j, wq)),
+                    _ => Some((i, *q)),
+                },
+            );
+            if let Some((w, wq)) = worst {
+                if Self::less(&p, &wq) {
+                    if let Some(slot) = data.get_mut(w) {
+                        *slot = p;
+                    }
+                    Self::sift_up(data, w);
                 }
             }
             return;
         }
-        self.data[self.len] = p;
-        self.len += 1;
-        self.sift_up(self.len - 1);
+        if let Some(slot) = self.data.get_mut(self.len) {
+            *slot = p;
+            self.len += 1;
+        }
+        let data = self.live();
+        Self::sift_up(data, data.len().wrapping_sub(1));
     }
 
-    fn sift_up(&mut self, mut i: usize) {
+    fn sift_up(data: &mut [Probe], mut i: usize) {
         while i > 0 {
             let parent = (i - 1) / 2;
-            if Self::less(&self.data[i], &self.data[parent]) {
-                self.data.swap(i, parent);
-                i = parent;
-            } else {
-                break;
+            match (data.get(i), data.get(parent)) {
+                (Some(c), Some(p)) if Self::less(c, p) => {
+                    data.swap(i, parent);
+                    i = parent;
+                }
+                _ => break,
             }
         }
     }
 
     fn pop(&mut self) -> Option<Probe> {
-        if self.len == 0 {
-            return None;
-        }
-        let top = self.data[0];
-        self.len -= 1;
-        self.data[0] = self.data[self.len];
+        let data = self.live();
+        let (&top, _) = data.split_first()?;
+        let last = data.len() - 1;
+        data.swap(0, last);
+        self.len = last;
+        let data = self.live();
         let mut i = 0;
         loop {
-            let (l, r) = (2 * i + 1, 2 * i + 2);
             let mut m = i;
-            if l < self.len && Self::less(&self.data[l], &self.data[m]) {
-                m = l;
+            for c in [2 * i + 1, 2 * i + 2] {
+                if let (Some(pc), Some(pm)) = (data.get(c), data.get(m)) {
+                    if Self::less(pc, pm) {
+                        m = c;
+                    }
+                }
             }
-            if r < self.len && Self::less(&self.data[r], &self.data[m]) {
-                m = r;
-            }
-            if m == i {
+            if m == i || i >= data.len() || m >= data.len() {
                 break;
             }
-            self.data.swap(i, m);
+            data.swap(i, m);
             i = m;
         }
         Some(top)
@@ -1249,6 +1304,26 @@ const_index! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heapsort_sorts_by_code_then_slot() {
+        let mut rng = Rng::new(11);
+        for n in 0..40 {
+            let mut t = [Entry { code: 0, slot: 0 }; 40];
+            for (i, e) in t.iter_mut().enumerate().take(n) {
+                // Few distinct codes, so equal codes are ordered by slot.
+                *e = Entry {
+                    code: rng.below(4),
+                    slot: (i as u32 * 7) % 41,
+                };
+            }
+            // Slots are distinct, so the order is total: any sort agrees.
+            let mut want = t;
+            want[..n].sort_unstable_by_key(|e| (e.code, e.slot));
+            heapsort_entries(&mut t[..n]);
+            assert_eq!(t[..n], want[..n], "n = {n}");
+        }
+    }
 
     #[test]
     fn q8_index_finds_what_the_f32_index_finds() {

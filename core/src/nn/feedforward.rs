@@ -10,6 +10,7 @@
 use super::activation::Activation;
 use crate::error::{check_finite, check_len, check_nonempty, Error};
 use crate::linalg::dot_unchecked;
+use crate::slices::{rows, rows_mut, window_mut};
 
 /// How a layer writes its result into `out`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,9 +101,10 @@ impl<'a> FeedForward<'a> {
 
     /// One row, lengths already checked: out ← / += / −= FFN(x).
     pub(crate) fn row(&self, x: &[f32], hidden: &mut [f32], out: &mut [f32], op: Accum) {
+        // d, d_ff ≥ 1 (checked by `new`); `max` keeps chunks_exact panic-free.
         for ((h, w), &b) in hidden
             .iter_mut()
-            .zip(self.w1.chunks_exact(self.d))
+            .zip(self.w1.chunks_exact(self.d.max(1)))
             .zip(self.b1)
         {
             *h = dot_unchecked(w, x) + b;
@@ -110,7 +112,7 @@ impl<'a> FeedForward<'a> {
         self.act.apply_slice(hidden);
         for ((o, w), &b) in out
             .iter_mut()
-            .zip(self.w2.chunks_exact(self.d_ff))
+            .zip(self.w2.chunks_exact(self.d_ff.max(1)))
             .zip(self.b2)
         {
             let v = dot_unchecked(w, hidden) + b;
@@ -120,10 +122,11 @@ impl<'a> FeedForward<'a> {
 
     fn check(&self, x: &[f32], scratch: &[f32], out: &[f32]) -> Result<(), Error> {
         check_nonempty("x", x.len())?;
-        if x.len() % self.d != 0 {
+        let d = self.d.max(1);
+        if !x.len().is_multiple_of(d) {
             return Err(Error::ShapeMismatch {
                 what: "x (a whole number of rows of length d)",
-                expected: (x.len() / self.d + 1) * self.d,
+                expected: (x.len() / d + 1) * d,
                 found: x.len(),
             });
         }
@@ -142,8 +145,8 @@ impl<'a> FeedForward<'a> {
     /// On error `out` is untouched.
     pub fn forward(&self, x: &[f32], scratch: &mut [f32], out: &mut [f32]) -> Result<(), Error> {
         self.check(x, scratch, out)?;
-        let hidden = &mut scratch[..self.d_ff];
-        for (xr, or) in x.chunks_exact(self.d).zip(out.chunks_exact_mut(self.d)) {
+        let hidden = window_mut(scratch, 0, self.d_ff);
+        for (xr, or) in rows(x, self.d).zip(rows_mut(out, self.d)) {
             self.row(xr, hidden, or, Accum::Write);
         }
         Ok(())
@@ -158,8 +161,8 @@ impl<'a> FeedForward<'a> {
     ) -> Result<(), Error> {
         self.check(x, scratch, out)?;
         check_finite("out", out)?;
-        let hidden = &mut scratch[..self.d_ff];
-        for (xr, or) in x.chunks_exact(self.d).zip(out.chunks_exact_mut(self.d)) {
+        let hidden = window_mut(scratch, 0, self.d_ff);
+        for (xr, or) in rows(x, self.d).zip(rows_mut(out, self.d)) {
             self.row(xr, hidden, or, Accum::Add);
         }
         Ok(())

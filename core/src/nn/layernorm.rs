@@ -11,6 +11,7 @@
 use crate::error::{check_finite, check_len, check_nonempty, Error};
 use crate::linalg::dot_unchecked;
 use crate::math;
+use crate::slices::{rows, rows_mut};
 
 /// ε of [`layer_norm`], as in PyTorch's default.
 pub const LAYER_NORM_EPS: f32 = 1e-5;
@@ -51,7 +52,8 @@ fn check_args(x: &[f32], d: usize, gamma: &[f32], beta: &[f32]) -> Result<(), Er
     check_nonempty("x", x.len())?;
     check_len("gamma", d, gamma.len())?;
     check_len("beta", d, beta.len())?;
-    if x.len() % d != 0 {
+    let d = d.max(1);
+    if !x.len().is_multiple_of(d) {
         return Err(Error::ShapeMismatch {
             what: "x (a whole number of rows of length d)",
             expected: (x.len() / d + 1) * d,
@@ -84,7 +86,7 @@ pub fn layer_norm(
 ) -> Result<(), Error> {
     check_args(x, d, gamma, beta)?;
     check_len("out", x.len(), out.len())?;
-    for (xr, or) in x.chunks_exact(d).zip(out.chunks_exact_mut(d)) {
+    for (xr, or) in rows(x, d).zip(rows_mut(out, d)) {
         layer_norm_row(xr, gamma, beta, or);
     }
     Ok(())
@@ -99,7 +101,7 @@ pub fn layer_norm_in_place(
 ) -> Result<(), Error> {
     check_args(x, d, gamma, beta)?;
     let n = d as f32;
-    for xr in x.chunks_exact_mut(d) {
+    for xr in x.chunks_exact_mut(d.max(1)) {
         // Same arithmetic, same order as `layer_norm_row`: centre, then scale.
         let mean = sum_fixed(xr) / n;
         xr.iter_mut().for_each(|v| *v -= mean);

@@ -10,6 +10,7 @@
 
 use crate::error::{check_len, check_nonempty, Error};
 use crate::math;
+use crate::slices::{rows, rows_mut};
 
 fn check_row(x: &[f32]) -> Result<f32, Error> {
     check_nonempty("x", x.len())?;
@@ -83,7 +84,7 @@ pub fn softmax_in_place(x: &mut [f32]) -> Result<(), Error> {
 pub fn softmax_rows(x: &[f32], n: usize, out: &mut [f32]) -> Result<(), Error> {
     check_nonempty("last axis", n)?;
     check_len("out", x.len(), out.len())?;
-    if x.len() % n != 0 {
+    if !x.len().is_multiple_of(n) {
         return Err(Error::ShapeMismatch {
             what: "x (a whole number of rows)",
             expected: (x.len() / n + 1) * n,
@@ -99,7 +100,7 @@ pub fn softmax_rows(x: &[f32], n: usize, out: &mut [f32]) -> Result<(), Error> {
             e => e,
         })?;
     }
-    for (row, o) in x.chunks_exact(n).zip(out.chunks_exact_mut(n)) {
+    for (row, o) in rows(x, n).zip(rows_mut(out, n)) {
         let m = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         apply(m, row, o);
     }
