@@ -8,6 +8,7 @@ use core::fmt;
 /// Everything that can go wrong with data a caller passes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum Error {
     /// A slice or dimension has the wrong length: `what` expected `expected`, got `found`.
     ShapeMismatch {
@@ -68,8 +69,7 @@ impl fmt::Display for Error {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 /// `Ok(())` if `found == expected`, else [`Error::ShapeMismatch`].
 #[inline]

@@ -1,11 +1,13 @@
 //! A small seeded generator that gives the same stream on every target.
 //!
 //! [`Rng`] is xoshiro128++ (Blackman & Vigna 2019) seeded through SplitMix64;
-//! it implements [`rand_core::RngCore`], so any `rand_core` generator can be
-//! used instead where a kernel takes `impl RngCore`. Float helpers build
+//! it implements `rand_core` 0.10's traits (the version `rand` 0.10 uses:
+//! [`rand_core::TryRng`] with `Error = Infallible`, hence [`rand_core::Rng`],
+//! and [`rand_core::SeedableRng`] with the `u64` seed as 8 little-endian
+//! bytes), so it plugs into the `rand` ecosystem. Float helpers build
 //! values from integer bits only, so they are bit-identical everywhere.
 
-use rand_core::{impls, RngCore};
+use core::convert::Infallible;
 
 /// xoshiro128++ seeded from a `u64` via SplitMix64.
 #[derive(Debug, Clone)]
@@ -97,25 +99,51 @@ impl Rng {
     }
 }
 
-impl RngCore for Rng {
-    fn next_u32(&mut self) -> u32 {
-        self.next()
+impl rand_core::TryRng for Rng {
+    type Error = Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        Ok(self.next())
     }
-    fn next_u64(&mut self) -> u64 {
-        impls::next_u64_via_u32(self)
+    /// Two `u32`s, the first in the low half.
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        rand_core::utils::next_u64_via_u32(self)
     }
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        impls::fill_bytes_via_next(self, dest)
-    }
-    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
-        self.fill_bytes(dest);
+    /// `u32`s in little-endian byte order; the last one may be cut short.
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        for chunk in dst.chunks_mut(4) {
+            for (d, b) in chunk.iter_mut().zip(self.next().to_le_bytes()) {
+                *d = b;
+            }
+        }
         Ok(())
+    }
+}
+
+impl rand_core::SeedableRng for Rng {
+    /// The `u64` seed of [`Rng::new`], little-endian.
+    type Seed = [u8; 8];
+    fn from_seed(seed: [u8; 8]) -> Self {
+        Rng::new(u64::from_le_bytes(seed))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rand_core_traits_give_the_same_stream() {
+        use rand_core::{Rng as _, SeedableRng};
+        let mut a = <Rng as SeedableRng>::from_seed(42u64.to_le_bytes());
+        let mut b = Rng::new(42);
+        assert_eq!(a.next_u32(), b.next());
+        let (lo, hi) = (b.next() as u64, b.next() as u64);
+        assert_eq!(a.next_u64(), lo | hi << 32);
+        let mut bytes = [0u8; 7];
+        a.fill_bytes(&mut bytes);
+        let (w0, w1) = (b.next().to_le_bytes(), b.next().to_le_bytes());
+        assert_eq!(bytes, [w0[0], w0[1], w0[2], w0[3], w1[0], w1[1], w1[2]]);
+    }
 
     #[test]
     fn same_seed_same_stream_and_moments() {

@@ -787,6 +787,8 @@ fn check_blob() {
         sink(b.read_into(cut_mut(&mut vals)));
         sink(b.hebbian().map(|(t, _)| t.layers()));
         sink(b.transformer().map(|s| s.n));
+        let mut coeffs = opaque([0.0f32; 200]);
+        sink(PlasticMlp::<4, 8, 1>::from_blob(&b, cut_mut(&mut coeffs)).is_ok());
     }
     let sizes = opaque([4usize, 8, 1]);
     sink(blob::hebbian_header(cut(&sizes), &hebb_config()).map(|h| h.kind));

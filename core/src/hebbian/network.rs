@@ -328,6 +328,50 @@ impl<'a, const IN: usize, const H: usize, const OUT: usize> PlasticMlp<'a, IN, H
         })
     }
 
+    /// Builds the network from a coefficient blob (`plasticore evolve`
+    /// writes them; on a board, `include_bytes!` data in flash), decoding the
+    /// coefficients into `coeffs`, which must hold exactly as many as the
+    /// blob's rule and sharing need for `[IN, H, OUT]`.
+    ///
+    /// Errors: [`Error::CorruptBlob`] (bad bytes, not a Hebbian blob, or a
+    /// fixed-point blob, which is for [`crate::fixed::hebbian::PlasticNetQ15`]);
+    /// [`Error::ShapeMismatch`] naming the layer whose size differs (the
+    /// blob's and this type's), or the coefficient count.
+    ///
+    /// ```
+    /// use plasticore::blob::{self, Blob};
+    /// use plasticore::hebbian::{Activation, NetConfig, Norm, PlasticMlp, Rule, Sharing};
+    /// let config = NetConfig { rule: Rule::A, sharing: Sharing::PerLayer, norm: Norm::None, output: Activation::Tanh };
+    /// let mut bytes = [0u8; 64];
+    /// let n = blob::encode(&blob::hebbian_header(&[4, 8, 1], &config).unwrap(), &[0.1, 0.2], &mut bytes).unwrap();
+    /// let blob = Blob::parse(&bytes[..n]).unwrap();
+    /// let mut coeffs = [0.0; 2];
+    /// assert!(PlasticMlp::<4, 8, 1>::from_blob(&blob, &mut coeffs).is_ok());
+    /// // A blob for another network size is refused, naming both sizes.
+    /// let e = PlasticMlp::<4, 16, 1>::from_blob(&blob, &mut coeffs).unwrap_err();
+    /// assert_eq!(e.to_string(), "blob's hidden layer size: expected length 16, found 8");
+    /// ```
+    pub fn from_blob(blob: &crate::blob::Blob<'_>, coeffs: &'a mut [f32]) -> Result<Self, Error> {
+        if blob.hebbian_fixed_point() {
+            return Err(Error::CorruptBlob {
+                reason: "a fixed-point (Q15) network's blob, not an f32 one",
+            });
+        }
+        let (topo, config) = blob.hebbian()?;
+        check_len("blob's number of layer sizes", 3, topo.sizes().len())?;
+        let what = [
+            "blob's input size",
+            "blob's hidden layer size",
+            "blob's output size",
+        ];
+        for ((what, want), &got) in what.into_iter().zip([IN, H, OUT]).zip(topo.sizes()) {
+            check_len(what, want, got)?;
+        }
+        check_len("coeffs (the blob's values)", blob.len(), coeffs.len())?;
+        blob.read_into(coeffs)?;
+        Self::new(coeffs, config)
+    }
+
     /// Start of an episode: weights U(−0.1, 0.1) (hidden layer first), activations zeroed.
     pub fn reset(&mut self, rng: &mut Rng) {
         self.hidden.randomize(rng);

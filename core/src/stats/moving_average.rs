@@ -115,9 +115,7 @@ pub fn moving_average(x: &[f32], window: usize, out: &mut [f32]) -> Result<(), E
 /// ```
 #[derive(Debug, Clone)]
 pub struct MovingAverage<const W: usize> {
-    buf: [f32; W],
-    pos: usize,
-    len: usize,
+    buf: heapless::HistoryBuf<f32, W>,
     sum: WindowSum,
 }
 
@@ -126,9 +124,7 @@ impl<const W: usize> MovingAverage<W> {
     pub const fn new() -> Self {
         const { assert!(W > 0, "MovingAverage needs a window of at least 1") };
         MovingAverage {
-            buf: [0.0; W],
-            pos: 0,
-            len: 0,
+            buf: heapless::HistoryBuf::new(),
             sum: WindowSum::new(),
         }
     }
@@ -144,24 +140,19 @@ impl<const W: usize> MovingAverage<W> {
                 index: 0,
             });
         }
-        let pos = self.pos % W;
-        let old = if self.len == W {
-            Some(self.buf[pos])
+        let old = if self.buf.is_full() {
+            self.buf.oldest().copied()
         } else {
             None
         };
-        self.buf[pos] = x;
+        self.buf.write(x);
         self.sum.push(x, old, W);
-        self.pos = if pos + 1 == W { 0 } else { pos + 1 };
-        if self.len < W {
-            self.len += 1;
-        }
         Ok(self.mean())
     }
 
     /// Mean of the last `W` samples, or `None` until `W` samples have been pushed.
     pub fn mean(&self) -> Option<f32> {
-        if self.len == W {
+        if self.buf.is_full() {
             Some(self.sum.sum.value() / W as f32)
         } else {
             None
@@ -171,21 +162,21 @@ impl<const W: usize> MovingAverage<W> {
     /// Mean of the samples seen so far (fewer than `W` at start-up; pandas
     /// `rolling(W, min_periods=1)`), `None` if empty.
     pub fn partial_mean(&self) -> Option<f32> {
-        if self.len == 0 {
+        if self.buf.is_empty() {
             None
         } else {
-            Some(self.sum.sum.value() / self.len as f32)
+            Some(self.sum.sum.value() / self.buf.len() as f32)
         }
     }
 
     /// Number of samples in the window (≤ `W`).
     pub fn len(&self) -> usize {
-        self.len
+        self.buf.len()
     }
 
     /// True before the first sample.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.buf.is_empty()
     }
 
     /// Forgets every sample.
