@@ -4,3 +4,7 @@
 pub mod cartpole;
 
 pub use cartpole::{CartPole, Step};
+
+pub mod acrobot;
+pub mod mountain_car;
+pub mod pendulum;

@@ -1,0 +1,146 @@
+//! MountainCarContinuous-v0, with the dynamics and constants of Gymnasium's
+//! `Continuous_MountainCarEnv`.
+//!
+//! State `[x, v]`, force `f = clip(a, −1, 1)`:
+//!
+//! ```text
+//! v ← clip(v + f·power − 0.0025·cos(3x), ±0.07);   x ← clip(x + v, −1.2, 0.6)
+//! v ← 0 if x = −1.2 and v < 0
+//! ```
+//!
+//! with `power = 0.0015`. Terminates when x ≥ 0.45 and v ≥ 0 (reward +100),
+//! each step also costs `0.1·a²`; truncated after 999 steps. Reset draws
+//! x ~ U(−0.6, −0.4), v = 0. Arithmetic is f32 (Gymnasium's is f64 on an
+//! f32 state).
+
+use crate::error::Error;
+use crate::math::cos;
+use crate::rng::Rng;
+
+/// Steps before truncation (the `TimeLimit` of MountainCarContinuous-v0).
+pub const MAX_STEPS: u32 = 999;
+/// Position limits.
+pub const MIN_POSITION: f32 = -1.2;
+/// Position limits.
+pub const MAX_POSITION: f32 = 0.6;
+/// Speed limit.
+pub const MAX_SPEED: f32 = 0.07;
+/// The goal position.
+pub const GOAL_POSITION: f32 = 0.45;
+
+/// The dynamics parameters (Gymnasium's attribute names).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct MountainCarParams {
+    /// Force gain, `power`.
+    pub power: f32,
+    /// +1, or −1 to reverse the actuator.
+    pub actuator_sign: f32,
+}
+
+impl MountainCarParams {
+    /// Gymnasium's defaults.
+    pub const NOMINAL: MountainCarParams = MountainCarParams {
+        power: 0.0015,
+        actuator_sign: 1.0,
+    };
+
+    /// Errors unless `power` is finite and > 0 and `actuator_sign` is ±1.
+    pub fn validate(&self) -> Result<(), Error> {
+        if !(self.power.is_finite() && self.power > 0.0) {
+            return Err(Error::InvalidArgument {
+                what: "power",
+                expected: "a finite power > 0",
+            });
+        }
+        if self.actuator_sign != 1.0 && self.actuator_sign != -1.0 {
+            return Err(Error::InvalidArgument {
+                what: "actuator_sign",
+                expected: "+1 or -1",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Outcome of one step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct MountainCarStep {
+    /// `[x, v]` after the step.
+    pub obs: [f32; 2],
+    /// `100·[goal] − 0.1·a²`.
+    pub reward: f32,
+    /// The car reached the goal.
+    pub terminated: bool,
+    /// The step limit was reached.
+    pub truncated: bool,
+}
+
+/// The car.
+#[derive(Debug, Clone)]
+pub struct MountainCar {
+    /// Current dynamics (may change mid-episode).
+    pub params: MountainCarParams,
+    state: [f32; 2],
+    steps: u32,
+}
+
+impl MountainCar {
+    /// A car with `params` (validated) at the valley's bottom.
+    pub fn new(params: MountainCarParams) -> Result<Self, Error> {
+        params.validate()?;
+        Ok(MountainCar {
+            params,
+            state: [-0.5, 0.0],
+            steps: 0,
+        })
+    }
+
+    /// Start of an episode: x ~ U(−0.6, −0.4), v = 0.
+    pub fn reset(&mut self, rng: &mut Rng) -> [f32; 2] {
+        self.set_state([rng.uniform(-0.6, -0.4), 0.0]);
+        self.state
+    }
+
+    /// Sets `[x, v]` and restarts the step count.
+    pub fn set_state(&mut self, state: [f32; 2]) {
+        self.state = state;
+        self.steps = 0;
+    }
+
+    /// `[x, v]`.
+    pub fn state(&self) -> [f32; 2] {
+        self.state
+    }
+
+    /// One step with action `a` (the force, clipped to ±1).
+    ///
+    /// Errors: non-finite `a` (nothing changes).
+    pub fn step(&mut self, a: f32) -> Result<MountainCarStep, Error> {
+        if !a.is_finite() {
+            return Err(Error::NonFinite {
+                what: "action",
+                index: 0,
+            });
+        }
+        let f = a.max(-1.0).min(1.0) * self.params.actuator_sign;
+        let [mut x, mut v] = self.state;
+        v += f * self.params.power - 0.0025 * cos(3.0 * x);
+        v = v.max(-MAX_SPEED).min(MAX_SPEED);
+        x = (x + v).max(MIN_POSITION).min(MAX_POSITION);
+        if x == MIN_POSITION && v < 0.0 {
+            v = 0.0;
+        }
+        self.state = [x, v];
+        self.steps += 1;
+        let terminated = x >= GOAL_POSITION && v >= 0.0;
+        let reward = if terminated { 100.0 } else { 0.0 } - 0.1 * a * a;
+        Ok(MountainCarStep {
+            obs: self.state,
+            reward,
+            terminated,
+            truncated: self.steps >= MAX_STEPS,
+        })
+    }
+}

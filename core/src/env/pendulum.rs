@@ -1,0 +1,162 @@
+//! Pendulum-v1, with the dynamics and constants of Gymnasium's `PendulumEnv`.
+//!
+//! State `[θ, θ̇]`, observation `[cos θ, sin θ, θ̇]`, torque `u` clipped to
+//! `±max_torque`. With `g = 10`, `m = 1`, `l = 1`, `dt = 0.05`:
+//!
+//! ```text
+//! cost = norm(θ)² + 0.1·θ̇² + 0.001·u²          (norm: θ wrapped to [−π, π))
+//! θ̇ ← clip(θ̇ + (3g/(2l)·sin θ + 3/(m·l²)·u)·dt, ±8);   θ ← θ + θ̇·dt
+//! ```
+//!
+//! Reward `−cost`; never terminates, truncated after 200 steps. Reset draws
+//! θ ~ U(−π, π), θ̇ ~ U(−1, 1). Arithmetic is f32 (Gymnasium's is f64).
+
+use crate::error::Error;
+use crate::math::{cos, sin};
+use crate::rng::Rng;
+
+/// Steps before truncation (the `TimeLimit` of Pendulum-v1).
+pub const MAX_STEPS: u32 = 200;
+/// Integration step (s).
+pub const DT: f32 = 0.05;
+/// Angular speed limit (rad/s).
+pub const MAX_SPEED: f32 = 8.0;
+
+/// The dynamics parameters (Gymnasium's attribute names).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct PendulumParams {
+    /// Mass (kg), `m`.
+    pub m: f32,
+    /// Length (m), `l`.
+    pub l: f32,
+    /// Torque limit (N·m), `max_torque`.
+    pub max_torque: f32,
+    /// Gravity (m/s²), `g`.
+    pub g: f32,
+    /// +1, or −1 to reverse the actuator.
+    pub actuator_sign: f32,
+}
+
+impl PendulumParams {
+    /// Gymnasium's defaults.
+    pub const NOMINAL: PendulumParams = PendulumParams {
+        m: 1.0,
+        l: 1.0,
+        max_torque: 2.0,
+        g: 10.0,
+        actuator_sign: 1.0,
+    };
+
+    /// Errors unless every parameter is finite, `m`, `l`, `max_torque` > 0 and
+    /// `actuator_sign` is ±1.
+    pub fn validate(&self) -> Result<(), Error> {
+        let pos = |v: f32| v.is_finite() && v > 0.0;
+        if !(pos(self.m) && pos(self.l) && pos(self.max_torque) && self.g.is_finite()) {
+            return Err(Error::InvalidArgument {
+                what: "pendulum parameters",
+                expected: "finite, with m, l, max_torque > 0",
+            });
+        }
+        if self.actuator_sign != 1.0 && self.actuator_sign != -1.0 {
+            return Err(Error::InvalidArgument {
+                what: "actuator_sign",
+                expected: "+1 or -1",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// θ wrapped to [−π, π).
+fn angle_normalize(x: f32) -> f32 {
+    use core::f32::consts::PI;
+    let y = (x + PI) % (2.0 * PI);
+    (if y < 0.0 { y + 2.0 * PI } else { y }) - PI
+}
+
+/// Outcome of one step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct PendulumStep {
+    /// `[cos θ, sin θ, θ̇]` after the step.
+    pub obs: [f32; 3],
+    /// `−cost` of the state and torque before the step.
+    pub reward: f32,
+    /// The step limit was reached.
+    pub truncated: bool,
+}
+
+/// The pendulum.
+#[derive(Debug, Clone)]
+pub struct Pendulum {
+    /// Current dynamics (may change mid-episode).
+    pub params: PendulumParams,
+    state: [f32; 2],
+    steps: u32,
+}
+
+impl Pendulum {
+    /// A pendulum with `params` (validated), hanging at rest.
+    pub fn new(params: PendulumParams) -> Result<Self, Error> {
+        params.validate()?;
+        Ok(Pendulum {
+            params,
+            state: [0.0; 2],
+            steps: 0,
+        })
+    }
+
+    /// Start of an episode: θ ~ U(−π, π), θ̇ ~ U(−1, 1).
+    pub fn reset(&mut self, rng: &mut Rng) -> [f32; 3] {
+        use core::f32::consts::PI;
+        let th = rng.uniform(-PI, PI);
+        let thdot = rng.uniform(-1.0, 1.0);
+        self.set_state([th, thdot]);
+        self.obs()
+    }
+
+    /// Sets `[θ, θ̇]` and restarts the step count.
+    pub fn set_state(&mut self, state: [f32; 2]) {
+        self.state = state;
+        self.steps = 0;
+    }
+
+    /// `[θ, θ̇]`.
+    pub fn state(&self) -> [f32; 2] {
+        self.state
+    }
+
+    /// `[cos θ, sin θ, θ̇]`.
+    pub fn obs(&self) -> [f32; 3] {
+        let [th, thdot] = self.state;
+        [cos(th), sin(th), thdot]
+    }
+
+    /// One step with torque `u` (clipped to ±max_torque).
+    ///
+    /// Errors: non-finite `u` (nothing changes).
+    pub fn step(&mut self, u: f32) -> Result<PendulumStep, Error> {
+        if !u.is_finite() {
+            return Err(Error::NonFinite {
+                what: "torque",
+                index: 0,
+            });
+        }
+        let p = self.params;
+        let u = u.max(-p.max_torque).min(p.max_torque) * p.actuator_sign;
+        let [th, thdot] = self.state;
+        let a = angle_normalize(th);
+        let cost = a * a + 0.1 * thdot * thdot + 0.001 * (u * u);
+        let acc = 3.0 * p.g / (2.0 * p.l) * sin(th) + 3.0 / (p.m * p.l * p.l) * u;
+        let newthdot = (thdot + acc * DT).max(-MAX_SPEED).min(MAX_SPEED);
+        let newth = th + newthdot * DT;
+        self.state = [newth, newthdot];
+        self.steps += 1;
+        Ok(PendulumStep {
+            obs: self.obs(),
+            reward: -cost,
+            truncated: self.steps >= MAX_STEPS,
+        })
+    }
+}
