@@ -6,11 +6,11 @@
 //! |---|---|---|
 //! | 0 | 4 | magic `b"PLCB"` |
 //! | 4 | 2 | version (`u16`, = [`VERSION`]) |
-//! | 6 | 2 | kind (`u16`; [`KIND_HEBBIAN`] = 1, [`KIND_TRANSFORMER`] = 2) |
-//! | 8 | 8 | kind-specific bytes (Hebbian: rule id, sharing id, norm id, output activation id, arithmetic (0 f32, 1 Q15 fixed point: the coefficients are for [`crate::fixed::hebbian::PlasticNetQ15`], quantised to Q12 when loaded), 0, 0, 0; transformer: activation id (0 ReLU, 1 GELU), shared-QK flag (0/1), 0 × 6) |
+//! | 6 | 2 | kind (`u16`; [`KIND_HEBBIAN`] = 1, [`KIND_TRANSFORMER`] = 2, [`KIND_STATIC_NET`] = 3, [`KIND_DATASET`] = 4) |
+//! | 8 | 8 | kind-specific bytes (Hebbian: rule id, sharing id, norm id, output activation id, arithmetic (0 f32, 1 Q15 fixed point: the coefficients are for [`crate::fixed::hebbian::PlasticNetQ15`], quantised to Q12 when loaded), 0, 0, 0; transformer: activation id (0 ReLU, 1 GELU), shared-QK flag (0/1), 0 × 6; static network: output activation id, 0 × 7) |
 //! | 16 | 4 | kind-specific `f32` (Hebbian: clamp bound, else 0) |
 //! | 20 | 4 | number of dims `n` (`u32`, 1..=[`MAX_DIMS`]) |
-//! | 24 | 4n | dims (`u32` each; Hebbian: layer sizes `[in, hidden…, out]`; transformer: `[n, d_model, heads, d_ff]`) |
+//! | 24 | 4n | dims (`u32` each; Hebbian and static network: layer sizes `[in, hidden…, out]`; dataset: `[rows, features]`; transformer: `[n, d_model, heads, d_ff]`) |
 //! | 24+4n | 4 | number of values `c` (`u32`) |
 //! | 28+4n | 4c | values (`f32`) |
 //! | 28+4n+4c | 4 | CRC-32 (IEEE 802.3, reflected, as zlib's `crc32`) of every preceding byte |
@@ -21,7 +21,7 @@
 
 use crate::attention::{TransformerBlock, TransformerDims};
 use crate::error::{check_len, Error};
-use crate::hebbian::{coeff_len, Activation, NetConfig, Norm, Rule, Sharing, Topology};
+use crate::hebbian::{coeff_len, weight_len, Activation, NetConfig, Norm, Rule, Sharing, Topology};
 
 /// The four magic bytes.
 pub const MAGIC: [u8; 4] = *b"PLCB";
@@ -32,6 +32,12 @@ pub const KIND_HEBBIAN: u16 = 1;
 /// Kind id of pre-LN transformer block parameter blobs: the flat table of
 /// [`TransformerBlock::flat_len`] (see [`transformer_header`]).
 pub const KIND_TRANSFORMER: u16 = 2;
+/// Kind id of static network weight blobs ([`crate::hebbian::StaticNet`]):
+/// the weights, layer after layer (see [`static_net_header`]).
+pub const KIND_STATIC_NET: u16 = 3;
+/// Kind id of labelled dataset blobs: `rows × features` values row-major,
+/// then `rows` labels (whole numbers stored as f32); see [`Blob::dataset`].
+pub const KIND_DATASET: u16 = 4;
 /// Largest number of dims.
 pub const MAX_DIMS: usize = 8;
 /// FNV-1a 32-bit offset basis.
@@ -300,6 +306,52 @@ impl<'a> Blob<'a> {
         Ok((topo, config))
     }
 
+    /// The network a static network blob describes: its sizes and output activation.
+    ///
+    /// Errors: [`Error::CorruptBlob`] if the kind is not [`KIND_STATIC_NET`],
+    /// the activation id is unknown, the sizes are invalid or the value count
+    /// is not [`weight_len`] of them.
+    pub fn static_net(&self) -> Result<(Topology, Activation), Error> {
+        if self.header.kind != KIND_STATIC_NET {
+            return Err(corrupt("not a static network blob"));
+        }
+        let output = Activation::from_id(self.header.meta[0])
+            .map_err(|_| corrupt("unknown activation id"))?;
+        let mut sizes = [0usize; MAX_DIMS];
+        let dims = self.header.dims();
+        for (s, &d) in sizes.iter_mut().zip(dims) {
+            *s = d as usize;
+        }
+        let topo =
+            Topology::new(&sizes[..dims.len()]).map_err(|_| corrupt("invalid layer sizes"))?;
+        if weight_len(topo.sizes()) != self.len() {
+            return Err(corrupt("weight count does not fit the layer sizes"));
+        }
+        Ok((topo, output))
+    }
+
+    /// The shape `(rows, features)` of a labelled dataset blob. Row `i`'s
+    /// features are values `i·features .. (i+1)·features` ([`Blob::get`]), its
+    /// label value `rows·features + i`.
+    ///
+    /// Errors: [`Error::CorruptBlob`] if the kind is not [`KIND_DATASET`], the
+    /// dims are not `[rows, features]` with both > 0, or the value count is
+    /// not `rows·(features + 1)`.
+    pub fn dataset(&self) -> Result<(usize, usize), Error> {
+        if self.header.kind != KIND_DATASET {
+            return Err(corrupt("not a dataset blob"));
+        }
+        let &[rows, features] = self.header.dims() else {
+            return Err(corrupt("a dataset has dims [rows, features]"));
+        };
+        let (rows, features) = (rows as usize, features as usize);
+        let want = features.checked_add(1).and_then(|f| f.checked_mul(rows));
+        if rows == 0 || features == 0 || want != Some(self.len()) {
+            return Err(corrupt("value count is not rows x (features + 1)"));
+        }
+        Ok((rows, features))
+    }
+
     /// Whether a Hebbian blob's coefficients were evolved for the fixed-point
     /// network ([`crate::fixed::hebbian::PlasticNetQ15`]; meta byte 4 = 1).
     pub fn hebbian_fixed_point(&self) -> bool {
@@ -327,6 +379,22 @@ pub fn hebbian_header(sizes: &[usize], config: &NetConfig) -> Result<Header, Err
             0,
         ],
         config.norm.param(),
+        &dims[..sizes.len()],
+    )
+}
+
+/// The header of a static network blob for a network with these sizes and
+/// output activation.
+pub fn static_net_header(sizes: &[usize], output: Activation) -> Result<Header, Error> {
+    let topo = Topology::new(sizes)?;
+    let mut dims = [0u32; MAX_DIMS];
+    for (d, &s) in dims.iter_mut().zip(topo.sizes()) {
+        *d = s as u32;
+    }
+    Header::new(
+        KIND_STATIC_NET,
+        [output.id(), 0, 0, 0, 0, 0, 0, 0],
+        0.0,
         &dims[..sizes.len()],
     )
 }

@@ -1,10 +1,15 @@
 //! A defmt global logger that writes the encoded frames to the host's stdout
-//! through RISC-V semihosting (the emulated RISC-V board; the Arm boards use
-//! `defmt-semihosting`, which is Cortex-M only).
+//! through semihosting, with no panic path: the emulated RISC-V board (for
+//! which `defmt-semihosting`, Cortex-M only, does not exist) and the
+//! application binaries on the emulated Arm boards (which must link no panic
+//! machinery; `defmt-semihosting` panics on a reentrant frame).
 
 use core::cell::RefCell;
 
+#[cfg(target_arch = "arm")]
+use cortex_m_semihosting::hio::{self, HostStream};
 use critical_section::Mutex;
+#[cfg(target_arch = "riscv32")]
 use riscv_semihosting::hio::{self, HostStream};
 
 #[defmt::global_logger]
@@ -27,7 +32,10 @@ static STATE: Mutex<RefCell<State>> = Mutex::new(RefCell::new(State {
 /// Runs `f` on the encoder with a sink that writes to the host.
 fn with_state(f: impl FnOnce(&mut State, &mut dyn FnMut(&[u8]))) {
     critical_section::with(|cs| {
-        let mut s = STATE.borrow_ref_mut(cs);
+        // Busy only if a log call interrupted another: drop the nested frame.
+        let Ok(mut s) = STATE.borrow(cs).try_borrow_mut() else {
+            return;
+        };
         if s.stdout.is_none() {
             s.stdout = hio::hstdout().ok();
         }

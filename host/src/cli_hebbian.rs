@@ -3,24 +3,31 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+use plasticore_host::envs::{DynamicsSpec, EnvName, RandomizeSpec, Scenario};
 use plasticore_host::evolve::{self, EvolveOptions};
 use plasticore_host::simulate;
-
-/// Environments.
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum Env {
-    /// CartPole-v1.
-    Cartpole,
-}
 
 #[derive(clap::Args)]
 pub struct EvolveArgs {
     /// Environment.
     #[arg(value_enum)]
-    env: Env,
+    env: EnvName,
+    /// Evolve the weights of a static network (same topology, no plasticity)
+    /// instead of plasticity coefficients.
+    #[arg(long = "static")]
+    static_net: bool,
+    /// Domain randomisation: every training episode draws these dynamics,
+    /// `key=lo:hi,...` (keys: Gymnasium's attribute names, plus actuator_sign).
+    #[arg(long, value_name = "SPEC", default_value = "")]
+    randomize: String,
     /// Hidden layer sizes, comma separated.
     #[arg(long, value_delimiter = ',', default_value = "8")]
     hidden: Vec<usize>,
+    /// Network outputs: 1 (CartPole: push right if > 0; Acrobot: torque by
+    /// thresholds ±1/3; Pendulum, MountainCar: the action scaled to its range),
+    /// or one per discrete action (argmax: 2 for CartPole, 3 for Acrobot).
+    #[arg(long, default_value_t = 1)]
+    outputs: usize,
     /// Rule: A, AD, AD_lr, ABC, ABC_lr, ABCD, ABCD_lr, ABCD_lr_D_out, ABCD_lr_D_in_and_out.
     #[arg(long, default_value = "ABCD_lr")]
     rule: String,
@@ -54,9 +61,10 @@ pub struct EvolveArgs {
     /// Output activation: tanh or linear.
     #[arg(long, default_value = "tanh")]
     output: String,
-    /// Stop when θ's mean return on the validation episodes reaches this.
-    #[arg(long, default_value_t = 495.0)]
-    target: f32,
+    /// Stop when θ's mean return on the validation episodes reaches this
+    /// (default: the environment's reward threshold; `inf` runs every generation).
+    #[arg(long)]
+    target: Option<f32>,
     /// The network's arithmetic: f32, or q15 (the fixed-point network the
     /// board runs without an FPU; evolved against it directly).
     #[arg(long, default_value = "f32")]
@@ -76,10 +84,22 @@ pub struct EvolveArgs {
 pub struct SimulateArgs {
     /// Environment.
     #[arg(value_enum)]
-    env: Env,
-    /// Coefficient blob written by `plasticore evolve`.
+    env: EnvName,
+    /// Coefficient (or, with `evolve --static`, weight) blob written by `plasticore evolve`.
     #[arg(long)]
     coeffs: PathBuf,
+    /// Dynamics over the nominal ones, `key=value,...`.
+    #[arg(long, value_name = "SPEC", default_value = "")]
+    dynamics: String,
+    /// Step (0-based) at which the dynamics change to `--change-to`.
+    #[arg(long, value_name = "T", requires = "change_to")]
+    change_at: Option<u32>,
+    /// The dynamics from step `--change-at` on, `key=value,...` (over the episode's).
+    #[arg(long, value_name = "SPEC", requires = "change_at")]
+    change_to: Option<String>,
+    /// Domain randomisation per episode, `key=lo:hi,...`.
+    #[arg(long, value_name = "SPEC", default_value = "")]
+    randomize: String,
     /// Episodes.
     #[arg(long, default_value_t = 100)]
     episodes: usize,
@@ -105,9 +125,12 @@ fn with_ext(p: &std::path::Path, ext: &str) -> PathBuf {
 
 /// The options of an `evolve` invocation, validated (a bad value is a usage error).
 pub fn evolve_options(a: &EvolveArgs) -> Result<EvolveOptions> {
-    let Env::Cartpole = a.env;
     let opts = EvolveOptions {
+        env: a.env,
+        static_net: a.static_net,
+        randomize: a.randomize.clone(),
         hidden: a.hidden.clone(),
+        outputs: a.outputs,
         rule: a.rule.clone(),
         sharing: a.sharing.clone(),
         norm: a.norm.clone(),
@@ -115,7 +138,7 @@ pub fn evolve_options(a: &EvolveArgs) -> Result<EvolveOptions> {
         population: a.population,
         seed: a.seed,
         episodes: a.episodes,
-        target: a.target,
+        target: a.target.unwrap_or(a.env.default_target()),
         sigma: a.sigma,
         lr: a.lr,
         l2: a.l2,
@@ -130,32 +153,46 @@ pub fn evolve_options(a: &EvolveArgs) -> Result<EvolveOptions> {
 pub fn evolve(a: EvolveArgs, opts: EvolveOptions) -> Result<()> {
     let ckpt = with_ext(&a.out, "ckpt.json");
     let r = evolve::evolve(&opts, Some(&ckpt), a.resume, !a.quiet)?;
-    let bytes = evolve::blob_bytes_on(&r.sizes, &r.config, opts.network == "q15", &r.coeffs)?;
+    let model = opts.model(&r.coeffs)?;
+    let bytes = evolve::model_blob_bytes(&r.sizes, &model)?;
     std::fs::write(&a.out, &bytes).with_context(|| format!("writing {}", a.out.display()))?;
+    let what = if opts.static_net {
+        "static network".to_string()
+    } else {
+        format!(
+            "{} plastic network, rule {}, sharing {}",
+            opts.network,
+            r.config.rule.name(),
+            r.config.sharing.name()
+        )
+    };
+    let randomized = if opts.randomize.is_empty() {
+        "nominal dynamics".to_string()
+    } else {
+        format!("randomised {}", opts.randomize)
+    };
     let note = format!(
-        "{} network, sizes {:?}, rule {}, sharing {}, seed {}, validation mean return {:.1}",
-        opts.network,
+        "{}, {what}, sizes {:?}, {randomized}, seed {}, validation mean return {:.1}",
+        opts.env.gym_id(),
         r.sizes,
-        r.config.rule.name(),
-        r.config.sharing.name(),
         opts.seed,
         r.validation
     );
     let rs = with_ext(&a.out, "rs");
-    std::fs::write(
-        &rs,
-        evolve::rust_source(&r.sizes, &r.config, &r.coeffs, &note),
-    )
-    .with_context(|| format!("writing {}", rs.display()))?;
+    let source = if opts.static_net {
+        evolve::static_rust_source(&r.sizes, r.config.output, &r.coeffs, &note)
+    } else {
+        evolve::rust_source(&r.sizes, &r.config, &r.coeffs, &note)
+    };
+    std::fs::write(&rs, source).with_context(|| format!("writing {}", rs.display()))?;
     let svg = with_ext(&a.out, "svg");
-    let plotted = evolve::plot_svg(&svg, &r.history, &format!("CartPole, {}", note));
+    let plotted = evolve::plot_svg(&svg, &r.history, &note);
     println!(
-        "evolved {} coefficients ({:?}, {}, {} sharing) in {} generations, {:.1} s: validation mean return {:.1}",
+        "evolved {} parameters ({}) in {} generations ({} episodes), {:.1} s: validation mean return {:.1}",
         r.coeffs.len(),
-        r.sizes,
-        r.config.rule.name(),
-        r.config.sharing.name(),
+        what,
         r.history.len(),
+        r.evaluations,
         r.seconds,
         r.validation
     );
@@ -173,16 +210,88 @@ pub fn evolve(a: EvolveArgs, opts: EvolveOptions) -> Result<()> {
 }
 
 pub fn simulate(a: SimulateArgs) -> Result<()> {
-    let Env::Cartpole = a.env;
-    let s = simulate::simulate_cartpole(&a.coeffs, a.episodes, a.seed)?;
+    let scenario = Scenario {
+        dynamics: DynamicsSpec::parse(a.env, &a.dynamics)?,
+        randomize: RandomizeSpec::parse(a.env, &a.randomize)?,
+        change: match (a.change_at, &a.change_to) {
+            (Some(t), Some(spec)) => Some((t, DynamicsSpec::parse(a.env, spec)?)),
+            _ => None,
+        },
+    };
+    let s = simulate::simulate(a.env, &a.coeffs, a.episodes, a.seed, &scenario)?;
     if a.json {
         println!("{}", serde_json::to_string(&s)?);
     } else {
         println!(
-            "cartpole: {} episodes from seed {}: mean return {:.2}, min {}, max {}, {} reached 500 ({} coefficients, {:?}, {}, {} sharing)",
-            s.episodes, s.seed, s.mean_return, s.min_return, s.max_return, s.solved_episodes,
-            s.coefficients, s.sizes, s.rule, s.sharing
+            "{}: {} episodes from seed {} ({} network, {} parameters, {:?}): mean return {:.2} ± {:.2}, min {}, max {}, {} reached the threshold",
+            s.env, s.episodes, s.seed, s.model, s.coefficients, s.sizes, s.mean_return, s.sd_return,
+            s.min_return, s.max_return, s.solved_episodes
         );
+        if let (Some(t), Some(to)) = (s.change_at, &s.change_to) {
+            println!(
+                "  dynamics changed to {to} at step {t}: mean return before {:.2}, after {:.2}",
+                s.mean_return_before_change, s.mean_return_after_change
+            );
+        }
     }
+    Ok(())
+}
+
+#[derive(clap::Args)]
+pub struct AdaptationArgs {
+    /// ES generations per network (the budget; no early stop).
+    #[arg(long, default_value_t = 200)]
+    generations: u64,
+    /// ES population.
+    #[arg(long, default_value_t = 64)]
+    population: usize,
+    /// Episodes per candidate.
+    #[arg(long, default_value_t = 5)]
+    episodes: usize,
+    /// Unseen evaluation seeds per cell (and validation episodes).
+    #[arg(long, default_value_t = 100)]
+    eval_episodes: usize,
+    /// Evolution seeds, comma separated: every network is evolved once per seed.
+    #[arg(long, value_delimiter = ',', default_value = "1,2,3")]
+    seeds: Vec<u64>,
+    /// Environments (comma separated; default all four).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    env: Vec<EnvName>,
+    /// Directory for adaptation.md, adaptation.svg and adaptation.json.
+    #[arg(long, default_value = "docs")]
+    out_dir: PathBuf,
+    /// Also write every evolved network's blob into this directory.
+    #[arg(long)]
+    blobs: Option<PathBuf>,
+}
+
+pub fn adaptation(a: AdaptationArgs) -> Result<()> {
+    use plasticore_host::adaptation;
+    anyhow::ensure!(
+        a.generations > 0 && a.eval_episodes > 1 && a.episodes > 0 && !a.seeds.is_empty(),
+        "--generations, --episodes, --seeds must be >= 1 and --eval-episodes >= 2"
+    );
+    if let Some(d) = &a.blobs {
+        std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
+    }
+    let o = adaptation::Options {
+        generations: a.generations,
+        population: a.population,
+        episodes: a.episodes,
+        eval_episodes: a.eval_episodes,
+        seeds: a.seeds.clone(),
+        envs: if a.env.is_empty() {
+            EnvName::ALL.to_vec()
+        } else {
+            a.env
+        },
+        out_dir: a.out_dir.clone(),
+        blob_dir: a.blobs,
+    };
+    adaptation::run(&o, &mut |m| eprintln!("{m}"))?;
+    println!(
+        "wrote {}/adaptation.md, adaptation.svg, adaptation.json",
+        a.out_dir.display()
+    );
     Ok(())
 }

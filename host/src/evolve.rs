@@ -1,7 +1,9 @@
-//! `plasticore evolve`: OpenAI-ES (core [`plasticore::es`]) over Hebbian
-//! coefficients of a plastic network on CartPole, population evaluated in
-//! parallel with rayon, progress bar, checkpoint/resume, SVG fitness plot,
-//! coefficient blob and generated Rust for the firmware.
+//! `plasticore evolve`: OpenAI-ES (core [`plasticore::es`]) over the Hebbian
+//! coefficients of a plastic network — or, with `--static`, over the weights
+//! of a static network of the same topology — in any of the four
+//! environments, on nominal dynamics or with domain randomisation; population
+//! evaluated in parallel with rayon, progress bar, checkpoint/resume, SVG
+//! fitness plot, parameter blob and generated Rust for the firmware.
 //!
 //! Episode seeds never overlap: training episodes use seeds with bit 63 set,
 //! validation episodes seeds with bits 63..62 = `01`; `simulate` and the tests
@@ -14,18 +16,27 @@ use anyhow::{bail, Context, Result};
 use plasticore::blob::{self, Blob};
 use plasticore::es::{EsConfig, EsState, OpenAiEs};
 use plasticore::hebbian::{
-    act_len, cartpole_episode, coeff_len, weight_len, Activation, Episode, NetConfig, Norm,
-    PlasticNet, Rule, Sharing,
+    coeff_len, weight_len, Activation, Episode, NetConfig, Norm, Rule, Sharing,
+};
+
+use crate::envs::{
+    mean_sd, run_episodes, run_episodes_par, EnvName, Model, RandomizeSpec, Scenario,
 };
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// CartPole observation size.
-pub const OBS: usize = 4;
-
 /// Everything `evolve` needs.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct EvolveOptions {
+    /// The environment.
+    #[serde(default = "cartpole")]
+    pub env: EnvName,
+    /// Evolve the weights of a static network instead of plasticity coefficients.
+    #[serde(default)]
+    pub static_net: bool,
+    /// Domain randomisation (`key=lo:hi,...`; empty: nominal dynamics).
+    #[serde(default)]
+    pub randomize: String,
     /// Hidden layer sizes.
     pub hidden: Vec<usize>,
     /// Network outputs (1: sign gives the action; 2: argmax).
@@ -68,9 +79,16 @@ fn f32_network() -> String {
     "f32".into()
 }
 
+fn cartpole() -> EnvName {
+    EnvName::Cartpole
+}
+
 impl Default for EvolveOptions {
     fn default() -> Self {
         EvolveOptions {
+            env: EnvName::Cartpole,
+            static_net: false,
+            randomize: String::new(),
             hidden: vec![8],
             outputs: 1,
             rule: "ABCD_lr".into(),
@@ -105,9 +123,9 @@ pub fn parse_norm(s: &str) -> Result<Norm> {
 }
 
 impl EvolveOptions {
-    /// Layer sizes `[4, hidden…, outputs]`.
+    /// Layer sizes `[observations, hidden…, outputs]`.
     pub fn sizes(&self) -> Vec<usize> {
-        let mut s = vec![OBS];
+        let mut s = vec![self.env.obs()];
         s.extend(&self.hidden);
         s.push(self.outputs);
         s
@@ -141,7 +159,45 @@ impl EvolveOptions {
             self.validate_every > 0 && self.validate_episodes > 0,
             "validation needs at least 1 episode every >= 1 generations"
         );
+        anyhow::ensure!(
+            !(self.static_net && self.network == "q15"),
+            "--static evolves f32 weights; --network q15 is for plastic networks"
+        );
+        self.scenario()?;
         Ok(())
+    }
+    /// The training scenario: nominal dynamics, randomised if `--randomize`.
+    pub fn scenario(&self) -> Result<Scenario> {
+        Ok(Scenario {
+            randomize: RandomizeSpec::parse(self.env, &self.randomize)?,
+            ..Scenario::default()
+        })
+    }
+    /// Number of evolved parameters: coefficients, or weights with `--static`.
+    pub fn dim(&self) -> Result<usize> {
+        let sizes = self.sizes();
+        let config = self.config()?;
+        Ok(if self.static_net {
+            weight_len(&sizes)
+        } else {
+            coeff_len(&sizes, config.rule, config.sharing)
+        })
+    }
+    /// The network the evolved vector `theta` parameterises.
+    pub fn model(&self, theta: &[f32]) -> Result<Model> {
+        let config = self.config()?;
+        Ok(if self.static_net {
+            Model::Static {
+                output: config.output,
+                weights: theta.to_vec(),
+            }
+        } else {
+            Model::Plastic {
+                config,
+                q15: self.network == "q15",
+                coeffs: theta.to_vec(),
+            }
+        })
     }
     fn es_config(&self) -> EsConfig {
         EsConfig {
@@ -193,27 +249,25 @@ pub fn episodes_on(
     coeffs: &[f32],
     seeds: &[u64],
 ) -> Result<Vec<Episode>> {
-    if q15 {
-        use plasticore::fixed::hebbian::{quantize_coeffs, PlasticNetQ15, OBS_FRAC};
-        let mut c = vec![0i16; coeffs.len()];
-        quantize_coeffs(coeffs, &mut c).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let mut w = vec![0i16; weight_len(sizes)];
-        let mut a = vec![0i16; act_len(sizes)];
-        let mut net = PlasticNetQ15::new(sizes, *config, OBS_FRAC, &c, &mut w, &mut a)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        return seeds
-            .iter()
-            .map(|&s| cartpole_episode(&mut net, s).map_err(|e| anyhow::anyhow!("{e}")))
-            .collect();
-    }
-    let mut w = vec![0.0; weight_len(sizes)];
-    let mut a = vec![0.0; act_len(sizes)];
-    let mut net = PlasticNet::new(sizes, *config, coeffs, &mut w, &mut a)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    seeds
-        .iter()
-        .map(|&s| cartpole_episode(&mut net, s).map_err(|e| anyhow::anyhow!("{e}")))
-        .collect()
+    let model = Model::Plastic {
+        config: *config,
+        q15,
+        coeffs: coeffs.to_vec(),
+    };
+    let out = run_episodes(
+        EnvName::Cartpole,
+        sizes,
+        &model,
+        &Scenario::default(),
+        seeds,
+    )?;
+    Ok(out
+        .into_iter()
+        .map(|o| Episode {
+            steps: o.steps,
+            weights_checksum: o.weights_checksum,
+        })
+        .collect())
 }
 
 /// Mean return over the seeds, episodes run in parallel.
@@ -294,6 +348,8 @@ pub struct Evolved {
     pub history: Vec<GenStat>,
     /// Wall time (s), resumed runs included.
     pub seconds: f64,
+    /// Training episodes run (population × episodes × generations).
+    pub evaluations: u64,
 }
 
 /// Evolves coefficients; checkpoints to `checkpoint` every 10 generations and
@@ -307,8 +363,12 @@ pub fn evolve(
     opts.validate()?;
     let sizes = opts.sizes();
     let config = opts.config()?;
-    let q15 = opts.network == "q15";
-    let dim = coeff_len(&sizes, config.rule, config.sharing);
+    let scenario = opts.scenario()?;
+    let dim = opts.dim()?;
+    let mean_of = |theta: &[f32], seeds: &[u64]| -> Result<f32> {
+        let eps = run_episodes_par(opts.env, &sizes, &opts.model(theta)?, &scenario, seeds)?;
+        Ok(mean_sd(&eps).0 as f32)
+    };
     let es_cfg = opts.es_config();
     let mut ck = match checkpoint.filter(|p| resume && p.exists()) {
         Some(p) => {
@@ -374,6 +434,7 @@ pub fn evolve(
     let start = Instant::now();
     let base = ck.seconds;
     let mut ranks = vec![0.0; opts.population];
+    let mut evaluations = ck.generation * (opts.population * opts.episodes) as u64;
     let mut scratch = vec![0.0; dim];
     while ck.generation < opts.generations {
         let g = ck.generation;
@@ -386,12 +447,13 @@ pub fn evolve(
                 let mut cand = vec![0.0; dim];
                 es.candidate(&ck.theta, k, &mut cand)
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
-                let eps = episodes_on(&sizes, &config, q15, &cand, &seeds)?;
-                Ok(eps.iter().map(|e| e.steps as f32).sum::<f32>() / eps.len() as f32)
+                let eps = run_episodes(opts.env, &sizes, &opts.model(&cand)?, &scenario, &seeds)?;
+                Ok(mean_sd(&eps).0 as f32)
             })
             .collect::<Result<_>>()?;
         let mean = fitness.iter().sum::<f32>() / fitness.len() as f32;
         let max = fitness.iter().cloned().fold(f32::MIN, f32::max);
+        evaluations += (opts.population * opts.episodes) as u64;
         es.tell(&mut ck.theta, &fitness, &mut ranks, &mut scratch)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         ck.generation += 1;
@@ -400,8 +462,7 @@ pub fn evolve(
         ck.lr = st.lr;
         let mut validation = None;
         if ck.generation % opts.validate_every == 0 {
-            let (v, _) = mean_return_par_on(&sizes, &config, q15, &ck.theta, &val_seeds)?;
-            let v = v as f32;
+            let v = mean_of(&ck.theta, &val_seeds)?;
             validation = Some(v);
             if ck.best.as_ref().is_none_or(|(b, _)| v > *b) {
                 ck.best = Some((v, ck.theta.clone()));
@@ -434,9 +495,9 @@ pub fn evolve(
     // checkpoint, so that a resumed run equals an uninterrupted one).
     let mut best = ck.best.clone();
     if ck.history.last().is_some_and(|h| h.validation.is_none()) || best.is_none() {
-        let (v, _) = mean_return_par_on(&sizes, &config, q15, &ck.theta, &val_seeds)?;
-        if best.as_ref().is_none_or(|(b, _)| v as f32 > *b) {
-            best = Some((v as f32, ck.theta.clone()));
+        let v = mean_of(&ck.theta, &val_seeds)?;
+        if best.as_ref().is_none_or(|(b, _)| v > *b) {
+            best = Some((v, ck.theta.clone()));
         }
     }
     let (validation, coeffs) = best.unwrap_or((0.0, ck.theta.clone()));
@@ -447,6 +508,7 @@ pub fn evolve(
         validation,
         history: ck.history,
         seconds: ck.seconds,
+        evaluations,
     })
 }
 
@@ -475,6 +537,53 @@ pub fn blob_bytes_on(
     let mut out = vec![0u8; blob::encoded_len(sizes.len(), coeffs.len())];
     blob::encode(&h, coeffs, &mut out).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(out)
+}
+
+/// Encodes a static network weight blob.
+pub fn static_blob_bytes(sizes: &[usize], output: Activation, weights: &[f32]) -> Result<Vec<u8>> {
+    let h = blob::static_net_header(sizes, output).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut out = vec![0u8; blob::encoded_len(sizes.len(), weights.len())];
+    blob::encode(&h, weights, &mut out).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(out)
+}
+
+/// The blob of an evolved vector: Hebbian coefficients, or static weights.
+pub fn model_blob_bytes(sizes: &[usize], model: &Model) -> Result<Vec<u8>> {
+    match model {
+        Model::Plastic {
+            config,
+            q15,
+            coeffs,
+        } => blob_bytes_on(sizes, config, *q15, coeffs),
+        Model::Static { output, weights } => static_blob_bytes(sizes, *output, weights),
+    }
+}
+
+/// Decodes a Hebbian coefficient blob or a static network blob: sizes and model.
+pub fn parse_model(bytes: &[u8]) -> Result<(Vec<usize>, Model)> {
+    let b = Blob::parse(bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut values = vec![0.0; b.len()];
+    b.read_into(&mut values)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if b.header.kind == blob::KIND_STATIC_NET {
+        let (topo, output) = b.static_net().map_err(|e| anyhow::anyhow!("{e}"))?;
+        return Ok((
+            topo.sizes().to_vec(),
+            Model::Static {
+                output,
+                weights: values,
+            },
+        ));
+    }
+    let (topo, config) = b.hebbian().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok((
+        topo.sizes().to_vec(),
+        Model::Plastic {
+            config,
+            q15: b.hebbian_fixed_point(),
+            coeffs: values,
+        },
+    ))
 }
 
 /// Reads a Hebbian coefficient blob: sizes, config, coefficients.
@@ -539,18 +648,65 @@ pub fn rust_source(sizes: &[usize], config: &NetConfig, coeffs: &[f32], note: &s
     s
 }
 
+/// Rust source with a static network's weights as a `static` (flash) and its
+/// sizes and output activation as `const`s, bit-exact.
+pub fn static_rust_source(
+    sizes: &[usize],
+    output: Activation,
+    weights: &[f32],
+    note: &str,
+) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "// Generated by `plasticore evolve --static`; do not edit. {note}"
+    );
+    let _ = writeln!(s, "use plasticore::hebbian::Activation;\n");
+    let _ = writeln!(s, "/// Layer sizes `[in, hidden..., out]`.");
+    let _ = writeln!(
+        s,
+        "pub const SIZES: [usize; {}] = {:?};",
+        sizes.len(),
+        sizes
+    );
+    let _ = writeln!(s, "/// Output activation.");
+    let _ = writeln!(s, "pub const OUTPUT: Activation = Activation::{output:?};");
+    let _ = writeln!(
+        s,
+        "/// The evolved weights, layer after layer, `[out, in]` each (flash)."
+    );
+    let _ = writeln!(s, "pub static WEIGHTS: [f32; {}] = [", weights.len());
+    for chunk in weights.chunks(6) {
+        let line: Vec<String> = chunk
+            .iter()
+            .map(|v| format!("f32::from_bits(0x{:08x})", v.to_bits()))
+            .collect();
+        let _ = writeln!(s, "    {},", line.join(", "));
+    }
+    let _ = writeln!(s, "];");
+    s
+}
+
 /// Writes an SVG plot of the population's mean and max fitness and the validation return.
 pub fn plot_svg(path: &PathBuf, history: &[GenStat], title: &str) -> Result<()> {
     use plotters::prelude::*;
     let root = SVGBackend::new(path, (800, 480)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| anyhow::anyhow!("{e}"))?;
     let n = history.len().max(1) as f32;
+    let values = history
+        .iter()
+        .flat_map(|h| [Some(h.mean), Some(h.max), h.validation])
+        .flatten();
+    let (lo, hi) = values.fold((f32::MAX, f32::MIN), |(a, b), v| (a.min(v), b.max(v)));
+    let (lo, hi) = if lo <= hi { (lo, hi) } else { (0.0, 1.0) };
+    let pad = ((hi - lo) * 0.05).max(1.0);
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 20))
         .margin(10)
         .x_label_area_size(35)
         .y_label_area_size(45)
-        .build_cartesian_2d(0f32..n, 0f32..520f32)
+        .build_cartesian_2d(0f32..n, (lo - pad)..(hi + pad))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     chart
         .configure_mesh()

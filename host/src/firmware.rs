@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, ensure, Context, Result};
 
 pub use crate::boards::BoardName;
 use crate::boards::{Board, Qemu};
@@ -61,8 +61,20 @@ pub fn build_args(board: &Board) -> Vec<String> {
 }
 
 fn build_args_in(board: &Board, subdir: Option<String>) -> Vec<String> {
+    build_bin_args_in(board, SELF_TEST, subdir)
+}
+
+/// The self-test binary; the application binaries are [`APPS`].
+pub const SELF_TEST: &str = "plasticore-firmware";
+
+/// The application binaries a user starts from (`firmware/src/bin/NAME/main.rs`).
+pub const APPS: [&str; 2] = ["adaptive-controller", "lsh-knn"];
+
+fn build_bin_args_in(board: &Board, bin: &str, subdir: Option<String>) -> Vec<String> {
     let mut a: Vec<String> = vec![
         "build".into(),
+        "--bin".into(),
+        bin.into(),
         "--profile".into(),
         board.profile.into(),
         "--no-default-features".into(),
@@ -110,7 +122,39 @@ pub fn build_feature(board: BoardName, feature: &str) -> Result<PathBuf> {
     build_variant(board, None, Some(feature))
 }
 
+/// Builds application binary `app` (one of [`APPS`]) for `board`; returns its
+/// ELF, copied to `firmware/target/boards/NAME+APP.elf`.
+pub fn build_app(board: BoardName, app: &str) -> Result<PathBuf> {
+    ensure!(
+        APPS.contains(&app),
+        "unknown application '{app}': expected one of {}",
+        APPS.join(", ")
+    );
+    build_bin(board, app, None, None, None)
+}
+
+/// [`build_app`] at another `opt-level` (`"s"`, `"z"`, `"1"`…), in a target
+/// directory of its own; the ELF is `firmware/target/boards/NAME+APP+oLEVEL.elf`.
+pub fn build_app_opt(board: BoardName, app: &str, opt: &str) -> Result<PathBuf> {
+    ensure!(
+        APPS.contains(&app),
+        "unknown application '{app}': expected one of {}",
+        APPS.join(", ")
+    );
+    build_bin(board, app, None, None, Some(opt))
+}
+
 fn build_variant(board: BoardName, cmsis: Option<&Path>, feature: Option<&str>) -> Result<PathBuf> {
+    build_bin(board, SELF_TEST, cmsis, feature, None)
+}
+
+fn build_bin(
+    board: BoardName,
+    bin: &str,
+    cmsis: Option<&Path>,
+    feature: Option<&str>,
+    opt: Option<&str>,
+) -> Result<PathBuf> {
     let b = board.info();
     ensure_target(b.target)?;
     if b.target.starts_with("thumb") {
@@ -126,17 +170,25 @@ fn build_variant(board: BoardName, cmsis: Option<&Path>, feature: Option<&str>) 
             ""
         }
     );
-    let sub = match feature {
-        Some(f) => Some(format!("{}+{f}", b.name)),
-        None => target_subdir(b, cmsis.is_some()),
+    let sub = match (feature, opt) {
+        (Some(f), _) => Some(format!("{}+{f}", b.name)),
+        (None, Some(o)) => Some(format!("{}+o{o}", b.name)),
+        (None, None) => target_subdir(b, cmsis.is_some()),
     };
-    let mut args = build_args_in(b, sub.clone());
+    let mut args = build_bin_args_in(b, bin, sub.clone());
     if let Some(f) = feature {
         args.push("--features".into());
         args.push(f.into());
     }
     let mut cmd = cargo();
     cmd.args(args).current_dir(&dir);
+    if let Some(o) = opt {
+        let var = format!(
+            "CARGO_PROFILE_{}_OPT_LEVEL",
+            b.profile.to_uppercase().replace('-', "_")
+        );
+        cmd.env(var, o);
+    }
     if let Some(flags) = b.rustflags {
         let var = format!(
             "CARGO_TARGET_{}_RUSTFLAGS",
@@ -156,17 +208,20 @@ fn build_variant(board: BoardName, cmsis: Option<&Path>, feature: Option<&str>) 
         Some(s) => dir.join("target").join(s),
         None => dir.join("target"),
     };
-    let built = target_dir
-        .join(b.target)
-        .join(b.profile)
-        .join("plasticore-firmware");
+    let built = target_dir.join(b.target).join(b.profile).join(bin);
     let out = dir.join("target/boards");
     std::fs::create_dir_all(&out)?;
-    let suffix = match (cmsis, feature) {
+    let mut suffix = match (cmsis, feature) {
         (_, Some(f)) => format!("+{f}"),
         (Some(_), None) => "+cmsis".into(),
         (None, None) => String::new(),
     };
+    if bin != SELF_TEST {
+        suffix = format!("{suffix}+{bin}");
+    }
+    if let Some(o) = opt {
+        suffix = format!("{suffix}+o{o}");
+    }
     let elf = out.join(format!("{}{suffix}.elf", b.name));
     std::fs::copy(&built, &elf)
         .with_context(|| format!("copying {} to {}", built.display(), elf.display()))?;

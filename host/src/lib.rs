@@ -2,8 +2,11 @@
 //! and boots the firmware, and measures resources.
 #![deny(missing_docs)]
 
+pub mod adaptation;
+pub mod apps;
 pub mod boards;
 pub mod cmsis;
+pub mod envs;
 pub mod evolve;
 pub mod firmware;
 pub mod kernels;

@@ -61,6 +61,9 @@ enum Command {
     Evolve(cli_hebbian::EvolveArgs),
     /// Run episodes of a plastic network from a coefficient blob, fresh random weights each.
     Simulate(cli_hebbian::SimulateArgs),
+    /// Plastic against static networks under changed dynamics in the four environments:
+    /// writes docs/adaptation.md, .svg and .json.
+    Adaptation(cli_hebbian::AdaptationArgs),
 }
 
 #[derive(Subcommand)]
@@ -70,6 +73,9 @@ enum FirmwareAction {
         /// Board to build for.
         #[arg(long, value_enum, default_value = "qemu-mps2-an386")]
         board: BoardName,
+        /// An application binary instead of the self-test (adaptive-controller).
+        #[arg(long, value_name = "NAME")]
+        app: Option<String>,
     },
     /// Build and run the firmware (QEMU for the emulated boards, the board's flasher for
     /// silicon); exits with the firmware's status.
@@ -77,6 +83,9 @@ enum FirmwareAction {
         /// Board to run on.
         #[arg(long, value_enum, default_value = "qemu-mps2-an386")]
         board: BoardName,
+        /// An application binary instead of the self-test (adaptive-controller).
+        #[arg(long, value_name = "NAME")]
+        app: Option<String>,
     },
 }
 
@@ -166,7 +175,7 @@ fn boot(board: BoardName) -> Result<firmware::Boot, Failure> {
 }
 
 /// Flashes a silicon board through the firmware's cargo runner (probe-rs or espflash).
-fn run_on_silicon(board: BoardName) -> Result<(), Failure> {
+fn run_on_silicon(board: BoardName, app: Option<&str>) -> Result<(), Failure> {
     let b = board.info();
     let (tool, install) = match board {
         BoardName::Esp32c3 => ("espflash", "cargo install espflash --locked"),
@@ -184,6 +193,15 @@ fn run_on_silicon(board: BoardName) -> Result<(), Failure> {
     }
     let mut args = firmware::build_args(b);
     args[0] = "run".into();
+    if let Some(app) = app {
+        if !firmware::APPS.contains(&app) {
+            return Err(Failure::Usage(format!(
+                "unknown application '{app}': expected one of {}",
+                firmware::APPS.join(", ")
+            )));
+        }
+        args[2] = app.into();
+    }
     let st = std::process::Command::new("cargo")
         .args(&args)
         .current_dir(firmware::firmware_dir())
@@ -201,13 +219,36 @@ fn run_on_silicon(board: BoardName) -> Result<(), Failure> {
 
 fn firmware_cmd(action: FirmwareAction) -> Result<(), Failure> {
     match action {
-        FirmwareAction::Build { board } => {
-            let elf = firmware::build(board)?;
+        FirmwareAction::Build { board, app } => {
+            let elf = match app {
+                Some(a) => firmware::build_app(board, &a)?,
+                None => firmware::build(board)?,
+            };
             println!("{}", elf.display());
             Ok(())
         }
-        FirmwareAction::Run { board } if board.info().qemu.is_none() => run_on_silicon(board),
-        FirmwareAction::Run { board } => {
+        FirmwareAction::Run { board, app } if board.info().qemu.is_none() => {
+            run_on_silicon(board, app.as_deref())
+        }
+        FirmwareAction::Run {
+            board,
+            app: Some(app),
+        } => {
+            let elf = firmware::build_app(board, &app)?;
+            let b = firmware::run_qemu(board, &elf, QEMU_TIMEOUT)?;
+            for l in &b.lines {
+                println!("{l}");
+            }
+            if b.status == 0 {
+                Ok(())
+            } else {
+                Err(Failure::Failed(format!(
+                    "{app} exited with status {}",
+                    b.status
+                )))
+            }
+        }
+        FirmwareAction::Run { board, app: None } => {
             let b = boot(board)?;
             for l in &b.lines {
                 println!("{l}");
@@ -301,6 +342,9 @@ fn bench(args: BenchArgs) -> Result<(), Failure> {
                 size: report::image_size(&elf)?,
             });
         }
+    }
+    if all {
+        r.apps = report::app_footprints()?;
     }
     print!("{}", report::table(&r));
     let markdown = args
@@ -398,7 +442,8 @@ fn demo(board: BoardName) -> Result<(), Failure> {
         "  plasticore against CMSIS-DSP, both measured on every Arm core in one run: `plasticore bench` (docs/benchmarks.md)"
     );
     print_highlights(info.core, &lines);
-    let passed = b.status == 0 && lines.iter().all(|l| l.ok);
+    let app_ok = demo_controller(board)? & demo_knn(board)?;
+    let passed = b.status == 0 && lines.iter().all(|l| l.ok) && app_ok;
     println!(
         "\nself-tests on the board: {}; board vs host: {}",
         if passed { "all passed" } else { "FAILED" },
@@ -413,6 +458,84 @@ fn demo(board: BoardName) -> Result<(), Failure> {
     } else {
         Err(Failure::Failed("demo failed".into()))
     }
+}
+
+/// Boots the adaptive-controller application and prints its plastic and
+/// static returns after the change, checked against the host; true if equal.
+fn demo_controller(board: BoardName) -> Result<bool, Failure> {
+    use plasticore_host::envs::{DynamicsSpec, EnvName, Scenario};
+    if board != BoardName::QemuMps2An386 {
+        return Ok(true);
+    }
+    let elf = firmware::build_app(board, "adaptive-controller")?;
+    let boot = firmware::run_qemu(board, &elf, QEMU_TIMEOUT)?;
+    let scenario = Scenario {
+        change: Some((
+            200,
+            DynamicsSpec::parse(EnvName::Cartpole, "length=1,masspole=0.3,force_mag=5")?,
+        )),
+        ..Scenario::default()
+    };
+    let dir = firmware::firmware_dir().join("src/bin/adaptive-controller");
+    let mut equal = boot.status == 0;
+    let mut after = vec![];
+    for net in ["plastic", "static"] {
+        let host = plasticore_host::simulate::simulate(
+            EnvName::Cartpole,
+            &dir.join(format!("{net}.blob")),
+            10,
+            0,
+            &scenario,
+        )?;
+        let board_rets: Vec<u32> = boot
+            .lines
+            .iter()
+            .filter_map(|l| l.strip_prefix(&format!("episode|{net}|")))
+            .filter_map(|r| r.split('|').nth(3))
+            .filter_map(|h| u32::from_str_radix(h, 16).ok())
+            .collect();
+        let host_rets: Vec<u32> = host.returns.iter().map(|r| r.to_bits()).collect();
+        equal &= board_rets == host_rets;
+        after.push(host.mean_return_after_change);
+    }
+    println!(
+        "  adaptive-controller (application binary): CartPole, at step 200 the pole grows to 1 m and 0.3 kg and the push drops to 5 N: return after the change {:.1} plastic, {:.1} static (mean of 10 episodes; board {} host)",
+        after[0],
+        after[1],
+        if equal { "equals" } else { "DIFFERS from" }
+    );
+    Ok(equal)
+}
+
+/// Boots the lsh-knn application and prints its accuracy and cost per
+/// query, checked against the host; true if equal.
+fn demo_knn(board: BoardName) -> Result<bool, Failure> {
+    if board != BoardName::QemuMps2An386 {
+        return Ok(true);
+    }
+    let elf = firmware::build_app(board, "lsh-knn")?;
+    let boot = firmware::run_qemu(board, &elf, QEMU_TIMEOUT)?;
+    let dir = firmware::firmware_dir().join("src/bin/lsh-knn");
+    let bytes = std::fs::read(dir.join("digits.blob"))
+        .map_err(|e| Failure::Failed(format!("reading digits.blob: {e}")))?;
+    let host = plasticore_host::apps::lsh_knn(&bytes)?;
+    let fields: Vec<&str> = boot
+        .lines
+        .iter()
+        .find_map(|l| l.strip_prefix("knn|"))
+        .map(|l| l.split('|').collect())
+        .unwrap_or_default();
+    let board_fnv = fields.get(3).and_then(|h| u32::from_str_radix(h, 16).ok());
+    let equal = boot.status == 0 && board_fnv == Some(host.predictions_fnv);
+    println!(
+        "  lsh-knn (application binary): digits in an LshIndexQ8 in a static, {} inserted, {} classified by 5 nearest neighbours: accuracy {:.1} %, {} instructions per query (board {} host)",
+        host.train,
+        host.test,
+        100.0 * host.correct as f64 / host.test as f64,
+        fields.get(5).copied().unwrap_or("?"),
+        if equal { "equals" } else { "DIFFERS from" }
+    );
+    Ok(equal)
 }
 
 /// A few results worth reading first, from the board's own log.
@@ -479,6 +602,7 @@ fn main() -> ExitCode {
         Command::Simulate(a) => {
             cli_hebbian::simulate(a).map_err(|e| Failure::Usage(format!("{e:#}")))
         }
+        Command::Adaptation(a) => cli_hebbian::adaptation(a).map_err(Failure::from),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

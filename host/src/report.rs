@@ -101,6 +101,55 @@ pub struct Report {
     pub images: Vec<BoardImage>,
     /// Boards on which CMSIS-DSP was not measured, and why.
     pub cmsis_not_measured: Vec<(String, String)>,
+    /// The application binaries' footprints.
+    pub apps: Vec<AppFootprint>,
+}
+
+/// Flash, static RAM and stack of an application binary on one board at one opt-level.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppFootprint {
+    /// Application name.
+    pub app: String,
+    /// Board name.
+    pub board: String,
+    /// `opt-level`.
+    pub opt_level: String,
+    /// See [`ImageSize`].
+    pub size: ImageSize,
+    /// Stack high-water mark of the whole run (emulated boards only).
+    pub stack_bytes: Option<u32>,
+}
+
+/// Builds every application for the emulated Cortex-M4F and the nRF52840-DK at
+/// `opt-level` 3 and `"s"`; boots the emulated builds for their stack.
+pub fn app_footprints() -> Result<Vec<AppFootprint>> {
+    use crate::firmware::{self, BoardName, APPS};
+    let mut out = vec![];
+    for app in APPS {
+        for board in [BoardName::QemuMps2An386, BoardName::Nrf52840Dk] {
+            for opt in ["3", "s"] {
+                let elf = firmware::build_app_opt(board, app, opt)?;
+                let stack_bytes = if board.info().qemu.is_some() {
+                    let boot = firmware::run_qemu(board, &elf, Duration::from_secs(300))?;
+                    anyhow::ensure!(boot.status == 0, "{app} failed on {}", board.info().name);
+                    boot.lines
+                        .iter()
+                        .find_map(|l| l.strip_prefix("stack|"))
+                        .and_then(|v| v.trim().parse().ok())
+                } else {
+                    None
+                };
+                out.push(AppFootprint {
+                    app: app.to_string(),
+                    board: board.info().name.to_string(),
+                    opt_level: opt.to_string(),
+                    size: image_size(&elf)?,
+                    stack_bytes,
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Times a kernel on the host: repeats it until 50 ms have passed, after a warm-up.
@@ -215,6 +264,7 @@ pub fn build_report(
         boards: Vec::new(),
         images: Vec::new(),
         cmsis_not_measured: Vec::new(),
+        apps: Vec::new(),
     }
 }
 

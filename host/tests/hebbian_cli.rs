@@ -55,7 +55,129 @@ fn evolve_defaults_then_simulate_json() {
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["episodes"], 100);
     assert!(v["mean_return"].as_f64().unwrap() >= 475.0, "{v}");
-    assert!(v["min_return"].as_u64().unwrap() <= 500);
+    assert!(v["min_return"].as_f64().unwrap() <= 500.0);
+}
+
+fn simulate_json(args: &[&str], blob: &Path) -> serde_json::Value {
+    let out = plasticore()
+        .args(["simulate"])
+        .args(args)
+        .args(["--json", "--coeffs"])
+        .arg(blob)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn every_environment_evolves_plastic_and_static_and_simulates_with_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    for (env, randomize, change) in [
+        ("cartpole", "length=0.3:0.7,actuator_sign=-1:1", "length=1"),
+        ("acrobot", "link_mass_2=0.8:1.2", "link_mass_2=2"),
+        ("pendulum", "m=0.8:1.2", "m=1.5,actuator_sign=-1"),
+        ("mountaincar", "power=0.001:0.002", "power=0.0009"),
+    ] {
+        for st in [false, true] {
+            let blob = dir.path().join(format!("{env}{st}.blob"));
+            let mut c = plasticore();
+            c.args([
+                "evolve",
+                env,
+                "--quiet",
+                "--generations",
+                "2",
+                "--population",
+                "8",
+            ])
+            .args(["--randomize", randomize, "--out"])
+            .arg(&blob);
+            if st {
+                c.arg("--static");
+            }
+            c.assert().success();
+            let v = simulate_json(&["--episodes", "4", env], &blob);
+            assert_eq!(v["env"], env);
+            assert_eq!(v["model"], if st { "static" } else { "plastic" });
+            let returns: Vec<f64> = v["returns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_f64().unwrap())
+                .collect();
+            let mean = returns.iter().sum::<f64>() / 4.0;
+            assert!((v["mean_return"].as_f64().unwrap() - mean).abs() < 1e-3 * (1.0 + mean.abs()));
+            // A change at step 10: the returns before and after add up to the whole.
+            let w = simulate_json(
+                &[
+                    "--episodes",
+                    "4",
+                    "--change-at",
+                    "10",
+                    "--change-to",
+                    change,
+                    env,
+                ],
+                &blob,
+            );
+            let sum = w["mean_return_before_change"].as_f64().unwrap()
+                + w["mean_return_after_change"].as_f64().unwrap();
+            let whole = w["mean_return"].as_f64().unwrap();
+            assert!((sum - whole).abs() < 1e-3 * (1.0 + whole.abs()), "{w}");
+            assert_eq!(w["change_at"], 10);
+        }
+    }
+}
+
+#[test]
+fn dynamics_specs_are_checked() {
+    let blob = data("cartpole_abcd_lr.blob");
+    for (flag, spec, needle) in [
+        (
+            "--dynamics",
+            "bogus=1",
+            "unknown cartpole dynamics key 'bogus'",
+        ),
+        ("--dynamics", "length=abc", "expected a finite number"),
+        ("--dynamics", "length=-1", "length"),
+        ("--dynamics", "actuator_sign=0.5", "actuator_sign"),
+        ("--dynamics", "length", "expected key=value"),
+        ("--randomize", "length=0.7:0.3", "lo <= hi"),
+        ("--randomize", "length=0.3", "expected key=lo:hi"),
+        ("--randomize", "m=1:2", "unknown cartpole dynamics key 'm'"),
+    ] {
+        let err = one_line_exit_2(
+            plasticore()
+                .args(["simulate", "cartpole", flag, spec, "--coeffs"])
+                .arg(&blob),
+        );
+        assert!(err.contains(needle), "{spec}: {err}");
+    }
+    let err = one_line_exit_2(plasticore().args([
+        "evolve",
+        "pendulum",
+        "--randomize",
+        "length=1:2",
+        "--out",
+        "/tmp/never.blob",
+    ]));
+    assert!(
+        err.contains("unknown pendulum dynamics key 'length'"),
+        "{err}"
+    );
+    // A CartPole blob in another environment names both sizes.
+    let err = one_line_exit_2(
+        plasticore()
+            .args(["simulate", "acrobot", "--coeffs"])
+            .arg(&blob),
+    );
+    assert!(
+        err.contains("4 inputs") && err.contains("6 observations"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -149,4 +271,56 @@ fn run_hebbian_update_matches_numpy_golden_and_rejects_bad_k() {
         .arg(dir.path().join("o2.npy"));
     let err = one_line_exit_2(&mut c);
     assert!(err.contains("needs k = 5"), "{err}");
+}
+
+#[test]
+fn adaptation_writes_table_plot_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("adaptation.md");
+    std::fs::write(
+        &md,
+        "# Head kept\n\nhand-written\n\n<!-- Everything below is generated by `plasticore adaptation`; do not edit. -->\nold\n",
+    )
+    .unwrap();
+    plasticore()
+        .args([
+            "adaptation",
+            "--env",
+            "cartpole,pendulum",
+            "--generations",
+            "2",
+            "--population",
+            "8",
+            "--eval-episodes",
+            "4",
+            "--seeds",
+            "1,2",
+            "--out-dir",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.starts_with("# Head kept\n\nhand-written\n"), "{text}");
+    assert!(!text.contains("\nold\n"));
+    for env in ["CartPole-v1", "Pendulum-v1"] {
+        assert!(text.contains(&format!("### {env}")), "{text}");
+    }
+    // Six networks per environment, four conditions each.
+    let rows = text
+        .lines()
+        .filter(|l| l.starts_with("| ABCD_lr |") || l.starts_with("| static |"))
+        .count();
+    assert_eq!(rows, 8, "{text}");
+    assert_eq!(text.matches("plastic ABCD_lr against static").count(), 4);
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("adaptation.json")).unwrap())
+            .unwrap();
+    let cells = &json[0]["rows"][0]["cells"];
+    assert_eq!(cells.as_array().unwrap().len(), 4);
+    // Two evolutions × 4 evaluation episodes pooled per cell.
+    assert_eq!(cells[0]["episodes"], 8);
+    assert!(std::fs::read_to_string(dir.path().join("adaptation.svg"))
+        .unwrap()
+        .contains("<svg"));
 }

@@ -31,13 +31,16 @@ use plasticore::attention::{
     SdpaShape, SelfAttention, TransformerBlock, TransformerDims,
 };
 use plasticore::blob::{self, Blob, Header};
-use plasticore::env::CartPole;
+use plasticore::env::{
+    Acrobot, AcrobotParams, CartPole, CartPoleParams, Change, Dynamics, Environment, MountainCar,
+    MountainCarParams, Pendulum, PendulumParams,
+};
 use plasticore::es::{centered_ranks, EsConfig, OpenAiEs};
 use plasticore::fixed::lsh::TernaryPlanes;
 use plasticore::fixed::{self, hebbian as fheb, linalg as flin, lsh as flsh, Requant, Q15, Q7};
 use plasticore::hebbian::{
     self, Activation as HebbAct, Coeffs, Controller, NetConfig, Norm, PlasticLayer, PlasticMlp,
-    PlasticNet, Rule, Sharing, Topology,
+    PlasticNet, Rule, Sharing, StaticNet, Topology,
 };
 use plasticore::linalg::{self, Layout, MatMut, MatRef, Matrix, Vector};
 use plasticore::lsh;
@@ -540,6 +543,19 @@ fn check_lsh_index() {
 }
 
 #[inline(never)]
+fn check_lsh_knn() {
+    let n = opaque([
+        Neighbor { id: 3, cosine: 0.5 },
+        Neighbor { id: 1, cosine: 0.4 },
+        Neighbor::NONE,
+    ]);
+    let labels = opaque([1u8, 2, 3, 2]);
+    sink(lsh::knn::vote(cut(&n), |id| {
+        labels.get(id as usize).copied()
+    }));
+}
+
+#[inline(never)]
 fn check_lsh_const_index() {
     static mut INDEX: LshIndex<16, 32, 4, 8> = LshIndex::zeroed();
     static mut INDEX_Q8: LshIndexQ8<16, 32, 4, 8> = LshIndexQ8::zeroed();
@@ -724,6 +740,68 @@ fn check_hebbian_nets() {
     }
 }
 
+/// One environment through every trait method and a plastic and a static
+/// network's episode with a change of dynamics.
+fn check_env<E: Environment>(keys: &[&str]) {
+    let mut p = E::Params::NOMINAL;
+    let key = keys.get(opaque(0)).copied().unwrap_or("actuator_sign");
+    sink(p.set(key, opaque(1.5)));
+    sink(p.set(opaque("nope"), opaque(1.5)));
+    sink((p.get(key), p.validate()));
+    if let Ok(mut env) = E::with_params(p) {
+        sink(env.params() == p);
+        sink(env.set_params(p));
+        let obs = env.reset(&mut Rng::new(opaque(1)));
+        sink(obs.as_ref().len());
+        let out = opaque([0.3f32, -0.2, 0.9]);
+        sink(env.act(cut(&out)).map(|(_, r, d)| (r, d)));
+    }
+    let change = Some(Change {
+        at: opaque(3),
+        to: p,
+    });
+    let sizes = opaque([E::OBS, 4, 1]);
+    let coeffs = opaque([0.01f32; 40 * 5]);
+    let mut weights = opaque([0.0f32; 40]);
+    let mut acts = opaque([0.0f32; 16]);
+    if let Ok(mut net) = PlasticNet::new(
+        cut(&sizes),
+        hebb_config(),
+        cut(&coeffs),
+        cut_mut(&mut weights),
+        cut_mut(&mut acts),
+    ) {
+        sink(hebbian::episode::<E, _>(&mut net, p, opaque(5), change).map(|o| o.ret));
+    }
+    let w = opaque([0.1f32; 40]);
+    if let Ok(mut net) = StaticNet::new(cut(&sizes), HebbAct::Tanh, cut(&w), cut_mut(&mut acts)) {
+        sink(net.step(cut(&opaque([0.1f32; 6]))).map(|o| o.len()));
+        sink((net.topology().layers(), net.weights().len()));
+        sink(hebbian::episode::<E, _>(&mut net, p, opaque(5), change).map(|o| o.ret_before));
+    }
+}
+
+#[inline(never)]
+fn check_envs() {
+    check_env::<CartPole>(CartPoleParams::KEYS);
+    check_env::<Acrobot>(AcrobotParams::KEYS);
+    check_env::<Pendulum>(PendulumParams::KEYS);
+    check_env::<MountainCar>(MountainCarParams::KEYS);
+    let mut a = Acrobot::new(AcrobotParams::NOMINAL).ok();
+    if let Some(a) = a.as_mut() {
+        a.set_state(opaque([0.1; 4]));
+        sink((a.state(), a.obs(), a.step(opaque(1)).map(|s| s.reward)));
+    }
+    if let Ok(mut pe) = Pendulum::new(PendulumParams::NOMINAL) {
+        pe.set_state(opaque([0.1; 2]));
+        sink((pe.state(), pe.obs(), pe.step(opaque(0.5)).map(|s| s.reward)));
+    }
+    if let Ok(mut m) = MountainCar::new(MountainCarParams::NOMINAL) {
+        m.set_state(opaque([0.1; 2]));
+        sink((m.state(), m.step(opaque(0.5)).map(|s| s.reward)));
+    }
+}
+
 #[inline(never)]
 fn check_env_es() {
     let mut env = CartPole::new();
@@ -787,11 +865,14 @@ fn check_blob() {
         sink(b.read_into(cut_mut(&mut vals)));
         sink(b.hebbian().map(|(t, _)| t.layers()));
         sink(b.transformer().map(|s| s.n));
+        sink(b.static_net().map(|(t, _)| t.layers()));
+        sink(b.dataset());
         let mut coeffs = opaque([0.0f32; 200]);
         sink(PlasticMlp::<4, 8, 1>::from_blob(&b, cut_mut(&mut coeffs)).is_ok());
     }
     let sizes = opaque([4usize, 8, 1]);
     sink(blob::hebbian_header(cut(&sizes), &hebb_config()).map(|h| h.kind));
+    sink(blob::static_net_header(cut(&sizes), HebbAct::Tanh).map(|h| h.kind));
     let spec = blob::TransformerSpec {
         n: opaque(4),
         dims: TransformerDims {
@@ -1115,6 +1196,8 @@ fn main() -> ! {
     check_hebbian_rules();
     check_hebbian_nets();
     check_env_es();
+    check_envs();
+    check_lsh_knn();
     check_blob();
     check_nn();
     check_attention_kernels();

@@ -7,11 +7,14 @@
 //! and θ̇1, θ̇2 clipped to ±4π, ±9π. Reward −1 a step, 0 on the terminal
 //! step (`−cos θ1 − cos(θ1 + θ2) > 1`); truncated after 500 steps. Reset draws
 //! every component from U(−0.1, 0.1). Link centres of mass are at half the
-//! link lengths, moments of inertia 1, as in Gymnasium. Arithmetic is f32
+//! link lengths (Gymnasium keeps them at 0.5 m whatever the lengths, so its
+//! `link_length_2` changes nothing; at nominal lengths the two agree),
+//! moments of inertia 1, as in Gymnasium. Arithmetic is f32
 //! (Gymnasium's is f64).
 
 use core::f32::consts::PI;
 
+use super::{check_sign, unit_output, Dynamics, Environment, Step};
 use crate::error::Error;
 use crate::math::{cos, sin};
 use crate::rng::Rng;
@@ -43,19 +46,36 @@ pub struct AcrobotParams {
     pub actuator_sign: f32,
 }
 
-impl AcrobotParams {
-    /// Gymnasium's defaults.
-    pub const NOMINAL: AcrobotParams = AcrobotParams {
+impl Dynamics for AcrobotParams {
+    const KEYS: &'static [&'static str] = &[
+        "link_length_1",
+        "link_length_2",
+        "link_mass_1",
+        "link_mass_2",
+        "actuator_sign",
+    ];
+    const KEYS_MESSAGE: &'static str =
+        "one of link_length_1, link_length_2, link_mass_1, link_mass_2, actuator_sign";
+    const NOMINAL: AcrobotParams = AcrobotParams {
         link_length_1: 1.0,
         link_length_2: 1.0,
         link_mass_1: 1.0,
         link_mass_2: 1.0,
         actuator_sign: 1.0,
     };
-
+    fn get_mut(&mut self, key: &str) -> Option<&mut f32> {
+        Some(match key {
+            "link_length_1" => &mut self.link_length_1,
+            "link_length_2" => &mut self.link_length_2,
+            "link_mass_1" => &mut self.link_mass_1,
+            "link_mass_2" => &mut self.link_mass_2,
+            "actuator_sign" => &mut self.actuator_sign,
+            _ => return None,
+        })
+    }
     /// Errors unless lengths and masses are finite and > 0 and
     /// `actuator_sign` is ±1.
-    pub fn validate(&self) -> Result<(), Error> {
+    fn validate(&self) -> Result<(), Error> {
         let pos = |v: f32| v.is_finite() && v > 0.0;
         let p = self;
         if !(pos(p.link_length_1)
@@ -68,15 +88,11 @@ impl AcrobotParams {
                 expected: "finite link lengths and masses > 0",
             });
         }
-        if p.actuator_sign != 1.0 && p.actuator_sign != -1.0 {
-            return Err(Error::InvalidArgument {
-                what: "actuator_sign",
-                expected: "+1 or -1",
-            });
-        }
-        Ok(())
+        check_sign(p.actuator_sign)
     }
+}
 
+impl AcrobotParams {
     /// d/dt of `[θ1, θ2, θ̇1, θ̇2]` under torque `a` (the book's equations).
     fn dsdt(&self, s: [f32; 4], a: f32) -> [f32; 4] {
         let (m1, m2, l1) = (self.link_mass_1, self.link_mass_2, self.link_length_1);
@@ -111,25 +127,10 @@ fn wrap(mut x: f32, lo: f32, hi: f32) -> f32 {
     x
 }
 
-/// Outcome of one step.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct AcrobotStep {
-    /// `[cos θ1, sin θ1, cos θ2, sin θ2, θ̇1, θ̇2]` after the step.
-    pub obs: [f32; 6],
-    /// −1, or 0 on the terminal step.
-    pub reward: f32,
-    /// The tip swung above the bar.
-    pub terminated: bool,
-    /// The step limit was reached.
-    pub truncated: bool,
-}
-
 /// The acrobot.
 #[derive(Debug, Clone)]
 pub struct Acrobot {
-    /// Current dynamics (may change mid-episode).
-    pub params: AcrobotParams,
+    params: AcrobotParams,
     state: [f32; 4],
     steps: u32,
 }
@@ -172,7 +173,7 @@ impl Acrobot {
     /// One step with action 0, 1 or 2.
     ///
     /// Errors: another action (nothing changes).
-    pub fn step(&mut self, action: usize) -> Result<AcrobotStep, Error> {
+    pub fn step(&mut self, action: usize) -> Result<Step<6>, Error> {
         let Some(&torque) = TORQUES.get(action) else {
             return Err(Error::InvalidArgument {
                 what: "action",
@@ -192,16 +193,63 @@ impl Acrobot {
             core::array::from_fn(|i| s[i] + DT / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]));
         ns[0] = wrap(ns[0], -PI, PI);
         ns[1] = wrap(ns[1], -PI, PI);
-        ns[2] = ns[2].max(-MAX_VEL[0]).min(MAX_VEL[0]);
-        ns[3] = ns[3].max(-MAX_VEL[1]).min(MAX_VEL[1]);
+        ns[2] = ns[2].clamp(-MAX_VEL[0], MAX_VEL[0]);
+        ns[3] = ns[3].clamp(-MAX_VEL[1], MAX_VEL[1]);
         self.state = ns;
         self.steps += 1;
         let terminated = -cos(ns[0]) - cos(ns[1] + ns[0]) > 1.0;
-        Ok(AcrobotStep {
+        Ok(Step {
             obs: self.obs(),
             reward: if terminated { 0.0 } else { -1.0 },
             terminated,
             truncated: self.steps >= MAX_STEPS,
         })
+    }
+}
+
+impl Environment for Acrobot {
+    const NAME: &'static str = "acrobot";
+    const OBS: usize = 6;
+    type Obs = [f32; 6];
+    type Params = AcrobotParams;
+    fn with_params(params: AcrobotParams) -> Result<Self, Error> {
+        Acrobot::new(params)
+    }
+    fn params(&self) -> AcrobotParams {
+        self.params
+    }
+    fn set_params(&mut self, params: AcrobotParams) -> Result<(), Error> {
+        params.validate()?;
+        self.params = params;
+        Ok(())
+    }
+    fn reset(&mut self, rng: &mut Rng) -> [f32; 6] {
+        Acrobot::reset(self, rng)
+    }
+    /// One output `y`: torque −1 (action 0) if `y < −1/3`, +1 (action 2) if
+    /// `y > 1/3`, else 0; three outputs: the index of the largest.
+    fn act(&mut self, output: &[f32]) -> Result<([f32; 6], f32, bool), Error> {
+        let action = match output.len() {
+            1 => {
+                let y = unit_output(output)?;
+                if y < -1.0 / 3.0 {
+                    0
+                } else if y > 1.0 / 3.0 {
+                    2
+                } else {
+                    1
+                }
+            }
+            3 => crate::hebbian::action_from_output(output),
+            n => {
+                return Err(Error::ShapeMismatch {
+                    what: "network outputs",
+                    expected: 1,
+                    found: n,
+                })
+            }
+        };
+        let st = self.step(action)?;
+        Ok((st.obs, st.reward, st.done()))
     }
 }

@@ -1,8 +1,10 @@
 //! CartPole-v1 (Barto, Sutton & Anderson 1983), with the constants and Euler
 //! integration of OpenAI Gym / Gymnasium `CartPoleEnv`.
 //!
-//! State `s = [x, ẋ, θ, θ̇]`. With `F = ±10` (action 1 pushes right),
-//! `m_c = 1.0`, `m_p = 0.1`, `M = m_c + m_p`, half-length `l = 0.5`, `g = 9.8`:
+//! State `s = [x, ẋ, θ, θ̇]`. With push `F = ±force_mag` (action 1 pushes
+//! right; times `actuator_sign`), `m_c = masscart`, `m_p = masspole`,
+//! `M = m_c + m_p`, half-length `l = length`, `g = gravity` ([`CartPoleParams`];
+//! nominal 10 N, 1.0 kg, 0.1 kg, 0.5 m, 9.8 m/s²):
 //!
 //! ```text
 //! t  = (F + m_p·l·θ̇²·sin θ) / M
@@ -16,6 +18,7 @@
 //! Reset draws each state component from U(−0.05, 0.05). Arithmetic is f32
 //! (Gym's is f64), so trajectories agree with Gym's to f32 rounding only.
 
+use super::{check_sign, Dynamics, Environment, Step};
 use crate::error::Error;
 use crate::math::{cos, sin};
 use crate::rng::Rng;
@@ -43,30 +46,78 @@ pub const X_THRESHOLD: f32 = 2.4;
 /// Steps before truncation (CartPole-v1).
 pub const MAX_STEPS: u32 = 500;
 
-/// Outcome of one step.
+/// The dynamics parameters (Gymnasium's attribute names).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct Step {
-    /// The new observation `[x, ẋ, θ, θ̇]`.
-    pub obs: [f32; 4],
-    /// Always 1.0.
-    pub reward: f32,
-    /// The pole fell or the cart left the track.
-    pub terminated: bool,
-    /// The step limit was reached.
-    pub truncated: bool,
+pub struct CartPoleParams {
+    /// Half the pole's length (m), `length`.
+    pub length: f32,
+    /// Pole mass (kg), `masspole`.
+    pub masspole: f32,
+    /// Cart mass (kg), `masscart`.
+    pub masscart: f32,
+    /// Magnitude of the push (N), `force_mag`.
+    pub force_mag: f32,
+    /// Gravity (m/s²), `gravity`.
+    pub gravity: f32,
+    /// +1, or −1 to reverse the actuator.
+    pub actuator_sign: f32,
 }
 
-impl Step {
-    /// `terminated || truncated`.
-    pub fn done(&self) -> bool {
-        self.terminated || self.truncated
+impl Dynamics for CartPoleParams {
+    const KEYS: &'static [&'static str] = &[
+        "length",
+        "masspole",
+        "masscart",
+        "force_mag",
+        "gravity",
+        "actuator_sign",
+    ];
+    const KEYS_MESSAGE: &'static str =
+        "one of length, masspole, masscart, force_mag, gravity, actuator_sign";
+    const NOMINAL: CartPoleParams = CartPoleParams {
+        length: HALF_LENGTH,
+        masspole: MASS_POLE,
+        masscart: MASS_CART,
+        force_mag: FORCE_MAG,
+        gravity: GRAVITY,
+        actuator_sign: 1.0,
+    };
+    fn get_mut(&mut self, key: &str) -> Option<&mut f32> {
+        Some(match key {
+            "length" => &mut self.length,
+            "masspole" => &mut self.masspole,
+            "masscart" => &mut self.masscart,
+            "force_mag" => &mut self.force_mag,
+            "gravity" => &mut self.gravity,
+            "actuator_sign" => &mut self.actuator_sign,
+            _ => return None,
+        })
+    }
+    /// Errors unless every parameter is finite, length and masses > 0,
+    /// force_mag ≥ 0, and `actuator_sign` is ±1.
+    fn validate(&self) -> Result<(), Error> {
+        let pos = |v: f32| v.is_finite() && v > 0.0;
+        if !(pos(self.length)
+            && pos(self.masspole)
+            && pos(self.masscart)
+            && self.force_mag.is_finite()
+            && self.force_mag >= 0.0
+            && self.gravity.is_finite())
+        {
+            return Err(Error::InvalidArgument {
+                what: "cartpole parameters",
+                expected: "finite, with length, masspole, masscart > 0 and force_mag >= 0",
+            });
+        }
+        check_sign(self.actuator_sign)
     }
 }
 
 /// The CartPole environment.
 #[derive(Debug, Clone)]
 pub struct CartPole {
+    params: CartPoleParams,
     state: [f32; 4],
     steps: u32,
     done: bool,
@@ -79,9 +130,11 @@ impl Default for CartPole {
 }
 
 impl CartPole {
-    /// An environment at state 0; call [`CartPole::reset`] before stepping.
+    /// An environment with the nominal dynamics at state 0; call
+    /// [`CartPole::reset`] before stepping.
     pub const fn new() -> Self {
         CartPole {
+            params: CartPoleParams::NOMINAL,
             state: [0.0; 4],
             steps: 0,
             done: false,
@@ -115,10 +168,11 @@ impl CartPole {
         self.steps
     }
 
-    /// Advances one τ with action 0 (push left) or 1 (push right).
+    /// Advances one τ with action 0 (push left) or 1 (push right); the push
+    /// is `actuator_sign · (±force_mag)`.
     ///
     /// Errors: [`Error::InvalidArgument`] for another action or after the episode ended.
-    pub fn step(&mut self, action: usize) -> Result<Step, Error> {
+    pub fn step(&mut self, action: usize) -> Result<Step<4>, Error> {
         if action > 1 {
             return Err(Error::InvalidArgument {
                 what: "action",
@@ -131,13 +185,21 @@ impl CartPole {
                 expected: "reset() after the episode ended",
             });
         }
+        let p = self.params;
+        let total_mass = p.masspole + p.masscart;
+        let polemass_length = p.masspole * p.length;
         let [x, x_dot, theta, theta_dot] = self.state;
-        let force = if action == 1 { FORCE_MAG } else { -FORCE_MAG };
+        let push = if action == 1 {
+            p.force_mag
+        } else {
+            -p.force_mag
+        };
+        let force = push * p.actuator_sign;
         let (s, c) = (sin(theta), cos(theta));
-        let temp = (force + POLE_MASS_LENGTH * theta_dot * theta_dot * s) / TOTAL_MASS;
+        let temp = (force + polemass_length * theta_dot * theta_dot * s) / total_mass;
         let theta_acc =
-            (GRAVITY * s - c * temp) / (HALF_LENGTH * (4.0 / 3.0 - MASS_POLE * c * c / TOTAL_MASS));
-        let x_acc = temp - POLE_MASS_LENGTH * theta_acc * c / TOTAL_MASS;
+            (p.gravity * s - c * temp) / (p.length * (4.0 / 3.0 - p.masspole * c * c / total_mass));
+        let x_acc = temp - polemass_length * theta_acc * c / total_mass;
         self.state = [
             x + TAU * x_dot,
             x_dot + TAU * x_acc,
@@ -156,6 +218,44 @@ impl CartPole {
             terminated,
             truncated,
         })
+    }
+}
+
+impl Environment for CartPole {
+    const NAME: &'static str = "cartpole";
+    const OBS: usize = 4;
+    type Obs = [f32; 4];
+    type Params = CartPoleParams;
+    fn with_params(params: CartPoleParams) -> Result<Self, Error> {
+        params.validate()?;
+        Ok(CartPole {
+            params,
+            ..CartPole::new()
+        })
+    }
+    fn params(&self) -> CartPoleParams {
+        self.params
+    }
+    fn set_params(&mut self, params: CartPoleParams) -> Result<(), Error> {
+        params.validate()?;
+        self.params = params;
+        Ok(())
+    }
+    fn reset(&mut self, rng: &mut Rng) -> [f32; 4] {
+        CartPole::reset(self, rng)
+    }
+    /// Action from [`crate::hebbian::action_from_output`]: one output pushes
+    /// right when it is > 0; two outputs, the index of the larger.
+    fn act(&mut self, output: &[f32]) -> Result<([f32; 4], f32, bool), Error> {
+        if output.len() > 2 {
+            return Err(Error::ShapeMismatch {
+                what: "network outputs",
+                expected: 2,
+                found: output.len(),
+            });
+        }
+        let st = self.step(crate::hebbian::action_from_output(output))?;
+        Ok((st.obs, st.reward, st.done()))
     }
 }
 

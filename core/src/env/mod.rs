@@ -1,10 +1,141 @@
 //! Small control environments, `no_std`, so that firmware can simulate them on
 //! the board with the same arithmetic as the host.
-
-pub mod cartpole;
-
-pub use cartpole::{CartPole, Step};
+//!
+//! Each environment follows Gymnasium's `step` (checked against recorded
+//! transitions) and takes **dynamics parameters** named as Gymnasium's
+//! attributes in lower case, plus `actuator_sign` (±1, reversing the actuator).
+//! [`Environment`] is what every environment offers a controller:
+//! [`Environment::act`] maps a network's outputs to an action, as documented
+//! on each environment, so that one episode loop ([`crate::hebbian::episode()`])
+//! serves all four.
 
 pub mod acrobot;
+pub mod cartpole;
 pub mod mountain_car;
 pub mod pendulum;
+
+pub use acrobot::{Acrobot, AcrobotParams};
+pub use cartpole::{CartPole, CartPoleParams};
+pub use mountain_car::{MountainCar, MountainCarParams};
+pub use pendulum::{Pendulum, PendulumParams};
+
+use crate::error::Error;
+use crate::rng::Rng;
+
+/// Outcome of one step of an environment with an `N`-value observation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Step<const N: usize> {
+    /// The observation after the step.
+    pub obs: [f32; N],
+    /// The step's reward.
+    pub reward: f32,
+    /// The episode reached a terminal state.
+    pub terminated: bool,
+    /// The step limit was reached.
+    pub truncated: bool,
+}
+
+impl<const N: usize> Step<N> {
+    /// `terminated || truncated`.
+    pub fn done(&self) -> bool {
+        self.terminated || self.truncated
+    }
+}
+
+/// Dynamics parameters addressed by name (the `--dynamics` / `--randomize` keys).
+pub trait Dynamics: Copy + PartialEq + core::fmt::Debug {
+    /// The keys, in order.
+    const KEYS: &'static [&'static str];
+    /// The keys as one message, for errors (`"one of m, l, …"`).
+    const KEYS_MESSAGE: &'static str;
+    /// Gymnasium's defaults (`actuator_sign` = +1).
+    const NOMINAL: Self;
+    /// The parameter named `key`, if it exists.
+    fn get_mut(&mut self, key: &str) -> Option<&mut f32>;
+    /// Errors unless every parameter is in its physical range.
+    fn validate(&self) -> Result<(), Error>;
+
+    /// The value of `key`, if it exists.
+    fn get(&self, key: &str) -> Option<f32> {
+        let mut p = *self;
+        p.get_mut(key).map(|v| *v)
+    }
+    /// Sets `key` to `value`. Errors: an unknown key (nothing changes).
+    /// The value is checked by [`Dynamics::validate`], not here.
+    fn set(&mut self, key: &str, value: f32) -> Result<(), Error> {
+        match self.get_mut(key) {
+            Some(v) => {
+                *v = value;
+                Ok(())
+            }
+            None => Err(Error::InvalidArgument {
+                what: "dynamics key",
+                expected: Self::KEYS_MESSAGE,
+            }),
+        }
+    }
+}
+
+/// Checks `actuator_sign` is exactly +1 or −1.
+pub(crate) fn check_sign(sign: f32) -> Result<(), Error> {
+    if sign == 1.0 || sign == -1.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument {
+            what: "actuator_sign",
+            expected: "+1 or -1",
+        })
+    }
+}
+
+/// What an episode loop needs from an environment.
+pub trait Environment: Sized {
+    /// Lower-case name (`cartpole`, `acrobot`, `pendulum`, `mountaincar`).
+    const NAME: &'static str;
+    /// Observation length.
+    const OBS: usize;
+    /// The observation, `[f32; OBS]`.
+    type Obs: AsRef<[f32]> + Copy;
+    /// The dynamics parameters.
+    type Params: Dynamics;
+    /// An environment with `params`. Errors: as [`Dynamics::validate`].
+    fn with_params(params: Self::Params) -> Result<Self, Error>;
+    /// The current dynamics.
+    fn params(&self) -> Self::Params;
+    /// Changes the dynamics (also mid-episode); errors and keeps the old
+    /// ones if `params` are invalid.
+    fn set_params(&mut self, params: Self::Params) -> Result<(), Error>;
+    /// Start of an episode; returns the first observation.
+    fn reset(&mut self, rng: &mut Rng) -> Self::Obs;
+    /// One step driven by a network's outputs (the mapping is documented on
+    /// each environment). Returns the observation, reward and end flags.
+    fn act(&mut self, output: &[f32]) -> Result<(Self::Obs, f32, bool), Error>;
+}
+
+/// A change of dynamics during an episode: before step `at` (0-based) the
+/// parameters become `to`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Change<P> {
+    /// The step index at which the new dynamics apply.
+    pub at: u32,
+    /// The new dynamics.
+    pub to: P,
+}
+
+/// Clamps a network output to [−1, 1]; NaN is an error.
+pub(crate) fn unit_output(output: &[f32]) -> Result<f32, Error> {
+    match output {
+        [y] if y.is_nan() => Err(Error::NonFinite {
+            what: "network output",
+            index: 0,
+        }),
+        [y] => Ok(y.clamp(-1.0, 1.0)),
+        _ => Err(Error::ShapeMismatch {
+            what: "network outputs",
+            expected: 1,
+            found: output.len(),
+        }),
+    }
+}

@@ -13,6 +13,7 @@
 //! x ~ U(−0.6, −0.4), v = 0. Arithmetic is f32 (Gymnasium's is f64 on an
 //! f32 state).
 
+use super::{check_sign, unit_output, Dynamics, Environment, Step};
 use crate::error::Error;
 use crate::math::cos;
 use crate::rng::Rng;
@@ -38,50 +39,36 @@ pub struct MountainCarParams {
     pub actuator_sign: f32,
 }
 
-impl MountainCarParams {
-    /// Gymnasium's defaults.
-    pub const NOMINAL: MountainCarParams = MountainCarParams {
+impl Dynamics for MountainCarParams {
+    const KEYS: &'static [&'static str] = &["power", "actuator_sign"];
+    const KEYS_MESSAGE: &'static str = "one of power, actuator_sign";
+    const NOMINAL: MountainCarParams = MountainCarParams {
         power: 0.0015,
         actuator_sign: 1.0,
     };
-
+    fn get_mut(&mut self, key: &str) -> Option<&mut f32> {
+        Some(match key {
+            "power" => &mut self.power,
+            "actuator_sign" => &mut self.actuator_sign,
+            _ => return None,
+        })
+    }
     /// Errors unless `power` is finite and > 0 and `actuator_sign` is ±1.
-    pub fn validate(&self) -> Result<(), Error> {
+    fn validate(&self) -> Result<(), Error> {
         if !(self.power.is_finite() && self.power > 0.0) {
             return Err(Error::InvalidArgument {
                 what: "power",
                 expected: "a finite power > 0",
             });
         }
-        if self.actuator_sign != 1.0 && self.actuator_sign != -1.0 {
-            return Err(Error::InvalidArgument {
-                what: "actuator_sign",
-                expected: "+1 or -1",
-            });
-        }
-        Ok(())
+        check_sign(self.actuator_sign)
     }
-}
-
-/// Outcome of one step.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct MountainCarStep {
-    /// `[x, v]` after the step.
-    pub obs: [f32; 2],
-    /// `100·[goal] − 0.1·a²`.
-    pub reward: f32,
-    /// The car reached the goal.
-    pub terminated: bool,
-    /// The step limit was reached.
-    pub truncated: bool,
 }
 
 /// The car.
 #[derive(Debug, Clone)]
 pub struct MountainCar {
-    /// Current dynamics (may change mid-episode).
-    pub params: MountainCarParams,
+    params: MountainCarParams,
     state: [f32; 2],
     steps: u32,
 }
@@ -117,18 +104,18 @@ impl MountainCar {
     /// One step with action `a` (the force, clipped to ±1).
     ///
     /// Errors: non-finite `a` (nothing changes).
-    pub fn step(&mut self, a: f32) -> Result<MountainCarStep, Error> {
+    pub fn step(&mut self, a: f32) -> Result<Step<2>, Error> {
         if !a.is_finite() {
             return Err(Error::NonFinite {
                 what: "action",
                 index: 0,
             });
         }
-        let f = a.max(-1.0).min(1.0) * self.params.actuator_sign;
+        let f = a.clamp(-1.0, 1.0) * self.params.actuator_sign;
         let [mut x, mut v] = self.state;
         v += f * self.params.power - 0.0025 * cos(3.0 * x);
-        v = v.max(-MAX_SPEED).min(MAX_SPEED);
-        x = (x + v).max(MIN_POSITION).min(MAX_POSITION);
+        v = v.clamp(-MAX_SPEED, MAX_SPEED);
+        x = (x + v).clamp(MIN_POSITION, MAX_POSITION);
         if x == MIN_POSITION && v < 0.0 {
             v = 0.0;
         }
@@ -136,11 +123,37 @@ impl MountainCar {
         self.steps += 1;
         let terminated = x >= GOAL_POSITION && v >= 0.0;
         let reward = if terminated { 100.0 } else { 0.0 } - 0.1 * a * a;
-        Ok(MountainCarStep {
+        Ok(Step {
             obs: self.state,
             reward,
             terminated,
             truncated: self.steps >= MAX_STEPS,
         })
+    }
+}
+
+impl Environment for MountainCar {
+    const NAME: &'static str = "mountaincar";
+    const OBS: usize = 2;
+    type Obs = [f32; 2];
+    type Params = MountainCarParams;
+    fn with_params(params: MountainCarParams) -> Result<Self, Error> {
+        MountainCar::new(params)
+    }
+    fn params(&self) -> MountainCarParams {
+        self.params
+    }
+    fn set_params(&mut self, params: MountainCarParams) -> Result<(), Error> {
+        params.validate()?;
+        self.params = params;
+        Ok(())
+    }
+    fn reset(&mut self, rng: &mut Rng) -> [f32; 2] {
+        MountainCar::reset(self, rng)
+    }
+    /// One output `y`, clamped to [−1, 1]: the force `a = y`.
+    fn act(&mut self, output: &[f32]) -> Result<([f32; 2], f32, bool), Error> {
+        let st = self.step(unit_output(output)?)?;
+        Ok((st.obs, st.reward, st.done()))
     }
 }

@@ -11,6 +11,7 @@
 //! Reward `−cost`; never terminates, truncated after 200 steps. Reset draws
 //! θ ~ U(−π, π), θ̇ ~ U(−1, 1). Arithmetic is f32 (Gymnasium's is f64).
 
+use super::{check_sign, unit_output, Dynamics, Environment, Step};
 use crate::error::Error;
 use crate::math::{cos, sin};
 use crate::rng::Rng;
@@ -38,19 +39,29 @@ pub struct PendulumParams {
     pub actuator_sign: f32,
 }
 
-impl PendulumParams {
-    /// Gymnasium's defaults.
-    pub const NOMINAL: PendulumParams = PendulumParams {
+impl Dynamics for PendulumParams {
+    const KEYS: &'static [&'static str] = &["m", "l", "max_torque", "g", "actuator_sign"];
+    const KEYS_MESSAGE: &'static str = "one of m, l, max_torque, g, actuator_sign";
+    const NOMINAL: PendulumParams = PendulumParams {
         m: 1.0,
         l: 1.0,
         max_torque: 2.0,
         g: 10.0,
         actuator_sign: 1.0,
     };
-
+    fn get_mut(&mut self, key: &str) -> Option<&mut f32> {
+        Some(match key {
+            "m" => &mut self.m,
+            "l" => &mut self.l,
+            "max_torque" => &mut self.max_torque,
+            "g" => &mut self.g,
+            "actuator_sign" => &mut self.actuator_sign,
+            _ => return None,
+        })
+    }
     /// Errors unless every parameter is finite, `m`, `l`, `max_torque` > 0 and
     /// `actuator_sign` is ±1.
-    pub fn validate(&self) -> Result<(), Error> {
+    fn validate(&self) -> Result<(), Error> {
         let pos = |v: f32| v.is_finite() && v > 0.0;
         if !(pos(self.m) && pos(self.l) && pos(self.max_torque) && self.g.is_finite()) {
             return Err(Error::InvalidArgument {
@@ -58,13 +69,7 @@ impl PendulumParams {
                 expected: "finite, with m, l, max_torque > 0",
             });
         }
-        if self.actuator_sign != 1.0 && self.actuator_sign != -1.0 {
-            return Err(Error::InvalidArgument {
-                what: "actuator_sign",
-                expected: "+1 or -1",
-            });
-        }
-        Ok(())
+        check_sign(self.actuator_sign)
     }
 }
 
@@ -75,23 +80,10 @@ fn angle_normalize(x: f32) -> f32 {
     (if y < 0.0 { y + 2.0 * PI } else { y }) - PI
 }
 
-/// Outcome of one step.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct PendulumStep {
-    /// `[cos θ, sin θ, θ̇]` after the step.
-    pub obs: [f32; 3],
-    /// `−cost` of the state and torque before the step.
-    pub reward: f32,
-    /// The step limit was reached.
-    pub truncated: bool,
-}
-
 /// The pendulum.
 #[derive(Debug, Clone)]
 pub struct Pendulum {
-    /// Current dynamics (may change mid-episode).
-    pub params: PendulumParams,
+    params: PendulumParams,
     state: [f32; 2],
     steps: u32,
 }
@@ -136,7 +128,7 @@ impl Pendulum {
     /// One step with torque `u` (clipped to ±max_torque).
     ///
     /// Errors: non-finite `u` (nothing changes).
-    pub fn step(&mut self, u: f32) -> Result<PendulumStep, Error> {
+    pub fn step(&mut self, u: f32) -> Result<Step<3>, Error> {
         if !u.is_finite() {
             return Err(Error::NonFinite {
                 what: "torque",
@@ -149,14 +141,43 @@ impl Pendulum {
         let a = angle_normalize(th);
         let cost = a * a + 0.1 * thdot * thdot + 0.001 * (u * u);
         let acc = 3.0 * p.g / (2.0 * p.l) * sin(th) + 3.0 / (p.m * p.l * p.l) * u;
-        let newthdot = (thdot + acc * DT).max(-MAX_SPEED).min(MAX_SPEED);
+        let newthdot = (thdot + acc * DT).clamp(-MAX_SPEED, MAX_SPEED);
         let newth = th + newthdot * DT;
         self.state = [newth, newthdot];
         self.steps += 1;
-        Ok(PendulumStep {
+        Ok(Step {
             obs: self.obs(),
             reward: -cost,
+            terminated: false,
             truncated: self.steps >= MAX_STEPS,
         })
+    }
+}
+
+impl Environment for Pendulum {
+    const NAME: &'static str = "pendulum";
+    const OBS: usize = 3;
+    type Obs = [f32; 3];
+    type Params = PendulumParams;
+    fn with_params(params: PendulumParams) -> Result<Self, Error> {
+        Pendulum::new(params)
+    }
+    fn params(&self) -> PendulumParams {
+        self.params
+    }
+    fn set_params(&mut self, params: PendulumParams) -> Result<(), Error> {
+        params.validate()?;
+        self.params = params;
+        Ok(())
+    }
+    fn reset(&mut self, rng: &mut Rng) -> [f32; 3] {
+        Pendulum::reset(self, rng)
+    }
+    /// One output `y`, clamped to [−1, 1]: torque `u = y · max_torque` (the
+    /// current parameter, so the network always spans the actuator's range).
+    fn act(&mut self, output: &[f32]) -> Result<([f32; 3], f32, bool), Error> {
+        let u = unit_output(output)? * self.params.max_torque;
+        let st = self.step(u)?;
+        Ok((st.obs, st.reward, st.done()))
     }
 }

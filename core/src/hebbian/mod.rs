@@ -36,11 +36,13 @@ pub mod episode;
 pub mod layer;
 pub mod network;
 pub mod rule;
+pub mod static_net;
 
-pub use episode::{action_from_output, cartpole_episode, Episode};
+pub use episode::{action_from_output, cartpole_episode, episode, Episode, Outcome};
 pub use layer::{Activation, PlasticLayer};
 pub use network::{
     act_len, coeff_len, weight_len, Controller, NetConfig, PlasticMlp, PlasticNet, Topology,
     DIVERGED,
 };
 pub use rule::{update, update_cost, Coeffs, Norm, Rule, Sharing};
+pub use static_net::StaticNet;

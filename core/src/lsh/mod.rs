@@ -31,6 +31,7 @@ pub mod binary_index;
 pub mod crosspolytope;
 pub mod hyperplane;
 pub mod index;
+pub mod knn;
 
 use crate::error::{check_len, Error};
 

@@ -337,6 +337,7 @@ mod tests {
             boards: vec![],
             images: vec![],
             cmsis_not_measured: vec![],
+            apps: vec![],
         }
     }
 
@@ -369,6 +370,7 @@ mod tests {
             boards: vec![],
             images: vec![],
             cmsis_not_measured: vec![],
+            apps: vec![],
         };
         assert!(section(&r).is_empty());
     }

@@ -149,6 +149,7 @@ mod tests {
             boards: vec![],
             images: vec![],
             cmsis_not_measured: vec![],
+            apps: vec![],
         };
         assert_eq!(section(&r), "");
         r.records

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::report::Report;
 
+mod apps;
 pub mod attention;
 mod boards;
 mod cmsis;
@@ -20,6 +21,7 @@ pub fn all(r: &Report) -> Vec<String> {
         lsh::section,
         hebbian::section,
         attention::section,
+        apps::section,
     ];
     sections
         .into_iter()
