@@ -89,6 +89,7 @@ pub fn fnv1a_f32(state: u32, values: &[f32]) -> u32 {
 
 /// The decoded header of a blob.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Header {
     /// What the blob holds ([`KIND_HEBBIAN`], …).
     pub kind: u16,
@@ -401,6 +402,7 @@ pub fn static_net_header(sizes: &[usize], output: Activation) -> Result<Header, 
 
 /// What a [`KIND_TRANSFORMER`] blob describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct TransformerSpec {
     /// Sequence length the weights were made for (informational; 0 = any).
     pub n: usize,

@@ -52,6 +52,7 @@ impl Default for EsConfig {
 
 /// The mutable state of the strategy (everything but θ), e.g. for checkpoints.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct EsState {
     /// Current σ.
     pub sigma: f32,

@@ -16,8 +16,9 @@
 //! can panic (a link-time check proves it; see the repository's
 //! `docs/robustness.md`).
 //!
-//! Features: `defmt` (`defmt::Format` derives), `fast-math` (`micromath`
-//! approximations instead of `libm`, with documented error).
+//! Features: `defmt` (`defmt::Format` derives). Faster approximations of
+//! `exp`, `tanh`, `sin` and `cos` are functions a caller chooses
+//! ([`math::approx`]), not a feature: every kernel keeps libm's results.
 //!
 //! ## Quick start
 //!

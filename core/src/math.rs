@@ -1,31 +1,25 @@
-//! Scalar elementary functions: `libm` by default (within 1 ulp and
-//! bit-identical on every target). Feature `fast-math` swaps in `micromath`
-//! for `exp`, `tanh`, `sin` and `cos` only, with the error bounds below
-//! (measured by this module's tests); `ln` and `sqrt` stay on libm because
-//! micromath's are off by percents.
+//! Scalar elementary functions: `libm` (within 1 ulp and bit-identical on
+//! every target). Every kernel calls these, never `f32` methods, so that the
+//! choice is made once.
 //!
-//! Every kernel calls these, never `f32` methods, so that the choice is made once.
+//! Faster approximations are a function a caller chooses, never a Cargo
+//! feature (a feature would change every dependent's results at once):
+//! [`approx`] has micromath's `exp`, `tanh`, `sin` and `cos` with measured
+//! error bounds.
 
 /// e^x.
 #[inline]
 pub fn exp(x: f32) -> f32 {
-    #[cfg(feature = "fast-math")]
-    {
-        micromath::F32Ext::exp(x)
-    }
-    #[cfg(not(feature = "fast-math"))]
-    {
-        libm::expf(x)
-    }
+    libm::expf(x)
 }
 
-/// Natural logarithm (libm in both modes: micromath's `ln` is off by up to 12 %).
+/// Natural logarithm.
 #[inline]
 pub fn ln(x: f32) -> f32 {
     libm::logf(x)
 }
 
-/// Square root, correctly rounded (libm in both modes: micromath's is off by up to 6 %).
+/// Square root, correctly rounded.
 #[inline]
 pub fn sqrt(x: f32) -> f32 {
     libm::sqrtf(x)
@@ -34,16 +28,7 @@ pub fn sqrt(x: f32) -> f32 {
 /// Hyperbolic tangent.
 #[inline]
 pub fn tanh(x: f32) -> f32 {
-    #[cfg(feature = "fast-math")]
-    {
-        // tanh x = 1 - 2 / (e^{2x} + 1); micromath has no tanh.
-        let e = micromath::F32Ext::exp(2.0 * x);
-        1.0 - 2.0 / (e + 1.0)
-    }
-    #[cfg(not(feature = "fast-math"))]
-    {
-        libm::tanhf(x)
-    }
+    libm::tanhf(x)
 }
 
 /// |x|, exact.
@@ -55,50 +40,66 @@ pub fn abs(x: f32) -> f32 {
 /// Sine.
 #[inline]
 pub fn sin(x: f32) -> f32 {
-    #[cfg(feature = "fast-math")]
-    {
-        micromath::F32Ext::sin(x)
-    }
-    #[cfg(not(feature = "fast-math"))]
-    {
-        libm::sinf(x)
-    }
+    libm::sinf(x)
 }
 
 /// Cosine.
 #[inline]
 pub fn cos(x: f32) -> f32 {
-    #[cfg(feature = "fast-math")]
-    {
-        micromath::F32Ext::cos(x)
-    }
-    #[cfg(not(feature = "fast-math"))]
-    {
-        libm::cosf(x)
-    }
+    libm::cosf(x)
 }
 
-/// Error function (libm in both modes: micromath has none).
+/// Error function.
 #[inline]
 pub fn erf(x: f32) -> f32 {
     libm::erff(x)
 }
 
 /// Documented bound on the relative error of [`exp`] over [−80, 80]
-/// (measured by the tests below against f64): libm ≤ 1 ulp; micromath much more.
-#[cfg(not(feature = "fast-math"))]
-pub const EXP_MAX_REL_ERR: f32 = 2.5e-7;
-/// Documented bound on the relative error of [`exp`] over [−80, 80]
 /// (measured by the tests below against f64).
-#[cfg(feature = "fast-math")]
-pub const EXP_MAX_REL_ERR: f32 = 3e-3;
+pub const EXP_MAX_REL_ERR: f32 = 2.5e-7;
 
 /// Documented bound on the absolute error of [`tanh`] over [−10, 10].
-#[cfg(not(feature = "fast-math"))]
 pub const TANH_MAX_ABS_ERR: f32 = 2.5e-7;
-/// Documented bound on the absolute error of [`tanh`] over [−10, 10].
-#[cfg(feature = "fast-math")]
-pub const TANH_MAX_ABS_ERR: f32 = 1.5e-3;
+
+/// micromath's approximations (Rust ports of well-known bit tricks and short
+/// polynomials): faster and smaller than libm, with the error bounds below
+/// (measured by this module's tests against f64). Still deterministic:
+/// the same bits on every target. `ln` and `sqrt` are not offered: micromath's
+/// are off by percents.
+pub mod approx {
+    /// e^x.
+    #[inline]
+    pub fn exp(x: f32) -> f32 {
+        micromath::F32Ext::exp(x)
+    }
+
+    /// Hyperbolic tangent, `1 − 2 / (e^{2x} + 1)` over [`exp`] (micromath has none).
+    #[inline]
+    pub fn tanh(x: f32) -> f32 {
+        let e = exp(2.0 * x);
+        1.0 - 2.0 / (e + 1.0)
+    }
+
+    /// Sine.
+    #[inline]
+    pub fn sin(x: f32) -> f32 {
+        micromath::F32Ext::sin(x)
+    }
+
+    /// Cosine.
+    #[inline]
+    pub fn cos(x: f32) -> f32 {
+        micromath::F32Ext::cos(x)
+    }
+
+    /// Bound on the relative error of [`exp`] over [−80, 80].
+    pub const EXP_MAX_REL_ERR: f32 = 3e-3;
+    /// Bound on the absolute error of [`tanh`] over [−10, 10].
+    pub const TANH_MAX_ABS_ERR: f32 = 1.5e-3;
+    /// Bound on the absolute error of [`sin`] and [`cos`] over [−10, 10].
+    pub const SIN_COS_MAX_ABS_ERR: f32 = 2e-3;
+}
 
 #[cfg(test)]
 mod tests {
@@ -134,6 +135,25 @@ mod tests {
         }
         std::println!("tanh max abs err {worst:e}");
         assert!(worst <= TANH_MAX_ABS_ERR as f64, "{worst}");
+    }
+
+    #[test]
+    fn approximations_are_within_their_documented_bounds() {
+        let e = max_rel(approx::exp, f64::exp, -80.0, 80.0);
+        let n = 100_000;
+        let (mut t, mut sc) = (0.0f64, 0.0f64);
+        for i in 0..=n {
+            let x = -10.0 + 20.0 * i as f32 / n as f32;
+            t = t.max((approx::tanh(x) as f64 - (x as f64).tanh()).abs());
+            sc = sc.max((approx::sin(x) as f64 - (x as f64).sin()).abs());
+            sc = sc.max((approx::cos(x) as f64 - (x as f64).cos()).abs());
+        }
+        std::println!("approx: exp max rel {e:e}, tanh max abs {t:e}, sin/cos max abs {sc:e}");
+        assert!(e <= approx::EXP_MAX_REL_ERR as f64, "exp {e}");
+        assert!(t <= approx::TANH_MAX_ABS_ERR as f64, "tanh {t}");
+        assert!(sc <= approx::SIN_COS_MAX_ABS_ERR as f64, "sin/cos {sc}");
+        // An approximation, not libm in disguise.
+        assert!(e > 1e-5, "exp {e}");
     }
 
     #[test]

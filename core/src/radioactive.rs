@@ -210,7 +210,6 @@ mod tests {
     }
 
     #[test]
-    #[cfg_attr(feature = "fast-math", ignore = "accuracy bounds are for libm")]
     fn mark_keeps_norm_and_aligns() {
         let mut r = crate::rng::Rng::new(11);
         let mut x = [0.0f32; 64];

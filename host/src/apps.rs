@@ -22,8 +22,8 @@ pub mod knn {
     pub const K: usize = 10;
     /// Buckets probed per query.
     pub const PROBES: usize = 32;
-    /// Probe heap entries (`L + 2·(PROBES − L)`).
-    pub const HEAP: usize = L + 2 * (PROBES - L);
+    /// Probe heap entries for the exact probe order.
+    pub const HEAP: usize = plasticore::lsh::index::probe_heap_len(L, PROBES);
     /// Neighbours that vote.
     pub const TOP: usize = 5;
 }

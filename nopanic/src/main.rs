@@ -589,6 +589,11 @@ fn check_lsh_const_index() {
     let mut hn = opaque([HammingNeighbor { id: 0, distance: 0 }; 4]);
     sink(bi.query(&v, opaque(5), &mut seen, cut_mut(&mut hn)));
     sink((bi.len(), bi.is_empty(), bi.remove(opaque(bid))));
+    let mut bz = BinaryIndex::<8, 16, 4, 8>::zeroed();
+    bz.reset(opaque(2));
+    sink(bz.insert(&v).is_ok());
+    bz.clear();
+    sink((bz.len(), index::probe_heap_len(opaque(4), opaque(9))));
 }
 
 #[inline(never)]
@@ -1137,6 +1142,12 @@ fn check_small_numerics() {
     let x = opaque(0.7f32);
     sink((math::exp(x), math::ln(x), math::sqrt(x), math::tanh(x)));
     sink((math::abs(x), math::sin(x), math::cos(x), math::erf(x)));
+    sink((
+        math::approx::exp(x),
+        math::approx::tanh(x),
+        math::approx::sin(x),
+        math::approx::cos(x),
+    ));
     let mut rng = Rng::new(opaque(9));
     sink((
         rng.next(),

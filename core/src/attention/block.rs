@@ -17,6 +17,7 @@ use crate::slices::{rows, rows_mut, split, split_mut, window_mut};
 
 /// Which attention a [`SelfAttention`] layer computes.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum AttentionMode<'a> {
     /// Scaled dot-product attention over all keys ([`super::sdpa`]); separate Q and K.
     Full {
@@ -455,6 +456,7 @@ impl ReversibleBlock<'_> {
 
 /// Sizes of a [`TransformerBlock`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct TransformerDims {
     /// Model width d.
     pub d: usize,

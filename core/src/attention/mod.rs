@@ -137,9 +137,8 @@ pub(crate) fn mul(what: &'static str, a: usize, b: usize) -> Result<usize, Error
     })
 }
 
-/// Test tolerance (relative, with a floor of 1 in the scale): 1e-5 with libm;
-/// with `fast-math` it follows the documented error of `exp` (a weighted mean
-/// of values |v| ≲ 4 moves by at most ~2·err·4).
+/// Test tolerance (relative, with a floor of 1 in the scale): 1e-5, or ten
+/// times the documented error of `exp` if that were larger.
 #[cfg(test)]
 pub(crate) fn test_tol() -> f64 {
     (1e-5f64).max(10.0 * crate::math::EXP_MAX_REL_ERR as f64)

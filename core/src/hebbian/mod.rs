@@ -6,7 +6,9 @@
 //! - [`rule`]: the nine rules, sharing, normalisation and the update kernel;
 //! - [`layer`]: [`PlasticLayer`] with compile-time sizes;
 //! - [`network`]: [`PlasticNet`] (run-time sizes) and [`PlasticMlp`] (const sizes);
-//! - [`episode`]: CartPole episodes of a plastic controller.
+//! - [`static_net`]: [`StaticNet`], the same topology with fixed weights (the baseline);
+//! - [`mod@episode`]: episodes of a controller in any [`crate::env`] environment,
+//!   with an optional change of dynamics.
 //!
 //! The evolution strategy that finds the coefficients is [`crate::es`]; the
 //! coefficient file format is [`crate::blob`].

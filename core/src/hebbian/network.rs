@@ -72,6 +72,7 @@ pub struct NetConfig {
 
 /// Validated layer sizes `[in, hidden…, out]` (2 to [`MAX_SIZES`] entries, none zero).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Topology {
     sizes: [usize; MAX_SIZES],
     len: usize,

@@ -272,7 +272,6 @@ mod tests {
     }
 
     #[test]
-    #[cfg_attr(feature = "fast-math", ignore = "accuracy bounds are for libm")]
     fn matches_f64_reference_and_finite_differences() {
         for (seed, n, d, t) in [(1, 6, 3, 0.5f32), (2, 10, 8, 0.1), (3, 16, 5, 1.0)] {
             let (f, mut labels) = sample(seed, n, d);
@@ -306,7 +305,6 @@ mod tests {
     }
 
     #[test]
-    #[cfg_attr(feature = "fast-math", ignore = "accuracy bounds are for libm")]
     fn scale_invariant() {
         let (f, labels) = sample(5, 8, 4);
         let f2: Vec<f32> = f.iter().map(|v| v * 8.0).collect();

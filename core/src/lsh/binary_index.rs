@@ -23,6 +23,7 @@ use super::binary::bitsample_positions;
 
 /// A binary-index query result: an id and its Hamming distance to the query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct HammingNeighbor {
     /// The item's id; `u32::MAX` where fewer were found.
     pub id: u32,
@@ -330,6 +331,38 @@ impl<const BYTES: usize, const CAP: usize, const L: usize, const K: usize>
         }
     }
 
+    /// An empty index whose positions are all bit 0: a `const` initialiser for
+    /// statics (nothing is built on the stack); call [`BinaryIndex::reset`]
+    /// before use.
+    pub const fn zeroed() -> Self {
+        let () = Self::CHECK;
+        BinaryIndex {
+            positions: [[0; K]; L],
+            data: [[0; BYTES]; CAP],
+            live: [false; CAP],
+            entries: [[Entry { code: 0, slot: 0 }; CAP]; L],
+            len: 0,
+        }
+    }
+
+    /// Empties the index in place and draws new positions from `seed`
+    /// (the same as [`BinaryIndex::new`] with that seed).
+    pub fn reset(&mut self, seed: u64) {
+        let _ = binary_index_positions(
+            seed,
+            (8 * BYTES) as u32,
+            K,
+            self.positions.as_flattened_mut(),
+        );
+        self.clear();
+    }
+
+    /// Removes every item; the positions stay.
+    pub fn clear(&mut self) {
+        self.live.iter_mut().for_each(|l| *l = false);
+        self.len = 0;
+    }
+
     fn view(&mut self) -> BinaryIndexMut<'_> {
         BinaryIndexMut {
             bytes: BYTES,
@@ -386,6 +419,28 @@ impl<const BYTES: usize, const CAP: usize, const L: usize, const K: usize>
 mod tests {
     use super::*;
     use crate::rng::Rng;
+
+    /// A `const` index initialises a static; `reset` makes it `new`'s twin.
+    static _INDEX: BinaryIndex<4, 8, 2, 5> = BinaryIndex::zeroed();
+
+    #[test]
+    fn zeroed_then_reset_equals_new_and_clear_empties() {
+        let mut a = BinaryIndex::<4, 8, 2, 5>::zeroed();
+        a.reset(3);
+        let b = BinaryIndex::<4, 8, 2, 5>::new(3);
+        assert_eq!(a.positions, b.positions);
+        let id = a.insert(&[1, 2, 3, 4]).unwrap();
+        assert_eq!(a.len(), 1);
+        a.clear();
+        assert!(a.is_empty());
+        assert!(a.remove(id).is_err());
+        let again = a.insert(&[1, 2, 3, 4]).unwrap();
+        let (mut seen, mut out) = ([false; 8], [HammingNeighbor::NONE; 1]);
+        let (found, _) = a.query(&[1, 2, 3, 4], 10, &mut seen, &mut out).unwrap();
+        assert_eq!((found, out[0].id, out[0].distance), (1, again, 0));
+        a.reset(3);
+        assert!(a.is_empty());
+    }
 
     #[test]
     fn exhaustive_radius_two_finds_planted_neighbours() {

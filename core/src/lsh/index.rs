@@ -163,6 +163,7 @@ pub struct Probe {
 
 /// A query result: an id and its cosine similarity to the query.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Neighbor {
     /// The item's id (its slot); [`Neighbor::NONE`]`.id` where fewer were found.
     pub id: u32,
@@ -180,6 +181,7 @@ impl Neighbor {
 
 /// What a query did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct QueryStats {
     /// Neighbours written (≤ k).
     pub found: usize,
@@ -1065,8 +1067,17 @@ impl Heap<'_> {
     }
 }
 
+/// Probe-heap entries that give a query of `probes` buckets over `tables`
+/// tables the exact probe order: `tables + 2·(probes − tables)` (at least
+/// `tables`). Sizes a [`QueryBuf`] at compile time:
+/// `QueryBuf<CAP, L, K, { probe_heap_len(L, PROBES) }>`.
+pub const fn probe_heap_len(tables: usize, probes: usize) -> usize {
+    tables + 2 * probes.saturating_sub(tables)
+}
+
 /// Query scratch with sizes fixed at compile time: `CAP` items, `L` tables of
-/// `K` bits, a multiprobe heap of `P` entries.
+/// `K` bits, a multiprobe heap of `P` entries ([`probe_heap_len`] gives the
+/// `P` of the exact probe order).
 #[derive(Debug, Clone)]
 pub struct QueryBuf<const CAP: usize, const L: usize, const K: usize, const P: usize> {
     proj: [[f32; K]; L],

@@ -127,7 +127,6 @@ mod tests {
     }
 
     #[test]
-    #[cfg_attr(feature = "fast-math", ignore = "accuracy bounds are for libm")]
     fn closed_forms_and_conventions() {
         assert_eq!(kl(&[0.25; 4], &[0.25; 4]).unwrap(), 0.0);
         // KL(p‖uniform) = ln n − H(p); for a point mass, ln n.
@@ -194,7 +193,6 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        #[cfg_attr(feature = "fast-math", ignore = "accuracy bounds are for libm")]
         fn matches_f64_and_is_nonnegative(raw in proptest::collection::vec((0.0f32..1.0, 0.01f32..1.0), 1..64)) {
             let sp: f32 = raw.iter().map(|r| r.0).sum();
             let sq: f32 = raw.iter().map(|r| r.1).sum();

@@ -30,7 +30,7 @@ mod stack;
 
 use board::Board;
 use plasticore::blob::{fnv1a_f32, Blob, FNV_OFFSET};
-use plasticore::lsh::index::{LshIndexQ8, Neighbor, QueryBuf};
+use plasticore::lsh::index::{probe_heap_len, LshIndexQ8, Neighbor, QueryBuf};
 use plasticore::lsh::knn::vote;
 use static_cell::ConstStaticCell;
 
@@ -50,7 +50,7 @@ const L: usize = 8;
 const K: usize = 10;
 /// Buckets probed per query, and the probe heap for that order.
 const PROBES: usize = 32;
-const HEAP: usize = L + 2 * (PROBES - L);
+const HEAP: usize = probe_heap_len(L, PROBES);
 /// Neighbours that vote.
 const TOP: usize = 5;
 
