@@ -245,3 +245,47 @@ fn lsh_knn_dataset_is_the_committed_digits() {
     }
     assert!((0..rows).all(|i| (0.0..=9.0).contains(&b.get(rows * d + i).unwrap())));
 }
+
+/// The nRF52840-DK images log over our RTT logger (`firmware/src/rtt_log.rs`):
+/// check the control block probe-rs looks for, as the linker laid it out,
+/// since no board is attached here. Their existence shows the undefined-symbol
+/// panic handler was never referenced on silicon either.
+#[test]
+fn silicon_images_carry_a_well_formed_rtt_control_block() {
+    use object::{Object, ObjectSection, ObjectSymbol};
+    for app in firmware::APPS {
+        let elf = firmware::build_app(BoardName::Nrf52840Dk, app).expect("build");
+        let bytes = std::fs::read(&elf).unwrap();
+        let file = object::File::parse(&*bytes).unwrap();
+        let sym = file
+            .symbols()
+            .find(|s| s.name() == Ok("_SEGGER_RTT"))
+            .expect("_SEGGER_RTT");
+        let initial = |addr: u64, len: usize| -> Vec<u8> {
+            let sec = file
+                .sections()
+                .find(|s| s.address() <= addr && addr + len as u64 <= s.address() + s.size())
+                .unwrap_or_else(|| panic!("{app}: no section holds {addr:#x}"));
+            let off = (addr - sec.address()) as usize;
+            sec.data().unwrap()[off..off + len].to_vec()
+        };
+        let cb = initial(sym.address(), 16 + 4 * 2 + 4 * 6);
+        let word = |i: usize| u32::from_le_bytes(cb[16 + 4 * i..20 + 4 * i].try_into().unwrap());
+        assert_eq!(&cb[..16], b"SEGGER RTT\0\0\0\0\0\0", "{app}: id");
+        assert_eq!(
+            (word(0), word(1)),
+            (1, 0),
+            "{app}: one up channel, no down channel"
+        );
+        let (name, buffer, size) = (word(2), word(3), word(4));
+        assert_eq!(&initial(name as u64, 6), b"defmt\0", "{app}: channel name");
+        // The ring lies in the nRF52840's RAM, 1 KiB of it.
+        assert_eq!(size, 1024, "{app}");
+        assert!(
+            (0x2000_0000..=0x2004_0000 - 1024).contains(&buffer),
+            "{app}: buffer {buffer:#x}"
+        );
+        // Write and read offsets 0; mode 1 (trim) until a probe attaches.
+        assert_eq!((word(5), word(6), word(7)), (0, 0, 1), "{app}");
+    }
+}

@@ -19,7 +19,8 @@
 #![no_main]
 
 #[cfg(any(feature = "nrf52840-dk", feature = "rp-pico"))]
-use defmt_rtt as _;
+#[path = "../../rtt_log.rs"]
+mod rtt_log;
 #[cfg(feature = "esp32c3")]
 use esp_println as _;
 #[cfg(any(feature = "qemu-arm", feature = "qemu-riscv32"))]
@@ -126,10 +127,10 @@ fn main() -> ! {
     board::exit(ok_plastic && ok_static)
 }
 
-/// On the emulated boards, linking fails if any panic path survives
-/// optimisation: the application carries no panic machinery (see nopanic/ in
-/// the repository).
-#[cfg(not(any(feature = "nrf52840-dk", feature = "rp-pico", feature = "esp32c3")))]
+/// Linking fails if any panic path survives optimisation: the application
+/// carries no panic machinery (see nopanic/ in the repository). The ESP32-C3
+/// keeps a handler: esp-println's logger panics when taken reentrantly.
+#[cfg(not(feature = "esp32c3"))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     extern "C" {
@@ -140,9 +141,9 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
     unsafe { plasticore_panic_is_reachable() }
 }
 
-/// defmt-rtt's and esp-println's loggers panic when taken reentrantly, so the
-/// silicon boards keep a panic handler; it is reachable from the logger only.
-#[cfg(any(feature = "nrf52840-dk", feature = "rp-pico", feature = "esp32c3"))]
+/// esp-println's logger panics when taken reentrantly; this handler is
+/// reachable from it only.
+#[cfg(feature = "esp32c3")]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     board::exit(false)
