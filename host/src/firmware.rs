@@ -228,6 +228,43 @@ fn build_bin(
     Ok(elf)
 }
 
+/// The board an ELF was built for, from its `PLASTICORE_BOARD` symbol (24
+/// bytes, the name as `--board` spells it, zero-padded).
+pub fn board_of_elf(elf: &Path) -> Result<BoardName> {
+    use object::{Object, ObjectSection, ObjectSymbol};
+    let bytes = std::fs::read(elf).with_context(|| format!("reading {}", elf.display()))?;
+    let file =
+        object::File::parse(&*bytes).map_err(|e| anyhow!("{}: not an ELF: {e}", elf.display()))?;
+    let sym = file
+        .symbols()
+        .find(|s| s.name() == Ok("PLASTICORE_BOARD"))
+        .ok_or_else(|| {
+            anyhow!(
+                "{}: no PLASTICORE_BOARD symbol (not a plasticore firmware image)",
+                elf.display()
+            )
+        })?;
+    let name = file
+        .sections()
+        .find(|s| s.address() <= sym.address() && sym.address() + 24 <= s.address() + s.size())
+        .and_then(|s| {
+            let data = s.data().ok()?;
+            let off = (sym.address() - s.address()) as usize;
+            data.get(off..off + 24).map(|b| b.to_vec())
+        })
+        .ok_or_else(|| {
+            anyhow!(
+                "{}: PLASTICORE_BOARD is not in a loaded section",
+                elf.display()
+            )
+        })?;
+    let name = String::from_utf8_lossy(&name)
+        .trim_end_matches('\0')
+        .to_string();
+    <BoardName as clap::ValueEnum>::from_str(&name, false)
+        .map_err(|_| anyhow!("{}: unknown board '{name}'", elf.display()))
+}
+
 /// Makes sure `flip-link` (the linker wrapper every Cortex-M image links
 /// through, see `firmware/.cargo/config.toml`) is installed, with
 /// `cargo install flip-link` when it is not.

@@ -68,6 +68,13 @@ enum Command {
 
 #[derive(Subcommand)]
 enum FirmwareAction {
+    /// Run a built image (the cargo runner of `firmware/`: `cargo run` there ends here):
+    /// boot it on its emulated board and print the decoded defmt log, or flash its
+    /// silicon board with probe-rs (nRF52840-DK, Pico) or espflash (ESP32-C3).
+    Exec {
+        /// The ELF (its board is read from the image).
+        elf: PathBuf,
+    },
     /// Build the firmware (release).
     Build {
         /// Board to build for.
@@ -174,6 +181,57 @@ fn boot(board: BoardName) -> Result<firmware::Boot, Failure> {
     Ok(firmware::run_qemu(board, &elf, QEMU_TIMEOUT)?)
 }
 
+/// `firmware exec`: the board from the image, then QEMU (decoded log, the
+/// firmware's exit status) or the board's flasher.
+fn exec_image(elf: &std::path::Path) -> Result<(), Failure> {
+    let board = firmware::board_of_elf(elf).map_err(|e| Failure::Usage(format!("{e:#}")))?;
+    let info = board.info();
+    if info.qemu.is_none() {
+        let (tool, args): (&str, Vec<&str>) = match board {
+            BoardName::Esp32c3 => (
+                "espflash",
+                vec!["flash", "--monitor", "--log-format", "defmt"],
+            ),
+            BoardName::RpPico => ("probe-rs", vec!["run", "--chip", "RP2040"]),
+            _ => ("probe-rs", vec!["run", "--chip", "nRF52840_xxAA"]),
+        };
+        let st = std::process::Command::new(tool)
+            .args(args)
+            .arg(elf)
+            .status()
+            .map_err(|e| {
+                Failure::Failed(format!(
+                    "running {tool} for the {}: {e} (install it: cargo install {} --locked)",
+                    info.name,
+                    if tool == "espflash" {
+                        "espflash"
+                    } else {
+                        "probe-rs-tools"
+                    }
+                ))
+            })?;
+        return if st.success() {
+            Ok(())
+        } else {
+            Err(Failure::Failed(format!("{tool} exited with {st}")))
+        };
+    }
+    let b = firmware::run_qemu(board, elf, QEMU_TIMEOUT)?;
+    for l in &b.lines {
+        println!("{l}");
+    }
+    if b.status == 0 {
+        Ok(())
+    } else {
+        Err(Failure::Failed(format!(
+            "{} exited with status {} on {}",
+            elf.display(),
+            b.status,
+            info.name
+        )))
+    }
+}
+
 /// Flashes a silicon board through the firmware's cargo runner (probe-rs or espflash).
 fn run_on_silicon(board: BoardName, app: Option<&str>) -> Result<(), Failure> {
     let b = board.info();
@@ -219,6 +277,7 @@ fn run_on_silicon(board: BoardName, app: Option<&str>) -> Result<(), Failure> {
 
 fn firmware_cmd(action: FirmwareAction) -> Result<(), Failure> {
     match action {
+        FirmwareAction::Exec { elf } => exec_image(&elf),
         FirmwareAction::Build { board, app } => {
             let elf = match app {
                 Some(a) => firmware::build_app(board, &a)?,
