@@ -636,8 +636,15 @@ pub fn rust_source(sizes: &[usize], config: &NetConfig, coeffs: &[f32], note: &s
         s,
         "/// The evolved coefficients, layer after layer (read-only: flash)."
     );
-    let _ = writeln!(s, "pub static COEFFS: [f32; {}] = [", coeffs.len());
-    for chunk in coeffs.chunks(6) {
+    push_f32_static(&mut s, "COEFFS", coeffs);
+    s
+}
+
+/// Appends `pub static NAME: [f32; N] = [...]`, every value as its exact bits.
+fn push_f32_static(s: &mut String, name: &str, values: &[f32]) {
+    use std::fmt::Write;
+    let _ = writeln!(s, "pub static {name}: [f32; {}] = [", values.len());
+    for chunk in values.chunks(6) {
         let line: Vec<String> = chunk
             .iter()
             .map(|v| format!("f32::from_bits(0x{:08x})", v.to_bits()))
@@ -645,7 +652,6 @@ pub fn rust_source(sizes: &[usize], config: &NetConfig, coeffs: &[f32], note: &s
         let _ = writeln!(s, "    {},", line.join(", "));
     }
     let _ = writeln!(s, "];");
-    s
 }
 
 /// Rust source with a static network's weights as a `static` (flash) and its
@@ -676,15 +682,7 @@ pub fn static_rust_source(
         s,
         "/// The evolved weights, layer after layer, `[out, in]` each (flash)."
     );
-    let _ = writeln!(s, "pub static WEIGHTS: [f32; {}] = [", weights.len());
-    for chunk in weights.chunks(6) {
-        let line: Vec<String> = chunk
-            .iter()
-            .map(|v| format!("f32::from_bits(0x{:08x})", v.to_bits()))
-            .collect();
-        let _ = writeln!(s, "    {},", line.join(", "));
-    }
-    let _ = writeln!(s, "];");
+    push_f32_static(&mut s, "WEIGHTS", weights);
     s
 }
 

@@ -217,6 +217,11 @@ fn exec_image(elf: &std::path::Path) -> Result<(), Failure> {
         };
     }
     let b = firmware::run_qemu(board, elf, QEMU_TIMEOUT)?;
+    print_log(&b, &format!("{} on {}", elf.display(), info.name))
+}
+
+/// Prints a boot's decoded log; an error unless it exited 0.
+fn print_log(b: &firmware::Boot, what: &str) -> Result<(), Failure> {
     for l in &b.lines {
         println!("{l}");
     }
@@ -224,10 +229,8 @@ fn exec_image(elf: &std::path::Path) -> Result<(), Failure> {
         Ok(())
     } else {
         Err(Failure::Failed(format!(
-            "{} exited with status {} on {}",
-            elf.display(),
-            b.status,
-            info.name
+            "{what} exited with status {}",
+            b.status
         )))
     }
 }
@@ -289,37 +292,15 @@ fn firmware_cmd(action: FirmwareAction) -> Result<(), Failure> {
         FirmwareAction::Run { board, app } if board.info().qemu.is_none() => {
             run_on_silicon(board, app.as_deref())
         }
-        FirmwareAction::Run {
-            board,
-            app: Some(app),
-        } => {
-            let elf = firmware::build_app(board, &app)?;
-            let b = firmware::run_qemu(board, &elf, QEMU_TIMEOUT)?;
-            for l in &b.lines {
-                println!("{l}");
-            }
-            if b.status == 0 {
-                Ok(())
-            } else {
-                Err(Failure::Failed(format!(
-                    "{app} exited with status {}",
-                    b.status
-                )))
-            }
-        }
-        FirmwareAction::Run { board, app: None } => {
-            let b = boot(board)?;
-            for l in &b.lines {
-                println!("{l}");
-            }
-            if b.status == 0 {
-                Ok(())
-            } else {
-                Err(Failure::Failed(format!(
-                    "firmware exited with status {}",
-                    b.status
-                )))
-            }
+        FirmwareAction::Run { board, app } => {
+            let b = match &app {
+                Some(app) => {
+                    let elf = firmware::build_app(board, app)?;
+                    firmware::run_qemu(board, &elf, QEMU_TIMEOUT)?
+                }
+                None => boot(board)?,
+            };
+            print_log(&b, app.as_deref().unwrap_or("firmware"))
         }
     }
 }

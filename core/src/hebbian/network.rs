@@ -147,6 +147,40 @@ fn diverged(norm: Norm, w: &[f32]) -> Result<(), Error> {
     Ok(())
 }
 
+/// The forward pass of a feed-forward network with layer sizes `sizes`
+/// (checked by [`Topology::new`]): `acts` = input, then each layer's
+/// `f(W_l · o_l)`, `f = tanh` on hidden layers and `output` on the last.
+/// `weights` and `acts` have [`weight_len`] and [`act_len`] values, `input` the
+/// first size (checked by the callers).
+pub(crate) fn forward_layers(
+    sizes: &[usize],
+    output: Activation,
+    weights: &[f32],
+    input: &[f32],
+    acts: &mut [f32],
+) {
+    let n_layers = sizes.len().saturating_sub(1);
+    copy(acts, input);
+    let (mut woff, mut aoff) = (0, 0);
+    for (l, pair) in sizes.windows(2).enumerate() {
+        let &[n_in, n_out] = pair else { break };
+        let (head, rest) = split_mut(acts, aoff + n_in);
+        let act = if l + 1 == n_layers {
+            output
+        } else {
+            Activation::Tanh
+        };
+        forward_unchecked(
+            window(weights, woff, n_in * n_out),
+            tail(head, aoff),
+            window_mut(rest, 0, n_out),
+            act,
+        );
+        woff += n_in * n_out;
+        aoff += n_in;
+    }
+}
+
 /// A feed-forward plastic network over caller-owned buffers.
 ///
 /// `coeffs` are read-only (may be `&'static` flash data); `weights` and `acts`
@@ -227,26 +261,7 @@ impl<'a> PlasticNet<'a> {
         check_len("input", self.topo.inputs(), input.len())?;
         check_finite("input", input)?;
         let sizes = self.topo.sizes();
-        let n_layers = self.topo.layers();
-        copy(self.acts, input);
-        let (mut woff, mut aoff) = (0, 0);
-        for (l, pair) in sizes.windows(2).enumerate() {
-            let &[n_in, n_out] = pair else { break };
-            let (head, rest) = split_mut(self.acts, aoff + n_in);
-            let act = if l + 1 == n_layers {
-                self.config.output
-            } else {
-                Activation::Tanh
-            };
-            forward_unchecked(
-                window(self.weights, woff, n_in * n_out),
-                tail(head, aoff),
-                window_mut(rest, 0, n_out),
-                act,
-            );
-            woff += n_in * n_out;
-            aoff += n_in;
-        }
+        forward_layers(sizes, self.config.output, self.weights, input, self.acts);
         let (mut woff, mut aoff, mut coff) = (0, 0, 0);
         let NetConfig {
             rule,

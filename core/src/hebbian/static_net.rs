@@ -6,12 +6,12 @@
 //! the configured activation on the output, computed by the same kernel as
 //! the plastic network's forward pass.
 
-use super::layer::{forward_unchecked, Activation};
-use super::network::{act_len, weight_len, Controller, Topology};
+use super::layer::Activation;
+use super::network::{act_len, forward_layers, weight_len, Controller, Topology};
 use crate::blob::fnv1a_f32;
 use crate::error::{check_finite, check_len, Error};
 use crate::rng::Rng;
-use crate::slices::{copy, split_mut, tail, window, window_mut};
+use crate::slices::tail;
 
 /// A feed-forward network with fixed weights over caller-owned buffers.
 ///
@@ -66,27 +66,9 @@ impl<'a> StaticNet<'a> {
         check_len("input", self.topo.inputs(), input.len())?;
         check_finite("input", input)?;
         let sizes = self.topo.sizes();
-        let n_layers = self.topo.layers();
-        copy(self.acts, input);
-        let (mut woff, mut aoff) = (0, 0);
-        for (l, pair) in sizes.windows(2).enumerate() {
-            let &[n_in, n_out] = pair else { break };
-            let (head, rest) = split_mut(self.acts, aoff + n_in);
-            let act = if l + 1 == n_layers {
-                self.output
-            } else {
-                Activation::Tanh
-            };
-            forward_unchecked(
-                window(self.weights, woff, n_in * n_out),
-                tail(head, aoff),
-                window_mut(rest, 0, n_out),
-                act,
-            );
-            woff += n_in * n_out;
-            aoff += n_in;
-        }
-        Ok(tail(self.acts, aoff))
+        forward_layers(sizes, self.output, self.weights, input, self.acts);
+        let outputs = self.topo.outputs();
+        Ok(tail(self.acts, self.acts.len().saturating_sub(outputs)))
     }
 }
 

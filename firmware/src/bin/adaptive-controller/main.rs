@@ -27,6 +27,8 @@ use esp_println as _;
 #[path = "../../semihosting_log.rs"]
 mod semihosting_log;
 
+#[path = "../../app_panic.rs"]
+mod app_panic;
 #[allow(dead_code)] // the self-test's stack and loop probes
 #[path = "../../arch/mod.rs"]
 mod arch;
@@ -125,26 +127,4 @@ fn main() -> ! {
     };
     defmt::info!("stack|{=u32}", stack::used(painted, sp0));
     board::exit(ok_plastic && ok_static)
-}
-
-/// Linking fails if any panic path survives optimisation: the application
-/// carries no panic machinery (see nopanic/ in the repository). The ESP32-C3
-/// keeps a handler: esp-println's logger panics when taken reentrantly.
-#[cfg(not(feature = "esp32c3"))]
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    extern "C" {
-        fn plasticore_panic_is_reachable() -> !;
-    }
-    // SAFETY: the symbol is defined nowhere; a reachable call fails the link,
-    // so this line never runs in an image that exists.
-    unsafe { plasticore_panic_is_reachable() }
-}
-
-/// esp-println's logger panics when taken reentrantly; this handler is
-/// reachable from it only.
-#[cfg(feature = "esp32c3")]
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    board::exit(false)
 }
