@@ -1,15 +1,29 @@
-//! Tells the integer kernels which loop shape the target's compiler turns into
-//! its best multiply-accumulate (the results are exact integers, so the shape
-//! never changes a bit; see `src/fixed/linalg.rs`).
+//! Tells the integer kernels which loop shape suits the target (the results
+//! are exact integers, so the shape never changes a bit; see
+//! `src/fixed/linalg.rs` and `src/fixed/dsp.rs`).
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(plasticore_arm_dsp, plasticore_mac64)");
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
     let target = std::env::var("TARGET").unwrap_or_default();
-    if target.starts_with("thumbv7em") {
-        // ARMv7E-M DSP extension: LLVM's ParallelDSP pass pairs 16-bit products into SMLALD.
+    // Arm target features are not visible to `cfg` on stable Rust, so the DSP
+    // extension is read from the triple (ARMv7E-M always has it) or, for
+    // ARMv8-M mainline where it is optional, from the CPU or feature flags.
+    let flags = std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
+    let flags: Vec<&str> = flags.split('\x1f').collect();
+    let v8m_dsp = flags.windows(2).any(|w| {
+        let f = if w[0] == "-C" { w[1] } else { w[0] };
+        let f = f.strip_prefix("-C").unwrap_or(f);
+        matches!(
+            f,
+            "target-cpu=cortex-m33" | "target-cpu=cortex-m35p" | "target-cpu=cortex-m55"
+        ) || (f.starts_with("target-feature=") && f.contains("+dsp"))
+    });
+    if target.starts_with("thumbv7em") || (target.starts_with("thumbv8m.main") && v8m_dsp) {
+        // The DSP extension: SMLALD and SXTB16 (src/fixed/dsp.rs).
         println!("cargo:rustc-cfg=plasticore_arm_dsp");
     } else if target.starts_with("thumbv7m") || target.starts_with("thumbv8m.main") {
         // 32 × 32 → 64-bit multiply-accumulate (SMLAL) without the DSP extension.
         println!("cargo:rustc-cfg=plasticore_mac64");
     }
-    println!("cargo:rerun-if-changed=build.rs");
 }

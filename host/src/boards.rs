@@ -62,7 +62,8 @@ pub struct Board {
     pub target: &'static str,
     /// Cargo profile (`release`: opt-level 3, fat LTO).
     pub profile: &'static str,
-    /// Extra codegen flags (for the Cortex-M7: `-C target-cpu=cortex-m7`).
+    /// Extra codegen flags (`-C target-cpu=cortex-m7` for the M7, `cortex-m33`
+    /// for the M33, `target-feature=+dsp`, so its DSP extension is used).
     pub rustflags: Option<&'static str>,
     /// RAM of the board, bytes.
     pub ram_bytes: u64,
@@ -130,7 +131,10 @@ pub const BOARDS: &[Board] = &[
         fpu: "single",
         target: "thumbv8m.main-none-eabihf",
         profile: "release",
-        rustflags: None,
+        // The M33 with its DSP extension, as on the AN505 and most M33 silicon
+        // (the feature alone: `target-cpu=cortex-m33` also retunes the f32 loops, to
+        // 25–40 % more instructions).
+        rustflags: Some("-C target-feature=+dsp"),
         ram_bytes: 4 << 20,
         qemu: Some(Qemu {
             binary: ARM,

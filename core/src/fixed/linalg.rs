@@ -5,17 +5,19 @@
 //! **Loop shapes.** The sums are exact, so the order and shape of the loop
 //! never change a bit; each target gets the shape its compiler turns into
 //! its best multiply-accumulate (chosen in `core/build.rs`):
-//! - ARMv7E-M (Cortex-M4/M7): 16-bit products in `i32` added to an `i64`, in
-//!   chunks of 8 — LLVM's ParallelDSP pass pairs them into `SMLALD` (two
-//!   16 × 16 products added to a 64-bit accumulator in one instruction);
-//! - ARMv7-M and ARMv8-M mainline (Cortex-M3/M33): products in `i64`, one
-//!   `SMLAL` each;
+//! - cores with the DSP extension (Cortex-M4/M7, and the M33 built with
+//!   `target-cpu=cortex-m33`): `SMLALD` loops in inline assembly
+//!   (`fixed::dsp`, which says why and proves them sound) — two 16 × 16
+//!   products added to a 64-bit accumulator per instruction, and for
+//!   `matvec` two rows per pass so each load of `x` serves both;
+//! - ARMv7-M and ARMv8-M mainline without DSP (Cortex-M3): products in
+//!   `i64`, one `SMLAL` each;
 //! - others (Cortex-M0, RISC-V, the host): products in `i32`, added to `i64`.
 //!
 //! `i8` products (|p| ≤ 2¹⁴) are summed in `i32` in blocks of 2¹⁶ and the
 //! blocks in `i64`.
 
-use super::{round_shift, Fixed};
+use super::Fixed;
 use crate::error::{check_len, check_nonempty, Error};
 use crate::slices;
 
@@ -34,14 +36,14 @@ fn check_max(what: &'static str, n: usize) -> Result<(), Error> {
     }
 }
 
+/// Σ aᵢ·bᵢ over the common length, exact (Cortex-M4/M7/M33: `SMLALD`
+/// loops in `fixed::dsp`).
+#[cfg(plasticore_arm_dsp)]
+pub(crate) use super::dsp::dot_i16 as dot_i16_exact;
+
 /// Σ aᵢ·bᵢ over the common length, exact: 32-bit products added to a 64-bit
-/// sum (ARMv7E-M: LLVM pairs them into SMLALD; ARMv6-M, RISC-V: MUL and a
-/// 64-bit add).
-///
-/// Never inlined: compiled for lengths unknown at compile time the loop keeps
-/// the shape ParallelDSP pairs; inlined at a constant length LLVM unrolls it
-/// fully and pairs nothing.
-#[cfg(not(plasticore_mac64))]
+/// sum (ARMv6-M, RISC-V, the host: MUL and a 64-bit add).
+#[cfg(not(any(plasticore_arm_dsp, plasticore_mac64)))]
 #[inline(never)]
 pub(crate) fn dot_i16_exact(a: &[i16], b: &[i16]) -> i64 {
     let mut acc: i64 = 0;
@@ -52,7 +54,7 @@ pub(crate) fn dot_i16_exact(a: &[i16], b: &[i16]) -> i64 {
 }
 
 /// Σ aᵢ·bᵢ over the common length, exact: 64-bit products (ARMv7-M,
-/// ARMv8-M mainline: one SMLAL each).
+/// ARMv8-M mainline without DSP: one SMLAL each).
 #[cfg(plasticore_mac64)]
 #[inline(never)]
 pub(crate) fn dot_i16_exact(a: &[i16], b: &[i16]) -> i64 {
@@ -63,7 +65,13 @@ pub(crate) fn dot_i16_exact(a: &[i16], b: &[i16]) -> i64 {
     acc
 }
 
+/// Σ aᵢ·bᵢ over the common length, exact (Cortex-M4/M7/M33: `SXTB16` and
+/// `SMLALD` loops in `fixed::dsp`).
+#[cfg(plasticore_arm_dsp)]
+pub(crate) use super::dsp::dot_i8 as dot_i8_exact;
+
 /// Σ aᵢ·bᵢ over the common length, exact: `i32` sums of ≤ 2¹⁶ products (≤ 2³⁰), added in `i64`.
+#[cfg(not(plasticore_arm_dsp))]
 #[inline(always)]
 pub(crate) fn dot_i8_exact(a: &[i8], b: &[i8]) -> i64 {
     const BLOCK: usize = 1 << 16;
@@ -81,6 +89,7 @@ pub(crate) fn dot_i8_exact(a: &[i8], b: &[i8]) -> i64 {
 }
 
 /// Σ aᵢ·bᵢ of at most 2¹⁶ pairs of equal length, in `i32` (|Σ| ≤ 2³⁰), four at a time.
+#[cfg(not(plasticore_arm_dsp))]
 #[inline(always)]
 fn dot_i8_block(a: &[i8], b: &[i8]) -> i32 {
     let (ca, ta) = a.as_chunks::<4>();
@@ -135,11 +144,20 @@ pub fn matvec<T: Fixed>(
     check_len("x", cols, x.len())?;
     check_len("out", rows, out.len())?;
     check_shift(shift)?;
+    let narrow = Narrow::new(shift);
     // `next()` rather than `zip`: no division inside `Zip` (see `slices::rows`).
+    // Two rows at a time, so each load of `x` serves both (`Fixed::dot2_exact`).
     let mut m_rows = m.chunks_exact(cols.max(1));
-    for o in out.iter_mut() {
-        let Some(row) = m_rows.next() else { break };
-        *o = T::saturate(round_shift(T::dot_exact(row, x), shift));
+    let mut outs = out.iter_mut();
+    while let Some(o0) = outs.next() {
+        let Some(r0) = m_rows.next() else { break };
+        if let (Some(o1), Some(r1)) = (outs.next(), m_rows.next()) {
+            let (s0, s1) = T::dot2_exact(r0, r1, x);
+            *o0 = narrow.apply(s0);
+            *o1 = narrow.apply(s1);
+        } else {
+            *o0 = narrow.apply(T::dot_exact(r0, x));
+        }
     }
     Ok(())
 }
@@ -166,6 +184,7 @@ pub fn matmul<T: Fixed>(
     check_len("c", m.checked_mul(n).ok_or(too_big())?, c.len())?;
     check_len("scratch", b.len(), bt.len())?;
     check_shift(shift)?;
+    let narrow = Narrow::new(shift);
     for (j, col) in slices::rows_mut(bt, k).enumerate() {
         for (i, v) in col.iter_mut().enumerate() {
             *v = b.get(i * n + j).copied().unwrap_or_default();
@@ -173,10 +192,35 @@ pub fn matmul<T: Fixed>(
     }
     for (crow, arow) in slices::rows_mut(c, n).zip(slices::rows(a, k)) {
         for (cij, bcol) in crow.iter_mut().zip(slices::rows(bt, k)) {
-            *cij = T::saturate(round_shift(T::dot_exact(arow, bcol), shift));
+            *cij = narrow.apply(T::dot_exact(arow, bcol));
         }
     }
     Ok(())
+}
+
+/// `saturate(round_shift(s, shift))` for an exact sum `s` of at most
+/// [`MAX_LEN`] products (|s| < 2⁶²), as `(s + 2^(shift−1)) >> shift`: the
+/// addition cannot overflow, so this equals [`super::round_shift`] (one 64-bit shift
+/// instead of two), and the half is computed once per call.
+struct Narrow {
+    half: i64,
+    shift: u32,
+}
+
+impl Narrow {
+    /// `shift` in 0..=63 (checked by the callers).
+    fn new(shift: u32) -> Self {
+        let shift = shift.min(63);
+        Narrow {
+            half: ((1u64 << shift) >> 1) as i64,
+            shift,
+        }
+    }
+
+    #[inline(always)]
+    fn apply<T: Fixed>(&self, s: i64) -> T {
+        T::saturate((s + self.half) >> self.shift)
+    }
 }
 
 fn too_big() -> Error {
@@ -245,6 +289,27 @@ mod tests {
                 let half = if shift == 0 { 0 } else { 1i128 << (shift - 1) };
                 let want = ((s + half) >> shift).clamp(-32768, 32767);
                 prop_assert_eq!(y[i] as i128, want);
+            }
+        }
+    }
+
+    #[test]
+    fn narrow_equals_round_shift_then_saturate() {
+        let edge = (MAX_LEN as i64) << 30; // the largest |sum| the kernels produce
+        let mut r = crate::rng::Rng::new(7);
+        let mut values = vec![0, 1, -1, edge, -edge, edge - 1, 1 - edge];
+        values.extend((0..2000).map(|_| (r.next() as i64) >> (r.next() % 64)));
+        for v in values {
+            let v = v.clamp(-edge, edge);
+            for shift in 0..=63 {
+                let n = Narrow::new(shift);
+                let want = super::super::round_shift(v, shift);
+                assert_eq!(
+                    n.apply::<i16>(v),
+                    i16::saturate(want),
+                    "v={v} shift={shift}"
+                );
+                assert_eq!(n.apply::<i8>(v), i8::saturate(want), "v={v} shift={shift}");
             }
         }
     }

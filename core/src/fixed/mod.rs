@@ -18,6 +18,9 @@
 
 use crate::error::{check_len, Error};
 
+#[cfg(plasticore_arm_dsp)]
+#[allow(unsafe_code)]
+mod dsp;
 pub mod hebbian;
 pub mod linalg;
 pub mod lsh;
@@ -53,6 +56,13 @@ pub trait Fixed: Copy + Default + PartialEq + core::fmt::Debug + sealed::Sealed 
     /// compiles best; see [`linalg`]).
     #[doc(hidden)]
     fn dot_exact(a: &[Self], b: &[Self]) -> i64;
+    /// (Σ r0ᵢ·xᵢ, Σ r1ᵢ·xᵢ), exact, over the common length: two matrix rows
+    /// against one vector (one pass over `x` on DSP cores).
+    #[doc(hidden)]
+    #[inline(always)]
+    fn dot2_exact(r0: &[Self], r1: &[Self], x: &[Self]) -> (i64, i64) {
+        (Self::dot_exact(r0, x), Self::dot_exact(r1, x))
+    }
 }
 
 impl Fixed for i16 {
@@ -71,6 +81,11 @@ impl Fixed for i16 {
     fn dot_exact(a: &[Self], b: &[Self]) -> i64 {
         linalg::dot_i16_exact(a, b)
     }
+    #[cfg(plasticore_arm_dsp)]
+    #[inline(always)]
+    fn dot2_exact(r0: &[Self], r1: &[Self], x: &[Self]) -> (i64, i64) {
+        dsp::dot2_i16(r0, r1, x)
+    }
 }
 
 impl Fixed for i8 {
@@ -88,6 +103,11 @@ impl Fixed for i8 {
     #[inline(always)]
     fn dot_exact(a: &[Self], b: &[Self]) -> i64 {
         linalg::dot_i8_exact(a, b)
+    }
+    #[cfg(plasticore_arm_dsp)]
+    #[inline(always)]
+    fn dot2_exact(r0: &[Self], r1: &[Self], x: &[Self]) -> (i64, i64) {
+        dsp::dot2_i8(r0, r1, x)
     }
 }
 
