@@ -30,6 +30,8 @@ fn main() {
         ),
     };
     println!("cargo::rustc-check-cfg=cfg(cmsis_ref, small_flash)");
+    // The board's name for images without the board module (tests/on_target.rs).
+    println!("cargo:rustc-env=PLASTICORE_ON_TARGET_BOARD={board}");
     // The micro:bit's 256 KiB of flash: link only the reference cases that fit its 16 KiB of RAM.
     if board == "qemu-microbit" {
         println!("cargo:rustc-cfg=small_flash");

@@ -208,6 +208,13 @@ fn main() -> ! {
     board::exit(ok)
 }
 
+// Arm boards: panic-probe (knurling) prints the message over defmt and raises
+// a HardFault, which `fault` reports before exiting with failure.
+#[cfg(target_arch = "arm")]
+use panic_probe as _;
+
+/// RISC-V boards: the message over defmt, then exit with failure.
+#[cfg(not(target_arch = "arm"))]
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo) -> ! {
     match info.location() {

@@ -1,0 +1,165 @@
+//! On-target unit tests of the core's kernels (defmt-test), run on the
+//! emulated board inside `cargo test`: `cargo test --release --test
+//! on_target` in `firmware/` builds this image, and the runner (`plasticore
+//! firmware exec`) boots it under QEMU with its defmt log decoded. Every
+//! expected value is closed-form, not a figure taken from the code under test.
+//! A failing assertion panics (panic-probe prints it over defmt), the
+//! HardFault that follows exits QEMU with failure, and `cargo test` fails
+//! (shown by the `on-target-fail` feature, which adds a test that must fail).
+#![no_std]
+#![no_main]
+
+use defmt_semihosting as _; // the global logger: defmt over semihosting
+use panic_probe as _; // panics print over defmt, then fault
+
+/// The board's name, which `plasticore firmware exec` reads from the image.
+#[no_mangle]
+static PLASTICORE_BOARD: [u8; 24] = padded(env!("PLASTICORE_ON_TARGET_BOARD"));
+
+const fn padded(s: &str) -> [u8; 24] {
+    let b = s.as_bytes();
+    let mut out = [0u8; 24];
+    let mut i = 0;
+    while i < b.len() && i < 24 {
+        out[i] = b[i];
+        i += 1;
+    }
+    out
+}
+
+/// panic-probe ends in a HardFault; end the emulation with failure there.
+#[cortex_m_rt::exception]
+unsafe fn HardFault(_: &cortex_m_rt::ExceptionFrame) -> ! {
+    loop {
+        cortex_m_semihosting::debug::exit(cortex_m_semihosting::debug::EXIT_FAILURE);
+    }
+}
+
+#[defmt_test::tests]
+mod tests {
+    use defmt::assert_eq;
+    use plasticore::fixed;
+    use plasticore::lsh::index::{LshIndex, Neighbor, QueryBuf};
+    use plasticore::{linalg, Error};
+
+    #[init]
+    fn init() {
+        // Keeps the board's name in the image for the runner.
+        core::hint::black_box(&crate::PLASTICORE_BOARD);
+    }
+
+    /// f32 dot of small integers is exact: Σ i·(i+1) for i < n is (n−1)n(n+1)/3.
+    #[test]
+    fn f32_dot_is_exact_on_integers() {
+        let a: [f32; 50] = core::array::from_fn(|i| i as f32);
+        let b: [f32; 50] = core::array::from_fn(|i| (i + 1) as f32);
+        assert_eq!(linalg::dot(&a, &b).unwrap(), (49 * 50 * 51 / 3) as f32);
+    }
+
+    /// Q15 dot at every length 0..=70 (the DSP loop's passes and every tail):
+    /// Σ i·1 = n(n−1)/2, and the extremes: n·(−2¹⁵)² = n·2³⁰.
+    #[test]
+    fn q15_dot_closed_forms_every_length() {
+        let ramp: [i16; 70] = core::array::from_fn(|i| i as i16);
+        let ones = [1i16; 70];
+        let mins = [i16::MIN; 70];
+        for n in 0..=70 {
+            let (r, o, m) = (&ramp[..n], &ones[..n], &mins[..n]);
+            assert_eq!(
+                fixed::linalg::dot(r, o).unwrap(),
+                (n * n.saturating_sub(1) / 2) as i64
+            );
+            assert_eq!(fixed::linalg::dot(m, m).unwrap(), (n as i64) << 30);
+        }
+    }
+
+    /// Q7 dot at every length 0..=70: Σ (−1)ⁱ·i·1 and n·(−128)² = n·2¹⁴.
+    #[test]
+    fn q7_dot_closed_forms_every_length() {
+        let alt: [i8; 70] = core::array::from_fn(|i| if i % 2 == 0 { i as i8 } else { -(i as i8) });
+        let ones = [1i8; 70];
+        let mins = [i8::MIN; 70];
+        for n in 0..=70 {
+            // Σ_{i<n} (−1)^i i = −n/2 for even n, (n−1)/2 for odd n.
+            let want = if n % 2 == 0 {
+                -(n as i64) / 2
+            } else {
+                (n as i64 - 1) / 2
+            };
+            assert_eq!(fixed::linalg::dot(&alt[..n], &ones[..n]).unwrap(), want);
+            assert_eq!(
+                fixed::linalg::dot(&mins[..n], &mins[..n]).unwrap(),
+                (n as i64) << 14
+            );
+        }
+    }
+
+    /// Matrix–vector product, odd row count (the two-row loop and the last
+    /// row alone): row r of M is r·1, x = 1, so y_r = round(r·c / 2^s).
+    #[test]
+    fn q15_matvec_rounds_half_up_and_saturates() {
+        const R: usize = 5;
+        const C: usize = 19;
+        let m: [i16; R * C] = core::array::from_fn(|k| (k / C) as i16 * 1000);
+        let x = [1i16; C];
+        let mut y = [0i16; R];
+        fixed::linalg::matvec(&m, R, C, &x, 4, &mut y).unwrap();
+        for (r, v) in y.iter().enumerate() {
+            let s = (r * 1000 * C) as i64; // exact row sum
+            let want = ((s + 8) >> 4).min(i16::MAX as i64);
+            assert_eq!(*v as i64, want);
+        }
+        fixed::linalg::matvec(&m, R, C, &x, 0, &mut y).unwrap();
+        assert_eq!(y, [0, 19_000, i16::MAX, i16::MAX, i16::MAX]);
+    }
+
+    /// Bad input is an error on the board too, and leaves the output alone.
+    #[test]
+    fn shape_errors_leave_output_untouched() {
+        let mut y = [7i16; 2];
+        let r = fixed::linalg::matvec(&[1i16; 5], 2, 3, &[1; 3], 0, &mut y);
+        assert!(matches!(r, Err(Error::ShapeMismatch { .. })));
+        assert_eq!(y, [7, 7]);
+        assert!(linalg::dot(&[1.0; 3], &[1.0; 2]).is_err());
+    }
+
+    /// An index returns a stored vector as its own nearest neighbour, with
+    /// cosine 1, and refuses a NaN.
+    #[test]
+    fn lsh_index_finds_what_it_stored() {
+        static INDEX: static_cell::ConstStaticCell<LshIndex<16, 64, 4, 8>> =
+            static_cell::ConstStaticCell::new(LshIndex::zeroed());
+        let index = INDEX.take();
+        index.reset(7);
+        let item = |i: usize| -> [f32; 16] {
+            core::array::from_fn(|j| ((i * 31 + j * 7) % 17) as f32 - 8.0)
+        };
+        for i in 0..64 {
+            assert_eq!(index.insert(&item(i)).unwrap(), i as u32);
+        }
+        let mut scratch = QueryBuf::<64, 4, 8, 16>::new();
+        let mut best = [Neighbor::NONE; 3];
+        index.query(&item(5), 8, &mut scratch, &mut best).unwrap();
+        assert_eq!(best[0].id, 5);
+        assert!((best[0].cosine - 1.0).abs() < 1e-6);
+        let mut nan = item(5);
+        nan[3] = f32::NAN;
+        assert!(index.query(&nan, 8, &mut scratch, &mut best).is_err());
+        assert!(index.insert(&item(64)).is_err()); // full: refused
+    }
+
+    /// Q15 ↔ f32: quantising k/2¹⁵ gives k back, and 1.0 saturates to 2¹⁵ − 1.
+    #[test]
+    fn q15_quantize_round_trips() {
+        let x: [f32; 5] = [0.0, 0.5, -0.5, -1.0, 1.0];
+        let mut q = [0i16; 5];
+        fixed::quantize(&x, fixed::Q15_SCALE, &mut q).unwrap();
+        assert_eq!(q, [0, 16384, -16384, -32768, 32767]);
+    }
+
+    #[cfg(feature = "on-target-fail")]
+    #[test]
+    fn fails_on_purpose() {
+        assert_eq!(fixed::linalg::dot(&[2i16], &[2]).unwrap(), 5);
+    }
+}
