@@ -30,8 +30,18 @@ fn main() {
         ),
     };
     println!("cargo::rustc-check-cfg=cfg(cmsis_ref, small_flash)");
-    // The board's name for images without the board module (tests/on_target.rs).
-    println!("cargo:rustc-env=PLASTICORE_ON_TARGET_BOARD={board}");
+    // The board's name in the image, zero-padded to 24 bytes (board/mod.rs,
+    // tests/on_target.rs): `plasticore firmware exec` reads it.
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap());
+    let mut name = [0u8; 24];
+    name[..board.len()].copy_from_slice(board.as_bytes());
+    fs::write(
+        out.join("board_name.rs"),
+        format!(
+            "/// The board's name, zero-padded (`{board}`).\n#[no_mangle]\nstatic PLASTICORE_BOARD: [u8; 24] = {name:?};\n"
+        ),
+    )
+    .unwrap();
     // The micro:bit's 256 KiB of flash: link only the reference cases that fit its 16 KiB of RAM.
     if board == "qemu-microbit" {
         println!("cargo:rustc-cfg=small_flash");
@@ -60,7 +70,6 @@ fn main() {
     }
     println!("cargo:rustc-link-arg=-Tlink.x");
     println!("cargo:rustc-link-arg=-Tdefmt.x");
-    let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     let src = format!("memory/{board}.x");
     fs::copy(&src, out.join("memory.x")).unwrap();
     // flip-link puts the stack at the bottom of RAM, below the statics: the

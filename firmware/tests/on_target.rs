@@ -12,20 +12,8 @@
 use defmt_semihosting as _; // the global logger: defmt over semihosting
 use panic_probe as _; // panics print over defmt, then fault
 
-/// The board's name, which `plasticore firmware exec` reads from the image.
-#[no_mangle]
-static PLASTICORE_BOARD: [u8; 24] = padded(env!("PLASTICORE_ON_TARGET_BOARD"));
-
-const fn padded(s: &str) -> [u8; 24] {
-    let b = s.as_bytes();
-    let mut out = [0u8; 24];
-    let mut i = 0;
-    while i < b.len() && i < 24 {
-        out[i] = b[i];
-        i += 1;
-    }
-    out
-}
+// The board's name, which `plasticore firmware exec` reads from the image.
+include!(concat!(env!("OUT_DIR"), "/board_name.rs"));
 
 /// panic-probe ends in a HardFault; end the emulation with failure there.
 #[cortex_m_rt::exception]

@@ -13,4 +13,5 @@ pub mod kernels;
 pub mod npy;
 pub mod report;
 pub mod report_sections;
+pub mod simd;
 pub mod simulate;

@@ -365,6 +365,18 @@ fn check_lsh_hashes() {
     sink(hp.project(&xa, &mut p32));
     sink(hs.hash_u64(&xa, &mut p32));
     sink(hp.hash_words(&xa, &mut p32, cut_mut(&mut words)));
+    let xs5 = opaque([[0.25f32; 16]; 5]);
+    let mut codes5 = opaque([0u64; 5]);
+    sink(hp.hash_batch(cut(&xs5), cut_mut(&mut codes5)));
+    let flat = opaque([0.25f32; 16 * 5]);
+    let planes_flat = opaque([0.5f32; 16 * 32]);
+    let mut code_bytes5 = opaque([0u8; 4 * 5]);
+    sink(hyperplane::hyperplane_hash_batch(
+        cut(&flat),
+        cut(&planes_flat),
+        opaque(32),
+        cut_mut(&mut code_bytes5),
+    ));
     if let Ok(h) = Hyperplane::<16, 32>::from_planes(opaque([[0.5; 32]; 16])) {
         sink(h.project(&xa, &mut p32));
     }

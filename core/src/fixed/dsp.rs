@@ -48,7 +48,7 @@ fn smlald(acc: i64, x: u32, y: u32) -> i64 {
             options(pure, nomem, nostack, preserves_flags),
         );
     }
-    ((hi as u64) << 32 | lo as u64) as i64
+    join(lo, hi)
 }
 
 /// Four `i16` of each of `a` and `b`: two words each, two `SMLALD`.
@@ -80,6 +80,23 @@ macro_rules! word_i8 {
             "smlald {lo}, {hi}, {u}, {v}\n",
         )
     };
+}
+
+/// The 64-bit accumulator from the low and high words `SMLALD` leaves.
+#[inline(always)]
+fn join(lo: u32, hi: u32) -> i64 {
+    ((hi as u64) << 32 | lo as u64) as i64
+}
+
+/// The three slices cut to their common length.
+#[inline(always)]
+fn common3<'a, T>(r0: &'a [T], r1: &'a [T], x: &'a [T]) -> (&'a [T], &'a [T], &'a [T]) {
+    let n = x.len().min(r0.len()).min(r1.len());
+    (
+        slices::split(r0, n).0,
+        slices::split(r1, n).0,
+        slices::split(x, n).0,
+    )
 }
 
 /// Two `i16` as one word, the first in the low half (little-endian).
@@ -127,7 +144,7 @@ pub(crate) fn dot_i16(a: &[i16], b: &[i16]) -> i64 {
                 options(pure, readonly, nostack),
             );
         }
-        acc = ((hi as u64) << 32 | lo as u64) as i64;
+        acc = join(lo, hi);
     }
     let (pa, ra) = ta.as_chunks::<2>();
     let (pb, rb) = tb.as_chunks::<2>();
@@ -180,7 +197,7 @@ pub(crate) fn dot_i8(a: &[i8], b: &[i8]) -> i64 {
                 options(pure, readonly, nostack),
             );
         }
-        acc = ((hi as u64) << 32 | lo as u64) as i64;
+        acc = join(lo, hi);
     }
     let mut s: i32 = 0;
     for (x, y) in ta.iter().zip(tb) {
@@ -195,12 +212,7 @@ pub(crate) fn dot_i8(a: &[i8], b: &[i8]) -> i64 {
 /// multiply-accumulate).
 #[inline(never)]
 pub(crate) fn dot2_i16(r0: &[i16], r1: &[i16], x: &[i16]) -> (i64, i64) {
-    let n = x.len().min(r0.len()).min(r1.len());
-    let (r0, r1, x) = (
-        slices::split(r0, n).0,
-        slices::split(r1, n).0,
-        slices::split(x, n).0,
-    );
+    let (r0, r1, x) = common3(r0, r1, x);
     let (c0, t0) = r0.as_chunks::<8>();
     let (c1, t1) = r1.as_chunks::<8>();
     let (cx, tx) = x.as_chunks::<8>();
@@ -249,8 +261,8 @@ pub(crate) fn dot2_i16(r0: &[i16], r1: &[i16], x: &[i16]) -> (i64, i64) {
                 options(pure, readonly, nostack),
             );
         }
-        s0 = ((hi0 as u64) << 32 | lo0 as u64) as i64;
-        s1 = ((hi1 as u64) << 32 | lo1 as u64) as i64;
+        s0 = join(lo0, hi0);
+        s1 = join(lo1, hi1);
     }
     for ((a, b), v) in t0.iter().zip(t1).zip(tx) {
         s0 += (*a as i32 * *v as i32) as i64;
@@ -264,12 +276,7 @@ pub(crate) fn dot2_i16(r0: &[i16], r1: &[i16], x: &[i16]) -> (i64, i64) {
 /// per multiply-accumulate).
 #[inline(never)]
 pub(crate) fn dot2_i8(r0: &[i8], r1: &[i8], x: &[i8]) -> (i64, i64) {
-    let n = x.len().min(r0.len()).min(r1.len());
-    let (r0, r1, x) = (
-        slices::split(r0, n).0,
-        slices::split(r1, n).0,
-        slices::split(x, n).0,
-    );
+    let (r0, r1, x) = common3(r0, r1, x);
     let (c0, t0) = r0.as_chunks::<8>();
     let (c1, t1) = r1.as_chunks::<8>();
     let (cx, tx) = x.as_chunks::<8>();
@@ -325,8 +332,8 @@ pub(crate) fn dot2_i8(r0: &[i8], r1: &[i8], x: &[i8]) -> (i64, i64) {
                 options(pure, readonly, nostack),
             );
         }
-        s0 = ((hi0 as u64) << 32 | lo0 as u64) as i64;
-        s1 = ((hi1 as u64) << 32 | lo1 as u64) as i64;
+        s0 = join(lo0, hi0);
+        s1 = join(lo1, hi1);
     }
     let (mut u0, mut u1) = (0i32, 0i32);
     for ((a, b), v) in t0.iter().zip(t1).zip(tx) {

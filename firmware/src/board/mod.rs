@@ -77,40 +77,8 @@ pub fn exit(success: bool) -> ! {
     crate::arch::exit(success)
 }
 
-/// The board feature's name, as `--board` spells it.
-#[cfg(feature = "qemu-mps2-an386")]
-const BOARD_NAME: &str = "qemu-mps2-an386";
-#[cfg(feature = "qemu-mps2-an385")]
-const BOARD_NAME: &str = "qemu-mps2-an385";
-#[cfg(feature = "qemu-mps2-an500")]
-const BOARD_NAME: &str = "qemu-mps2-an500";
-#[cfg(feature = "qemu-mps2-an505")]
-const BOARD_NAME: &str = "qemu-mps2-an505";
-#[cfg(feature = "qemu-microbit")]
-const BOARD_NAME: &str = "qemu-microbit";
-#[cfg(feature = "qemu-riscv32")]
-const BOARD_NAME: &str = "qemu-riscv32";
-#[cfg(feature = "nrf52840-dk")]
-const BOARD_NAME: &str = "nrf52840-dk";
-#[cfg(feature = "rp-pico")]
-const BOARD_NAME: &str = "rp-pico";
-#[cfg(feature = "esp32c3")]
-const BOARD_NAME: &str = "esp32c3";
-
-/// `s` padded with zeros to 24 bytes.
-const fn padded(s: &str) -> [u8; 24] {
-    let b = s.as_bytes();
-    let mut out = [0u8; 24];
-    let mut i = 0;
-    while i < b.len() && i < 24 {
-        out[i] = b[i];
-        i += 1;
-    }
-    out
-}
-
-/// The board's name in the image: `cargo run` hands the ELF to `plasticore
-/// firmware exec` (the runner in `.cargo/config.toml`), which reads this
-/// symbol to boot the right emulated board or flash the right chip.
-#[no_mangle]
-static PLASTICORE_BOARD: [u8; 24] = padded(BOARD_NAME);
+// The board's name in the image (`PLASTICORE_BOARD`, written by build.rs):
+// `cargo run` hands the ELF to `plasticore firmware exec` (the runner in
+// `.cargo/config.toml`), which reads this symbol to boot the right emulated
+// board or flash the right chip.
+include!(concat!(env!("OUT_DIR"), "/board_name.rs"));

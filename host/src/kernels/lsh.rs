@@ -86,11 +86,18 @@ fn hyperplane(c: &Call) -> Result<Array, String> {
     let nb = code_bytes(b);
     let (x, planes) = (c.f32("x"), c.f32("planes"));
     let mut out = vec![0u8; n * nb];
-    let mut proj = vec![0.0f32; b];
-    for i in 0..n {
-        let row = x.get(i * d..(i + 1) * d).unwrap_or(&[]);
-        let code = out.get_mut(i * nb..(i + 1) * nb).unwrap_or(&mut []);
-        hyperplane_hash(row, planes, &mut proj, code).map_err(&e)?;
+    if n > 0 && d > 0 && b > 0 {
+        // All rows at once (AVX2 when the CPU has it), the codes of
+        // `hyperplane_hash` bit for bit.
+        crate::simd::hash_batch(x, planes, b, &mut out).map_err(&e)?;
+    } else {
+        // Empty shapes: the one-vector kernel says what is wrong.
+        let mut proj = vec![0.0f32; b];
+        for i in 0..n {
+            let row = x.get(i * d..(i + 1) * d).unwrap_or(&[]);
+            let code = out.get_mut(i * nb..(i + 1) * nb).unwrap_or(&mut []);
+            hyperplane_hash(row, planes, &mut proj, code).map_err(&e)?;
+        }
     }
     Ok(Array::u8(vec![n, nb], out))
 }
