@@ -2,7 +2,9 @@
 //! are exact integers, so the shape never changes a bit; see
 //! `src/fixed/linalg.rs` and `src/fixed/dsp.rs`).
 fn main() {
-    println!("cargo::rustc-check-cfg=cfg(plasticore_arm_dsp, plasticore_mac64)");
+    println!(
+        "cargo::rustc-check-cfg=cfg(plasticore_arm_dsp, plasticore_mac64, plasticore_arm_fpu)"
+    );
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
     let target = std::env::var("TARGET").unwrap_or_default();
@@ -19,6 +21,12 @@ fn main() {
             "target-cpu=cortex-m33" | "target-cpu=cortex-m35p" | "target-cpu=cortex-m55"
         ) || (f.starts_with("target-feature=") && f.contains("+dsp"))
     });
+    // A single-precision FPU (hard-float ABI): VSQRT.F32 for `math::sqrt`.
+    if (target.starts_with("thumbv7em") || target.starts_with("thumbv8m.main"))
+        && target.ends_with("eabihf")
+    {
+        println!("cargo:rustc-cfg=plasticore_arm_fpu");
+    }
     if target.starts_with("thumbv7em") || (target.starts_with("thumbv8m.main") && v8m_dsp) {
         // The DSP extension: SMLALD and SXTB16 (src/fixed/dsp.rs).
         println!("cargo:rustc-cfg=plasticore_arm_dsp");

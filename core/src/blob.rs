@@ -7,7 +7,7 @@
 //! | 0 | 4 | magic `b"PLCB"` |
 //! | 4 | 2 | version (`u16`, = [`VERSION`]) |
 //! | 6 | 2 | kind (`u16`; [`KIND_HEBBIAN`] = 1, [`KIND_TRANSFORMER`] = 2, [`KIND_STATIC_NET`] = 3, [`KIND_DATASET`] = 4) |
-//! | 8 | 8 | kind-specific bytes (Hebbian: rule id, sharing id, norm id, output activation id, arithmetic (0 f32, 1 Q15 fixed point: the coefficients are for [`crate::fixed::hebbian::PlasticNetQ15`], quantised to Q12 when loaded), 0, 0, 0; transformer: activation id (0 ReLU, 1 GELU), shared-QK flag (0/1), 0 × 6; static network: output activation id, 0 × 7) |
+//! | 8 | 8 | kind-specific bytes (Hebbian: rule id, sharing id, norm id, output activation id, arithmetic (0 f32, 1 Q15 fixed point: the coefficients are for [`crate::fixed::hebbian::PlasticNetQ15`], quantised to Q12 when loaded), 0, 0, 0; transformer: activation byte (0 ReLU, 1 GELU, 2 linear, 3 tanh), shared-QK flag (0/1), 0 × 6; static network: output activation id, 0 × 7) |
 //! | 16 | 4 | kind-specific `f32` (Hebbian: clamp bound, else 0) |
 //! | 20 | 4 | number of dims `n` (`u32`, 1..=[`MAX_DIMS`]) |
 //! | 24 | 4n | dims (`u32` each; Hebbian and static network: layer sizes `[in, hidden…, out]`; dataset: `[rows, features]`; transformer: `[n, d_model, heads, d_ff]`) |
@@ -412,17 +412,24 @@ pub struct TransformerSpec {
     pub shared_qk: bool,
 }
 
-fn act_id(a: crate::nn::Activation) -> u8 {
+/// The transformer blob's activation byte (its own table, older than
+/// [`Activation::id`], kept so existing blobs read the same): 0 ReLU, 1 GELU,
+/// 2 linear, 3 tanh.
+fn act_id(a: Activation) -> u8 {
     match a {
-        crate::nn::Activation::Relu => 0,
-        crate::nn::Activation::Gelu => 1,
+        Activation::Relu => 0,
+        Activation::Gelu => 1,
+        Activation::Linear => 2,
+        Activation::Tanh => 3,
     }
 }
 
-fn act_from_id(id: u8) -> Option<crate::nn::Activation> {
+fn act_from_id(id: u8) -> Option<Activation> {
     match id {
-        0 => Some(crate::nn::Activation::Relu),
-        1 => Some(crate::nn::Activation::Gelu),
+        0 => Some(Activation::Relu),
+        1 => Some(Activation::Gelu),
+        2 => Some(Activation::Linear),
+        3 => Some(Activation::Tanh),
         _ => None,
     }
 }
@@ -826,7 +833,7 @@ mod transformer_tests {
             (Header::new(k, meta, 0.0, &[16, 0, 2, 6]).unwrap(), p.len()),
             (Header::new(k, meta, 0.0, &[16, 4, 2, 0]).unwrap(), p.len()),
             (
-                Header::new(k, [2, 0, 0, 0, 0, 0, 0, 0], 0.0, &[16, 4, 2, 6]).unwrap(),
+                Header::new(k, [4, 0, 0, 0, 0, 0, 0, 0], 0.0, &[16, 4, 2, 6]).unwrap(),
                 p.len(),
             ),
             (

@@ -108,8 +108,9 @@
 //! assert!(x.iter().all(|v| v.is_finite()));
 //! ```
 #![no_std]
-// Safe Rust throughout, except the DSP inner loops in `fixed::dsp` (inline
-// assembly on Arm cores with the DSP extension; soundness argued there).
+// Safe Rust throughout, except two inline-assembly modules for Arm cores,
+// each argued sound where it stands: the DSP inner loops (`fixed::dsp`) and
+// the FPU's square root (`math::fpu`).
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 

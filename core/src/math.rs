@@ -19,10 +19,49 @@ pub fn ln(x: f32) -> f32 {
     libm::logf(x)
 }
 
-/// Square root, correctly rounded.
+/// Square root, correctly rounded: the FPU's `VSQRT.F32` on Arm cores with a
+/// single-precision FPU (Cortex-M4F, M7, M33; libm's `sqrtf` is a software
+/// routine there), libm's `sqrtf` elsewhere. IEEE 754 square root is
+/// correctly rounded, so both give the same bits for every non-negative input
+/// (±0, subnormals and +∞ included).
 #[inline]
 pub fn sqrt(x: f32) -> f32 {
-    libm::sqrtf(x)
+    #[cfg(plasticore_arm_fpu)]
+    {
+        fpu::sqrt(x)
+    }
+    #[cfg(not(plasticore_arm_fpu))]
+    {
+        libm::sqrtf(x)
+    }
+}
+
+/// The one FPU instruction used directly (see [`sqrt`]).
+#[cfg(plasticore_arm_fpu)]
+#[allow(unsafe_code)]
+mod fpu {
+    /// `VSQRT.F32`, through `s0` (saved and restored around it: stable Rust
+    /// cannot name the FPU registers as operands on these targets).
+    #[inline(never)]
+    pub(super) fn sqrt(x: f32) -> f32 {
+        let y: u32;
+        // SAFETY: register-only work plus one push and pop of `s0` below the
+        // stack pointer (so `nostack` is not claimed), which leaves `s0` as it
+        // was; no memory Rust can see, no condition flags (the FPU sets only
+        // FPSCR's cumulative exception bits, as every float instruction does).
+        unsafe {
+            core::arch::asm!(
+                "vmov s0, {x}",
+                "vsqrt.f32 s0, s0",
+                "vmov {y}, s0",
+                x = in(reg) x.to_bits(),
+                y = lateout(reg) y,
+                out("s0") _,
+                options(pure, nomem, nostack, preserves_flags),
+            );
+        }
+        f32::from_bits(y)
+    }
 }
 
 /// Hyperbolic tangent.

@@ -145,6 +145,32 @@ mod tests {
         assert_eq!(q, [0, 16384, -16384, -32768, 32767]);
     }
 
+    /// `math::sqrt` (the FPU's VSQRT on this core) is correctly rounded: for
+    /// y = sqrt(x), x lies within [(y − ½ulp)², (y + ½ulp)²], squares taken
+    /// exactly in f64 (25 significant bits squared fit in 53). Perfect squares
+    /// are exact; subnormals, ±0 and +∞ included.
+    #[test]
+    fn sqrt_is_correctly_rounded() {
+        use plasticore::math::sqrt;
+        assert_eq!(sqrt(4.0), 2.0);
+        assert_eq!(sqrt(0.0).to_bits(), 0.0f32.to_bits());
+        assert_eq!(sqrt(-0.0).to_bits(), (-0.0f32).to_bits());
+        assert_eq!(sqrt(f32::INFINITY), f32::INFINITY);
+        let mut bits: u32 = 1; // from the smallest subnormal up
+        while bits < 0x7f80_0000 {
+            let x = f32::from_bits(bits);
+            let y = sqrt(x);
+            let half_ulp = (f32::from_bits(y.to_bits() + 1) as f64 - y as f64) / 2.0;
+            let (lo, hi) = (y as f64 - half_ulp, y as f64 + half_ulp);
+            assert!(lo * lo <= x as f64 && x as f64 <= hi * hi);
+            bits += 1 + bits / 512; // every value up to 512, then 0.2 % apart
+        }
+        for k in 1..=300u32 {
+            let r = k as f32 * 0.5;
+            assert_eq!(sqrt(r * r), r); // exact squares
+        }
+    }
+
     #[cfg(feature = "on-target-fail")]
     #[test]
     fn fails_on_purpose() {

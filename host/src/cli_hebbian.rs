@@ -58,7 +58,7 @@ pub struct EvolveArgs {
     /// L2 penalty on the coefficients.
     #[arg(long, default_value_t = 0.005)]
     l2: f32,
-    /// Output activation: tanh or linear.
+    /// Output activation: tanh, linear, relu or gelu (the Q15 network: no gelu).
     #[arg(long, default_value = "tanh")]
     output: String,
     /// Stop when θ's mean return on the validation episodes reaches this

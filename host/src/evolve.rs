@@ -139,7 +139,9 @@ impl EvolveOptions {
             output: match self.output.as_str() {
                 "tanh" => Activation::Tanh,
                 "linear" => Activation::Linear,
-                o => bail!("output '{o}': expected tanh or linear"),
+                "relu" => Activation::Relu,
+                "gelu" => Activation::Gelu,
+                o => bail!("output '{o}': expected tanh, linear, relu or gelu"),
             },
         })
     }

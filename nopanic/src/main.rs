@@ -705,7 +705,8 @@ fn check_hebbian_rules() {
     }
     let act = HebbAct::from_id(opaque(0)).unwrap_or(HebbAct::Linear);
     sink(act.id());
-    act.apply(cut_mut(&mut w));
+    sink(act.apply(opaque(0.5)));
+    sink(act.apply_in_place(cut_mut(&mut w)));
     let mut layer = PlasticLayer::<4, 8>::zeros();
     layer.randomize(&mut Rng::new(opaque(2)));
     let mut y = [0.0f32; 8];

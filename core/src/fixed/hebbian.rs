@@ -235,7 +235,7 @@ pub fn quantize_coeffs(c: &[f32], out: &mut [i16]) -> Result<(), Error> {
 
 /// A feed-forward plastic network in fixed point over caller buffers: the
 /// integer twin of [`crate::hebbian::PlasticNet`] (tanh hidden layers,
-/// tanh or linear output, Hebbian update of every layer after each forward pass).
+/// tanh, linear or ReLU output, Hebbian update of every layer after each forward pass).
 ///
 /// Buffers: `coeffs` Q12 (`coeff_len(sizes, rule, sharing)`), `weights` Q15
 /// (`weight_len(sizes)`), `acts` Q15 (`act_len(sizes)`, input first).
@@ -272,6 +272,12 @@ impl<'a> PlasticNetQ15<'a> {
         check_len("weights", crate::hebbian::weight_len(sizes), weights.len())?;
         check_len("acts", crate::hebbian::act_len(sizes), acts.len())?;
         config.norm.validate()?;
+        if config.output == Activation::Gelu {
+            return Err(Error::InvalidArgument {
+                what: "output activation",
+                expected: "linear, tanh or ReLU in fixed point (no Q15 GELU)",
+            });
+        }
         if topo.outputs() > MAX_OUTPUTS || in_frac > 15 {
             return Err(Error::InvalidArgument {
                 what: "fixed-point network",
@@ -332,13 +338,21 @@ impl<'a> PlasticNetQ15<'a> {
             let x = tail(head, aoff);
             let w = window(self.weights, woff, n_in * n_out);
             // n_in ≥ 1 (Topology::new); `max` keeps chunks_exact panic-free.
-            for (o, row) in rest.iter_mut().take(n_out).zip(w.chunks_exact(n_in.max(1))) {
+            let outs = rest.iter_mut().take(n_out).zip(w.chunks_exact(n_in.max(1)));
+            let z = |row: &[i16]| {
                 let z = round_shift(i16::dot_exact(row, x), shift);
-                let z = z.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
-                *o = match act {
-                    Activation::Tanh => tanh_q15(z),
-                    Activation::Linear => i16::saturate((z as i64) << (15 - PRE_FRAC)),
-                };
+                z.clamp(i32::MIN as i64, i32::MAX as i64) as i32
+            };
+            // One loop per activation (the choice made once per layer).
+            match act {
+                Activation::Tanh => outs.for_each(|(o, row)| *o = tanh_q15(z(row))),
+                Activation::Relu => outs.for_each(|(o, row)| {
+                    *o = i16::saturate((z(row).max(0) as i64) << (15 - PRE_FRAC))
+                }),
+                // GELU is refused by `new`.
+                Activation::Linear | Activation::Gelu => {
+                    outs.for_each(|(o, row)| *o = i16::saturate((z(row) as i64) << (15 - PRE_FRAC)))
+                }
             }
             woff += n_in * n_out;
             aoff += n_in;
@@ -411,6 +425,29 @@ impl crate::hebbian::Controller for PlasticNetQ15<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn q15_net_refuses_gelu_and_takes_relu() {
+        let sizes = [2, 1];
+        let mut config = NetConfig {
+            rule: Rule::A,
+            sharing: Sharing::PerLayer,
+            norm: Norm::None,
+            output: Activation::Gelu,
+        };
+        let coeffs = [0i16; 1];
+        let (mut w, mut a) = ([0i16; 2], [0i16; 3]);
+        assert!(PlasticNetQ15::new(&sizes, config, 15, &coeffs, &mut w, &mut a).is_err());
+        config.output = Activation::Relu;
+        let mut net = PlasticNetQ15::new(&sizes, config, 15, &coeffs, &mut w, &mut a).unwrap();
+        // ReLU of a linear layer never goes below 0, whatever the weights.
+        let mut r = Rng::new(2);
+        net.reset(&mut r);
+        for k in 0..50 {
+            let x = [(k * 1000 - 25_000) as i16, (20_000 - k * 700) as i16];
+            assert!(net.step_q(&x).unwrap().iter().all(|&y| y >= 0));
+        }
+    }
 
     #[test]
     fn tanh_table_error_is_small_everywhere() {

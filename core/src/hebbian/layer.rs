@@ -4,49 +4,11 @@
 use super::rule::{update_unchecked, Coeffs, Norm};
 use crate::error::{check_finite, check_len, Error};
 use crate::linalg::dot_unchecked;
-use crate::math::tanh;
+pub use crate::nn::Activation;
 use crate::rng::Rng;
 
 /// Initial weights are drawn from U(−INIT_RANGE, INIT_RANGE) at every episode start.
 pub const INIT_RANGE: f32 = 0.1;
-
-/// Activation applied to a layer's pre-activations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum Activation {
-    /// y = z.
-    Linear,
-    /// y = tanh z.
-    Tanh,
-}
-
-impl Activation {
-    /// Stable id: 0 linear, 1 tanh.
-    pub const fn id(self) -> u8 {
-        match self {
-            Activation::Linear => 0,
-            Activation::Tanh => 1,
-        }
-    }
-    /// Inverse of [`Activation::id`].
-    pub fn from_id(id: u8) -> Result<Self, Error> {
-        match id {
-            0 => Ok(Activation::Linear),
-            1 => Ok(Activation::Tanh),
-            _ => Err(Error::InvalidArgument {
-                what: "activation id",
-                expected: "0 (linear) or 1 (tanh)",
-            }),
-        }
-    }
-    /// Applies the activation in place.
-    #[inline]
-    pub fn apply(self, y: &mut [f32]) {
-        if self == Activation::Tanh {
-            y.iter_mut().for_each(|v| *v = tanh(*v));
-        }
-    }
-}
 
 /// `out[j] = act(Σ_i W[j, i]·x[i])` for `W` `[out.len(), x.len()]` row-major, in
 /// the crate's fixed summation order. Lengths are the caller's invariant.
@@ -58,7 +20,7 @@ pub(crate) fn forward_unchecked(w: &[f32], x: &[f32], out: &mut [f32], act: Acti
     for (o, row) in out.iter_mut().zip(w.chunks_exact(x.len())) {
         *o = dot_unchecked(row, x);
     }
-    act.apply(out);
+    act.apply_slice(out);
 }
 
 /// A bias-free plastic layer `IN → OUT`; only the weights (`4·IN·OUT` bytes) need RAM.

@@ -253,7 +253,8 @@ pub fn hyperplane_hash_batch(
         };
         hash_group([x0, x1, x2, x3], planes, b, [c0, c1, c2, c3]);
     }
-    for (x, c) in rows.zip(out) {
+    // `next()` rather than `zip`: no division inside `Zip` (see `slices::rows`).
+    while let (Some(x), Some(c)) = (rows.next(), out.next()) {
         hash_group([x], planes, b, [c]);
     }
     Ok(())

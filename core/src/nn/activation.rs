@@ -1,5 +1,9 @@
-//! Pointwise activations.
+//! Pointwise activations: the one [`Activation`] every layer of the crate
+//! takes (the feed-forward and transformer blocks, the plastic and static
+//! Hebbian networks; `hebbian::Activation` is this type).
 //!
+//! - linear: y = x;
+//! - tanh: [`crate::math::tanh`] (libm);
 //! - ReLU: relu(x) = max(x, 0) (Nair & Hinton 2010).
 //! - GELU, exact erf form (Hendrycks & Gimpel 2016, "Gaussian Error Linear
 //!   Units"): gelu(x) = x · Φ(x) = ½ x (1 + erf(x / √2)), as PyTorch's
@@ -12,6 +16,10 @@ use crate::math;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Activation {
+    /// y = x.
+    Linear,
+    /// y = tanh x.
+    Tanh,
     /// max(x, 0).
     Relu,
     /// ½ x (1 + erf(x/√2)).
@@ -19,10 +27,37 @@ pub enum Activation {
 }
 
 impl Activation {
+    /// Stable id (coefficient blobs of plastic and static networks):
+    /// 0 linear, 1 tanh, 2 ReLU, 3 GELU.
+    pub const fn id(self) -> u8 {
+        match self {
+            Activation::Linear => 0,
+            Activation::Tanh => 1,
+            Activation::Relu => 2,
+            Activation::Gelu => 3,
+        }
+    }
+
+    /// Inverse of [`Activation::id`]; errors on an unknown id.
+    pub fn from_id(id: u8) -> Result<Self, Error> {
+        match id {
+            0 => Ok(Activation::Linear),
+            1 => Ok(Activation::Tanh),
+            2 => Ok(Activation::Relu),
+            3 => Ok(Activation::Gelu),
+            _ => Err(Error::InvalidArgument {
+                what: "activation id",
+                expected: "0 (linear), 1 (tanh), 2 (ReLU) or 3 (GELU)",
+            }),
+        }
+    }
+
     /// The activation of one value.
     #[inline]
     pub fn apply(self, x: f32) -> f32 {
         match self {
+            Activation::Linear => x,
+            Activation::Tanh => math::tanh(x),
             Activation::Relu => relu(x),
             Activation::Gelu => gelu(x),
         }
@@ -32,6 +67,8 @@ impl Activation {
     #[inline]
     pub(crate) fn apply_slice(self, x: &mut [f32]) {
         match self {
+            Activation::Linear => {}
+            Activation::Tanh => x.iter_mut().for_each(|v| *v = math::tanh(*v)),
             Activation::Relu => x.iter_mut().for_each(|v| *v = relu(*v)),
             Activation::Gelu => x.iter_mut().for_each(|v| *v = gelu(*v)),
         }
@@ -68,6 +105,22 @@ pub fn gelu(x: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_round_trip_and_unknown_ids_are_errors() {
+        for a in [
+            Activation::Linear,
+            Activation::Tanh,
+            Activation::Relu,
+            Activation::Gelu,
+        ] {
+            assert_eq!(Activation::from_id(a.id()), Ok(a));
+        }
+        assert!(Activation::from_id(4).is_err());
+        // Closed forms: linear is the identity, tanh(atanh(0.5)) = 0.5.
+        assert_eq!(Activation::Linear.apply(-1.25), -1.25);
+        assert!((Activation::Tanh.apply(0.549_306_15) - 0.5).abs() < 1e-6);
+    }
 
     #[test]
     fn gelu_matches_closed_form() {
