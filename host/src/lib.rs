@@ -9,6 +9,7 @@ pub mod cmsis;
 pub mod envs;
 pub mod evolve;
 pub mod firmware;
+pub mod host_bench;
 pub mod kernels;
 pub mod npy;
 pub mod report;

@@ -356,7 +356,9 @@ fn bench(args: BenchArgs) -> Result<(), Failure> {
     let lines = firmware::parse_cases(&reference.lines)?;
     let size = report::image_size(&reference.elf)?;
     eprintln!("plasticore: timing {} cases on the host", lines.len());
-    let host = report::host_timings();
+    let host = plasticore_host::host_bench::host_timings(
+        &firmware::firmware_dir().join("../target/criterion-host"),
+    );
     let mut r = report::build_report(size, reference.board.info().name, &lines, &host);
     r.cmsis_not_measured = cmsis_not_measured;
     for b in &boots {
