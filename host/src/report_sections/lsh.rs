@@ -23,46 +23,52 @@ fn projection_bytes(kernel: &str, shape: &str, params: u64) -> u64 {
     }
 }
 
-/// Host ns per vector of `Hyperplane<64, 64>::hash_u64`, best of 5 runs of 20 000.
-fn host_hyperplane_ns() -> f64 {
-    const N: usize = 20_000;
+/// Vectors encoded per timed run.
+const N_ENCODE: usize = 20_000;
+
+/// The encoding benchmark's inputs: 20 000 Gaussian vectors and the planes.
+fn encode_inputs() -> (Vec<[f32; 64]>, Hyperplane<64, 64>) {
     let mut rng = Rng::new(1);
-    let mut xs = vec![[0.0f32; 64]; N];
+    let mut xs = vec![[0.0f32; 64]; N_ENCODE];
     xs.iter_mut().for_each(|x| rng.fill_normal(x));
-    let h = Hyperplane::<64, 64>::new(7);
-    let mut p = [0.0f32; 64];
+    (xs, Hyperplane::<64, 64>::new(7))
+}
+
+/// Ns per vector of `encode_all` (which encodes all [`N_ENCODE`] vectors):
+/// best of 5 runs after one warm-up.
+fn best_of_5_ns(mut encode_all: impl FnMut()) -> f64 {
     (0..6)
         .map(|_| {
             let t = Instant::now();
-            let c = xs
-                .iter()
-                .fold(0u64, |a, x| a ^ h.hash_u64(x, &mut p).unwrap_or(0));
-            black_box(c);
-            t.elapsed().as_nanos() as f64 / N as f64
+            encode_all();
+            t.elapsed().as_nanos() as f64 / N_ENCODE as f64
         })
         .skip(1)
         .fold(f64::INFINITY, f64::min)
+}
+
+/// Host ns per vector of `Hyperplane<64, 64>::hash_u64`, best of 5 runs of 20 000.
+fn host_hyperplane_ns() -> f64 {
+    let (xs, h) = encode_inputs();
+    let mut p = [0.0f32; 64];
+    best_of_5_ns(|| {
+        let c = xs
+            .iter()
+            .fold(0u64, |a, x| a ^ h.hash_u64(x, &mut p).unwrap_or(0));
+        black_box(c);
+    })
 }
 
 /// Host ns per vector of the batch encoder (`Hyperplane<64, 64>::hash_batch`,
 /// AVX2 when the CPU has it: `crate::simd`) on the same 20 000 vectors and
 /// planes, best of 5; and whether its codes equal `hash_u64`'s for every vector.
 fn host_batch_ns() -> (f64, bool) {
-    const N: usize = 20_000;
-    let mut rng = Rng::new(1);
-    let mut xs = vec![[0.0f32; 64]; N];
-    xs.iter_mut().for_each(|x| rng.fill_normal(x));
-    let h = Hyperplane::<64, 64>::new(7);
-    let mut codes = vec![0u64; N];
-    let ns = (0..6)
-        .map(|_| {
-            let t = Instant::now();
-            crate::simd::hash_batch_u64(&h, &xs, &mut codes).unwrap_or(());
-            black_box(&codes);
-            t.elapsed().as_nanos() as f64 / N as f64
-        })
-        .skip(1)
-        .fold(f64::INFINITY, f64::min);
+    let (xs, h) = encode_inputs();
+    let mut codes = vec![0u64; N_ENCODE];
+    let ns = best_of_5_ns(|| {
+        crate::simd::hash_batch_u64(&h, &xs, &mut codes).unwrap_or(());
+        black_box(&codes);
+    });
     let mut p = [0.0f32; 64];
     let same = xs
         .iter()
