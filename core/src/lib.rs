@@ -28,7 +28,7 @@
 //!
 //! ```
 //! use std::sync::Mutex;
-//! use plasticore::lsh::index::{LshIndex, Neighbor, QueryBuf};
+//! use plasticore::lsh::index::{LshIndex, Neighbors, QueryBuf};
 //!
 //! // 16 dimensions, room for 64 items, 4 tables of 8 bits; `zeroed` is const.
 //! static INDEX: Mutex<LshIndex<16, 64, 4, 8>> = Mutex::new(LshIndex::zeroed());
@@ -41,7 +41,7 @@
 //! }
 //! let q: [f32; 16] = core::array::from_fn(|j| ((5 * 31 + j * 7) % 17) as f32 - 8.0);
 //! let mut scratch = QueryBuf::<64, 4, 8, 16>::new();
-//! let mut best = [Neighbor::NONE; 3];
+//! let mut best = Neighbors::<3>::new(); // a heapless::Vec, nearest first
 //! let stats = index.query(&q, 8, &mut scratch, &mut best).unwrap();
 //! assert_eq!(best[0].id, 5); // item 5 is the query itself
 //! assert!(stats.examined < 64); // found without a full scan
@@ -129,6 +129,9 @@ pub mod rng;
 mod slices;
 
 pub use error::Error;
+/// The `heapless` the core's APIs take (its fixed-capacity `Vec` holds query
+/// results), re-exported so callers use the same version.
+pub use heapless;
 pub mod cost;
 pub mod loss;
 pub mod radioactive;

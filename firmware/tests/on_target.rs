@@ -27,7 +27,7 @@ unsafe fn HardFault(_: &cortex_m_rt::ExceptionFrame) -> ! {
 mod tests {
     use defmt::assert_eq;
     use plasticore::fixed;
-    use plasticore::lsh::index::{LshIndex, Neighbor, QueryBuf};
+    use plasticore::lsh::index::{LshIndex, Neighbors, QueryBuf};
     use plasticore::{linalg, Error};
 
     #[init]
@@ -126,7 +126,7 @@ mod tests {
             assert_eq!(index.insert(&item(i)).unwrap(), i as u32);
         }
         let mut scratch = QueryBuf::<64, 4, 8, 16>::new();
-        let mut best = [Neighbor::NONE; 3];
+        let mut best = Neighbors::<3>::new();
         index.query(&item(5), 8, &mut scratch, &mut best).unwrap();
         assert_eq!(best[0].id, 5);
         assert!((best[0].cosine - 1.0).abs() < 1e-6);
@@ -134,6 +134,44 @@ mod tests {
         nan[3] = f32::NAN;
         assert!(index.query(&nan, 8, &mut scratch, &mut best).is_err());
         assert!(index.insert(&item(64)).is_err()); // full: refused
+    }
+
+    /// An index over `&'static` planes: the planes stay in flash (code
+    /// memory below 0x2000_0000 on the MPS2 boards, memory/*.x), the index's
+    /// own state in RAM, and it finds what it stored.
+    #[test]
+    fn lsh_index_with_planes_in_flash() {
+        /// 2 tables × 16 dimensions × 6 bits, ±1 by a fixed pattern.
+        static PLANES: [[[f32; 6]; 16]; 2] = {
+            let mut p = [[[1.0f32; 6]; 16]; 2];
+            let mut n = 0;
+            while n < 2 * 16 * 6 {
+                if (n * 7 + n / 5) % 3 == 0 {
+                    p[n / 96][(n / 6) % 16][n % 6] = -1.0;
+                }
+                n += 1;
+            }
+            p
+        };
+        static INDEX: static_cell::ConstStaticCell<LshIndex<16, 32, 2, 6, &[[[f32; 6]; 16]; 2]>> =
+            static_cell::ConstStaticCell::new(LshIndex::with_planes(&PLANES));
+        let index = INDEX.take();
+        assert!((index.planes().as_ptr() as usize) < 0x2000_0000);
+        assert!((index as *const _ as usize) >= 0x2000_0000);
+        let item = |i: usize| -> [f32; 16] {
+            core::array::from_fn(|j| ((i * 13 + j * 5) % 11) as f32 - 5.0)
+        };
+        let mut ids = [0u32; 32];
+        let items: [[f32; 16]; 32] = core::array::from_fn(item);
+        index.insert_all(&items, &mut ids).unwrap();
+        assert_eq!(ids, core::array::from_fn(|i| i as u32));
+        let mut scratch = QueryBuf::<32, 2, 6, 8>::new();
+        let mut best = Neighbors::<1>::new();
+        // Items repeat with period 11 (13i ≡ 2i mod 11); ties go to the lower id.
+        for (i, want) in [(0, 0), (5, 5), (10, 10), (31, 9)] {
+            index.query(&item(i), 4, &mut scratch, &mut best).unwrap();
+            assert_eq!(best[0].id, want);
+        }
     }
 
     /// Q15 ↔ f32: quantising k/2¹⁵ gives k back, and 1.0 saturates to 2¹⁵ − 1.

@@ -8,7 +8,7 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use plasticore::lsh::index::{index_planes, Entry, LshIndexMut, Neighbor, QueryBuf};
+use plasticore::lsh::index::{index_planes, Entry, LshIndexMut, Neighbor, Probe, QueryScratch};
 
 const D: usize = 4;
 const CAP: usize = 8;
@@ -61,7 +61,8 @@ fuzz_target!(|ops: Vec<Op>| {
     )
     .expect("valid sizes");
     let mut model: [Option<[f32; D]>; CAP] = [None; CAP];
-    let mut buf = QueryBuf::<CAP, L, K, { 2 * ALL }>::new();
+    let (mut proj, mut order) = ([0.0f32; L * K], [0u8; L * K]);
+    let (mut heap, mut seen) = ([Probe::default(); 2 * ALL], [false; CAP]);
     for op in ops.iter().take(64) {
         match op {
             Op::Insert(v) => {
@@ -86,8 +87,14 @@ fuzz_target!(|ops: Vec<Op>| {
                 let q = vector(v);
                 let k = (*k as usize % CAP) + 1;
                 let mut out = [Neighbor { id: 0, cosine: 0.0 }; CAP];
+                let mut scratch = QueryScratch {
+                    proj: &mut proj,
+                    order: &mut order,
+                    heap: &mut heap,
+                    seen: &mut seen,
+                };
                 let stats = idx
-                    .query(&q, ALL, &mut buf.scratch(), &mut out[..k])
+                    .query(&q, ALL, &mut scratch, &mut out[..k])
                     .expect("valid query");
                 let mut want: Vec<(f64, u32)> = model
                     .iter()

@@ -3,7 +3,7 @@
 
 use anyhow::{anyhow, ensure, Result};
 use plasticore::blob::{fnv1a_f32, Blob, FNV_OFFSET};
-use plasticore::lsh::index::{LshIndexQ8, Neighbor, QueryBuf};
+use plasticore::lsh::index::{LshIndexQ8, Neighbors, QueryBuf};
 use plasticore::lsh::knn::vote;
 
 /// `lsh-knn`'s settings (the firmware's `main.rs` has the same constants).
@@ -60,15 +60,17 @@ pub fn lsh_knn(bytes: &[u8]) -> Result<KnnRun> {
     let mut index: Box<LshIndexQ8<D, CAP, L, K>> = Box::new(LshIndexQ8::zeroed());
     index.reset(SEED);
     let mut labels = vec![u8::MAX; CAP];
-    for i in 0..TRAIN {
-        let id = index
-            .insert(&row(i))
-            .map_err(|e| anyhow!("insert {i}: {e}"))?;
+    let train: Vec<[f32; D]> = (0..TRAIN).map(row).collect();
+    let mut ids = vec![0u32; TRAIN];
+    index
+        .insert_all(&train, &mut ids)
+        .map_err(|e| anyhow!("insert: {e}"))?;
+    for (i, &id) in ids.iter().enumerate() {
         labels[id as usize] = label(i);
     }
     index.recenter();
     let mut scratch: Box<QueryBuf<CAP, L, K, HEAP>> = Box::new(QueryBuf::new());
-    let mut out = [Neighbor::NONE; TOP];
+    let mut out = Neighbors::<TOP>::new();
     let (mut correct, mut predictions, mut fnv) = (0, vec![], FNV_OFFSET);
     for i in TRAIN..rows {
         index

@@ -38,6 +38,7 @@ use plasticore::env::{
 use plasticore::es::{centered_ranks, EsConfig, OpenAiEs};
 use plasticore::fixed::lsh::TernaryPlanes;
 use plasticore::fixed::{self, hebbian as fheb, linalg as flin, lsh as flsh, Requant, Q15, Q7};
+use plasticore::heapless;
 use plasticore::hebbian::{
     self, Activation as HebbAct, Coeffs, Controller, NetConfig, Norm, PlasticLayer, PlasticMlp,
     PlasticNet, Rule, Sharing, StaticNet, Topology,
@@ -49,7 +50,9 @@ use plasticore::lsh::binary::{self, BitSample, Syndrome};
 use plasticore::lsh::binary_index::{self, BinaryIndex, BinaryIndexMut, HammingNeighbor};
 use plasticore::lsh::crosspolytope::{self, CrossPolytope, SeededCrossPolytope};
 use plasticore::lsh::hyperplane::{self, Hyperplane, SeededHyperplane, SeededSignHyperplane};
-use plasticore::lsh::index::{self, Entry, LshIndex, LshIndexMut, LshIndexQ8, Neighbor, QueryBuf};
+use plasticore::lsh::index::{
+    self, Entry, LshIndex, LshIndexMut, LshIndexQ8, Neighbor, Probe, QueryBuf, QueryScratch,
+};
 use plasticore::nn::{self, Activation, FeedForward};
 use plasticore::rng::Rng;
 use plasticore::stats::{self, MovingAverage, NeumaierSum};
@@ -515,14 +518,23 @@ fn check_lsh_index() {
             idx.bits(),
         ));
         let id = idx.insert(cut(&x)).unwrap_or(opaque(7));
+        let mut ids = opaque([0u32; 3]);
+        sink(idx.insert_all(cut(&[0.25f32; 48]), cut_mut(&mut ids)));
         sink(idx.contains(opaque(id)));
         let mut codes = opaque([0u32; 4]);
         sink(idx.codes(cut(&x), cut_mut(&mut codes)));
         sink(idx.set_center(cut(&x)));
         idx.recenter();
-        let mut buf = QueryBuf::<32, 4, 8, 16>::new();
+        let (mut proj, mut order, mut heap, mut seen) =
+            opaque(([0.0f32; 32], [0u8; 32], [Probe::default(); 16], [false; 32]));
+        let mut sc = QueryScratch {
+            proj: cut_mut(&mut proj),
+            order: cut_mut(&mut order),
+            heap: cut_mut(&mut heap),
+            seen: cut_mut(&mut seen),
+        };
         let mut out = opaque([Neighbor { id: 0, cosine: 0.0 }; 4]);
-        sink(idx.query(cut(&x), opaque(8), &mut buf.scratch(), cut_mut(&mut out)));
+        sink(idx.query(cut(&x), opaque(8), &mut sc, cut_mut(&mut out)));
         sink(idx.remove(opaque(id)));
         sink(idx.check_invariants());
         idx.clear();
@@ -541,13 +553,20 @@ fn check_lsh_index() {
         cut_mut(&mut entries),
     ) {
         sink(idx.insert(cut(&x)));
-        let mut buf = QueryBuf::<32, 4, 8, 16>::new();
+        let (mut proj, mut order, mut heap, mut seen) =
+            opaque(([0.0f32; 32], [0u8; 32], [Probe::default(); 16], [false; 32]));
+        let mut sc = QueryScratch {
+            proj: cut_mut(&mut proj),
+            order: cut_mut(&mut order),
+            heap: cut_mut(&mut heap),
+            seen: cut_mut(&mut seen),
+        };
         let mut out = opaque([Neighbor { id: 0, cosine: 0.0 }; 4]);
         let mut q = opaque([0i8; 16]);
         sink(idx.query_q8(
             cut(&x),
             opaque(8),
-            &mut buf.scratch(),
+            &mut sc,
             cut_mut(&mut q),
             cut_mut(&mut out),
         ));
@@ -580,26 +599,34 @@ fn check_lsh_const_index() {
     };
     let x = opaque([0.5f32; 16]);
     let mut buf = QueryBuf::<32, 4, 8, 16>::new();
-    let mut out = opaque([Neighbor { id: 0, cosine: 0.0 }; 4]);
+    let mut out = index::Neighbors::<4>::new();
     idx.reset(opaque(3));
     sink(idx.set_center(&x));
     let id = idx.insert(&x).unwrap_or(opaque(40));
+    let mut ids = opaque([0u32; 2]);
+    sink(idx.insert_all(&opaque([[0.5f32; 16]; 2]), cut_mut(&mut ids)));
+    sink(idx.planes()[0][0][0]);
     sink((idx.len(), idx.is_empty(), idx.contains(opaque(id))));
-    sink(idx.query(&x, opaque(9), &mut buf, cut_mut(&mut out)));
+    sink(idx.query(&x, opaque(9), &mut buf, &mut out));
     idx.recenter();
     sink(idx.remove(opaque(id)));
     sink(idx.check_invariants());
     q8.reset(opaque(3));
     sink(q8.insert(&x));
-    sink(q8.query(&x, opaque(9), &mut buf, cut_mut(&mut out)));
+    sink(q8.query(&x, opaque(9), &mut buf, &mut out));
     sink(LshIndex::<4, 4, 1, 2>::new(opaque(1)).len());
+    static PLANES: [[[f32; 2]; 4]; 1] = [[[0.5, -0.5]; 4]];
+    let mut flash = LshIndex::<4, 4, 1, 2, &[[[f32; 2]; 4]; 1]>::with_planes(&PLANES);
+    sink(flash.insert(&opaque([1.0f32; 4])));
+    flash.clear();
+    sink(flash.len());
 
     let mut bi = BinaryIndex::<8, 16, 4, 8>::new(opaque(1));
     let v = opaque([7u8; 8]);
     let bid = bi.insert(&v).unwrap_or(opaque(99));
     let mut seen = [false; 16];
-    let mut hn = opaque([HammingNeighbor { id: 0, distance: 0 }; 4]);
-    sink(bi.query(&v, opaque(5), &mut seen, cut_mut(&mut hn)));
+    let mut hn = heapless::Vec::<HammingNeighbor, 4>::new();
+    sink(bi.query(&v, opaque(5), &mut seen, &mut hn));
     sink((bi.len(), bi.is_empty(), bi.remove(opaque(bid))));
     let mut bz = BinaryIndex::<8, 16, 4, 8>::zeroed();
     bz.reset(opaque(2));

@@ -20,6 +20,7 @@ use super::index::{check_table_params, table_insert, table_remove, Entry};
 use crate::error::{check_len, check_nonempty, Error};
 
 use super::binary::bitsample_positions;
+use super::top::{Ranked, TopK};
 
 /// A binary-index query result: an id and its Hamming distance to the query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +38,19 @@ impl HammingNeighbor {
         id: u32::MAX,
         distance: u32::MAX,
     };
+}
+
+/// Neighbours rank by lower distance, then lower id.
+impl Ranked for HammingNeighbor {
+    const NONE: Self = HammingNeighbor::NONE;
+
+    fn better(&self, other: &Self) -> bool {
+        self.distance < other.distance || (self.distance == other.distance && self.id < other.id)
+    }
+
+    fn is_none(&self) -> bool {
+        self.id == u32::MAX
+    }
 }
 
 /// A Hamming LSH index over caller-provided storage: `positions` `[L, K]`
@@ -220,15 +234,26 @@ impl<'a> BinaryIndexMut<'a> {
         seen: &mut [bool],
         out: &mut [HammingNeighbor],
     ) -> Result<(usize, usize), Error> {
+        self.search(q, probes, seen, out)
+    }
+
+    /// [`BinaryIndexMut::query`] into either kind of result list.
+    fn search<T: TopK<HammingNeighbor> + ?Sized>(
+        &self,
+        q: &[u8],
+        probes: usize,
+        seen: &mut [bool],
+        out: &mut T,
+    ) -> Result<(usize, usize), Error> {
         check_len("q", self.bytes, q.len())?;
         check_len("seen", self.capacity(), seen.len())?;
-        out.iter_mut().for_each(|o| *o = HammingNeighbor::NONE);
+        out.reset();
         seen.iter_mut().for_each(|s| *s = false);
         let (cap, b, k, nt) = (self.capacity(), self.bytes, self.bits, self.tables);
         let mut examined = 0usize;
         let mut done = 0usize;
         let budget = probes.max(1);
-        let mut probe = |t: usize, code: u32, out: &mut [HammingNeighbor]| {
+        let mut probe = |t: usize, code: u32, out: &mut T| {
             let table = self.entries.get(t * cap..t * cap + self.len).unwrap_or(&[]);
             let start = table.partition_point(|e| e.code < code);
             for e in table.get(start..).unwrap_or(&[]) {
@@ -242,13 +267,10 @@ impl<'a> BinaryIndexMut<'a> {
                 }
                 examined += 1;
                 let v = self.data.get(s * b..(s + 1) * b).unwrap_or(&[]);
-                push(
-                    out,
-                    HammingNeighbor {
-                        id: e.slot,
-                        distance: hamming(q, v),
-                    },
-                );
+                out.offer(HammingNeighbor {
+                    id: e.slot,
+                    distance: hamming(q, v),
+                });
             }
         };
         // Radius 0, then every 1-bit flip, then every 2-bit flip, round the tables.
@@ -282,21 +304,8 @@ impl<'a> BinaryIndexMut<'a> {
                 }
             }
         }
-        let found = out.iter().take_while(|n| n.id != u32::MAX).count();
-        Ok((found, examined))
+        Ok((out.found(), examined))
     }
-}
-
-fn push(out: &mut [HammingNeighbor], c: HammingNeighbor) {
-    let better = |a: &HammingNeighbor, b: &HammingNeighbor| {
-        a.distance < b.distance || (a.distance == b.distance && a.id < b.id)
-    };
-    let Some(pos) = out.iter().position(|o| o.id == u32::MAX || better(&c, o)) else {
-        return;
-    };
-    let n = out.len();
-    out.copy_within(pos..n - 1, pos + 1);
-    out[pos] = c;
 }
 
 /// A Hamming LSH index with sizes fixed at compile time: `BYTES` bytes per
@@ -403,15 +412,17 @@ impl<const BYTES: usize, const CAP: usize, const L: usize, const K: usize>
         r
     }
 
-    /// Queries; see [`BinaryIndexMut::query`].
-    pub fn query(
+    /// The `N` stored items nearest to `q` among the candidates of `probes`
+    /// buckets, nearest first, in `out` (emptied first; fewer when fewer were
+    /// found); see [`BinaryIndexMut::query`]. Returns (found, examined).
+    pub fn query<const N: usize>(
         &mut self,
         q: &[u8; BYTES],
         probes: usize,
         seen: &mut [bool; CAP],
-        out: &mut [HammingNeighbor],
+        out: &mut heapless::Vec<HammingNeighbor, N>,
     ) -> Result<(usize, usize), Error> {
-        self.view().query(q, probes, seen, out)
+        self.view().search(q, probes, seen, out.as_mut_view())
     }
 }
 
@@ -435,7 +446,7 @@ mod tests {
         assert!(a.is_empty());
         assert!(a.remove(id).is_err());
         let again = a.insert(&[1, 2, 3, 4]).unwrap();
-        let (mut seen, mut out) = ([false; 8], [HammingNeighbor::NONE; 1]);
+        let (mut seen, mut out) = ([false; 8], heapless::Vec::<_, 1>::new());
         let (found, _) = a.query(&[1, 2, 3, 4], 10, &mut seen, &mut out).unwrap();
         assert_eq!((found, out[0].id, out[0].distance), (1, again, 0));
         a.reset(3);
@@ -453,7 +464,7 @@ mod tests {
             idx.insert(x).unwrap();
         }
         let mut seen = [false; 20];
-        let mut out = [HammingNeighbor::NONE; 3];
+        let mut out = heapless::Vec::<_, 3>::new();
         let q = data[7];
         let (found, examined) = idx.query(&q, 100, &mut seen, &mut out).unwrap();
         assert_eq!((found, examined), (3, 20));
@@ -486,9 +497,9 @@ mod tests {
                 let p = rng.below(64) as usize;
                 q[p / 8] ^= 1 << (p % 8);
             }
-            let mut out = [HammingNeighbor::NONE; 1];
+            let mut out = heapless::Vec::<_, 1>::new();
             let (_, e) = idx.query(&q, 8 + 8 * 12, &mut seen, &mut out).unwrap();
-            hits += (out[0].id == i as u32) as usize;
+            hits += out.first().is_some_and(|n| n.id == i as u32) as usize;
             examined += e;
         }
         // Per table, P(found within radius 1) ≥ P(≤ 1 of 12 sampled bits flipped) ≈ 0.97.

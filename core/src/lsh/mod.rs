@@ -32,6 +32,7 @@ pub mod crosspolytope;
 pub mod hyperplane;
 pub mod index;
 pub mod knn;
+mod top;
 
 use crate::error::{check_len, Error};
 

@@ -195,10 +195,17 @@ fn index(c: &Call) -> Result<Array, String> {
         &mut entries,
     )
     .map_err(&e)?;
-    for (i, row) in data.chunks_exact(d.max(1)).enumerate().take(n) {
-        idx.insert(row)
-            .map_err(|err| format!("lsh.index: data row {i}: {err}"))?;
-    }
+    let mut ids = vec![0u32; n];
+    idx.insert_all(data.get(..n * d).unwrap_or(data), &mut ids)
+        .map_err(|err| {
+            match data
+                .chunks_exact(d.max(1))
+                .position(|r| r.iter().any(|v| !v.is_finite()))
+            {
+                Some(i) => format!("lsh.index: data row {i}: {err}"),
+                None => format!("lsh.index: data: {err}"),
+            }
+        })?;
     if centre {
         idx.recenter();
     }

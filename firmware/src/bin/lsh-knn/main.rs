@@ -33,7 +33,7 @@ mod stack;
 
 use board::Board;
 use plasticore::blob::{fnv1a_f32, Blob, FNV_OFFSET};
-use plasticore::lsh::index::{probe_heap_len, LshIndexQ8, Neighbor, QueryBuf};
+use plasticore::lsh::index::{probe_heap_len, LshIndexQ8, Neighbors, QueryBuf};
 use plasticore::lsh::knn::vote;
 use static_cell::ConstStaticCell;
 
@@ -93,7 +93,7 @@ fn classify<B: Board>(board: &mut B, knn: &mut Knn, blob: &Blob<'_>, rows: usize
     }
     knn.index.recenter();
     let insert_ticks = board.ticks() - t0;
-    let mut out = [Neighbor::NONE; TOP];
+    let mut out = Neighbors::<TOP>::new();
     let mut t = Tally {
         test: 0,
         correct: 0,
