@@ -82,6 +82,54 @@ mod tests {
         }
     }
 
+    /// Word-aligned storage, so slices can start at every offset in a word.
+    #[repr(align(4))]
+    struct Aligned<T>(T);
+
+    /// Q15 and Q7 dots at every start offset within a word (the word-pair
+    /// loads need both slices word-aligned together; other offsets take
+    /// single-word loads): Σ_{i<n} (o + i)·1 = n·o + n(n−1)/2 for Q15, and
+    /// a plain scalar sum for Q7.
+    #[test]
+    fn dots_at_every_offset_in_a_word() {
+        let ramp = Aligned::<[i16; 204]>(core::array::from_fn(|i| i as i16));
+        let ones = Aligned([1i16; 204]);
+        let bytes =
+            Aligned::<[i8; 204]>(core::array::from_fn(|i| (i as u8).wrapping_mul(37) as i8));
+        let ones8 = Aligned([1i8; 204]);
+        // Short lengths take the single-word loops, 128 and up the word pairs.
+        for n in [
+            0usize, 1, 3, 16, 31, 32, 33, 63, 64, 65, 127, 128, 129, 131, 163, 197, 200,
+        ] {
+            for (oa, ob) in [(0, 0), (1, 1), (0, 1), (1, 0)] {
+                let got = fixed::linalg::dot(&ramp.0[oa..oa + n], &ones.0[ob..ob + n]).unwrap();
+                assert_eq!(got, (n * oa + n * n.saturating_sub(1) / 2) as i64);
+            }
+            for oa in 0..4 {
+                for ob in 0..4 {
+                    let (a, b) = (&bytes.0[oa..oa + n], &ones8.0[ob..ob + n]);
+                    let want: i64 = a.iter().map(|&v| v as i64).sum();
+                    assert_eq!(fixed::linalg::dot(a, b).unwrap(), want);
+                }
+            }
+        }
+    }
+
+    /// Matrix–vector product with an even column count (rows word-aligned
+    /// together), `x` at both offsets in a word: y_r = r·1000·C exactly.
+    #[test]
+    fn q15_matvec_at_both_offsets_of_x() {
+        const R: usize = 5;
+        const C: usize = 36;
+        let m = Aligned::<[i16; R * C]>(core::array::from_fn(|k| (k / C) as i16 * 10));
+        let xs = Aligned([1i16; C + 1]);
+        for off in [0, 1] {
+            let mut y = [0i16; R];
+            fixed::linalg::matvec(&m.0, R, C, &xs.0[off..off + C], 0, &mut y).unwrap();
+            assert_eq!(y, core::array::from_fn(|r| (r * 10 * C) as i16));
+        }
+    }
+
     /// Matrix–vector product, odd row count (the two-row loop and the last
     /// row alone): row r of M is r·1, x = 1, so y_r = round(r·c / 2^s).
     #[test]

@@ -499,6 +499,14 @@ fn check_lsh_index() {
     let mut live = opaque([false; 32]);
     let mut entries = opaque([Entry { code: 0, slot: 0 }; 4 * 32]);
     let x = opaque([0.5f32; 16]);
+    let (mut proj, mut order, mut heap, mut seen) =
+        opaque(([0.0f32; 32], [0u8; 32], [Probe::default(); 16], [false; 32]));
+    let mut sc = QueryScratch {
+        proj: cut_mut(&mut proj),
+        order: cut_mut(&mut order),
+        heap: cut_mut(&mut heap),
+        seen: cut_mut(&mut seen),
+    };
     if let Ok(mut idx) = LshIndexMut::new(
         opaque(16),
         opaque(4),
@@ -525,14 +533,6 @@ fn check_lsh_index() {
         sink(idx.codes(cut(&x), cut_mut(&mut codes)));
         sink(idx.set_center(cut(&x)));
         idx.recenter();
-        let (mut proj, mut order, mut heap, mut seen) =
-            opaque(([0.0f32; 32], [0u8; 32], [Probe::default(); 16], [false; 32]));
-        let mut sc = QueryScratch {
-            proj: cut_mut(&mut proj),
-            order: cut_mut(&mut order),
-            heap: cut_mut(&mut heap),
-            seen: cut_mut(&mut seen),
-        };
         let mut out = opaque([Neighbor { id: 0, cosine: 0.0 }; 4]);
         sink(idx.query(cut(&x), opaque(8), &mut sc, cut_mut(&mut out)));
         sink(idx.remove(opaque(id)));
@@ -553,14 +553,6 @@ fn check_lsh_index() {
         cut_mut(&mut entries),
     ) {
         sink(idx.insert(cut(&x)));
-        let (mut proj, mut order, mut heap, mut seen) =
-            opaque(([0.0f32; 32], [0u8; 32], [Probe::default(); 16], [false; 32]));
-        let mut sc = QueryScratch {
-            proj: cut_mut(&mut proj),
-            order: cut_mut(&mut order),
-            heap: cut_mut(&mut heap),
-            seen: cut_mut(&mut seen),
-        };
         let mut out = opaque([Neighbor { id: 0, cosine: 0.0 }; 4]);
         let mut q = opaque([0i8; 16]);
         sink(idx.query_q8(

@@ -38,6 +38,8 @@ fn on_target_tests_pass_on_the_emulated_cortex_m4f() {
         "f32_dot_is_exact_on_integers",
         "q15_dot_closed_forms_every_length",
         "q7_dot_closed_forms_every_length",
+        "dots_at_every_offset_in_a_word",
+        "q15_matvec_at_both_offsets_of_x",
         "q15_matvec_rounds_half_up_and_saturates",
         "shape_errors_leave_output_untouched",
         "lsh_index_finds_what_it_stored",
@@ -48,7 +50,7 @@ fn on_target_tests_pass_on_the_emulated_cortex_m4f() {
     .iter()
     .enumerate()
     {
-        let line = format!("({}/9) running `{name}`...", i + 1);
+        let line = format!("({}/11) running `{name}`...", i + 1);
         assert!(text.contains(&line), "missing `{line}` in:\n{text}");
     }
     assert!(text.contains("all tests passed!"), "{text}");

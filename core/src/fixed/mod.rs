@@ -75,7 +75,7 @@ impl Fixed for i16 {
     }
     #[inline(always)]
     fn saturate(v: i64) -> Self {
-        v.clamp(<Self as Fixed>::MIN, <Self as Fixed>::MAX) as i16
+        saturate_i64(v, i16::MIN as i32, i16::MAX as i32) as i16
     }
     #[inline(always)]
     fn dot_exact(a: &[Self], b: &[Self]) -> i64 {
@@ -98,7 +98,7 @@ impl Fixed for i8 {
     }
     #[inline(always)]
     fn saturate(v: i64) -> Self {
-        v.clamp(<Self as Fixed>::MIN, <Self as Fixed>::MAX) as i8
+        saturate_i64(v, i8::MIN as i32, i8::MAX as i32) as i8
     }
     #[inline(always)]
     fn dot_exact(a: &[Self], b: &[Self]) -> i64 {
@@ -108,6 +108,21 @@ impl Fixed for i8 {
     #[inline(always)]
     fn dot2_exact(r0: &[Self], r1: &[Self], x: &[Self]) -> (i64, i64) {
         dsp::dot2_i8(r0, r1, x)
+    }
+}
+
+/// `clamp(v, min, max)` for an `i64` `v` and `i32` bounds: a 32-bit clamp
+/// (one `SSAT` on Arm) when `v` fits in `i32`, which is the common case,
+/// else the bound on `v`'s side.
+#[inline(always)]
+fn saturate_i64(v: i64, min: i32, max: i32) -> i32 {
+    let w = v as i32;
+    if w as i64 == v {
+        w.clamp(min, max)
+    } else if v < 0 {
+        min
+    } else {
+        max
     }
 }
 

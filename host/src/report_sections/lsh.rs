@@ -110,19 +110,30 @@ Recall@10 on digits, fraction examined — is in [lsh.md](lsh.md).\n\n\
 (D = 16, CAP = 128, L = 4, K = 8) and ≈ 100.5 KiB for D = 64, CAP = 256, L = 8, K = 10; \
 query scratch `L·K·5 + 12·P + CAP` bytes; code in flash: see the firmware image size.\n\n",
     );
-    let ns = host_hyperplane_ns();
-    let (batch, same) = host_batch_ns();
+    // Three interleaved rounds, the best of each: a shared machine's slow
+    // spells then fall on both sides rather than on one.
+    let (mut ns, mut batch, mut same, mut faiss) = (f64::INFINITY, f64::INFINITY, true, None);
+    for _ in 0..ROUNDS {
+        ns = ns.min(host_hyperplane_ns());
+        let (b, sm) = host_batch_ns();
+        (batch, same) = (batch.min(b), same && sm);
+        faiss = match (faiss, faiss_ns()) {
+            (Some(Ok((f0, v))), Ok((f1, _))) => Some(Ok((f64::min(f0, f1), v))),
+            (None | Some(Err(_)), r) => Some(r),
+            (kept, Err(_)) => kept,
+        };
+    }
     s.push_str(&format!(
         "Host, hyperplane encoding d = 64, 64 bits, one thread: one vector at a time **{ns:.0} ns per vector** \
-(`Hyperplane<64, 64>::hash_u64`, best of 5 × 20 000); batched **{batch:.0} ns per vector** \
+(`Hyperplane<64, 64>::hash_u64`, best of {ROUNDS} rounds of 5 × 20 000); batched **{batch:.0} ns per vector** \
 (`Hyperplane<64, 64>::hash_batch` on the same 20 000, {}; codes {} `hash_u64`'s, which equal the board's). ",
         crate::simd::extension(),
         if same { "equal to" } else { "**differ from**" }
     ));
-    match faiss_ns() {
+    match faiss.unwrap_or_else(|| Err("not run".into())) {
         Ok((f, version)) => s.push_str(&format!(
             "FAISS `IndexLSH` (faiss-cpu {version}, d = 64, 64 bits, one thread, batched `sa_encode` of 20 000 vectors, \
-best of 5), timed in this run: **{f:.0} ns per vector**. plasticore's throughput relative to FAISS's (above 1 is faster): \
+best of {ROUNDS} rounds of 5, interleaved with plasticore's), timed in this run: **{f:.0} ns per vector**. plasticore's throughput relative to FAISS's (above 1 is faster): \
 batched **{:.2}×**, one at a time {:.2}×.\n",
             f / batch,
             f / ns
@@ -131,6 +142,10 @@ batched **{:.2}×**, one at a time {:.2}×.\n",
     }
     s
 }
+
+/// Rounds of the host encoding comparison, plasticore's and FAISS's timings
+/// interleaved.
+const ROUNDS: usize = 3;
 
 /// FAISS `IndexLSH` encoding time per vector and its version, timed now by
 /// `tests/data/lsh/bench_faiss.py --faiss-only`.
