@@ -67,12 +67,43 @@ pub struct EvolveOptions {
     pub validate_every: u64,
     /// Validation episodes.
     pub validate_episodes: usize,
-    /// Stop once the validation mean return reaches this.
+    /// Stop once the validation mean return reaches this (`inf`: never).
+    #[serde(with = "f32_or_inf")]
     pub target: f32,
     /// The network's arithmetic: `f32`, or `q15` (the fixed-point network,
     /// coefficients quantised to Q12 at every evaluation, as on the board).
     #[serde(default = "f32_network")]
     pub network: String,
+}
+
+/// An f32 in JSON that may be ±∞ (JSON numbers cannot): written as the
+/// string `"inf"` / `"-inf"`, read from a number or those strings.
+mod f32_or_inf {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &f32, s: S) -> Result<S::Ok, S::Error> {
+        match *v {
+            f32::INFINITY => s.serialize_str("inf"),
+            f32::NEG_INFINITY => s.serialize_str("-inf"),
+            v => s.serialize_f32(v),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
+        // Through a JSON value: a number parsed by serde_json itself (an
+        // untagged enum would miss it when `arbitrary_precision` is on).
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Number(n) => n
+                .as_f64()
+                .map(|v| v as f32)
+                .ok_or_else(|| D::Error::custom("expected a number")),
+            serde_json::Value::String(s) if s == "inf" => Ok(f32::INFINITY),
+            serde_json::Value::String(s) if s == "-inf" => Ok(f32::NEG_INFINITY),
+            v => Err(D::Error::custom(format!(
+                "expected a number or inf, got {v}"
+            ))),
+        }
+    }
 }
 
 fn f32_network() -> String {
@@ -354,71 +385,264 @@ pub struct Evolved {
     pub evaluations: u64,
 }
 
+/// The fitness of one candidate: its mean return over `seeds` (one thread).
+pub fn fitness(opts: &EvolveOptions, candidate: &[f32], seeds: &[u64]) -> Result<f32> {
+    let eps = run_episodes(
+        opts.env,
+        &opts.sizes(),
+        &opts.model(candidate)?,
+        &opts.scenario()?,
+        seeds,
+    )?;
+    Ok(mean_sd(&eps).0 as f32)
+}
+
+/// The fitness of each row of `candidates` (`rows × dim`, row-major), on
+/// one thread: the unit of work a distributed evaluator hands out.
+pub fn evaluate_candidates(
+    opts: &EvolveOptions,
+    candidates: &[f32],
+    seeds: &[u64],
+) -> Result<Vec<f32>> {
+    let dim = opts.dim()?;
+    anyhow::ensure!(
+        dim > 0 && candidates.len().is_multiple_of(dim),
+        "candidates: {} values are not whole rows of {dim} parameters",
+        candidates.len()
+    );
+    candidates
+        .chunks_exact(dim)
+        .map(|c| fitness(opts, c, seeds))
+        .collect()
+}
+
+/// One run of the evolution strategy as an ask/tell loop. [`evolve`]
+/// evaluates each generation's population in-process with rayon; the Python
+/// module evaluates the same population as Ray tasks. Both then give the
+/// same θ, generation after generation, because everything but the
+/// evaluation is here.
+pub struct Evolution {
+    opts: EvolveOptions,
+    es: OpenAiEs,
+    ck: Checkpoint,
+    checkpoint: Option<PathBuf>,
+    val_seeds: Vec<u64>,
+    ranks: Vec<f32>,
+    scratch: Vec<f32>,
+    evaluations: u64,
+    start: Instant,
+    base: f64,
+    reached: bool,
+}
+
+impl Evolution {
+    /// Starts a run, or resumes it from `checkpoint` if `resume` and it exists.
+    pub fn new(opts: &EvolveOptions, checkpoint: Option<&Path>, resume: bool) -> Result<Self> {
+        opts.validate()?;
+        let dim = opts.dim()?;
+        let es_cfg = opts.es_config();
+        let ck = match checkpoint.filter(|p| resume && p.exists()) {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("reading {}", p.display()))?;
+                let ck: Checkpoint =
+                    serde_json::from_str(&text).context("parsing the checkpoint")?;
+                // Only --generations may change on resume (to extend a run).
+                let same = EvolveOptions {
+                    generations: opts.generations,
+                    ..ck.options.clone()
+                } == *opts;
+                if !same || ck.theta.len() != dim {
+                    bail!(
+                        "checkpoint {} was made with other options; remove it or drop --resume",
+                        p.display()
+                    );
+                }
+                ck
+            }
+            None => {
+                let mut rng = plasticore::rng::Rng::new(opts.seed ^ 0x1E17);
+                let mut theta = vec![0.0; dim];
+                rng.fill_uniform(&mut theta, -0.1, 0.1);
+                Checkpoint {
+                    options: opts.clone(),
+                    theta,
+                    sigma: es_cfg.sigma,
+                    lr: es_cfg.lr,
+                    generation: 0,
+                    best: None,
+                    history: vec![],
+                    seconds: 0.0,
+                }
+            }
+        };
+        let es = OpenAiEs::from_state(
+            es_cfg,
+            EsState {
+                sigma: ck.sigma,
+                lr: ck.lr,
+                generation: ck.generation,
+                seed: opts.seed,
+            },
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(Evolution {
+            val_seeds: (0..opts.validate_episodes)
+                .map(|e| validation_seed(opts.seed, e))
+                .collect(),
+            ranks: vec![0.0; opts.population],
+            scratch: vec![0.0; dim],
+            evaluations: ck.generation * (opts.population * opts.episodes) as u64,
+            start: Instant::now(),
+            base: ck.seconds,
+            reached: false,
+            checkpoint: checkpoint.map(Path::to_path_buf),
+            opts: opts.clone(),
+            es,
+            ck,
+        })
+    }
+    /// The options of the run.
+    pub fn options(&self) -> &EvolveOptions {
+        &self.opts
+    }
+    /// Generations told so far.
+    pub fn generation(&self) -> u64 {
+        self.ck.generation
+    }
+    /// Current θ (the mean of the search distribution).
+    pub fn theta(&self) -> &[f32] {
+        &self.ck.theta
+    }
+    /// Whether the run is over: all generations done, or the validation
+    /// target reached.
+    pub fn is_done(&self) -> bool {
+        self.reached || self.ck.generation >= self.opts.generations
+    }
+    /// Episode seeds of the current generation (every candidate runs these).
+    pub fn seeds(&self) -> Vec<u64> {
+        (0..self.opts.episodes)
+            .map(|e| train_seed(self.opts.seed, self.ck.generation, e))
+            .collect()
+    }
+    /// Candidate `k` of the current generation into `out` (`dim` values).
+    pub fn candidate(&self, k: usize, out: &mut [f32]) -> Result<()> {
+        self.es
+            .candidate(&self.ck.theta, k, out)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+    /// The whole population of the current generation, `population × dim`, row-major.
+    pub fn candidates(&self) -> Result<Vec<f32>> {
+        let dim = self.ck.theta.len();
+        let mut out = vec![0.0; self.opts.population * dim];
+        for (k, row) in out.chunks_exact_mut(dim.max(1)).enumerate() {
+            self.candidate(k, row)?;
+        }
+        Ok(out)
+    }
+    /// Tells the fitness of every candidate (in candidate order): updates θ,
+    /// validates every `validate_every` generations, checkpoints every 10.
+    pub fn tell(&mut self, fitness: &[f32]) -> Result<GenStat> {
+        anyhow::ensure!(!self.is_done(), "the run is over");
+        let g = self.ck.generation;
+        let mean = fitness.iter().sum::<f32>() / fitness.len().max(1) as f32;
+        let max = fitness.iter().cloned().fold(f32::MIN, f32::max);
+        self.es
+            .tell(
+                &mut self.ck.theta,
+                fitness,
+                &mut self.ranks,
+                &mut self.scratch,
+            )
+            .map_err(|e| anyhow::anyhow!("fitness: {e}"))?;
+        self.evaluations += (self.opts.population * self.opts.episodes) as u64;
+        self.ck.generation += 1;
+        let st = self.es.state();
+        self.ck.sigma = st.sigma;
+        self.ck.lr = st.lr;
+        let mut validation = None;
+        if self.ck.generation.is_multiple_of(self.opts.validate_every) {
+            let v = self.validate(&self.ck.theta)?;
+            validation = Some(v);
+            if self.ck.best.as_ref().is_none_or(|(b, _)| v > *b) {
+                self.ck.best = Some((v, self.ck.theta.clone()));
+            }
+        }
+        let stat = GenStat {
+            generation: g,
+            mean,
+            max,
+            validation,
+        };
+        self.ck.history.push(stat.clone());
+        self.ck.seconds = self.base + self.start.elapsed().as_secs_f64();
+        if let Some(p) = &self.checkpoint {
+            if self.ck.generation.is_multiple_of(10) {
+                save_checkpoint(p, &self.ck)?;
+            }
+        }
+        self.reached = validation.is_some_and(|v| v >= self.opts.target);
+        Ok(stat)
+    }
+    /// Best validation mean return so far.
+    pub fn best_validation(&self) -> Option<f32> {
+        self.ck.best.as_ref().map(|b| b.0)
+    }
+    /// Mean return of θ over the validation episodes (in parallel).
+    fn validate(&self, theta: &[f32]) -> Result<f32> {
+        let opts = &self.opts;
+        let eps = run_episodes_par(
+            opts.env,
+            &opts.sizes(),
+            &opts.model(theta)?,
+            &opts.scenario()?,
+            &self.val_seeds,
+        )?;
+        Ok(mean_sd(&eps).0 as f32)
+    }
+    /// Ends the run: the best θ by validation (the final θ competes too).
+    pub fn finish(self) -> Result<Evolved> {
+        if let Some(p) = &self.checkpoint {
+            save_checkpoint(p, &self.ck)?;
+        }
+        // The final θ competes too if it was not validated (not saved in the
+        // checkpoint, so that a resumed run equals an uninterrupted one).
+        let mut best = self.ck.best.clone();
+        if self
+            .ck
+            .history
+            .last()
+            .is_some_and(|h| h.validation.is_none())
+            || best.is_none()
+        {
+            let v = self.validate(&self.ck.theta)?;
+            if best.as_ref().is_none_or(|(b, _)| v > *b) {
+                best = Some((v, self.ck.theta.clone()));
+            }
+        }
+        let (validation, coeffs) = best.unwrap_or((0.0, self.ck.theta.clone()));
+        Ok(Evolved {
+            sizes: self.opts.sizes(),
+            config: self.opts.config()?,
+            coeffs,
+            validation,
+            history: self.ck.history,
+            seconds: self.ck.seconds,
+            evaluations: self.evaluations,
+        })
+    }
+}
+
 /// Evolves coefficients; checkpoints to `checkpoint` every 10 generations and
-/// resumes from it if `resume` and it exists.
+/// resumes from it if `resume` and it exists. The population is evaluated in
+/// parallel with rayon.
 pub fn evolve(
     opts: &EvolveOptions,
     checkpoint: Option<&Path>,
     resume: bool,
     progress: bool,
 ) -> Result<Evolved> {
-    opts.validate()?;
-    let sizes = opts.sizes();
-    let config = opts.config()?;
-    let scenario = opts.scenario()?;
-    let dim = opts.dim()?;
-    let mean_of = |theta: &[f32], seeds: &[u64]| -> Result<f32> {
-        let eps = run_episodes_par(opts.env, &sizes, &opts.model(theta)?, &scenario, seeds)?;
-        Ok(mean_sd(&eps).0 as f32)
-    };
-    let es_cfg = opts.es_config();
-    let mut ck = match checkpoint.filter(|p| resume && p.exists()) {
-        Some(p) => {
-            let text =
-                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-            let ck: Checkpoint = serde_json::from_str(&text).context("parsing the checkpoint")?;
-            // Only --generations may change on resume (to extend a run).
-            let same = EvolveOptions {
-                generations: opts.generations,
-                ..ck.options.clone()
-            } == *opts;
-            if !same || ck.theta.len() != dim {
-                bail!(
-                    "checkpoint {} was made with other options; remove it or drop --resume",
-                    p.display()
-                );
-            }
-            ck
-        }
-        None => {
-            let mut rng = plasticore::rng::Rng::new(opts.seed ^ 0x1E17);
-            let mut theta = vec![0.0; dim];
-            rng.fill_uniform(&mut theta, -0.1, 0.1);
-            Checkpoint {
-                options: opts.clone(),
-                theta,
-                sigma: es_cfg.sigma,
-                lr: es_cfg.lr,
-                generation: 0,
-                best: None,
-                history: vec![],
-                seconds: 0.0,
-            }
-        }
-    };
-    let mut es = OpenAiEs::from_state(
-        es_cfg,
-        EsState {
-            sigma: ck.sigma,
-            lr: ck.lr,
-            generation: ck.generation,
-            seed: opts.seed,
-        },
-    )
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let val_seeds: Vec<u64> = (0..opts.validate_episodes)
-        .map(|e| validation_seed(opts.seed, e))
-        .collect();
+    let mut ev = Evolution::new(opts, checkpoint, resume)?;
     let bar = if progress {
         let b = indicatif::ProgressBar::new(opts.generations);
         b.set_style(
@@ -428,90 +652,32 @@ pub fn evolve(
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> "),
         );
-        b.set_position(ck.generation);
+        b.set_position(ev.generation());
         b
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let start = Instant::now();
-    let base = ck.seconds;
-    let mut ranks = vec![0.0; opts.population];
-    let mut evaluations = ck.generation * (opts.population * opts.episodes) as u64;
-    let mut scratch = vec![0.0; dim];
-    while ck.generation < opts.generations {
-        let g = ck.generation;
-        let seeds: Vec<u64> = (0..opts.episodes)
-            .map(|e| train_seed(opts.seed, g, e))
-            .collect();
+    let dim = opts.dim()?;
+    while !ev.is_done() {
+        let seeds = ev.seeds();
         let fitness: Vec<f32> = (0..opts.population)
             .into_par_iter()
             .map(|k| {
                 let mut cand = vec![0.0; dim];
-                es.candidate(&ck.theta, k, &mut cand)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
-                let eps = run_episodes(opts.env, &sizes, &opts.model(&cand)?, &scenario, &seeds)?;
-                Ok(mean_sd(&eps).0 as f32)
+                ev.candidate(k, &mut cand)?;
+                fitness(opts, &cand, &seeds)
             })
             .collect::<Result<_>>()?;
-        let mean = fitness.iter().sum::<f32>() / fitness.len() as f32;
-        let max = fitness.iter().cloned().fold(f32::MIN, f32::max);
-        evaluations += (opts.population * opts.episodes) as u64;
-        es.tell(&mut ck.theta, &fitness, &mut ranks, &mut scratch)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        ck.generation += 1;
-        let st = es.state();
-        ck.sigma = st.sigma;
-        ck.lr = st.lr;
-        let mut validation = None;
-        if ck.generation % opts.validate_every == 0 {
-            let v = mean_of(&ck.theta, &val_seeds)?;
-            validation = Some(v);
-            if ck.best.as_ref().is_none_or(|(b, _)| v > *b) {
-                ck.best = Some((v, ck.theta.clone()));
-            }
-        }
-        ck.history.push(GenStat {
-            generation: g,
-            mean,
-            max,
-            validation,
-        });
-        let best = ck.best.as_ref().map(|b| b.0).unwrap_or(0.0);
-        bar.set_position(ck.generation);
-        bar.set_message(format!("mean {mean:6.1} max {max:6.1} best val {best:6.1}"));
-        ck.seconds = base + start.elapsed().as_secs_f64();
-        if let Some(p) = checkpoint {
-            if ck.generation % 10 == 0 {
-                save_checkpoint(p, &ck)?;
-            }
-        }
-        if validation.is_some_and(|v| v >= opts.target) {
-            break;
-        }
+        let st = ev.tell(&fitness)?;
+        let best = ev.best_validation().unwrap_or(0.0);
+        bar.set_position(ev.generation());
+        bar.set_message(format!(
+            "mean {:6.1} max {:6.1} best val {best:6.1}",
+            st.mean, st.max
+        ));
     }
     bar.finish_and_clear();
-    if let Some(p) = checkpoint {
-        save_checkpoint(p, &ck)?;
-    }
-    // The final θ competes too if it was not validated (not saved in the
-    // checkpoint, so that a resumed run equals an uninterrupted one).
-    let mut best = ck.best.clone();
-    if ck.history.last().is_some_and(|h| h.validation.is_none()) || best.is_none() {
-        let v = mean_of(&ck.theta, &val_seeds)?;
-        if best.as_ref().is_none_or(|(b, _)| v > *b) {
-            best = Some((v, ck.theta.clone()));
-        }
-    }
-    let (validation, coeffs) = best.unwrap_or((0.0, ck.theta.clone()));
-    Ok(Evolved {
-        sizes,
-        config,
-        coeffs,
-        validation,
-        history: ck.history,
-        seconds: ck.seconds,
-        evaluations,
-    })
+    ev.finish()
 }
 
 fn save_checkpoint(p: &Path, ck: &Checkpoint) -> Result<()> {
@@ -535,6 +701,14 @@ pub fn blob_bytes_on(
     coeffs: &[f32],
 ) -> Result<Vec<u8>> {
     let mut h = blob::hebbian_header(sizes, config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let want = coeff_len(sizes, config.rule, config.sharing);
+    anyhow::ensure!(
+        coeffs.len() == want,
+        "coeffs: {} values, but layer sizes {sizes:?} with rule {} and sharing {} take {want}",
+        coeffs.len(),
+        config.rule.name(),
+        config.sharing.name()
+    );
     h.meta[4] = q15 as u8;
     let mut out = vec![0u8; blob::encoded_len(sizes.len(), coeffs.len())];
     blob::encode(&h, coeffs, &mut out).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -544,6 +718,12 @@ pub fn blob_bytes_on(
 /// Encodes a static network weight blob.
 pub fn static_blob_bytes(sizes: &[usize], output: Activation, weights: &[f32]) -> Result<Vec<u8>> {
     let h = blob::static_net_header(sizes, output).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let want = weight_len(sizes);
+    anyhow::ensure!(
+        weights.len() == want,
+        "weights: {} values, but layer sizes {sizes:?} take {want}",
+        weights.len()
+    );
     let mut out = vec![0u8; blob::encoded_len(sizes.len(), weights.len())];
     blob::encode(&h, weights, &mut out).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(out)
@@ -744,4 +924,26 @@ pub fn plot_svg(path: &PathBuf, history: &[GenStat], title: &str) -> Result<()> 
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     root.present().map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_with_an_infinite_target_round_trip_through_json() {
+        for target in [f32::INFINITY, f32::NEG_INFINITY, 475.5] {
+            let o = EvolveOptions {
+                target,
+                ..EvolveOptions::default()
+            };
+            let text = serde_json::to_string(&o).unwrap();
+            let back = serde_json::from_str::<EvolveOptions>(&text);
+            assert_eq!(back.as_ref().ok(), Some(&o), "{text}: {back:?}");
+        }
+        let bad = serde_json::to_string(&EvolveOptions::default())
+            .unwrap()
+            .replace("\"target\":495.0", "\"target\":\"lots\"");
+        assert!(serde_json::from_str::<EvolveOptions>(&bad).is_err());
+    }
 }

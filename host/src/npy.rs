@@ -5,6 +5,7 @@
 //! (Fortran-ordered files are transposed on read). Every malformation is an
 //! error message, never a panic.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::Write;
 use std::path::Path;
@@ -65,31 +66,35 @@ impl fmt::Display for DType {
     }
 }
 
-/// The elements, in C order.
+/// The elements, in C order: owned, or borrowed from the caller (a NumPy
+/// array passed from Python is read in place).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Data {
+pub enum Data<'a> {
     /// float32 elements.
-    F32(Vec<f32>),
+    F32(Cow<'a, [f32]>),
     /// int32 elements.
-    I32(Vec<i32>),
+    I32(Cow<'a, [i32]>),
     /// uint8 elements.
-    U8(Vec<u8>),
+    U8(Cow<'a, [u8]>),
     /// int8 elements.
-    I8(Vec<i8>),
+    I8(Cow<'a, [i8]>),
     /// int16 elements.
-    I16(Vec<i16>),
+    I16(Cow<'a, [i16]>),
     /// int64 elements.
-    I64(Vec<i64>),
+    I64(Cow<'a, [i64]>),
 }
 
-/// An n-dimensional array in C order.
+/// An n-dimensional array in C order whose elements are owned or borrowed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Array {
+pub struct NdArray<'a> {
     /// The shape; empty for a 0-d array.
     pub shape: Vec<usize>,
     /// The elements, C order.
-    pub data: Data,
+    pub data: Data<'a>,
 }
+
+/// An array that owns its elements (what files and kernels produce).
+pub type Array = NdArray<'static>;
 
 impl Array {
     /// A float32 array; `data.len()` must equal the product of `shape`.
@@ -97,7 +102,7 @@ impl Array {
         debug_assert_eq!(shape.iter().product::<usize>(), data.len());
         Array {
             shape,
-            data: Data::F32(data),
+            data: Data::F32(Cow::Owned(data)),
         }
     }
     /// An int32 array.
@@ -105,7 +110,7 @@ impl Array {
         debug_assert_eq!(shape.iter().product::<usize>(), data.len());
         Array {
             shape,
-            data: Data::I32(data),
+            data: Data::I32(Cow::Owned(data)),
         }
     }
     /// A uint8 array.
@@ -113,7 +118,7 @@ impl Array {
         debug_assert_eq!(shape.iter().product::<usize>(), data.len());
         Array {
             shape,
-            data: Data::U8(data),
+            data: Data::U8(Cow::Owned(data)),
         }
     }
     /// An int8 array.
@@ -121,7 +126,7 @@ impl Array {
         debug_assert_eq!(shape.iter().product::<usize>(), data.len());
         Array {
             shape,
-            data: Data::I8(data),
+            data: Data::I8(Cow::Owned(data)),
         }
     }
     /// An int16 array.
@@ -129,7 +134,7 @@ impl Array {
         debug_assert_eq!(shape.iter().product::<usize>(), data.len());
         Array {
             shape,
-            data: Data::I16(data),
+            data: Data::I16(Cow::Owned(data)),
         }
     }
     /// An int64 array.
@@ -137,9 +142,12 @@ impl Array {
         debug_assert_eq!(shape.iter().product::<usize>(), data.len());
         Array {
             shape,
-            data: Data::I64(data),
+            data: Data::I64(Cow::Owned(data)),
         }
     }
+}
+
+impl NdArray<'_> {
     /// The element type.
     pub fn dtype(&self) -> DType {
         match self.data {
@@ -298,7 +306,7 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Array, String> {
                 .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]))
                 .collect(),
         ),
-        DType::U8 => Data::U8(body.to_vec()),
+        DType::U8 => Data::U8(body.to_vec().into()),
         DType::I8 => Data::I8(body.iter().map(|&b| b as i8).collect()),
         DType::I16 => Data::I16(
             body.chunks_exact(2)

@@ -539,6 +539,24 @@ fn check_lsh_index() {
         sink(idx.check_invariants());
         idx.clear();
     }
+    // Over storage no index wrote (opaque: any contents).
+    if let Ok(mut idx) = LshIndexMut::reopen(
+        opaque(16),
+        opaque(4),
+        opaque(8),
+        cut(&planes),
+        cut_mut(&mut center),
+        cut_mut(&mut vectors),
+        cut_mut(&mut live),
+        cut_mut(&mut entries),
+    ) {
+        sink(idx.insert(cut(&x)));
+        let mut out = opaque([Neighbor { id: 0, cosine: 0.0 }; 4]);
+        sink(idx.query(cut(&x), opaque(8), &mut sc, cut_mut(&mut out)));
+        sink(idx.remove(opaque(3)));
+        let mut ids = opaque([0u32; 3]);
+        sink(idx.insert_all(cut(&[0.25f32; 48]), cut_mut(&mut ids)));
+    }
     let mut codes8 = opaque([0i8; 16 * 32]);
     let mut scales = opaque([0.0f32; 32]);
     if let Ok(mut idx) = LshIndexMut::new_q8(

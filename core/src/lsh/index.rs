@@ -445,6 +445,52 @@ impl<'a> LshIndexMut<'a> {
         ))
     }
 
+    /// The index that `live`, `vectors` and `entries` already hold: storage
+    /// an index with the same `d`, `tables`, `bits`, `planes` and `center`
+    /// wrote before (kept in retained RAM across a reset, or owned by a
+    /// wrapper that rebuilds this view for each call). Its items are the
+    /// slots whose `live` flag is set. Nothing is written.
+    ///
+    /// Storage written otherwise gives wrong neighbours but never a panic or
+    /// an access out of bounds; [`LshIndexMut::check_invariants`] tells.
+    ///
+    /// Errors: as [`LshIndexMut::new`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn reopen(
+        d: usize,
+        tables: usize,
+        bits: usize,
+        planes: &'a [f32],
+        center: &'a mut [f32],
+        vectors: &'a mut [f32],
+        live: &'a mut [bool],
+        entries: &'a mut [Entry],
+    ) -> Result<Self, Error> {
+        Self::check(
+            d,
+            tables,
+            bits,
+            planes,
+            center,
+            vectors.len(),
+            None,
+            live,
+            entries,
+        )?;
+        let len = live.iter().filter(|&&l| l).count();
+        Ok(LshIndexMut {
+            d,
+            tables,
+            bits,
+            planes,
+            center,
+            vectors: Store::F32(vectors),
+            live,
+            entries,
+            len,
+        })
+    }
+
     /// An empty index that stores each item's unit vector as `i8` codes
     /// (`[cap, d]`) with one scale (`scales`, `[cap]`); see the module docs.
     /// Query it with [`LshIndexMut::query_q8`].
@@ -1669,6 +1715,106 @@ mod tests {
         bulk.insert_all(&data[..11], &mut ids[..11]).unwrap();
         assert_eq!(bulk.len(), 48);
         bulk.check_invariants().unwrap();
+    }
+
+    /// An index reopened over the storage another index wrote holds the
+    /// same items and answers the same; reopened over storage no index
+    /// wrote, it answers without a panic and its invariant check says so.
+    #[test]
+    fn reopen_resumes_the_stored_index() {
+        let (d, tables, bits, cap) = (8, 3, 5, 20);
+        let mut planes = [0.0f32; 3 * 8 * 5];
+        index_planes(9, &mut planes);
+        let (mut center, mut vectors) = ([0.0f32; 8], [0.0f32; 20 * 8]);
+        let (mut live, mut entries) = ([false; 20], [Entry::default(); 3 * 20]);
+        let mut rng = Rng::new(5);
+        let mut data = [[0.0f32; 8]; 12];
+        data.iter_mut().for_each(|x| rng.fill_normal(x));
+        let (mut proj, mut order, mut heap, mut seen) =
+            ([0.0f32; 15], [0u8; 15], [Probe::default(); 40], [false; 20]);
+        let mut sc = QueryScratch {
+            proj: &mut proj,
+            order: &mut order,
+            heap: &mut heap,
+            seen: &mut seen,
+        };
+        let mut want = [[Neighbor::NONE; 3]; 12];
+        {
+            let mut a = LshIndexMut::new(
+                d,
+                tables,
+                bits,
+                &planes,
+                &mut center,
+                &mut vectors,
+                &mut live,
+                &mut entries,
+            )
+            .unwrap();
+            for x in &data {
+                a.insert(x).unwrap();
+            }
+            a.remove(4).unwrap();
+            a.recenter();
+            for (q, w) in data.iter().zip(want.iter_mut()) {
+                a.query(q, 16, &mut sc, w).unwrap();
+            }
+        }
+        let mut b = LshIndexMut::reopen(
+            d,
+            tables,
+            bits,
+            &planes,
+            &mut center,
+            &mut vectors,
+            &mut live,
+            &mut entries,
+        )
+        .unwrap();
+        assert_eq!((b.len(), b.capacity(), b.contains(4)), (11, cap, false));
+        b.check_invariants().unwrap();
+        for (q, w) in data.iter().zip(&want) {
+            let mut got = [Neighbor::NONE; 3];
+            b.query(q, 16, &mut sc, &mut got).unwrap();
+            assert_eq!(&got, w);
+        }
+        // The next insert takes the freed slot, as it would have before.
+        assert_eq!(b.insert(&data[4]), Ok(4));
+        // Storage that no index wrote: slots and codes out of range.
+        let (mut live, mut entries) = (
+            [true; 20],
+            [Entry {
+                code: u32::MAX,
+                slot: 999,
+            }; 3 * 20],
+        );
+        let mut vectors = [f32::NAN; 20 * 8];
+        let c = LshIndexMut::reopen(
+            d,
+            tables,
+            bits,
+            &planes,
+            &mut center,
+            &mut vectors,
+            &mut live,
+            &mut entries,
+        )
+        .unwrap();
+        let mut got = [Neighbor::NONE; 3];
+        assert!(c.query(&data[0], 16, &mut sc, &mut got).is_ok());
+        assert!(c.check_invariants().is_err());
+        // Wrong lengths are refused as by `new`.
+        assert!(LshIndexMut::reopen(
+            d,
+            tables,
+            bits,
+            &planes[1..],
+            &mut center,
+            &mut vectors,
+            &mut live,
+            &mut entries,
+        )
+        .is_err());
     }
 
     /// Planes for tests, built at compile time (an LCG, uniform in [−1, 1)).

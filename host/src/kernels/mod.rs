@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::npy::{shape_str, Array, DType};
+use crate::npy::{shape_str, Array, DType, NdArray};
 
 mod attention;
 mod fixed;
@@ -136,9 +136,10 @@ pub const fn param(
 }
 
 /// Checked inputs, bound dimension symbols and parameters of one invocation.
-pub struct Call {
+/// The inputs may borrow their elements (from NumPy arrays, read in place).
+pub struct Call<'a> {
     kernel: &'static str,
-    inputs: BTreeMap<String, Array>,
+    inputs: BTreeMap<String, NdArray<'a>>,
     params: BTreeMap<String, String>,
     dims: BTreeMap<String, usize>,
 }
@@ -156,13 +157,13 @@ fn shape_symbols(spec: &str) -> (bool, Vec<&str>) {
     (ellipsis, syms)
 }
 
-impl Call {
+impl<'a> Call<'a> {
     /// Checks `inputs` and `params` against the kernel's declaration.
     pub fn new(
         k: &Kernel,
-        inputs: BTreeMap<String, Array>,
+        inputs: BTreeMap<String, NdArray<'a>>,
         params: BTreeMap<String, String>,
-    ) -> Result<Call, String> {
+    ) -> Result<Call<'a>, String> {
         for name in inputs.keys() {
             if !k.inputs.iter().any(|s| s.name == name) {
                 let known: Vec<_> = k.inputs.iter().map(|s| s.name).collect();
@@ -249,7 +250,7 @@ impl Call {
     }
 
     /// The checked array of input `name` (declared, so present).
-    pub fn array(&self, name: &str) -> &Array {
+    pub fn array(&self, name: &str) -> &NdArray<'a> {
         &self.inputs[name]
     }
     /// float32 elements of input `name`, C order.
