@@ -60,6 +60,20 @@ fn main() {
             println!("cargo:rerun-if-changed={}", lib.display());
         }
     }
+    // The adaptive controller's coefficients: the committed `plastic.rs`, or
+    // the generated Rust of another evolved rule named by PLASTICORE_PLASTIC_RS
+    // (`plasticore evolve` writes it beside its blob; Python: `Blob.rust_source()`).
+    println!("cargo:rerun-if-env-changed=PLASTICORE_PLASTIC_RS");
+    let plastic = env::var_os("PLASTICORE_PLASTIC_RS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("src/bin/adaptive-controller/plastic.rs"));
+    println!("cargo:rerun-if-changed={}", plastic.display());
+    fs::copy(&plastic, out.join("plastic.rs")).unwrap_or_else(|e| {
+        panic!(
+            "PLASTICORE_PLASTIC_RS: cannot read {}: {e}",
+            plastic.display()
+        )
+    });
     println!("cargo:rerun-if-changed=memory");
     println!("cargo:rerun-if-changed=build.rs");
     // The runtime's linker script (it includes memory.x) and defmt's.

@@ -448,6 +448,16 @@ fn check_lsh_angular_crosspolytope() {
         opaque(3),
         cut_mut(&mut s16),
     ));
+    let mut sb = opaque([0.0f32; 8 * 16]);
+    let mut cb = opaque([0u32; 4]);
+    sink(crosspolytope::crosspolytope_bucket_batch(
+        cut(&[0.5f32; 4 * 12]),
+        opaque(12),
+        cut(&signs),
+        opaque(16),
+        cut_mut(&mut sb),
+        cut_mut(&mut cb),
+    ));
     let mut s16a = [0.0f32; 16];
     sink(CrossPolytope::<16, 3, 1>::new(opaque(2)).bucket(cut(&x), &mut s16a));
     sink(SeededCrossPolytope::<16, 3>::new(opaque(2)).bucket(cut(&x), &mut s16a));

@@ -126,6 +126,21 @@ impl Blob {
     fn bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         Ok(PyBytes::new(py, &self.bytes_vec()?))
     }
+    /// The Rust source the firmware compiles in: the values as a `static`
+    /// (flash), sizes and configuration as `const`s, bit-exact — what
+    /// `plasticore evolve` writes beside its blob. The adaptive controller
+    /// builds with it when `PLASTICORE_PLASTIC_RS` names the file.
+    #[pyo3(signature = (note = ""))]
+    fn rust_source(&self, note: &str) -> String {
+        match &self.model {
+            Model::Plastic { config, coeffs, .. } => {
+                ev::rust_source(&self.sizes, config, coeffs, note)
+            }
+            Model::Static { output, weights } => {
+                ev::static_rust_source(&self.sizes, *output, weights, note)
+            }
+        }
+    }
     /// Writes the encoded blob to `path`.
     fn write(&self, path: std::path::PathBuf) -> PyResult<()> {
         std::fs::write(&path, self.bytes_vec()?)

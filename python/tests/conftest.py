@@ -34,8 +34,10 @@ class Cli:
     def __init__(self, path: pathlib.Path):
         self.path = path
 
-    def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        r = subprocess.run([str(self.path), *args], capture_output=True, text=True)
+    def __call__(self, *args: str, check: bool = True, env=None) -> subprocess.CompletedProcess:
+        r = subprocess.run(
+            [str(self.path), *args], capture_output=True, text=True, env={**os.environ, **(env or {})}
+        )
         if check and r.returncode != 0:
             raise AssertionError(f"plasticore {' '.join(args)}: exit {r.returncode}\n{r.stderr}")
         return r

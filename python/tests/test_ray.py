@@ -1,11 +1,16 @@
 """The Ray driver reproduces `plasticore evolve` bit for bit: a local Ray with
-two CPUs evaluates each generation as tasks over slices of the population."""
+two CPUs evaluates each generation as tasks over slices of the population;
+and the blob it writes runs on the emulated Cortex-M4F exactly as the host
+simulates it."""
 
 import json
 import subprocess
 import sys
 
+import numpy as np
 
+
+import plasticore
 import ray  # noqa: F401  (a missing Ray fails these tests; it is never a skip)
 
 from test_hebbian import SMALL_FLAGS
@@ -40,3 +45,37 @@ def test_ray_es_refuses_bad_options(tmp_path):
     )
     assert r.returncode == 2 and "population" in r.stderr
     assert not (tmp_path / "x.blob").exists()
+
+
+CHANGE = ["--change-at", "200", "--change-to", "length=1,masspole=0.3,force_mag=5"]
+
+
+def test_ray_blob_runs_on_the_emulated_board(cli, tmp_path):
+    # The adaptive controller's network, [4, 8, 1] (the default hidden layer).
+    flags = ["--generations", "4", "--population", "8", "--episodes", "2", "--seed", "5"]
+    blob_path = tmp_path / "rule.blob"
+    r = subprocess.run(
+        [sys.executable, "-m", "plasticore.ray_es", "cartpole", *flags, "--num-cpus", "2",
+         "--out", str(blob_path), "--quiet"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert r.returncode == 0, r.stderr[-3000:]
+    want = tmp_path / "cli.blob"
+    cli("evolve", "cartpole", *flags, "--quiet", "--out", str(want))
+    assert blob_path.read_bytes() == want.read_bytes()
+    rs = tmp_path / "rule.rs"
+    rs.write_text(plasticore.Blob.read(blob_path).rust_source("evolved on Ray"))
+    log = cli(
+        "firmware", "run", "--board", "qemu-mps2-an386", "--app", "adaptive-controller",
+        env={"PLASTICORE_PLASTIC_RS": str(rs)},
+    ).stdout
+    board = [l.split("|")[2:] for l in log.splitlines() if l.startswith("episode|plastic|")]
+    host = json.loads(
+        cli("simulate", "cartpole", "--coeffs", str(blob_path), "--episodes", "10", "--json", *CHANGE).stdout
+    )
+    assert len(board) == 10, log
+    for i, (seed, steps, _before, ret, checksum, _units) in enumerate(board):
+        assert int(seed) == i
+        assert int(steps) == host["steps"][i]
+        assert np.uint32(int(ret, 16)).view(np.float32) == np.float32(host["returns"][i])
+        assert checksum == host["weight_checksums"][i]

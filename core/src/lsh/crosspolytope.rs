@@ -88,6 +88,24 @@ fn check_common(x: &[f32], dp: usize, scratch: &[f32]) -> Result<(), Error> {
     finite("x", x)
 }
 
+/// Stored signs: a positive multiple of `dp` values, each exactly ±1.0.
+fn check_signs(signs: &[f32], dp: usize) -> Result<(), Error> {
+    check_nonempty("signs", signs.len())?;
+    if !signs.len().is_multiple_of(dp) {
+        return Err(Error::InvalidArgument {
+            what: "signs",
+            expected: "shape [k, d'] with d' the padded dimension",
+        });
+    }
+    if signs.iter().any(|&s| s != 1.0 && s != -1.0) {
+        return Err(Error::InvalidArgument {
+            what: "signs",
+            expected: "every sign exactly +1.0 or -1.0",
+        });
+    }
+    Ok(())
+}
+
 /// The rotation and bucket, with sign words supplied round by round
 /// (`word(r, w)`, called in order r = 0.., w = 0..ceil(d'/32)).
 fn bucket_core(
@@ -147,19 +165,7 @@ pub fn crosspolytope_bucket(
     scratch: &mut [f32],
 ) -> Result<u32, Error> {
     check_common(x, dp, scratch)?;
-    check_nonempty("signs", signs.len())?;
-    if !signs.len().is_multiple_of(dp) {
-        return Err(Error::InvalidArgument {
-            what: "signs",
-            expected: "shape [k, d'] with d' the padded dimension",
-        });
-    }
-    if signs.iter().any(|&s| s != 1.0 && s != -1.0) {
-        return Err(Error::InvalidArgument {
-            what: "signs",
-            expected: "every sign exactly +1.0 or -1.0",
-        });
-    }
+    check_signs(signs, dp)?;
     let k = signs.len() / dp;
     Ok(bucket_core(x, k, scratch, |r, w| {
         let row = signs.get(r * dp + w * 32..).unwrap_or(&[]);
@@ -168,6 +174,119 @@ pub fn crosspolytope_bucket(
             .enumerate()
             .fold(0u32, |m, (t, &s)| m | (((s > 0.0) as u32) << t))
     }))
+}
+
+/// Rows rotated side by side by [`crosspolytope_bucket_batch`]: eight f32
+/// lanes, one AVX2 register (two SSE registers on the baseline x86-64).
+pub const BATCH_LANES: usize = 8;
+
+/// Scratch length of [`crosspolytope_bucket_batch`] for padded dimension `dp`.
+pub const fn batch_scratch_len(dp: usize) -> usize {
+    BATCH_LANES * dp
+}
+
+/// Cross-polytope buckets of the rows of `xs` (`[n, d]`, `n = out.len()`),
+/// with stored signs `[k, d']`: for every row the bucket
+/// [`crosspolytope_bucket`] gives, bit for bit. Rows are rotated
+/// [`BATCH_LANES`] at a time, side by side in `scratch` (`[d', BATCH_LANES]`,
+/// lane `j` = row `j` of the group), so that every step of the transform is
+/// one wide operation over eight rows — the same operations, in the same
+/// order, as for one row, so the rounding is the same.
+///
+/// Inlined, so that a caller compiled with wider vectors (the host's AVX2
+/// build, `plasticore-host`'s `simd` module) gets them here too.
+///
+/// Errors: as [`crosspolytope_bucket`] for the sizes and signs;
+/// `xs.len() != n·d`, `scratch.len() != BATCH_LANES·d'`, a non-finite value in
+/// `xs`. `out` is untouched on error.
+#[inline(always)]
+pub fn crosspolytope_bucket_batch(
+    xs: &[f32],
+    d: usize,
+    signs: &[f32],
+    dp: usize,
+    scratch: &mut [f32],
+    out: &mut [u32],
+) -> Result<(), Error> {
+    check_nonempty("d", d)?;
+    if !dp.is_power_of_two() || dp < d {
+        return Err(Error::InvalidArgument {
+            what: "d'",
+            expected: "a power of two >= d",
+        });
+    }
+    let n = out.len();
+    let len = n.checked_mul(d).ok_or(Error::InvalidArgument {
+        what: "xs",
+        expected: "n·d values that fit in memory",
+    })?;
+    check_len("xs", len, xs.len())?;
+    check_len("scratch", batch_scratch_len(dp), scratch.len())?;
+    check_signs(signs, dp)?;
+    finite("xs", xs)?;
+    let k = signs.len() / dp;
+    let inv = 1.0 / sqrt(dp as f32);
+    let (y, _) = scratch.as_chunks_mut::<BATCH_LANES>();
+    for (g, buckets) in out.chunks_mut(BATCH_LANES).enumerate() {
+        // `xs.len() = n·d` was checked, so no product here overflows.
+        let rows = xs.get(g * BATCH_LANES * d..).unwrap_or(&[]);
+        // y[i][j] = x_j[i], zero-padded (lanes past the last row stay 0).
+        y.iter_mut().for_each(|v| *v = [0.0; BATCH_LANES]);
+        for (j, x) in rows.chunks_exact(d).take(buckets.len()).enumerate() {
+            for (v, &xi) in y.iter_mut().zip(x) {
+                if let Some(l) = v.get_mut(j) {
+                    *l = xi;
+                }
+            }
+        }
+        for r in 0..k {
+            let round = signs.get(r * dp..(r + 1) * dp).unwrap_or(&[]);
+            for (v, &s) in y.iter_mut().zip(round) {
+                if s < 0.0 {
+                    v.iter_mut().for_each(|l| *l = -*l);
+                }
+            }
+            fwht_lanes(y);
+            y.iter_mut().flatten().for_each(|l| *l *= inv);
+        }
+        // argmax |y_i| per lane, first on ties, as `bucket_core`.
+        let mut best = [-1.0f32; BATCH_LANES];
+        let mut arg = [0usize; BATCH_LANES];
+        for (i, v) in y.iter().enumerate() {
+            for ((b, a), &l) in best.iter_mut().zip(arg.iter_mut()).zip(v) {
+                if abs(l) > *b {
+                    *b = abs(l);
+                    *a = i;
+                }
+            }
+        }
+        for (j, o) in buckets.iter_mut().enumerate() {
+            let a = arg.get(j).copied().unwrap_or(0);
+            let pos = y.get(a).and_then(|v| v.get(j)).is_some_and(|&v| v > 0.0);
+            *o = (if pos { a } else { a + dp }) as u32;
+        }
+    }
+    Ok(())
+}
+
+/// [`fwht`] on every lane of `y` at once (`y.len()` a power of two).
+#[inline(always)]
+fn fwht_lanes(y: &mut [[f32; BATCH_LANES]]) {
+    let n = y.len();
+    let mut h = 1;
+    while h < n {
+        for block in y.chunks_exact_mut(2 * h) {
+            let (a, b) = block.split_at_mut(h);
+            for (u, v) in a.iter_mut().zip(b.iter_mut()) {
+                for (p, q) in u.iter_mut().zip(v.iter_mut()) {
+                    let (s, t) = (*p, *q);
+                    *p = s + t;
+                    *q = s - t;
+                }
+            }
+        }
+        h *= 2;
+    }
 }
 
 /// Cross-polytope bucket with `k` rounds of signs regenerated from `seed` (the
@@ -277,6 +396,66 @@ mod tests {
             assert_eq!(yi, e);
         }
         assert!(fwht(&mut [0.0; 6]).is_err());
+    }
+
+    /// The batch gives each row's one-at-a-time bucket, at every group size
+    /// 1..=8 in the last group, for d < d' and d = d', huge and tiny values;
+    /// bad input is refused with `out` untouched.
+    #[test]
+    fn batch_equals_one_at_a_time() {
+        let mut rng = Rng::new(21);
+        for (d, dp, k) in [(64, 64, 3), (37, 64, 2), (5, 8, 1), (1, 1, 2)] {
+            let mut sbuf = [0.0f32; 3 * 64];
+            let signs = &mut sbuf[..k * dp];
+            crosspolytope_signs(7, dp, signs).unwrap();
+            for n in [0, 1, 7, 8, 9, 23] {
+                let mut xbuf = [0.0f32; 23 * 64];
+                let xs = &mut xbuf[..n * d];
+                rng.fill_normal(xs);
+                if let Some(v) = xs.get_mut(3) {
+                    *v = 3.0e38;
+                }
+                if let Some(v) = xs.get_mut(d) {
+                    *v = 1.0e-40;
+                }
+                let mut obuf = [u32::MAX; 23];
+                let out = &mut obuf[..n];
+                let mut scratch = [0.0f32; batch_scratch_len(64)];
+                let scratch = &mut scratch[..batch_scratch_len(dp)];
+                crosspolytope_bucket_batch(xs, d, signs, dp, scratch, out).unwrap();
+                let mut ybuf = [0.0f32; 64];
+                let y = &mut ybuf[..dp];
+                for (x, &b) in xs.chunks_exact(d).zip(out.iter()) {
+                    assert_eq!(crosspolytope_bucket(x, signs, dp, y).unwrap(), b);
+                }
+            }
+        }
+        let mut signs = [0.0f32; 16];
+        crosspolytope_signs(7, 8, &mut signs).unwrap();
+        let xs = [0.5f32; 3 * 5];
+        let mut scratch = [0.0f32; 8 * 8];
+        let mut out = [9u32; 3];
+        let mut nan = xs;
+        nan[7] = f32::NAN;
+        // (xs, d, signs, d', scratch length)
+        type Call<'a> = (&'a [f32], usize, &'a [f32], usize, usize);
+        let bad: [Call<'_>; 6] = [
+            (&xs, 5, &signs, 6, 64),      // d' not a power of two
+            (&xs, 5, &signs, 4, 32),      // d' < d
+            (&xs[1..], 5, &signs, 8, 64), // xs not n·d
+            (&xs, 5, &signs[1..], 8, 64), // signs not [k, d']
+            (&xs, 5, &signs, 8, 63),      // scratch
+            (&nan, 5, &signs, 8, 64),     // non-finite
+        ];
+        for (x, d, s, dp, sl) in bad {
+            assert!(crosspolytope_bucket_batch(x, d, s, dp, &mut scratch[..sl], &mut out).is_err());
+            assert_eq!(out, [9; 3]);
+        }
+        let mut zero = signs;
+        zero[2] = 0.0;
+        assert!(crosspolytope_bucket_batch(&xs, 5, &zero, 8, &mut scratch, &mut out).is_err());
+        assert!(crosspolytope_bucket_batch(&xs, 0, &signs, 8, &mut scratch, &mut out).is_err());
+        assert_eq!(out, [9; 3]);
     }
 
     #[test]

@@ -77,6 +77,32 @@ fn host_batch_ns() -> (f64, bool) {
     (ns, same)
 }
 
+/// Host ns per vector of cross-polytope hashing, d = d' = 64, 3 rounds of
+/// stored signs, on the same 20 000 vectors: one row at a time
+/// (`crosspolytope_bucket`) and batched (`crosspolytope_bucket_batch`, AVX2
+/// when the CPU has it), best of 5 each; and whether the buckets agree.
+fn host_crosspolytope_ns() -> (f64, f64, bool) {
+    use plasticore::lsh::crosspolytope::{crosspolytope_bucket, crosspolytope_signs};
+    let (xs, _) = encode_inputs();
+    let flat = xs.as_flattened();
+    let mut signs = vec![0.0f32; 3 * 64];
+    crosspolytope_signs(5, 64, &mut signs).unwrap_or(());
+    let mut y = [0.0f32; 64];
+    let mut one = vec![0u32; N_ENCODE];
+    let single = best_of_5_ns(|| {
+        for (x, b) in xs.iter().zip(one.iter_mut()) {
+            *b = crosspolytope_bucket(x, &signs, 64, &mut y).unwrap_or(u32::MAX);
+        }
+        black_box(&one);
+    });
+    let mut batch = vec![0u32; N_ENCODE];
+    let batched = best_of_5_ns(|| {
+        crate::simd::crosspolytope_batch(flat, 64, &signs, 64, &mut batch).unwrap_or(());
+        black_box(&batch);
+    });
+    (single, batched, one == batch)
+}
+
 /// The section (empty if the report has no lsh records).
 pub fn section(r: &Report) -> String {
     let recs: Vec<_> = r
@@ -140,6 +166,20 @@ batched **{:.2}×**, one at a time {:.2}×.\n",
         )),
         Err(why) => s.push_str(&format!("FAISS `IndexLSH`: not measured ({why}).\n")),
     }
+    let (mut one, mut batch, mut same) = (f64::INFINITY, f64::INFINITY, true);
+    for _ in 0..ROUNDS {
+        let (o, b, sm) = host_crosspolytope_ns();
+        (one, batch, same) = (one.min(o), batch.min(b), same && sm);
+    }
+    s.push_str(&format!(
+        "\nHost, cross-polytope d = d' = 64, 3 rounds of stored signs, one thread: one vector at a time **{one:.0} ns per vector** \
+(`crosspolytope_bucket`), batched **{batch:.0} ns per vector** (`crosspolytope_bucket_batch`, eight rows side by side, {}), \
+**{:.1}×** the throughput; buckets {} one at a time's for all 20 000 vectors (which equal the board's). \
+FALCONN, the reference cross-polytope library: not measured (its Python package builds whole tables and exposes no hashing to time alone).\n",
+        crate::simd::extension(),
+        one / batch,
+        if same { "equal to" } else { "**differ from**" }
+    ));
     s
 }
 
