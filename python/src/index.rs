@@ -53,6 +53,17 @@ impl LshIndex {
         f(&mut idx).map_err(err)
     }
 
+    /// `what` has `got` values where the index takes `dim`.
+    fn check_dim(&self, what: &str, got: usize) -> PyResult<()> {
+        if got == self.d {
+            return Ok(());
+        }
+        Err(err(format!(
+            "{what}: {got} values, but the index takes {}",
+            self.d
+        )))
+    }
+
     fn query_rows(
         &mut self,
         qs: &[f32],
@@ -155,12 +166,7 @@ impl LshIndex {
         xs: PyReadonlyArray2<'py, f32>,
     ) -> PyResult<Bound<'py, PyArray1<u32>>> {
         let (n, d) = (xs.shape()[0], xs.shape()[1]);
-        if d != self.d {
-            return Err(err(format!(
-                "LshIndex.insert_all: rows have {d} values, the index {}",
-                self.d
-            )));
-        }
+        self.check_dim("LshIndex.insert_all: rows", d)?;
         let flat: Vec<f32> = xs.as_array().iter().copied().collect();
         let mut ids = vec![0u32; n];
         self.with(|idx| idx.insert_all(&flat, &mut ids))?;
@@ -195,13 +201,7 @@ impl LshIndex {
         k: usize,
         probes: usize,
     ) -> PyResult<Neighbours1<'py>> {
-        if q.len() != self.d {
-            return Err(err(format!(
-                "LshIndex.query: q has {} values, the index {}",
-                q.len(),
-                self.d
-            )));
-        }
+        self.check_dim("LshIndex.query: q", q.len())?;
         let q = q.as_array().to_vec();
         let (mut ids, mut cos, found) = self.query_rows(&q, k, probes)?;
         let n = found.first().copied().unwrap_or(0);
@@ -221,12 +221,7 @@ impl LshIndex {
         probes: usize,
     ) -> PyResult<Neighbours2<'py>> {
         let (n, d) = (qs.shape()[0], qs.shape()[1]);
-        if d != self.d {
-            return Err(err(format!(
-                "LshIndex.query_batch: rows have {d} values, the index {}",
-                self.d
-            )));
-        }
+        self.check_dim("LshIndex.query_batch: rows", d)?;
         let flat: Vec<f32> = qs.as_array().iter().copied().collect();
         let (ids, cos, _) = if n == 0 {
             (vec![], vec![], vec![])

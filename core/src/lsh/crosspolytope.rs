@@ -38,20 +38,30 @@ where
             expected: "a power of two",
         });
     }
+    butterflies(y, |u, v| {
+        let (p, q) = (*u, *v);
+        *u = p + q;
+        *v = p - q;
+    });
+    Ok(())
+}
+
+/// The fast transform's passes over `y` (a power-of-two length): for
+/// `h = 1, 2, 4, …` every pair `(y[i], y[i + h])` of each block of `2h`
+/// goes through `butterfly` (`(p, q) ← (p + q, p − q)`).
+#[inline(always)]
+fn butterflies<T>(y: &mut [T], mut butterfly: impl FnMut(&mut T, &mut T)) {
     let n = y.len();
     let mut h = 1;
     while h < n {
         for block in y.chunks_exact_mut(2 * h) {
             let (a, b) = block.split_at_mut(h);
             for (u, v) in a.iter_mut().zip(b.iter_mut()) {
-                let (p, q) = (*u, *v);
-                *u = p + q;
-                *v = p - q;
+                butterfly(u, v);
             }
         }
         h *= 2;
     }
-    Ok(())
 }
 
 /// Writes `k·d'` signs (±1.0, row-major `[k, d']`) drawn from `seed` the way the
@@ -272,21 +282,13 @@ pub fn crosspolytope_bucket_batch(
 /// [`fwht`] on every lane of `y` at once (`y.len()` a power of two).
 #[inline(always)]
 fn fwht_lanes(y: &mut [[f32; BATCH_LANES]]) {
-    let n = y.len();
-    let mut h = 1;
-    while h < n {
-        for block in y.chunks_exact_mut(2 * h) {
-            let (a, b) = block.split_at_mut(h);
-            for (u, v) in a.iter_mut().zip(b.iter_mut()) {
-                for (p, q) in u.iter_mut().zip(v.iter_mut()) {
-                    let (s, t) = (*p, *q);
-                    *p = s + t;
-                    *q = s - t;
-                }
-            }
+    butterflies(y, |u, v| {
+        for (p, q) in u.iter_mut().zip(v.iter_mut()) {
+            let (s, t) = (*p, *q);
+            *p = s + t;
+            *q = s - t;
         }
-        h *= 2;
-    }
+    });
 }
 
 /// Cross-polytope bucket with `k` rounds of signs regenerated from `seed` (the

@@ -422,27 +422,9 @@ impl<'a> LshIndexMut<'a> {
         live: &'a mut [bool],
         entries: &'a mut [Entry],
     ) -> Result<Self, Error> {
-        Self::check(
-            d,
-            tables,
-            bits,
-            planes,
-            center,
-            vectors.len(),
-            None,
-            live,
-            entries,
-        )?;
-        Ok(Self::build(
-            d,
-            tables,
-            bits,
-            planes,
-            center,
-            Store::F32(vectors),
-            live,
-            entries,
-        ))
+        let mut idx = Self::reopen(d, tables, bits, planes, center, vectors, live, entries)?;
+        idx.clear();
+        Ok(idx)
     }
 
     /// The index that `live`, `vectors` and `entries` already hold: storage
