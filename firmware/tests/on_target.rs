@@ -149,6 +149,45 @@ mod tests {
         assert_eq!(y, [0, 19_000, i16::MAX, i16::MAX, i16::MAX]);
     }
 
+    /// Q7 matrix–vector products at every width the widened-`x` loop takes
+    /// and past it (129 and up: the two-row loop), odd and even row counts,
+    /// `x` and the rows at every offset in a word, shifts from 0 to 32:
+    /// against a plain `i64` reference (round half up, saturate).
+    #[test]
+    fn q7_matvec_every_width_and_shift() {
+        let mut seed = 12345u32;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (seed >> 24) as u8 as i8
+        };
+        let mbuf = Aligned::<[i8; 5 * 131 + 4]>(core::array::from_fn(|_| next()));
+        let xbuf = Aligned::<[i8; 131 + 4]>(core::array::from_fn(|_| next()));
+        for cols in [
+            1usize, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 24, 31, 32, 33, 64, 65, 127, 128, 129, 131,
+        ] {
+            for rows in [1usize, 2, 3, 5] {
+                for off in 0..4 {
+                    let m = &mbuf.0[off..off + rows * cols];
+                    let x = &xbuf.0[3 - off..3 - off + cols];
+                    for shift in [0u32, 1, 7, 12, 31, 32] {
+                        let mut y = [0i8; 5];
+                        fixed::linalg::matvec(m, rows, cols, x, shift, &mut y[..rows]).unwrap();
+                        for (r, &got) in y[..rows].iter().enumerate() {
+                            let s: i64 = m[r * cols..(r + 1) * cols]
+                                .iter()
+                                .zip(x)
+                                .map(|(&a, &b)| a as i64 * b as i64)
+                                .sum();
+                            let half = if shift == 0 { 0 } else { 1i64 << (shift - 1) };
+                            let want = ((s + half) >> shift).clamp(-128, 127);
+                            assert_eq!(got as i64, want);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Bad input is an error on the board too, and leaves the output alone.
     #[test]
     fn shape_errors_leave_output_untouched() {

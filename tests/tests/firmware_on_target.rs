@@ -41,6 +41,7 @@ fn on_target_tests_pass_on_the_emulated_cortex_m4f() {
         "dots_at_every_offset_in_a_word",
         "q15_matvec_at_both_offsets_of_x",
         "q15_matvec_rounds_half_up_and_saturates",
+        "q7_matvec_every_width_and_shift",
         "shape_errors_leave_output_untouched",
         "lsh_index_finds_what_it_stored",
         "lsh_index_with_planes_in_flash",
@@ -50,7 +51,7 @@ fn on_target_tests_pass_on_the_emulated_cortex_m4f() {
     .iter()
     .enumerate()
     {
-        let line = format!("({}/11) running `{name}`...", i + 1);
+        let line = format!("({}/12) running `{name}`...", i + 1);
         assert!(text.contains(&line), "missing `{line}` in:\n{text}");
     }
     assert!(text.contains("all tests passed!"), "{text}");

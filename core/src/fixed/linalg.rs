@@ -144,6 +144,9 @@ pub fn matvec<T: Fixed>(
     check_len("x", cols, x.len())?;
     check_len("out", rows, out.len())?;
     check_shift(shift)?;
+    if T::matvec_special(m, cols, x, shift, out) {
+        return Ok(());
+    }
     let narrow = Narrow::new(shift);
     // `next()` rather than `zip`: no division inside `Zip` (see `slices::rows`).
     // Two rows at a time, so each load of `x` serves both (`Fixed::dot2_exact`).

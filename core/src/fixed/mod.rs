@@ -63,6 +63,20 @@ pub trait Fixed: Copy + Default + PartialEq + core::fmt::Debug + sealed::Sealed 
     fn dot2_exact(r0: &[Self], r1: &[Self], x: &[Self]) -> (i64, i64) {
         (Self::dot_exact(r0, x), Self::dot_exact(r1, x))
     }
+    /// `out = saturate(round_shift(m·x, shift))` by a loop of the target's
+    /// own, if it has one for these sizes (Q7 on DSP cores); `false` leaves
+    /// the work to the generic loop of [`linalg::matvec`].
+    #[doc(hidden)]
+    #[inline(always)]
+    fn matvec_special(
+        _m: &[Self],
+        _cols: usize,
+        _x: &[Self],
+        _shift: u32,
+        _out: &mut [Self],
+    ) -> bool {
+        false
+    }
 }
 
 impl Fixed for i16 {
@@ -108,6 +122,11 @@ impl Fixed for i8 {
     #[inline(always)]
     fn dot2_exact(r0: &[Self], r1: &[Self], x: &[Self]) -> (i64, i64) {
         dsp::dot2_i8(r0, r1, x)
+    }
+    #[cfg(plasticore_arm_dsp)]
+    #[inline(always)]
+    fn matvec_special(m: &[Self], cols: usize, x: &[Self], shift: u32, out: &mut [Self]) -> bool {
+        dsp::matvec_i8(m, cols, x, shift, out)
     }
 }
 
