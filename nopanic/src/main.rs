@@ -448,7 +448,7 @@ fn check_lsh_angular_crosspolytope() {
         opaque(3),
         cut_mut(&mut s16),
     ));
-    let mut sb = opaque([0.0f32; 8 * 16]);
+    let mut sb = opaque([0.0f32; crosspolytope::batch_scratch_len(16)]);
     let mut cb = opaque([0u32; 4]);
     sink(crosspolytope::crosspolytope_bucket_batch(
         cut(&[0.5f32; 4 * 12]),
