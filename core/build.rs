@@ -3,7 +3,7 @@
 //! `src/fixed/linalg.rs` and `src/fixed/dsp.rs`).
 fn main() {
     println!(
-        "cargo::rustc-check-cfg=cfg(plasticore_arm_dsp, plasticore_mac64, plasticore_arm_fpu)"
+        "cargo::rustc-check-cfg=cfg(plasticore_arm_dsp, plasticore_mac64, plasticore_arm_fpu, plasticore_armv6m)"
     );
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
@@ -26,6 +26,10 @@ fn main() {
         && target.ends_with("eabihf")
     {
         println!("cargo:rustc-cfg=plasticore_arm_fpu");
+    }
+    if target.starts_with("thumbv6m") {
+        // ARMv6-M (Cortex-M0/M0+): the Q15 dot's loop (src/fixed/armv6m.rs).
+        println!("cargo:rustc-cfg=plasticore_armv6m");
     }
     if target.starts_with("thumbv7em") || (target.starts_with("thumbv8m.main") && v8m_dsp) {
         // The DSP extension: SMLALD and SXTB16 (src/fixed/dsp.rs).

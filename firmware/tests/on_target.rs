@@ -44,6 +44,55 @@ mod tests {
         assert_eq!(linalg::dot(&a, &b).unwrap(), (49 * 50 * 51 / 3) as f32);
     }
 
+    /// The f32 dot and row-major matrix–vector product in their documented
+    /// summation order, bit for bit, at every length and shape around the
+    /// FPU loops' passes (8 elements; 4 rows × 4 columns) and their tails.
+    /// The reference is that order written out here: lanes `l` take elements
+    /// `8k + l` in turn, then `((l0+l1)+(l2+l3)) + ((l4+l5)+(l6+l7))`; each
+    /// row of the product sums its columns in turn.
+    #[test]
+    fn f32_dot_and_matvec_in_the_documented_order() {
+        let mut rng = plasticore::rng::Rng::new(7);
+        let mut a = [0.0f32; 45];
+        let mut b = [0.0f32; 45];
+        rng.fill_uniform(&mut a, -1.0, 1.0);
+        rng.fill_uniform(&mut b, -1.0, 1.0);
+        for n in 0..=a.len() {
+            let mut l = [0.0f32; 8];
+            for i in 0..n {
+                l[i % 8] += a[i] * b[i];
+            }
+            let want = ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+            let got = linalg::dot(&a[..n], &b[..n]).unwrap();
+            assert_eq!(got.to_bits(), want.to_bits(), "n = {}", n);
+        }
+        let mut m = [0.0f32; 9 * 11];
+        rng.fill_uniform(&mut m, -1.0, 1.0);
+        for rows in 1..=9 {
+            for cols in 1..=11 {
+                let mm =
+                    linalg::MatRef::new(&m[..rows * cols], rows, cols, linalg::Layout::RowMajor)
+                        .unwrap();
+                let mut out = [0.0f32; 9];
+                linalg::matvec(&mm, &a[..cols], &mut out[..rows]).unwrap();
+                for i in 0..rows {
+                    let mut want = 0.0f32;
+                    for j in 0..cols {
+                        want += m[i * cols + j] * a[j];
+                    }
+                    assert_eq!(
+                        out[i].to_bits(),
+                        want.to_bits(),
+                        "{}x{} row {}",
+                        rows,
+                        cols,
+                        i
+                    );
+                }
+            }
+        }
+    }
+
     /// Q15 dot at every length 0..=70 (the DSP loop's passes and every tail):
     /// Σ i·1 = n(n−1)/2, and the extremes: n·(−2¹⁵)² = n·2³⁰.
     #[test]
@@ -147,6 +196,51 @@ mod tests {
         }
         fixed::linalg::matvec(&m, R, C, &x, 0, &mut y).unwrap();
         assert_eq!(y, [0, 19_000, i16::MAX, i16::MAX, i16::MAX]);
+    }
+
+    /// Q15 matrix–vector products around the row-pair assembly's blocks
+    /// (16 columns a pass, 8 row pairs a call): widths below, at and past
+    /// multiples of 16, odd widths (the two-row loop), row counts that leave
+    /// an odd row or a part block, the matrix at both offsets in a word,
+    /// full-range values (64-bit sums, saturation), shifts 0 to 63: against
+    /// a plain `i64` reference (round half up, saturate).
+    #[test]
+    fn q15_matvec_every_shape_and_shift() {
+        const RMAX: usize = 35;
+        const CMAX: usize = 66;
+        let mut seed = 777u32;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (seed >> 16) as u16 as i16
+        };
+        let mbuf = Aligned::<[i16; RMAX * CMAX + 2]>(core::array::from_fn(|_| next()));
+        let xbuf = Aligned::<[i16; CMAX + 2]>(core::array::from_fn(|_| next()));
+        for cols in [1usize, 2, 14, 15, 16, 17, 18, 30, 32, 33, 34, 48, 64, 66] {
+            for rows in [1usize, 2, 3, 16, 17, 19, 32, 35] {
+                for off in 0..2 {
+                    let m = &mbuf.0[off..off + rows * cols];
+                    let x = &xbuf.0[off..off + cols];
+                    for shift in [0u32, 1, 15, 16, 31, 40, 63] {
+                        let mut y = [0i16; RMAX];
+                        fixed::linalg::matvec(m, rows, cols, x, shift, &mut y[..rows]).unwrap();
+                        for (r, &got) in y[..rows].iter().enumerate() {
+                            let s: i64 = m[r * cols..(r + 1) * cols]
+                                .iter()
+                                .zip(x)
+                                .map(|(&a, &b)| a as i64 * b as i64)
+                                .sum();
+                            let half = if shift == 0 { 0 } else { 1i64 << (shift - 1) };
+                            let want = ((s + half) >> shift).clamp(-32768, 32767);
+                            assert_eq!(
+                                got as i64, want,
+                                "{}x{} row {} shift {}",
+                                rows, cols, r, shift
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Q7 matrix–vector products at every width the widened-`x` loop takes

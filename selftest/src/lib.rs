@@ -138,6 +138,9 @@ case_list! {
         linalg_cases::SOFTMAX_64,
         fixed_cases::DOT_Q15_64,
         fixed_cases::DOT_Q7_64,
+        // Odd lengths: every core's loop plus its tail.
+        fixed_cases::DOT_Q15_67,
+        fixed_cases::DOT_Q7_67,
         fixed_cases::MATVEC_Q7_64,
         fixed_cases::SIMHASH_Q15_64X64,
         fixed_cases::SIMHASH_Q7_64X64,

@@ -10,9 +10,13 @@
 //!   (`fixed::dsp`, which says why and proves them sound) — two 16 × 16
 //!   products added to a 64-bit accumulator per instruction, and for
 //!   `matvec` two rows per pass so each load of `x` serves both;
-//! - ARMv7-M and ARMv8-M mainline without DSP (Cortex-M3): products in
-//!   `i64`, one `SMLAL` each;
-//! - others (Cortex-M0, RISC-V, the host): products in `i32`, added to `i64`.
+//! - ARMv7-M and ARMv8-M mainline without DSP (Cortex-M3): `LDRSH`/`SMLAL`
+//!   loops in inline assembly (`fixed::mac64`), one `SMLAL` per product, and
+//!   for `matvec` two rows per pass;
+//! - ARMv6-M (Cortex-M0/M0+): the Q15 dot in inline assembly
+//!   (`fixed::armv6m`), products in `i32`, in pairs whose sum is added to
+//!   `i64` once;
+//! - others (RISC-V, the host): the same pairs in Rust.
 //!
 //! `i8` products (|p| ≤ 2¹⁴) are summed in `i32` in blocks of 2¹⁶ and the
 //! blocks in `i64`.
@@ -43,27 +47,39 @@ pub(crate) use super::dsp::dot_i16 as dot_i16_exact;
 
 /// Σ aᵢ·bᵢ over the common length, exact: 32-bit products added to a 64-bit
 /// sum (ARMv6-M, RISC-V, the host: MUL and a 64-bit add).
-#[cfg(not(any(plasticore_arm_dsp, plasticore_mac64)))]
+///
+/// Products come in pairs: p + q lies in [−2³¹ + 2¹⁶, 2³¹] (each product in
+/// [−2³⁰ + 2¹⁵, 2³⁰]), so p + q − 1 fits an `i32` exactly, and one 64-bit add
+/// per pair (its count added back at the end) replaces two.
+#[cfg(not(any(plasticore_arm_dsp, plasticore_mac64, plasticore_armv6m)))]
 #[inline(never)]
 pub(crate) fn dot_i16_exact(a: &[i16], b: &[i16]) -> i64 {
+    let n = a.len().min(b.len());
+    let (a, b) = (slices::split(a, n).0, slices::split(b, n).0);
+    let (ca, ta) = a.as_chunks::<2>();
+    let (cb, tb) = b.as_chunks::<2>();
     let mut acc: i64 = 0;
-    for (x, y) in a.iter().zip(b) {
+    for (x, y) in ca.iter().zip(cb) {
+        let p = x[0] as i32 * y[0] as i32;
+        let q = x[1] as i32 * y[1] as i32;
+        acc += p.wrapping_add(q).wrapping_sub(1) as i64;
+    }
+    acc += ca.len() as i64;
+    for (x, y) in ta.iter().zip(tb) {
         acc += (*x as i32 * *y as i32) as i64;
     }
     acc
 }
 
-/// Σ aᵢ·bᵢ over the common length, exact: 64-bit products (ARMv7-M,
-/// ARMv8-M mainline without DSP: one SMLAL each).
+/// Σ aᵢ·bᵢ over the common length, exact (ARMv7-M, ARMv8-M mainline
+/// without DSP: `LDRSH`/`SMLAL` loops in `fixed::mac64`).
 #[cfg(plasticore_mac64)]
-#[inline(never)]
-pub(crate) fn dot_i16_exact(a: &[i16], b: &[i16]) -> i64 {
-    let mut acc: i64 = 0;
-    for (x, y) in a.iter().zip(b) {
-        acc += *x as i64 * *y as i64;
-    }
-    acc
-}
+pub(crate) use super::mac64::dot_i16 as dot_i16_exact;
+
+/// Σ aᵢ·bᵢ over the common length, exact (ARMv6-M: the same pairs in an
+/// assembly loop, `fixed::armv6m`).
+#[cfg(plasticore_armv6m)]
+pub(crate) use super::armv6m::dot_i16 as dot_i16_exact;
 
 /// Σ aᵢ·bᵢ over the common length, exact (Cortex-M4/M7/M33: `SXTB16` and
 /// `SMLALD` loops in `fixed::dsp`).
@@ -205,14 +221,14 @@ pub fn matmul<T: Fixed>(
 /// [`MAX_LEN`] products (|s| < 2⁶²), as `(s + 2^(shift−1)) >> shift`: the
 /// addition cannot overflow, so this equals [`super::round_shift`] (one 64-bit shift
 /// instead of two), and the half is computed once per call.
-struct Narrow {
+pub(super) struct Narrow {
     half: i64,
     shift: u32,
 }
 
 impl Narrow {
     /// `shift` in 0..=63 (checked by the callers).
-    fn new(shift: u32) -> Self {
+    pub(super) fn new(shift: u32) -> Self {
         let shift = shift.min(63);
         Narrow {
             half: ((1u64 << shift) >> 1) as i64,
@@ -220,8 +236,9 @@ impl Narrow {
         }
     }
 
+    /// `saturate((s + 2^(shift−1)) >> shift)`.
     #[inline(always)]
-    fn apply<T: Fixed>(&self, s: i64) -> T {
+    pub(super) fn apply<T: Fixed>(&self, s: i64) -> T {
         T::saturate((s + self.half) >> self.shift)
     }
 }

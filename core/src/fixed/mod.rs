@@ -18,12 +18,18 @@
 
 use crate::error::{check_len, Error};
 
+#[cfg(plasticore_armv6m)]
+#[allow(unsafe_code)]
+mod armv6m;
 #[cfg(plasticore_arm_dsp)]
 #[allow(unsafe_code)]
 mod dsp;
 pub mod hebbian;
 pub mod linalg;
 pub mod lsh;
+#[cfg(plasticore_mac64)]
+#[allow(unsafe_code)]
+mod mac64;
 
 /// A Q15 value: `i16` with scale 2⁻¹⁵.
 pub type Q15 = i16;
@@ -99,6 +105,16 @@ impl Fixed for i16 {
     #[inline(always)]
     fn dot2_exact(r0: &[Self], r1: &[Self], x: &[Self]) -> (i64, i64) {
         dsp::dot2_i16(r0, r1, x)
+    }
+    #[cfg(plasticore_arm_dsp)]
+    #[inline(always)]
+    fn matvec_special(m: &[Self], cols: usize, x: &[Self], shift: u32, out: &mut [Self]) -> bool {
+        dsp::matvec_i16(m, cols, x, shift, out)
+    }
+    #[cfg(plasticore_mac64)]
+    #[inline(always)]
+    fn dot2_exact(r0: &[Self], r1: &[Self], x: &[Self]) -> (i64, i64) {
+        mac64::dot2_i16(r0, r1, x)
     }
 }
 

@@ -11,7 +11,11 @@
 //! results are therefore bit-identical on every target and for every layout.
 
 use crate::error::{check_len, check_nonempty, Error};
-use crate::slices::{copy, rows, rows_mut};
+use crate::slices::{rows, rows_mut, split};
+
+#[cfg(plasticore_arm_fpu)]
+#[allow(unsafe_code)]
+mod fpu;
 
 /// Lanes of the fixed reduction order.
 const LANES: usize = 8;
@@ -154,21 +158,32 @@ fn reduce(acc: [f32; LANES]) -> f32 {
 /// the caller's business (the shorter one wins); public kernels check them.
 #[inline]
 pub(crate) fn dot_unchecked(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len().min(b.len());
+    let (a, b) = (split(a, n).0, split(b, n).0);
     let mut acc = [0.0f32; LANES];
-    // Arrays of 8, not `chunks_exact`: no bounds checks, and no division in
-    // `Zip` for the no-panic check to trip on at any opt-level.
-    let (ca, ta) = a.as_chunks::<LANES>();
-    let (cb, tb) = b.as_chunks::<LANES>();
-    for (x, y) in ca.iter().zip(cb) {
-        acc[0] += x[0] * y[0];
-        acc[1] += x[1] * y[1];
-        acc[2] += x[2] * y[2];
-        acc[3] += x[3] * y[3];
-        acc[4] += x[4] * y[4];
-        acc[5] += x[5] * y[5];
-        acc[6] += x[6] * y[6];
-        acc[7] += x[7] * y[7];
-    }
+    #[cfg(plasticore_arm_fpu)]
+    let (ta, tb) = {
+        let done = fpu::dot_lanes(a, b, &mut acc);
+        (split(a, done).1, split(b, done).1)
+    };
+    #[cfg(not(plasticore_arm_fpu))]
+    let (ta, tb) = {
+        // Arrays of 8, not `chunks_exact`: no bounds checks, and no division in
+        // `Zip` for the no-panic check to trip on at any opt-level.
+        let (ca, ta) = a.as_chunks::<LANES>();
+        let (cb, tb) = b.as_chunks::<LANES>();
+        for (x, y) in ca.iter().zip(cb) {
+            acc[0] += x[0] * y[0];
+            acc[1] += x[1] * y[1];
+            acc[2] += x[2] * y[2];
+            acc[3] += x[3] * y[3];
+            acc[4] += x[4] * y[4];
+            acc[5] += x[5] * y[5];
+            acc[6] += x[6] * y[6];
+            acc[7] += x[7] * y[7];
+        }
+        (ta, tb)
+    };
     for ((l, x), y) in acc.iter_mut().zip(ta).zip(tb) {
         *l += x * y;
     }
@@ -219,6 +234,7 @@ const MV_BLOCK: usize = 8;
 /// out_i = Σ_j m_ij x_j, each row summed sequentially in j (as CMSIS-DSP's
 /// `arm_mat_vec_mult_f32` does), rows in blocks of [`MV_BLOCK`] sharing the
 /// loads of x. Row-major.
+#[cfg(not(plasticore_arm_fpu))]
 #[inline(always)]
 fn matvec_row_major(m: &[f32], cols: usize, x: &[f32], out: &mut [f32]) {
     let blocks = out.len() / MV_BLOCK;
@@ -250,7 +266,40 @@ fn matvec_row_major(m: &[f32], cols: usize, x: &[f32], out: &mut [f32]) {
             acc[6] += m6 * xj;
             acc[7] += m7 * xj;
         }
-        copy(o, &acc);
+        crate::slices::copy(o, &acc);
+    }
+    for (o, row) in ot.iter_mut().zip(rows(mt, cols)) {
+        let mut a = 0.0f32;
+        for (&xj, &mij) in x.iter().zip(row) {
+            a += mij * xj;
+        }
+        *o = a;
+    }
+}
+
+/// [`matvec_row_major`] on an FPU core: rows in blocks of [`fpu::ROWS`]
+/// summed by `VLDM`/`VMLA` over whole groups of four columns, then each row's
+/// last columns in turn, then the rows left over; the same sums in the same order.
+#[cfg(plasticore_arm_fpu)]
+#[inline(always)]
+fn matvec_row_major(m: &[f32], cols: usize, x: &[f32], out: &mut [f32]) {
+    let blocks = out.len() / fpu::ROWS;
+    let (ob, ot) = out.split_at_mut(blocks * fpu::ROWS);
+    let (mb, mt) = m.split_at((blocks * fpu::ROWS * cols).min(m.len()));
+    let x = &x[..cols.min(x.len())];
+    for (o, block) in ob
+        .as_chunks_mut::<{ fpu::ROWS }>()
+        .0
+        .iter_mut()
+        .zip(rows(mb, fpu::ROWS.saturating_mul(cols)))
+    {
+        let done = fpu::matvec_rows4(block, cols, x, o);
+        for (oi, row) in o.iter_mut().zip(rows(block, cols)) {
+            let (xt, rt) = (x.get(done..).unwrap_or(&[]), row.get(done..).unwrap_or(&[]));
+            for (&xj, &mij) in xt.iter().zip(rt) {
+                *oi += mij * xj;
+            }
+        }
     }
     for (o, row) in ot.iter_mut().zip(rows(mt, cols)) {
         let mut a = 0.0f32;
@@ -454,6 +503,14 @@ mod tests {
             let got = dot(&a[..n], &b[..n]).unwrap() as f64;
             assert!((got - dot64(&a[..n], &b[..n])).abs() < 1e-5, "n = {n}");
         }
+    }
+
+    #[test]
+    fn unchecked_dot_sums_the_common_length() {
+        // Integers: every partial sum is exact, so the order cannot matter.
+        assert_eq!(dot_unchecked(&[1.0; 16], &[1.0; 9]), 9.0);
+        assert_eq!(dot_unchecked(&[2.0; 3], &[3.0; 40]), 18.0);
+        assert_eq!(dot_unchecked(&[1.0; 25], &[1.0; 33]), 25.0);
     }
 
     #[test]

@@ -1,0 +1,147 @@
+//! The Q15 inner loops for Arm cores with a 32 × 32 → 64-bit
+//! multiply-accumulate but no DSP extension (ARMv7-M: Cortex-M3; ARMv8-M
+//! mainline built without DSP), in inline assembly.
+//!
+//! **Why assembly.** Each product needs two sign-extending loads and one
+//! `SMLAL`; nothing on these cores does better (there is no `SMLALD`). The
+//! loops LLVM makes of the same sums index every load from a base and, for
+//! two rows at once, unroll eight columns deep and spill to the stack (5.41
+//! instructions per multiply-accumulate for a 64 × 64 matrix–vector
+//! product, 0.94× CMSIS-DSP's `arm_mat_vec_mult_q15`). Here every load is an
+//! `LDRSH` with post-increment: a dot product takes 3.125 instructions per
+//! multiply-accumulate (16 a pass), two rows against one vector 2.625 (each
+//! `xᵢ` loaded once for both rows). Figures: docs/benchmarks.md ("Against
+//! CMSIS-DSP", qemu-mps2-an385).
+//!
+//! **Soundness.** Each block reads memory only through `LDRSH` with
+//! post-increment, from pointers taken from slices of `i16` (so halfword
+//! aligned), for a count of whole passes computed from the lengths of those
+//! same slices and checked non-zero before entry (so `SUBS`/`BNE` ends after
+//! exactly that many passes): it reads at most their common length, all
+//! inside them, and writes none (`readonly`). The blocks touch no stack and
+//! name every register they change.
+//!
+//! **Tests.** The sums are exact integers, so the result cannot depend on
+//! the loop. The on-target tests (`firmware/tests/on_target.rs`) run on the
+//! emulated Cortex-M3 as well as the M4F: every length 0..=70 and every
+//! matrix shape around the passes and tails against closed forms and an
+//! `i64` reference; every board case of `fixed.*` must equal the host's
+//! checksum (`tests/tests/firmware_qemu.rs`). Miri cannot run Arm assembly.
+
+use core::arch::asm;
+
+use crate::slices;
+
+/// The 64-bit accumulator from the low and high words `SMLAL` leaves.
+#[inline(always)]
+fn join(lo: u32, hi: u32) -> i64 {
+    ((hi as u64) << 32 | lo as u64) as i64
+}
+
+/// One product of `a` and `b` added to `{lo}`, `{hi}`.
+macro_rules! mac {
+    () => {
+        concat!(
+            "ldrsh {x}, [{pa}], #2\n",
+            "ldrsh {y}, [{pb}], #2\n",
+            "smlal {lo}, {hi}, {x}, {y}\n",
+        )
+    };
+}
+
+/// One column of two rows: `x` loaded once, two `SMLAL`.
+macro_rules! mac2 {
+    () => {
+        concat!(
+            "ldrsh {v}, [{px}], #2\n",
+            "ldrsh {a}, [{p0}], #2\n",
+            "smlal {lo0}, {hi0}, {a}, {v}\n",
+            "ldrsh {a}, [{p1}], #2\n",
+            "smlal {lo1}, {hi1}, {a}, {v}\n",
+        )
+    };
+}
+
+/// Σ aᵢ·bᵢ over the common length, exact: 16 products a pass in assembly,
+/// the last (under 16) in Rust.
+#[inline(never)]
+pub(crate) fn dot_i16(a: &[i16], b: &[i16]) -> i64 {
+    let n = a.len().min(b.len());
+    let (a, b) = (slices::split(a, n).0, slices::split(b, n).0);
+    let (ca, ta) = a.as_chunks::<16>();
+    let (cb, tb) = b.as_chunks::<16>();
+    let count = ca.len().min(cb.len());
+    let (mut lo, mut hi) = (0u32, 0u32);
+    if count > 0 {
+        // SAFETY: see the module comment; reads count·16 i16 from each of
+        // `ca` and `cb`, which hold at least that many.
+        unsafe {
+            asm!(
+                "2:",
+                mac!(), mac!(), mac!(), mac!(), mac!(), mac!(), mac!(), mac!(),
+                mac!(), mac!(), mac!(), mac!(), mac!(), mac!(), mac!(), mac!(),
+                "subs {n}, {n}, #1",
+                "bne 2b",
+                pa = inout(reg) ca.as_ptr() => _,
+                pb = inout(reg) cb.as_ptr() => _,
+                n = inout(reg) count => _,
+                lo = inout(reg) lo,
+                hi = inout(reg) hi,
+                x = out(reg) _,
+                y = out(reg) _,
+                options(pure, readonly, nostack),
+            );
+        }
+    }
+    let mut acc = join(lo, hi);
+    for (x, y) in ta.iter().zip(tb) {
+        acc += *x as i64 * *y as i64;
+    }
+    acc
+}
+
+/// (Σ r0ᵢ·xᵢ, Σ r1ᵢ·xᵢ) over the common length, exact: two rows against one
+/// vector, eight columns a pass in assembly, the last (under 8) in Rust.
+#[inline(never)]
+pub(crate) fn dot2_i16(r0: &[i16], r1: &[i16], x: &[i16]) -> (i64, i64) {
+    let n = x.len().min(r0.len()).min(r1.len());
+    let (r0, r1, x) = (
+        slices::split(r0, n).0,
+        slices::split(r1, n).0,
+        slices::split(x, n).0,
+    );
+    let (c0, t0) = r0.as_chunks::<8>();
+    let (c1, t1) = r1.as_chunks::<8>();
+    let (cx, tx) = x.as_chunks::<8>();
+    let count = cx.len().min(c0.len()).min(c1.len());
+    let (mut lo0, mut hi0, mut lo1, mut hi1) = (0u32, 0u32, 0u32, 0u32);
+    if count > 0 {
+        // SAFETY: see the module comment; reads count·8 i16 from each of
+        // `c0`, `c1` and `cx`, which hold at least that many.
+        unsafe {
+            asm!(
+                "2:",
+                mac2!(), mac2!(), mac2!(), mac2!(), mac2!(), mac2!(), mac2!(), mac2!(),
+                "subs {n}, {n}, #1",
+                "bne 2b",
+                px = inout(reg) cx.as_ptr() => _,
+                p0 = inout(reg) c0.as_ptr() => _,
+                p1 = inout(reg) c1.as_ptr() => _,
+                n = inout(reg) count => _,
+                lo0 = inout(reg) lo0,
+                hi0 = inout(reg) hi0,
+                lo1 = inout(reg) lo1,
+                hi1 = inout(reg) hi1,
+                v = out(reg) _,
+                a = out(reg) _,
+                options(pure, readonly, nostack),
+            );
+        }
+    }
+    let (mut s0, mut s1) = (join(lo0, hi0), join(lo1, hi1));
+    for ((a, b), v) in t0.iter().zip(t1).zip(tx) {
+        s0 += *a as i64 * *v as i64;
+        s1 += *b as i64 * *v as i64;
+    }
+    (s0, s1)
+}
