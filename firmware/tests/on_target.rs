@@ -23,8 +23,18 @@ unsafe fn HardFault(_: &cortex_m_rt::ExceptionFrame) -> ! {
     }
 }
 
+/// The reference for an integer matrix–vector row: the exact `i64` sum
+/// Σ aᵢ·bᵢ, shifted right by `shift` rounding half up, clamped to
+/// `[min, max]`.
+fn narrowed_dot<T: Copy + Into<i64>>(a: &[T], b: &[T], shift: u32, min: i64, max: i64) -> i64 {
+    let s: i64 = a.iter().zip(b).map(|(&x, &y)| x.into() * y.into()).sum();
+    let half = if shift == 0 { 0 } else { 1i64 << (shift - 1) };
+    ((s + half) >> shift).clamp(min, max)
+}
+
 #[defmt_test::tests]
 mod tests {
+    use super::narrowed_dot;
     use defmt::assert_eq;
     use plasticore::fixed;
     use plasticore::lsh::index::{LshIndex, Neighbors, QueryBuf};
@@ -224,13 +234,8 @@ mod tests {
                         let mut y = [0i16; RMAX];
                         fixed::linalg::matvec(m, rows, cols, x, shift, &mut y[..rows]).unwrap();
                         for (r, &got) in y[..rows].iter().enumerate() {
-                            let s: i64 = m[r * cols..(r + 1) * cols]
-                                .iter()
-                                .zip(x)
-                                .map(|(&a, &b)| a as i64 * b as i64)
-                                .sum();
-                            let half = if shift == 0 { 0 } else { 1i64 << (shift - 1) };
-                            let want = ((s + half) >> shift).clamp(-32768, 32767);
+                            let row = &m[r * cols..(r + 1) * cols];
+                            let want = narrowed_dot(row, x, shift, -32768, 32767);
                             assert_eq!(
                                 got as i64, want,
                                 "{}x{} row {} shift {}",
@@ -267,13 +272,8 @@ mod tests {
                         let mut y = [0i8; 5];
                         fixed::linalg::matvec(m, rows, cols, x, shift, &mut y[..rows]).unwrap();
                         for (r, &got) in y[..rows].iter().enumerate() {
-                            let s: i64 = m[r * cols..(r + 1) * cols]
-                                .iter()
-                                .zip(x)
-                                .map(|(&a, &b)| a as i64 * b as i64)
-                                .sum();
-                            let half = if shift == 0 { 0 } else { 1i64 << (shift - 1) };
-                            let want = ((s + half) >> shift).clamp(-128, 127);
+                            let row = &m[r * cols..(r + 1) * cols];
+                            let want = narrowed_dot(row, x, shift, -128, 127);
                             assert_eq!(got as i64, want);
                         }
                     }

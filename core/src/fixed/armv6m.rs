@@ -32,6 +32,7 @@
 
 use core::arch::asm;
 
+use super::join;
 use crate::slices;
 
 /// The two elements below offset `{i}` of each slice: p + q − 1 added to
@@ -87,7 +88,7 @@ pub(crate) fn dot_i16(a: &[i16], b: &[i16]) -> i64 {
         }
     }
     let pairs = 2 * passes as i64;
-    let mut acc = ((hi as u64) << 32 | lo as u64) as i64 + pairs;
+    let mut acc = join(lo, hi) + pairs;
     for (x, y) in slices::split(a, 4 * passes)
         .1
         .iter()

@@ -65,6 +65,7 @@
 
 use core::arch::asm;
 
+use super::join;
 use super::linalg::Narrow;
 use crate::slices;
 
@@ -241,12 +242,6 @@ fn word_aligned<T>(p: *const T) -> bool {
 fn misalignment<T>(s: &[T]) -> usize {
     let size = core::mem::size_of::<T>().max(1);
     ((4 - (s.as_ptr() as usize & 3)) & 3) / size
-}
-
-/// The 64-bit accumulator from the low and high words `SMLALD` leaves.
-#[inline(always)]
-fn join(lo: u32, hi: u32) -> i64 {
-    ((hi as u64) << 32 | lo as u64) as i64
 }
 
 /// The three slices cut to their common length.

@@ -30,13 +30,8 @@
 
 use core::arch::asm;
 
+use super::join;
 use crate::slices;
-
-/// The 64-bit accumulator from the low and high words `SMLAL` leaves.
-#[inline(always)]
-fn join(lo: u32, hi: u32) -> i64 {
-    ((hi as u64) << 32 | lo as u64) as i64
-}
 
 /// One product of `a` and `b` added to `{lo}`, `{hi}`.
 macro_rules! mac {

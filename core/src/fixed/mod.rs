@@ -21,6 +21,14 @@ use crate::error::{check_len, Error};
 #[cfg(plasticore_armv6m)]
 #[allow(unsafe_code)]
 mod armv6m;
+
+/// The 64-bit sum from the low and high words an assembly loop leaves
+/// (`SMLALD`, `SMLAL`, `ADDS`/`ADCS`).
+#[cfg(any(plasticore_arm_dsp, plasticore_mac64, plasticore_armv6m))]
+#[inline(always)]
+fn join(lo: u32, hi: u32) -> i64 {
+    ((hi as u64) << 32 | lo as u64) as i64
+}
 #[cfg(plasticore_arm_dsp)]
 #[allow(unsafe_code)]
 mod dsp;

@@ -228,6 +228,16 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
     Ok(())
 }
 
+/// `acc + Σ_j m_j x_j`, added to `acc` one term at a time in j (the order of
+/// [`matvec`]'s rows).
+#[inline(always)]
+fn add_seq(mut acc: f32, m: &[f32], x: &[f32]) -> f32 {
+    for (&mj, &xj) in m.iter().zip(x) {
+        acc += mj * xj;
+    }
+    acc
+}
+
 /// Rows computed together by [`matvec`]: each x_j is loaded once per block.
 const MV_BLOCK: usize = 8;
 
@@ -269,11 +279,7 @@ fn matvec_row_major(m: &[f32], cols: usize, x: &[f32], out: &mut [f32]) {
         crate::slices::copy(o, &acc);
     }
     for (o, row) in ot.iter_mut().zip(rows(mt, cols)) {
-        let mut a = 0.0f32;
-        for (&xj, &mij) in x.iter().zip(row) {
-            a += mij * xj;
-        }
-        *o = a;
+        *o = add_seq(0.0, row, x);
     }
 }
 
@@ -295,18 +301,11 @@ fn matvec_row_major(m: &[f32], cols: usize, x: &[f32], out: &mut [f32]) {
     {
         let done = fpu::matvec_rows4(block, cols, x, o);
         for (oi, row) in o.iter_mut().zip(rows(block, cols)) {
-            let (xt, rt) = (x.get(done..).unwrap_or(&[]), row.get(done..).unwrap_or(&[]));
-            for (&xj, &mij) in xt.iter().zip(rt) {
-                *oi += mij * xj;
-            }
+            *oi = add_seq(*oi, split(row, done).1, split(x, done).1);
         }
     }
     for (o, row) in ot.iter_mut().zip(rows(mt, cols)) {
-        let mut a = 0.0f32;
-        for (&xj, &mij) in x.iter().zip(row) {
-            a += mij * xj;
-        }
-        *o = a;
+        *o = add_seq(0.0, row, x);
     }
 }
 
