@@ -7,7 +7,7 @@
 //! | 0 | 4 | magic `b"PLCB"` |
 //! | 4 | 2 | version (`u16`, = [`VERSION`]) |
 //! | 6 | 2 | kind (`u16`; [`KIND_HEBBIAN`] = 1, [`KIND_TRANSFORMER`] = 2, [`KIND_STATIC_NET`] = 3, [`KIND_DATASET`] = 4) |
-//! | 8 | 8 | kind-specific bytes (Hebbian: rule id, sharing id, norm id, output activation id, arithmetic (0 f32, 1 Q15 fixed point: the coefficients are for [`crate::fixed::hebbian::PlasticNetQ15`], quantised to Q12 when loaded), 0, 0, 0; transformer: activation byte (0 ReLU, 1 GELU, 2 linear, 3 tanh), shared-QK flag (0/1), 0 × 6; static network: output activation id, 0 × 7) |
+//! | 8 | 8 | kind-specific bytes (Hebbian: rule id, sharing id, norm id, output activation id, arithmetic (0 f32, 1 Q15 fixed point: the coefficients are for [`crate::fixed::hebbian::PlasticNetQ15`], folded and quantised by [`crate::fixed::hebbian::fold_coeffs`] when loaded), 0, 0, 0; transformer: activation byte (0 ReLU, 1 GELU, 2 linear, 3 tanh), shared-QK flag (0/1), 0 × 6; static network: output activation id, 0 × 7) |
 //! | 16 | 4 | kind-specific `f32` (Hebbian: clamp bound, else 0) |
 //! | 20 | 4 | number of dims `n` (`u32`, 1..=[`MAX_DIMS`]) |
 //! | 24 | 4n | dims (`u32` each; Hebbian and static network: layer sizes `[in, hidden…, out]`; dataset: `[rows, features]`; transformer: `[n, d_model, heads, d_ff]`) |

@@ -390,6 +390,55 @@ mod tests {
         }
     }
 
+    /// The Q15 Hebbian update (the DSP cores' assembly for row lengths that
+    /// are multiples of 4 and aligned buffers, the portable loop otherwise)
+    /// against the folded formula written out in `i64`, for every sharing,
+    /// aligned and not, with values up to the `i16` extremes (saturation).
+    #[test]
+    fn q15_hebbian_update_equals_the_formula() {
+        use plasticore::fixed::hebbian::update_q15;
+        use plasticore::hebbian::Sharing;
+        let mut x = 0x1234_5678u32;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as i16
+        };
+        let pre_all = Aligned::<[i16; 17]>(core::array::from_fn(|_| next()));
+        let post = [next(), i16::MIN, i16::MAX, -1];
+        let h_all = Aligned::<[i16; 4 * 3 * 17]>(core::array::from_fn(|_| next()));
+        let w_all = Aligned::<[i16; 3 * 17]>(core::array::from_fn(|_| next()));
+        for (n_in, n_out) in [(4, 1), (8, 3), (16, 2), (6, 3), (13, 2)] {
+            for off in [0, 1] {
+                for sharing in Sharing::ALL {
+                    let pre = &pre_all.0[off..off + n_in];
+                    let h = &h_all.0[..4 * n_in * n_out];
+                    let mut buf = Aligned(w_all.0);
+                    let w = &mut buf.0[off..off + n_in * n_out];
+                    update_q15(w, pre, &post[..n_out], h, sharing);
+                    for j in 0..n_out {
+                        let oj14 = (post[j] as i64 + 1) >> 1;
+                        for i in 0..n_in {
+                            let s = match sharing {
+                                Sharing::PerSynapse => 4 * (j * n_in + i),
+                                Sharing::PerPostNeuron => 4 * j,
+                                Sharing::PerLayer => 0,
+                            };
+                            let c = |k: usize| h[s + k] as i64;
+                            let u = c(0) * oj14 + c(1) * 16384;
+                            let t = c(2) * oj14 + c(3) * 16384;
+                            let v = ((u * pre[i] as i64) >> 16) + t + 2048;
+                            let d = (v >> 12).clamp(-32768, 32767);
+                            let w0 = w_all.0[off + j * n_in + i] as i64;
+                            assert_eq!(w[j * n_in + i] as i64, (w0 + d).clamp(-32768, 32767));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     #[cfg(feature = "on-target-fail")]
     #[test]
     fn fails_on_purpose() {

@@ -277,7 +277,7 @@ pub enum Model {
     Plastic {
         /// Rule, sharing, norm, output.
         config: NetConfig,
-        /// Run the fixed-point network (coefficients quantised to Q12).
+        /// Run the fixed-point network (coefficients folded and quantised).
         q15: bool,
         /// The coefficients.
         coeffs: Vec<f32>,
@@ -339,9 +339,9 @@ fn run_env<E: Environment>(
             q15: true,
             coeffs,
         } => {
-            use plasticore::fixed::hebbian::{quantize_coeffs, PlasticNetQ15, OBS_FRAC};
-            let mut c = vec![0i16; coeffs.len()];
-            quantize_coeffs(coeffs, &mut c).map_err(err)?;
+            use plasticore::fixed::hebbian::{fold_coeffs, folded_len, PlasticNetQ15, OBS_FRAC};
+            let mut c = vec![0i16; folded_len(sizes, config.sharing)];
+            fold_coeffs(config.rule, coeffs, &mut c).map_err(err)?;
             let mut w = vec![0i16; weight_len(sizes)];
             let mut a = vec![0i16; act_len(sizes)];
             let mut net =

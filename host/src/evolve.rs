@@ -71,7 +71,7 @@ pub struct EvolveOptions {
     #[serde(with = "f32_or_inf")]
     pub target: f32,
     /// The network's arithmetic: `f32`, or `q15` (the fixed-point network,
-    /// coefficients quantised to Q12 at every evaluation, as on the board).
+    /// coefficients folded and quantised at every evaluation, as on the board).
     #[serde(default = "f32_network")]
     pub network: String,
 }
@@ -274,7 +274,7 @@ pub fn episodes(
 }
 
 /// [`episodes`] on the f32 network or (`q15`) the fixed-point one, whose
-/// coefficients are `coeffs` quantised to Q12 exactly as the board quantises them.
+/// coefficients are `coeffs` folded and quantised exactly as the board does it.
 pub fn episodes_on(
     sizes: &[usize],
     config: &NetConfig,

@@ -264,30 +264,20 @@ fn check_fixed_lsh() {
 
 #[inline(never)]
 fn check_fixed_hebbian() {
-    let h = opaque([100i16; 5]);
+    let h = opaque([100i16; 4]);
     sink(fheb::tanh_q15(opaque(i32::MIN)));
-    sink(fheb::delta_q15(
-        rule(),
-        cut(&h),
-        opaque(-300),
-        opaque(i16::MIN),
-    ));
+    sink(fheb::delta_q15(cut(&h), opaque(-300), opaque(i16::MIN)));
     let mut w = opaque([0i16; 32]);
     let pre = opaque([1000i16; 4]);
     let post = opaque([-1000i16; 8]);
-    let c = opaque([7i16; 32 * 5]);
-    fheb::update_q15(
-        cut_mut(&mut w),
-        cut(&pre),
-        cut(&post),
-        cut(&c),
-        rule(),
-        sharing(),
-    );
+    let c = opaque([7i16; 32 * 4]);
+    fheb::update_q15(cut_mut(&mut w), cut(&pre), cut(&post), cut(&c), sharing());
     fheb::norm_q15(norm(), cut_mut(&mut w));
     let cf = opaque([0.1f32; 200]);
-    let mut cq = opaque([0i16; 200]);
-    sink(fheb::quantize_coeffs(cut(&cf), cut_mut(&mut cq)));
+    let mut cq = opaque([0i16; 160]);
+    sink(fheb::fold_coeffs(rule(), cut(&cf), cut_mut(&mut cq)));
+    sink(fheb::folded_len(cut(&[4usize, 8, 1]), sharing()));
+    sink(rule().folded(cut(&cf))[0]);
     let sizes = opaque([4usize, 8, 1]);
     let mut weights = opaque([0i16; 40]);
     let mut acts = opaque([0i16; 13]);

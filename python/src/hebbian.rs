@@ -58,7 +58,7 @@ pub(crate) struct Blob {
 impl Blob {
     /// Hebbian coefficients `coeffs` for a plastic network of layer `sizes`.
     /// `network` is `"f32"` or `"q15"` (the fixed-point network, coefficients
-    /// quantised to Q12 when it runs).
+    /// folded and quantised when it runs).
     #[staticmethod]
     #[pyo3(signature = (sizes, coeffs, rule = "ABCD_lr", sharing = "synapse", norm = "maxabs", output = "tanh", network = "f32"))]
     #[allow(clippy::too_many_arguments)]

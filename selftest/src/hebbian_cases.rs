@@ -221,64 +221,83 @@ pub static HEBBIAN_CASES: &[Case] = &[
 ];
 
 /// The CartPole coefficients evolved against the fixed-point network
-/// (`plasticore evolve cartpole --network q15`), f32 in flash, quantised to Q12 at start.
+/// (`plasticore evolve cartpole --network q15`), f32 in flash, folded and quantised at start.
 #[allow(clippy::all)]
 pub mod evolved_q15 {
     include!("../../tests/data/hebbian/cartpole_q15.rs");
 }
 
-const fn q12<const L: usize>(t: [f32; L]) -> [i16; L] {
-    let mut out = [0i16; L];
-    let mut i = 0;
-    while i < L {
-        // |t| < 1: no saturation; round half away from zero.
-        let v = t[i] * 4096.0;
-        out[i] = if v >= 0.0 {
-            (v + 0.5) as i16
-        } else {
-            (v - 0.5) as i16
-        };
-        i += 1;
+/// Word alignment, which the DSP cores' Hebbian loop reads by `LDM`/`LDRD`.
+#[repr(C, align(4))]
+struct Words<T>(T);
+
+/// ABCD_lr sets `[A, B, C, η, D]` folded to `[ηA, ηB, ηC, ηD]` (A′, B′ in
+/// Q14, C′, D′ in Q13, as `fixed::hebbian::fold_coeffs` stores them; |t| < 1,
+/// so no saturation; round half away from zero).
+const fn folded<const L: usize, const M: usize>(t: [f32; L]) -> [i16; M] {
+    let mut out = [0i16; M];
+    let mut s = 0;
+    while s < M / 4 {
+        let eta = t[5 * s + 3];
+        let v = [t[5 * s], t[5 * s + 1], t[5 * s + 2], t[5 * s + 4]];
+        let mut i = 0;
+        while i < 4 {
+            let x = eta * v[i] * if i < 2 { 16384.0 } else { 8192.0 };
+            out[4 * s + i] = if x >= 0.0 {
+                (x + 0.5) as i16
+            } else {
+                (x - 0.5) as i16
+            };
+            i += 1;
+        }
+        s += 1;
     }
     out
 }
 
-/// Per-synapse ABCD_lr coefficients in Q12 (5 per synapse), from the f32 table.
-static SYNAPSE_Q12: [i16; N * N * 5] = q12(table::<{ N * N * 5 }>(0x2468_ace0));
-/// Per-post-neuron ABCD_lr coefficients in Q12.
-static NEURON_Q12: [i16; N * 5] = q12(table::<{ N * 5 }>(0x1357_9bdf));
+/// Per-synapse ABCD_lr coefficients, folded (4 per synapse), from the f32 table.
+static SYNAPSE_FOLDED: Words<[i16; N * N * 4]> =
+    Words(folded::<{ N * N * 5 }, { N * N * 4 }>(table(0x2468_ace0)));
+/// Per-post-neuron ABCD_lr coefficients, folded.
+static NEURON_FOLDED: Words<[i16; N * 4]> =
+    Words(folded::<{ N * 5 }, { N * 4 }>(table(0x1357_9bdf)));
 
 fn update_q15_case<const S: usize>(m: &mut dyn Meter) -> Outcome {
     use plasticore::fixed::hebbian::update_q15;
     let sharing = Sharing::ALL[S];
-    let rule = Rule::ABCDLr;
     let h: &'static [i16] = match sharing {
-        Sharing::PerSynapse => &SYNAPSE_Q12,
-        _ => &NEURON_Q12,
+        Sharing::PerSynapse => &SYNAPSE_FOLDED.0,
+        _ => &NEURON_FOLDED.0,
     };
     let to_q15 = |v: f32| (v * 32767.0) as i16;
-    let pre = fill::<N>(22).map(to_q15);
+    let pre = Words(fill::<N>(22).map(to_q15));
     let post = fill::<N>(23).map(to_q15);
     let mut w0 = [0.0f32; N * N];
     Rng::new(21).fill_uniform(&mut w0, -0.5, 0.5);
     let w_start: [i16; N * N] = core::array::from_fn(|i| to_q15(w0[i]));
-    let mut scratch = w_start;
-    m.measure(&mut || update_q15(&mut scratch, &pre, &post, h, rule, sharing));
-    let mut w = w_start;
-    update_q15(&mut w, &pre, &post, h, rule, sharing);
-    // f64 reference: the rule on the dequantised values; the integer update
-    // rounds a handful of products to 2^-15.
+    let mut scratch = Words(w_start);
+    m.measure(&mut || update_q15(&mut scratch.0, &pre.0, &post, h, sharing));
+    let mut w = Words(w_start);
+    update_q15(&mut w.0, &pre.0, &post, h, sharing);
+    let w = w.0;
+    // f64 reference: Δw = A′·o_i·o_j + B′·o_i + C′·o_j + D′ on the folded
+    // coefficients; the integer update rounds o_j to Q14 (2⁻¹⁵ times
+    // |A′·o_i| + |C′| < 2) and Δw to Q15 (2⁻¹⁶).
     let mut worst = 0.0f64;
     for (j, row) in w.chunks_exact(N).enumerate() {
         for (i, &g) in row.iter().enumerate() {
             let base = match sharing {
-                Sharing::PerSynapse => (j * N + i) * 5,
-                _ => j * 5,
+                Sharing::PerSynapse => (j * N + i) * 4,
+                _ => j * 4,
             };
-            let hv: [f32; 5] = core::array::from_fn(|c| h[base + c] as f32 / 4096.0);
+            // A′, B′ in Q14; C′, D′ in Q13.
+            let c = |k: usize| h[base + k] as f64 / if k < 2 { 16384.0 } else { 8192.0 };
+            let (x, y) = (pre.0[i] as f64 / 32768.0, post[j] as f64 / 32768.0);
+            let d = c(0) * x * y + c(1) * x + c(2) * y + c(3);
             let x0 = w_start[j * N + i] as f64 / 32768.0;
-            let want = (x0 + delta64(rule, &hv, pre[i] as f64 / 32768.0, post[j] as f64 / 32768.0))
-                .clamp(-1.0, 32767.0 / 32768.0);
+            // Δw saturates to the Q15 range, then the sum does.
+            let q15 = |v: f64| v.clamp(-1.0, 32767.0 / 32768.0);
+            let want = q15(x0 + q15(d));
             let e = (g as f64 / 32768.0 - want).abs();
             if e.is_nan() || e > worst {
                 worst = e;
@@ -290,7 +309,7 @@ fn update_q15_case<const S: usize>(m: &mut dyn Meter) -> Outcome {
         checksum: crate::checksum(&w.map(|v| v as f32)),
         outputs: w.len() as u32,
         max_rel_err: worst as f32,
-        ok: worst <= 3e-4,
+        ok: worst <= 8e-5,
         preview: got,
     }
 }
@@ -298,7 +317,7 @@ fn update_q15_case<const S: usize>(m: &mut dyn Meter) -> Outcome {
 /// RAM of a Q15 update case: W, the measured scratch W, pre, post (i16).
 const UPDATE_Q15_BYTES: u32 = ((2 * N * N + 2 * N) * 2) as u32;
 
-/// hebbian.update in Q15, 64 × 64, ABCD_lr per synapse (coefficients Q12 in flash).
+/// hebbian.update in Q15, 64 × 64, ABCD_lr per synapse (folded coefficients in flash).
 pub const UPDATE_Q15_ABCD_LR_SYNAPSE_64: Case = Case {
     kernel: "hebbian.update_q15",
     shape: "64x64 ABCD_lr synapse",
@@ -319,20 +338,20 @@ pub const UPDATE_Q15_ABCD_LR_NEURON_64: Case = Case {
 };
 
 fn cartpole_q15_case(m: &mut dyn Meter) -> Outcome {
-    use plasticore::fixed::hebbian::{quantize_coeffs, PlasticNetQ15, OBS_FRAC};
+    use plasticore::fixed::hebbian::{fold_coeffs, PlasticNetQ15, OBS_FRAC};
     let mut out = [0.0f32; 3 * CARTPOLE_SEEDS.len()];
     let mut ok = true;
-    let mut c = [0i16; 200];
-    ok &= quantize_coeffs(&evolved_q15::COEFFS, &mut c).is_ok();
-    let mut w = [0i16; 40];
-    let mut a = [0i16; 13];
+    let mut c = Words([0i16; 160]);
+    ok &= fold_coeffs(evolved_q15::CONFIG.rule, &evolved_q15::COEFFS, &mut c.0).is_ok();
+    let mut w = Words([0i16; 40]);
+    let mut a = Words([0i16; 13]);
     match PlasticNetQ15::new(
         &evolved_q15::SIZES,
         evolved_q15::CONFIG,
         OBS_FRAC,
-        &c,
-        &mut w,
-        &mut a,
+        &c.0,
+        &mut w.0,
+        &mut a.0,
     ) {
         Ok(mut net) => m.measure(&mut || {
             for (o, &seed) in out.chunks_exact_mut(3).zip(&CARTPOLE_SEEDS) {
@@ -358,7 +377,7 @@ fn cartpole_q15_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// Four CartPole episodes of the fixed-point plastic network `[4, 8, 1]`
-/// (ABCD_lr per synapse, weights and activations Q15, coefficients Q12) with
+/// (ABCD_lr per synapse, weights and activations Q15, coefficients folded) with
 /// the coefficients evolved against it; every episode must reach 500 steps.
 pub const CARTPOLE_Q15_EPISODES: Case = Case {
     kernel: "hebbian.cartpole_q15",

@@ -48,11 +48,12 @@ fn assert_all_passed(out: &Output, text: &str) {
         "lsh_index_with_planes_in_flash",
         "q15_quantize_round_trips",
         "sqrt_is_correctly_rounded",
+        "q15_hebbian_update_equals_the_formula",
     ]
     .iter()
     .enumerate()
     {
-        let line = format!("({}/14) running `{name}`...", i + 1);
+        let line = format!("({}/15) running `{name}`...", i + 1);
         assert!(text.contains(&line), "missing `{line}` in:\n{text}");
     }
     assert!(text.contains("all tests passed!"), "{text}");

@@ -22,6 +22,18 @@ fn q15_network_balances_cartpole_on_100_unseen_seeds() {
         eps.iter().map(|e| e.steps).min().unwrap()
     );
     assert!(mean >= 475.0, "mean return {mean} < 475");
+
+    // The f32-evolved rule (tests/data/hebbian/cartpole_abcd_lr.blob) folded
+    // and quantised for the same network: evolving against the integer
+    // network is what closes the gap (docs/fixed.md).
+    let f32_bytes = std::fs::read(plasticore_tests::data("hebbian/cartpole_abcd_lr.blob")).unwrap();
+    let (fs, fc, fcoeffs) = parse_blob(&f32_bytes).unwrap();
+    let (quantised, qeps) = mean_return_par_on(&fs, &fc, true, &fcoeffs, &seeds).unwrap();
+    let at_500 = qeps.iter().filter(|e| e.steps >= 500).count();
+    eprintln!(
+        "f32-evolved rule on the Q15 network, 100 seeds: mean {quantised:.1}, {at_500} at 500"
+    );
+    assert!(mean >= quantised, "{mean} < {quantised}");
 }
 
 #[test]

@@ -91,8 +91,8 @@ fn without_a_norm_divergence_is_an_error_not_a_nan() {
 #[test]
 fn fixed_point_network_stays_bounded_for_a_million_steps() {
     let cf = runaway();
-    let mut c = vec![0i16; cf.len()];
-    plasticore::fixed::hebbian::quantize_coeffs(&cf, &mut c).unwrap();
+    let mut c = vec![0i16; cf.len() / config(Norm::None).rule.k() * 4];
+    plasticore::fixed::hebbian::fold_coeffs(config(Norm::None).rule, &cf, &mut c).unwrap();
     for norm in [Norm::None, Norm::MaxAbs, Norm::Clamp(0.5)] {
         let mut w = vec![0i16; weight_len(&SIZES)];
         let mut a = vec![0i16; act_len(&SIZES)];

@@ -155,6 +155,47 @@ impl Rule {
     }
 }
 
+impl Rule {
+    /// The rule as `Δw = A′·o_i·o_j + B′·o_i + C′·o_j + D′`: every rule of
+    /// the table is that form once the learning rate is multiplied in
+    /// (ABCD_lr: `A′ = η·A`, …, `D′ = η·D`; the `D_out` terms add to `D′`).
+    /// Returns `[A′, B′, C′, D′]` (f32 products; missing coefficients read as 0).
+    pub fn folded(self, h: &[f32]) -> [f32; 4] {
+        let g = |n: usize| h.get(n).copied().unwrap_or(0.0);
+        let lr = |eta: f32, d: f32| [eta * g(0), eta * g(1), eta * g(2), d];
+        match self {
+            Rule::A => [g(0), 0.0, 0.0, 0.0],
+            Rule::AD => [g(0), 0.0, 0.0, g(1)],
+            Rule::ADLr => [g(2) * g(0), 0.0, 0.0, g(2) * g(1)],
+            Rule::ABC => [g(0), g(1), g(2), 0.0],
+            Rule::ABCLr => lr(g(3), 0.0),
+            Rule::ABCD => [g(0), g(1), g(2), g(3)],
+            Rule::ABCDLr => lr(g(3), g(3) * g(4)),
+            Rule::ABCDLrDOut => lr(g(3), g(4)),
+            Rule::ABCDLrDInAndOut => lr(g(3), g(3) * g(4) + g(5)),
+        }
+    }
+}
+
+#[cfg(test)]
+impl Rule {
+    /// The rule's table in f64 (test reference for the folded and fixed-point forms).
+    pub(crate) fn delta_f64(self, h: &[f64; 6], x: f64, y: f64) -> f64 {
+        let abc = h[0] * x * y + h[1] * x + h[2] * y;
+        match self {
+            Rule::A => h[0] * x * y,
+            Rule::AD => h[0] * x * y + h[1],
+            Rule::ADLr => h[2] * (h[0] * x * y + h[1]),
+            Rule::ABC => abc,
+            Rule::ABCLr => h[3] * abc,
+            Rule::ABCD => abc + h[3],
+            Rule::ABCDLr => h[3] * (abc + h[4]),
+            Rule::ABCDLrDOut => h[3] * abc + h[4],
+            Rule::ABCDLrDInAndOut => h[3] * (abc + h[4]) + h[5],
+        }
+    }
+}
+
 /// How many synapses share one coefficient vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -552,6 +593,25 @@ mod tests {
     use super::*;
     use crate::rng::Rng;
     use proptest::prelude::*;
+
+    #[test]
+    fn every_rule_folds_to_the_abcd_form() {
+        let mut g = Rng::new(17);
+        for rule in Rule::ALL {
+            for _ in 0..500 {
+                let mut h = [0.0f32; 6];
+                g.fill_uniform(&mut h, -2.0, 2.0);
+                let (pre, post) = (g.uniform(-1.0, 1.0), g.uniform(-1.0, 1.0));
+                let [a, b, c, d] = rule.folded(&h);
+                // f64 on both sides: the fold is exact algebra, only f32
+                // rounding of the products separates the two.
+                let f = |v: f32| v as f64;
+                let folded = f(a) * f(pre) * f(post) + f(b) * f(pre) + f(c) * f(post) + f(d);
+                let want = rule.delta_f64(&h.map(f), f(pre), f(post));
+                assert!((folded - want).abs() < 4e-6, "{rule:?}: {folded} vs {want}");
+            }
+        }
+    }
 
     proptest! {
         /// Any sizes, any rule and sharing: the update equals the f64 formula,

@@ -72,6 +72,18 @@ fn integer_vs_f32(core: &str, records: &[Record]) -> Option<String> {
             ("fixed.simhash", "q15 d=64 b=64"),
             ("lsh.hyperplane", "d=64 b=64 stored"),
         ),
+        (
+            ("hebbian.update_q15", "64x64 ABCD_lr synapse"),
+            ("hebbian.update", "64x64 ABCD_lr synapse"),
+        ),
+        (
+            ("hebbian.update_q15", "64x64 ABCD_lr neuron"),
+            ("hebbian.update", "64x64 ABCD_lr neuron"),
+        ),
+        (
+            ("hebbian.cartpole_q15", "[4,8,1] ABCD_lr 4 episodes"),
+            ("hebbian.cartpole", "[4,8,1] ABCD_lr 4 episodes"),
+        ),
     ];
     let mut rows = String::new();
     for ((ik, ish), (fk, fsh)) in pairs {

@@ -113,7 +113,53 @@ Returns and final-weight checksums equal the host's bit for bit (QEMU test).",
     }
     s.push_str("\nWhy ABCD_lr per synapse stays above 8: each synapse needs its five coefficients, its weight and o_i loaded and the weight stored \
 (8 memory instructions) plus five floating-point operations; LLVM issues one VLDR per coefficient (no VLDM merge), so per-synapse \
-coefficients cost ≈ 14.5 instructions. With coefficients shared per post-neuron (Ferigo et al. 2024) or per layer the goal is met. \
+coefficients cost ≈ 14.5 instructions. With coefficients shared per post-neuron (Ferigo et al. 2024) or per layer the goal is met, and in Q15 (below) per synapse too. \
 Details and the evolution results: [hebbian.md](hebbian.md).\n");
+    s.push_str(&q15_table(r, &updates));
+    s
+}
+
+/// The Q15 update beside the f32 one (same shapes, same run, Cortex-M4F).
+fn q15_table(r: &Report, f32_updates: &[&Record]) -> String {
+    let q15: Vec<&Record> = r
+        .records
+        .iter()
+        .filter(|x| x.kernel == "hebbian.update_q15")
+        .collect();
+    if q15.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from(
+        "\n### In Q15\n\nThe same layer with Q15 weights and activations and the rule folded into four `i16` \
+coefficients per set (`fixed::hebbian`, [fixed.md](fixed.md)), against the f32 update above: instructions per synapse on the \
+Cortex-M4F, same run. Goal: ≤ 8 for ABCD_lr per synapse.\n\n\
+| rule | sharing | Q15 instructions / synapse | f32 instructions / synapse | Q15 / f32 | coefficients (flash B) | weights (RAM B) | goal |\n\
+|---|---|---:|---:|---:|---:|---:|---|\n",
+    );
+    for x in q15 {
+        let mut it = x.shape.split_whitespace().skip(1);
+        let (rule, sharing) = (it.next().unwrap_or("?"), it.next().unwrap_or("?"));
+        let f = f32_updates.iter().find(|u| u.shape == x.shape);
+        let (fi, ratio) = match f {
+            Some(f) => (
+                format!("{:.2}", f.instructions_per_mac),
+                format!("{:.2}", x.instructions_per_mac / f.instructions_per_mac),
+            ),
+            None => ("not measured".into(), "–".into()),
+        };
+        let goal = match (sharing, x.instructions_per_mac <= 8.0) {
+            ("synapse", true) => "≤ 8: met",
+            ("synapse", false) => "≤ 8: not met",
+            _ => "—",
+        };
+        // ABCD_lr: five f32 coefficients a set in the rule, four i16 folded.
+        let folded_bytes = x.params / 5 * 4 * 2;
+        let _ = writeln!(
+            s,
+            "| {rule} | {sharing} | {:.2} | {fi} | {ratio} | {folded_bytes} | {} | {goal} |",
+            x.instructions_per_mac,
+            x.macs * 2
+        );
+    }
     s
 }
