@@ -11,8 +11,9 @@
 //!   products added to a 64-bit accumulator per instruction, and for
 //!   `matvec` two rows per pass so each load of `x` serves both;
 //! - ARMv7-M and ARMv8-M mainline without DSP (Cortex-M3): `LDRSH`/`SMLAL`
-//!   loops in inline assembly (`fixed::mac64`), one `SMLAL` per product, and
-//!   for `matvec` two rows per pass;
+//!   (`LDRSB`/`SMLAL` for the `i8` dot) loops in inline assembly
+//!   (`fixed::mac64`), one `SMLAL` per product, and for `matvec` two rows per
+//!   pass;
 //! - ARMv6-M (Cortex-M0/M0+): the Q15 dot in inline assembly
 //!   (`fixed::armv6m`), products in `i32`, in pairs whose sum is added to
 //!   `i64` once;
@@ -86,8 +87,13 @@ pub(crate) use super::armv6m::dot_i16 as dot_i16_exact;
 #[cfg(plasticore_arm_dsp)]
 pub(crate) use super::dsp::dot_i8 as dot_i8_exact;
 
+/// Σ aᵢ·bᵢ over the common length, exact (ARMv7-M, ARMv8-M mainline
+/// without DSP: `LDRSB`/`SMLAL` loops in `fixed::mac64`).
+#[cfg(plasticore_mac64)]
+pub(crate) use super::mac64::dot_i8 as dot_i8_exact;
+
 /// Σ aᵢ·bᵢ over the common length, exact: `i32` sums of ≤ 2¹⁶ products (≤ 2³⁰), added in `i64`.
-#[cfg(not(plasticore_arm_dsp))]
+#[cfg(not(any(plasticore_arm_dsp, plasticore_mac64)))]
 #[inline(always)]
 pub(crate) fn dot_i8_exact(a: &[i8], b: &[i8]) -> i64 {
     const BLOCK: usize = 1 << 16;
@@ -105,7 +111,7 @@ pub(crate) fn dot_i8_exact(a: &[i8], b: &[i8]) -> i64 {
 }
 
 /// Σ aᵢ·bᵢ of at most 2¹⁶ pairs of equal length, in `i32` (|Σ| ≤ 2³⁰), four at a time.
-#[cfg(not(plasticore_arm_dsp))]
+#[cfg(not(any(plasticore_arm_dsp, plasticore_mac64)))]
 #[inline(always)]
 fn dot_i8_block(a: &[i8], b: &[i8]) -> i32 {
     let (ca, ta) = a.as_chunks::<4>();

@@ -1,4 +1,4 @@
-//! The Q15 inner loops for Arm cores with a 32 × 32 → 64-bit
+//! The Q15 (and the Q7 dot's) inner loops for Arm cores with a 32 × 32 → 64-bit
 //! multiply-accumulate but no DSP extension (ARMv7-M: Cortex-M3; ARMv8-M
 //! mainline built without DSP), in inline assembly.
 //!
@@ -8,18 +8,21 @@
 //! two rows at once, unroll eight columns deep and spill to the stack (5.41
 //! instructions per multiply-accumulate for a 64 × 64 matrix–vector
 //! product, 0.94× CMSIS-DSP's `arm_mat_vec_mult_q15`). Here every load is an
-//! `LDRSH` with post-increment: a dot product takes 3.125 instructions per
-//! multiply-accumulate (16 a pass), two rows against one vector 2.625 (each
+//! `LDRSH` with post-increment: a dot product takes 3.0625 instructions per
+//! multiply-accumulate (32 a pass; a remainder runs first, entered by a jump
+//! into the block, so no tail loop), two rows against one vector 2.625 (each
 //! `xᵢ` loaded once for both rows). Figures: docs/benchmarks.md ("Against
 //! CMSIS-DSP", qemu-mps2-an385).
 //!
-//! **Soundness.** Each block reads memory only through `LDRSH` with
-//! post-increment, from pointers taken from slices of `i16` (so halfword
+//! **Soundness.** Each block reads memory only through `LDRSH` (`LDRSB`)
+//! with post-increment, from pointers taken from slices of `i16` (`i8`; so
 //! aligned), for a count of whole passes computed from the lengths of those
 //! same slices and checked non-zero before entry (so `SUBS`/`BNE` ends after
 //! exactly that many passes): it reads at most their common length, all
-//! inside them, and writes none (`readonly`). The blocks touch no stack and
-//! name every register they change.
+//! inside them, and writes none (`readonly`). The dot's computed jump skips
+//! whole products of the first pass only, so it reads exactly the common
+//! length (its own comment proves the jump lands on a product). The blocks
+//! touch no stack and name every register they change.
 //!
 //! **Tests.** The sums are exact integers, so the result cannot depend on
 //! the loop. The on-target tests (`firmware/tests/on_target.rs`) run on the
@@ -35,10 +38,16 @@ use crate::slices;
 
 /// One product of `a` and `b` added to `{lo}`, `{hi}`.
 macro_rules! mac {
-    () => {
+    ($load:literal, $step:literal) => {
         concat!(
-            "ldrsh {x}, [{pa}], #2\n",
-            "ldrsh {y}, [{pb}], #2\n",
+            $load,
+            " {x}, [{pa}], #",
+            $step,
+            "\n",
+            $load,
+            " {y}, [{pb}], #",
+            $step,
+            "\n",
             "smlal {lo}, {hi}, {x}, {y}\n",
         )
     };
@@ -57,43 +66,72 @@ macro_rules! mac2 {
     };
 }
 
-/// Σ aᵢ·bᵢ over the common length, exact: 16 products a pass in assembly,
-/// the last (under 16) in Rust.
-#[inline(never)]
-pub(crate) fn dot_i16(a: &[i16], b: &[i16]) -> i64 {
-    let n = a.len().min(b.len());
-    let (a, b) = (slices::split(a, n).0, slices::split(b, n).0);
-    let (ca, ta) = a.as_chunks::<16>();
-    let (cb, tb) = b.as_chunks::<16>();
-    let count = ca.len().min(cb.len());
-    let (mut lo, mut hi) = (0u32, 0u32);
-    if count > 0 {
-        // SAFETY: see the module comment; reads count·16 i16 from each of
-        // `ca` and `cb`, which hold at least that many.
-        unsafe {
-            asm!(
-                "2:",
-                mac!(), mac!(), mac!(), mac!(), mac!(), mac!(), mac!(), mac!(),
-                mac!(), mac!(), mac!(), mac!(), mac!(), mac!(), mac!(), mac!(),
-                "subs {n}, {n}, #1",
-                "bne 2b",
-                pa = inout(reg) ca.as_ptr() => _,
-                pb = inout(reg) cb.as_ptr() => _,
-                n = inout(reg) count => _,
-                lo = inout(reg) lo,
-                hi = inout(reg) hi,
-                x = out(reg) _,
-                y = out(reg) _,
-                options(pure, readonly, nostack),
-            );
+/// A dot product of two slices of `$t`, exact in `i64`: 32 products a pass,
+/// all in assembly, each two `$load`s with post-increment and an `SMLAL`. A
+/// length that is not a multiple of 32 starts with a partial pass: `ADD PC`
+/// jumps into the unrolled block past the `32 − n mod 32` products it skips
+/// (12 bytes each: three 32-bit instructions).
+macro_rules! dot_fn {
+    ($(#[$doc:meta])* $name:ident, $t:ty, $load:literal, $step:literal) => {
+        $(#[$doc])*
+        #[inline(never)]
+        pub(crate) fn $name(a: &[$t], b: &[$t]) -> i64 {
+            let n = a.len().min(b.len());
+            let (mut lo, mut hi) = (0u32, 0u32);
+            if n > 0 {
+                // SAFETY: see the module comment. Passes: ⌈n/32⌉, the first
+                // one entered at product 32 − (n mod 32) when that is not 0,
+                // so exactly n products, n reads from each of `a` and `b`,
+                // which hold at least n. The jump lands on a product: the
+                // `ADD PC` is 16-bit and its PC reads as its address + 4,
+                // which is the block's first instruction (after the 16-bit
+                // `NOP`), and each product is 12 bytes.
+                unsafe {
+                    asm!(
+                        "ands {x}, {n}, #31",
+                        "lsr {n}, {n}, #5",
+                        "beq 2f",
+                        "adds {n}, {n}, #1",
+                        "rsb {x}, {x}, #32",
+                        "add {x}, {x}, {x}, lsl #1",
+                        "lsls {x}, {x}, #2",
+                        "add pc, {x}",
+                        "nop",
+                        "2:",
+                        mac!($load, $step), mac!($load, $step), mac!($load, $step), mac!($load, $step),
+                        mac!($load, $step), mac!($load, $step), mac!($load, $step), mac!($load, $step),
+                        mac!($load, $step), mac!($load, $step), mac!($load, $step), mac!($load, $step),
+                        mac!($load, $step), mac!($load, $step), mac!($load, $step), mac!($load, $step),
+                        mac!($load, $step), mac!($load, $step), mac!($load, $step), mac!($load, $step),
+                        mac!($load, $step), mac!($load, $step), mac!($load, $step), mac!($load, $step),
+                        mac!($load, $step), mac!($load, $step), mac!($load, $step), mac!($load, $step),
+                        mac!($load, $step), mac!($load, $step), mac!($load, $step), mac!($load, $step),
+                        "subs {n}, {n}, #1",
+                        "bne 2b",
+                        pa = inout(reg) a.as_ptr() => _,
+                        pb = inout(reg) b.as_ptr() => _,
+                        n = inout(reg) n => _,
+                        lo = inout(reg) lo,
+                        hi = inout(reg) hi,
+                        x = out(reg) _,
+                        y = out(reg) _,
+                        options(pure, readonly, nostack),
+                    );
+                }
+            }
+            join(lo, hi)
         }
-    }
-    let mut acc = join(lo, hi);
-    for (x, y) in ta.iter().zip(tb) {
-        acc += *x as i64 * *y as i64;
-    }
-    acc
+    };
 }
+
+dot_fn!(
+    /// Σ aᵢ·bᵢ over the common length of two Q15 slices, exact.
+    dot_i16, i16, "ldrsh", "2"
+);
+dot_fn!(
+    /// Σ aᵢ·bᵢ over the common length of two Q7 slices, exact.
+    dot_i8, i8, "ldrsb", "1"
+);
 
 /// (Σ r0ᵢ·xᵢ, Σ r1ᵢ·xᵢ) over the common length, exact: two rows against one
 /// vector, eight columns a pass in assembly, the last (under 8) in Rust.
