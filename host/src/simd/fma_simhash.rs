@@ -38,7 +38,7 @@ pub(crate) struct FmaSimHash {
     scale: Vec<[f32; BLOCK]>,
     /// `2⁻¹²⁶`, the smallest normal f32: the underflow term (module comment).
     floor: f32,
-    /// Largest `‖r_j‖`; NaN or ∞ if a plane is not finite.
+    /// Largest `‖r_j‖`; ∞ if a plane is not finite (∞ stays under `max`).
     max_norm: f32,
 }
 
@@ -54,19 +54,10 @@ pub enum Kernel {
 impl Kernel {
     /// The best kernel this CPU supports.
     pub fn detect() -> Option<Kernel> {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("fma") {
-                return Some(Kernel::Avx512);
-            }
-            if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-                return Some(Kernel::Avx2Fma);
-            }
-        }
-        None
+        Self::available().first().copied()
     }
 
-    /// Every kernel this CPU supports (for tests).
+    /// Every kernel this CPU supports, best first.
     pub fn available() -> Vec<Kernel> {
         let mut v = Vec::new();
         #[cfg(target_arch = "x86_64")]
@@ -124,12 +115,13 @@ impl FmaSimHash {
             }
             let norm = norm2.sqrt();
             scale[blk][l] = (4.0 * gamma * norm * (1.0 + f64::powi(2.0, -10))) as f32;
-            // NaN propagates through `max` only one way: keep it explicitly.
-            max_norm = if norm.is_finite() {
-                max_norm.max(norm as f32)
+            // ∞ for a non-finite plane: `max` would drop a NaN at the next
+            // plane, but keeps ∞.
+            max_norm = max_norm.max(if norm.is_finite() {
+                norm as f32
             } else {
-                f32::NAN
-            };
+                f32::INFINITY
+            });
         }
         if d > 1 << 22 {
             // The underflow term would exceed 2⁻¹²⁶ (and for d ≥ 2²¹ the

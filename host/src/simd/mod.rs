@@ -5,7 +5,6 @@
 //! function that calls it, so its loops use AVX2 when the CPU has it (checked
 //! at run time), with the same operations in the same order: AVX2 without FMA
 //! changes no bit (Rust never fuses a multiply and an add on its own).
-
 //!
 //! SimHash codes go further where the CPU has FMA: [`fma_simhash`] sums with
 //! fused multiply-adds and re-encodes, with the core's kernel, every vector
