@@ -472,6 +472,16 @@ mod tests {
         for i in 0..d {
             planes[i * b + 7] = 1.0;
         }
+        // A non-finite plane (possible through `Hyperplane`'s public field):
+        // no row is certified.
+        for bad in [f32::NAN, f32::INFINITY] {
+            let mut p = planes.clone();
+            p[3 * b + 7] = bad;
+            let xs = gaussian(8, n * d);
+            for (k, redone, _) in check(&xs, &p, d, b) {
+                assert_eq!(redone, n, "{k:?}, plane entry {bad}");
+            }
+        }
         for (scale, all_redone) in [
             (1e-42f32, true),
             (1e-15, false),
