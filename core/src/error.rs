@@ -48,6 +48,12 @@ pub enum Error {
         /// What was wrong with it.
         reason: &'static str,
     },
+    /// A value was used before it was initialised (an index whose planes
+    /// were never drawn); nothing was changed.
+    Uninitialized {
+        /// What is not initialised, and how to initialise it.
+        what: &'static str,
+    },
 }
 
 impl fmt::Display for Error {
@@ -65,6 +71,7 @@ impl fmt::Display for Error {
             Error::InvalidArgument { what, expected } => write!(f, "{what}: expected {expected}"),
             Error::Capacity { capacity } => write!(f, "capacity of {capacity} is full"),
             Error::CorruptBlob { reason } => write!(f, "corrupt parameter blob: {reason}"),
+            Error::Uninitialized { what } => write!(f, "{what}: used before it was initialised"),
         }
     }
 }

@@ -15,7 +15,7 @@ pub struct Rng {
     s: [u32; 4],
 }
 
-fn splitmix64(state: &mut u64) -> u64 {
+const fn splitmix64(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
     let mut z = *state;
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -25,12 +25,12 @@ fn splitmix64(state: &mut u64) -> u64 {
 
 impl Rng {
     /// A generator whose whole stream is fixed by `seed`.
-    pub fn new(seed: u64) -> Self {
+    pub const fn new(seed: u64) -> Self {
         let mut st = seed;
         let a = splitmix64(&mut st);
         let b = splitmix64(&mut st);
         let mut s = [a as u32, (a >> 32) as u32, b as u32, (b >> 32) as u32];
-        if s == [0; 4] {
+        if s[0] == 0 && s[1] == 0 && s[2] == 0 && s[3] == 0 {
             s[0] = 1; // the all-zero state is a fixed point
         }
         Rng { s }
@@ -39,7 +39,7 @@ impl Rng {
     /// Next 32 random bits.
     #[allow(clippy::should_implement_trait)] // an infinite stream, not an Iterator
     #[inline]
-    pub fn next(&mut self) -> u32 {
+    pub const fn next(&mut self) -> u32 {
         let s = &mut self.s;
         let result = s[0].wrapping_add(s[3]).rotate_left(7).wrapping_add(s[0]);
         let t = s[1] << 9;

@@ -90,3 +90,25 @@ pub fn used(p: Painted, sp_ref: usize) -> u32 {
 }
 
 pub use crate::arch::sp;
+
+/// The stack used from here on: paints below the current stack pointer at
+/// [`HighWater::start`], reads the mark at [`HighWater::bytes`].
+#[derive(Clone, Copy)]
+pub struct HighWater {
+    painted: Painted,
+    sp: usize,
+}
+
+impl HighWater {
+    /// Paints the free stack below the caller.
+    #[inline(always)]
+    pub fn start() -> Self {
+        let painted = paint();
+        HighWater { painted, sp: sp() }
+    }
+
+    /// Bytes of stack used below the caller's stack pointer since [`HighWater::start`].
+    pub fn bytes(&self) -> u32 {
+        used(self.painted, self.sp)
+    }
+}

@@ -3,25 +3,15 @@
 //! on_target` in `firmware/` builds this image, and the runner (`plasticore
 //! firmware exec`) boots it under QEMU with its defmt log decoded. Every
 //! expected value is closed-form, not a figure taken from the code under test.
-//! A failing assertion panics (panic-probe prints it over defmt), the
-//! HardFault that follows exits QEMU with failure, and `cargo test` fails
-//! (shown by the `on-target-fail` feature, which adds a test that must fail).
+//! A failing assertion prints over defmt and panics; the firmware library's
+//! panic handler exits QEMU with failure, and `cargo test` fails (shown by the
+//! `on-target-fail` feature, which adds a test that must fail).
 #![no_std]
 #![no_main]
 
-use defmt_semihosting as _; // the global logger: defmt over semihosting
-use panic_probe as _; // panics print over defmt, then fault
-
-// The board's name, which `plasticore firmware exec` reads from the image.
-include!(concat!(env!("OUT_DIR"), "/board_name.rs"));
-
-/// panic-probe ends in a HardFault; end the emulation with failure there.
-#[cortex_m_rt::exception]
-unsafe fn HardFault(_: &cortex_m_rt::ExceptionFrame) -> ! {
-    loop {
-        cortex_m_semihosting::debug::exit(cortex_m_semihosting::debug::EXIT_FAILURE);
-    }
-}
+// The board, the logger (defmt over semihosting), the panic handler and the
+// board's name, which `plasticore firmware exec` reads from the image.
+use plasticore_firmware as _;
 
 /// The reference for an integer matrix–vector row: the exact `i64` sum
 /// Σ aᵢ·bᵢ, shifted right by `shift` rounding half up, clamped to
@@ -37,13 +27,13 @@ mod tests {
     use super::narrowed_dot;
     use defmt::assert_eq;
     use plasticore::fixed;
-    use plasticore::lsh::index::{LshIndex, Neighbors, QueryBuf};
+    use plasticore::lsh::{LshIndex, Neighbors, PlaneSource, QueryBuf};
     use plasticore::{linalg, Error};
 
     #[init]
     fn init() {
         // Keeps the board's name in the image for the runner.
-        core::hint::black_box(&crate::PLASTICORE_BOARD);
+        plasticore_firmware::board::keep_name();
     }
 
     /// f32 dot of small integers is exact: Σ i·(i+1) for i < n is (n−1)n(n+1)/3.
@@ -314,12 +304,14 @@ mod tests {
         let mut nan = item(5);
         nan[3] = f32::NAN;
         assert!(index.query(&nan, 8, &mut scratch, &mut best).is_err());
+        assert!(index.insert(&[0.0; 16]).is_err()); // no direction: refused
         assert!(index.insert(&item(64)).is_err()); // full: refused
     }
 
-    /// An index over `&'static` planes: the planes stay in flash (code
-    /// memory below 0x2000_0000 on the MPS2 boards, memory/*.x), the index's
-    /// own state in RAM, and it finds what it stored.
+    /// An index over planes in flash, named by a zero-sized type: the planes
+    /// stay in flash (code memory below 0x2000_0000 on the MPS2 boards,
+    /// memory/*.x), the index's own state in RAM (.bss: no reference in it),
+    /// and it finds what it stored.
     #[test]
     fn lsh_index_with_planes_in_flash() {
         /// 2 tables × 16 dimensions × 6 bits, ±1 by a fixed pattern.
@@ -334,10 +326,17 @@ mod tests {
             }
             p
         };
-        static INDEX: static_cell::ConstStaticCell<LshIndex<16, 32, 2, 6, &[[[f32; 6]; 16]; 2]>> =
-            static_cell::ConstStaticCell::new(LshIndex::with_planes(&PLANES));
+        struct Flash;
+        impl PlaneSource<16, 2, 6> for Flash {
+            fn planes(&self) -> Option<&[[[f32; 6]; 16]; 2]> {
+                Some(&PLANES)
+            }
+        }
+        static INDEX: static_cell::ConstStaticCell<LshIndex<16, 32, 2, 6, Flash>> =
+            static_cell::ConstStaticCell::new(LshIndex::with_planes(Flash));
         let index = INDEX.take();
-        assert!((index.planes().as_ptr() as usize) < 0x2000_0000);
+        let planes = index.planes().map_or(usize::MAX, |p| p.as_ptr() as usize);
+        assert!(planes < 0x2000_0000);
         assert!((index as *const _ as usize) >= 0x2000_0000);
         let item = |i: usize| -> [f32; 16] {
             core::array::from_fn(|j| ((i * 13 + j * 5) % 11) as f32 - 5.0)
@@ -396,7 +395,7 @@ mod tests {
     /// aligned and not, with values up to the `i16` extremes (saturation).
     #[test]
     fn q15_hebbian_update_equals_the_formula() {
-        use plasticore::fixed::hebbian::update_q15;
+        use plasticore::hebbian::q15::update_q15;
         use plasticore::hebbian::Sharing;
         let mut x = 0x1234_5678u32;
         let mut next = move || {

@@ -1,4 +1,4 @@
-//! `BinaryIndexMut` driven by an arbitrary sequence of insert / remove /
+//! `BinaryIndexView` driven by an arbitrary sequence of insert / remove /
 //! query / remove-all, against a brute-force model: ids are the lowest
 //! free slot, a full index refuses, unknown ids are refused, and a query that
 //! probes every bucket returns exactly the brute-force Hamming top-k (ties by
@@ -7,8 +7,9 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use plasticore::lsh::binary_index::{binary_index_positions, BinaryIndexMut, HammingNeighbor};
-use plasticore::lsh::index::Entry;
+use plasticore::lsh::{
+    binary_index_positions, BinaryBuffers, BinaryIndexView, BinaryParams, Entry, HammingNeighbor,
+};
 
 const BYTES: usize = 2;
 const CAP: usize = 8;
@@ -33,9 +34,20 @@ fuzz_target!(|ops: Vec<Op>| {
     binary_index_positions(3, 8 * BYTES as u32, K, &mut positions).expect("positions");
     let mut data = [0u8; CAP * BYTES];
     let mut live = [false; CAP];
-    let mut entries = [Entry { code: 0, slot: 0 }; L * CAP];
-    let mut idx = BinaryIndexMut::new(BYTES, L, K, &positions, &mut data, &mut live, &mut entries)
-        .expect("valid sizes");
+    let mut entries = [Entry::ZERO; L * CAP];
+    let params = BinaryParams {
+        bytes: BYTES,
+        tables: L,
+        bits: K,
+        capacity: CAP,
+    };
+    let buffers = BinaryBuffers {
+        positions: &positions,
+        data: &mut data,
+        live: &mut live,
+        entries: &mut entries,
+    };
+    let mut idx = BinaryIndexView::new(params, buffers).expect("valid sizes");
     let mut model: [Option<[u8; BYTES]>; CAP] = [None; CAP];
     for op in ops.iter().take(64) {
         match op {
@@ -58,9 +70,10 @@ fuzz_target!(|ops: Vec<Op>| {
                 let k = (*k as usize % CAP) + 1;
                 let mut seen = [false; CAP];
                 let mut out = [HammingNeighbor { id: 0, distance: 0 }; CAP];
-                let (found, _) = idx
+                let found = idx
                     .query(q, ALL, &mut seen, &mut out[..k])
-                    .expect("valid query");
+                    .expect("valid query")
+                    .found;
                 let mut want: Vec<(u32, u32)> = model
                     .iter()
                     .enumerate()
@@ -82,5 +95,6 @@ fuzz_target!(|ops: Vec<Op>| {
             }
         }
         assert_eq!(idx.len(), model.iter().flatten().count());
+        idx.check_invariants().expect("invariants");
     }
 });

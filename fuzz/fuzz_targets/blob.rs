@@ -7,9 +7,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use plasticore::attention::{AttentionMode, TransformerBlock};
-use plasticore::blob::{self, crc32, Blob};
-use plasticore::hebbian::PlasticNet;
+use plasticore::attention::{AttentionMode, TransformerBlock, TransformerSpec};
+use plasticore::blob::{self, Blob};
+use plasticore::checksum::crc32;
+use plasticore::hebbian::{NetSpec, PlasticNet, StaticNetSpec};
+use plasticore::rng::Rng;
 
 fn decode(bytes: &[u8]) {
     let Ok(b) = Blob::parse(bytes) else { return };
@@ -31,20 +33,27 @@ fn decode(bytes: &[u8]) {
     let mut out = vec![0u8; blob::encoded_len(b.header.dims().len(), b.len())];
     let n = blob::encode(&b.header, &values, &mut out).expect("encode");
     assert_eq!(&out[..n], bytes, "re-encoded blob differs");
-    let _ = b.hebbian_fixed_point();
-    if let Ok((topo, config)) = b.hebbian() {
+    let _ = StaticNetSpec::parse(&b);
+    if let Ok(NetSpec {
+        topology: topo,
+        config,
+        ..
+    }) = NetSpec::parse(&b)
+    {
         let sizes = topo.sizes();
         let nw = plasticore::hebbian::weight_len(sizes);
         let na = plasticore::hebbian::act_len(sizes);
         if nw <= 1 << 16 && na <= 1 << 12 {
             let (mut w, mut a) = (vec![0.0; nw], vec![0.0; na]);
-            if let Ok(mut net) = PlasticNet::new(sizes, config, &values, &mut w, &mut a) {
+            if let Ok(mut net) =
+                PlasticNet::new(sizes, config, &values, &mut w, &mut a, &mut Rng::new(0))
+            {
                 let input = vec![0.5f32; topo.inputs()];
                 let _ = net.step(&input);
             }
         }
     }
-    if let Ok(spec) = b.transformer() {
+    if let Ok(spec) = TransformerSpec::parse(&b) {
         let need = TransformerBlock::flat_len(spec.dims, spec.shared_qk);
         if need <= 1 << 16 {
             let mut params = vec![0.0f32; need];

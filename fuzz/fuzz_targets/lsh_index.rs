@@ -1,14 +1,16 @@
-//! `LshIndexMut` driven by an arbitrary sequence of insert / remove / query /
+//! `LshIndexView` driven by an arbitrary sequence of insert / remove / query /
 //! clear / recenter, checked against a brute-force model after every step:
 //! ids are the lowest free slot, a full index refuses an insert and stays
 //! unchanged, unknown ids are refused, the internal invariants hold, and a
 //! query that probes every bucket returns exactly the brute-force top-k by
-//! cosine (ties by id).
+//! cosine (ties by id). A zero vector is refused (it has no direction).
 #![no_main]
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use plasticore::lsh::index::{index_planes, Entry, LshIndexMut, Neighbor, Probe, QueryScratch};
+use plasticore::lsh::{
+    index_planes, Entry, IndexBuffers, IndexParams, LshIndexView, Neighbor, Probe, QueryBufView,
+};
 
 const D: usize = 4;
 const CAP: usize = 8;
@@ -48,18 +50,22 @@ fuzz_target!(|ops: Vec<Op>| {
     let mut center = [0.0f32; D];
     let mut vectors = [0.0f32; CAP * D];
     let mut live = [false; CAP];
-    let mut entries = [Entry { code: 0, slot: 0 }; L * CAP];
-    let mut idx = LshIndexMut::new(
-        D,
-        L,
-        K,
-        &planes,
-        &mut center,
-        &mut vectors,
-        &mut live,
-        &mut entries,
-    )
-    .expect("valid sizes");
+    let mut entries = [Entry::ZERO; L * CAP];
+    let params = IndexParams {
+        dim: D,
+        tables: L,
+        bits: K,
+        capacity: CAP,
+    };
+    let buffers = IndexBuffers {
+        planes: &planes,
+        center: &mut center,
+        rows: &mut vectors,
+        scales: &mut [],
+        live: &mut live,
+        entries: &mut entries,
+    };
+    let mut idx = LshIndexView::new(params, buffers).expect("valid sizes");
     let mut model: [Option<[f32; D]>; CAP] = [None; CAP];
     let (mut proj, mut order) = ([0.0f32; L * K], [0u8; L * K]);
     let (mut heap, mut seen) = ([Probe::default(); 2 * ALL], [false; CAP]);
@@ -67,6 +73,10 @@ fuzz_target!(|ops: Vec<Op>| {
         match op {
             Op::Insert(v) => {
                 let x = vector(v);
+                if x.iter().all(|&v| v == 0.0) {
+                    assert!(idx.insert(&x).is_err(), "a zero vector is refused");
+                    continue;
+                }
                 match model.iter().position(Option::is_none) {
                     Some(slot) => {
                         assert_eq!(idx.insert(&x), Ok(slot as u32), "lowest free slot");
@@ -86,13 +96,12 @@ fuzz_target!(|ops: Vec<Op>| {
             Op::Query(v, k) => {
                 let q = vector(v);
                 let k = (*k as usize % CAP) + 1;
+                if q.iter().all(|&v| v == 0.0) {
+                    continue;
+                }
                 let mut out = [Neighbor { id: 0, cosine: 0.0 }; CAP];
-                let mut scratch = QueryScratch {
-                    proj: &mut proj,
-                    order: &mut order,
-                    heap: &mut heap,
-                    seen: &mut seen,
-                };
+                let mut scratch =
+                    QueryBufView::new(&mut proj, &mut order, &mut heap, &mut seen, &mut []);
                 let stats = idx
                     .query(&q, ALL, &mut scratch, &mut out[..k])
                     .expect("valid query");
@@ -119,7 +128,7 @@ fuzz_target!(|ops: Vec<Op>| {
                 idx.clear();
                 model = [None; CAP];
             }
-            Op::Recenter => idx.recenter(),
+            Op::Recenter => idx.recenter().expect("planes drawn"),
         }
         assert_eq!(idx.len(), model.iter().flatten().count());
         idx.check_invariants().expect("invariants");

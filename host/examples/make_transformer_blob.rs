@@ -1,6 +1,6 @@
 //! Writes the weights of the firmware's transformer-block cases
 //! (selftest/src/attention_cases.rs: d_model = 32, 2 heads, d_ff = 64, GELU,
-//! made for n = 128) as `KIND_TRANSFORMER` blobs (core/src/blob.rs):
+//! made for n = 128) as `KIND_TRANSFORMER` blobs (core/src/attention/blob.rs):
 //!
 //! - `tests/data/attention/transformer_block_full.blob`: separate W_k (full attention), seed 601;
 //! - `tests/data/attention/transformer_block_lsh.blob`: shared QK (LSH attention), seed 602.
@@ -14,8 +14,8 @@
 
 use std::path::Path;
 
-use plasticore::attention::{TransformerBlock, TransformerDims};
-use plasticore::blob::{encode_transformer, encoded_len, Blob, TransformerSpec};
+use plasticore::attention::{TransformerBlock, TransformerDims, TransformerSpec};
+use plasticore::blob::{encoded_len, Blob};
 use plasticore::nn::Activation;
 use plasticore::rng::Rng;
 
@@ -66,8 +66,8 @@ fn main() -> anyhow::Result<()> {
         let p = params(seed, shared_qk);
         assert_eq!(p.len(), TransformerBlock::flat_len(dims, shared_qk));
         let mut bytes = vec![0u8; encoded_len(4, p.len())];
-        let len = encode_transformer(&spec, &p, &mut bytes)?;
-        assert_eq!(Blob::parse(&bytes[..len])?.transformer()?, spec);
+        let len = spec.encode(&p, &mut bytes)?;
+        assert_eq!(TransformerSpec::parse(&Blob::parse(&bytes[..len])?)?, spec);
         let path = dir.join(format!("transformer_block_{name}.blob"));
         std::fs::write(&path, &bytes[..len])?;
         println!("{}: {} values, {len} bytes", path.display(), p.len());

@@ -2,9 +2,10 @@
 //! same computation with the same core code, for the bit-for-bit comparison.
 
 use anyhow::{anyhow, ensure, Result};
-use plasticore::blob::{fnv1a_f32, Blob, FNV_OFFSET};
-use plasticore::lsh::index::{LshIndexQ8, Neighbors, QueryBuf};
+use plasticore::blob::Blob;
+use plasticore::checksum::{fnv1a_f32, FNV_OFFSET};
 use plasticore::lsh::knn::vote;
+use plasticore::lsh::{LshIndexI8, Neighbors, QueryBuf};
 
 /// `lsh-knn`'s settings (the firmware's `main.rs` has the same constants).
 pub mod knn {
@@ -23,7 +24,7 @@ pub mod knn {
     /// Buckets probed per query.
     pub const PROBES: usize = 32;
     /// Probe heap entries for the exact probe order.
-    pub const HEAP: usize = plasticore::lsh::index::probe_heap_len(L, PROBES);
+    pub const HEAP: usize = plasticore::lsh::probe_heap_len(L, PROBES);
     /// Neighbours that vote.
     pub const TOP: usize = 5;
 }
@@ -44,7 +45,7 @@ pub struct KnnRun {
 }
 
 /// Runs `lsh-knn`'s classification on a dataset blob's bytes: insert the
-/// first [`knn::TRAIN`] rows into an `LshIndexQ8`, re-centre, then classify
+/// first [`knn::TRAIN`] rows into an `LshIndexI8`, re-centre, then classify
 /// every other row by the vote of its [`knn::TOP`] nearest neighbours.
 pub fn lsh_knn(bytes: &[u8]) -> Result<KnnRun> {
     use knn::*;
@@ -57,7 +58,7 @@ pub fn lsh_knn(bytes: &[u8]) -> Result<KnnRun> {
     let row =
         |i: usize| -> [f32; D] { core::array::from_fn(|j| blob.get(i * D + j).unwrap_or(0.0)) };
     let label = |i: usize| blob.get(rows * D + i).unwrap_or(-1.0) as u8;
-    let mut index: Box<LshIndexQ8<D, CAP, L, K>> = Box::new(LshIndexQ8::zeroed());
+    let mut index: Box<LshIndexI8<D, CAP, L, K>> = Box::new(LshIndexI8::zeroed());
     index.reset(SEED);
     let mut labels = vec![u8::MAX; CAP];
     let train: Vec<[f32; D]> = (0..TRAIN).map(row).collect();
@@ -68,13 +69,13 @@ pub fn lsh_knn(bytes: &[u8]) -> Result<KnnRun> {
     for (i, &id) in ids.iter().enumerate() {
         labels[id as usize] = label(i);
     }
-    index.recenter();
+    index.recenter().map_err(|e| anyhow!("recenter: {e}"))?;
     let mut scratch: Box<QueryBuf<CAP, L, K, HEAP>> = Box::new(QueryBuf::new());
     let mut out = Neighbors::<TOP>::new();
     let (mut correct, mut predictions, mut fnv) = (0, vec![], FNV_OFFSET);
     for i in TRAIN..rows {
         index
-            .query(&row(i), PROBES, &mut scratch, &mut out)
+            .query(&row(i), PROBES, &mut *scratch, &mut out)
             .map_err(|e| anyhow!("query {i}: {e}"))?;
         let p = vote(&out, |id| {
             labels.get(id as usize).copied().filter(|&l| l != u8::MAX)

@@ -339,18 +339,27 @@ fn run_env<E: Environment>(
             q15: true,
             coeffs,
         } => {
-            use plasticore::fixed::hebbian::{fold_coeffs, folded_len, PlasticNetQ15, OBS_FRAC};
+            use plasticore::hebbian::q15::{fold_coeffs, folded_len, PlasticNetQ15, OBS_FRAC};
             let mut c = vec![0i16; folded_len(sizes, config.sharing)];
             fold_coeffs(config.rule, coeffs, &mut c).map_err(err)?;
             let mut w = vec![0i16; weight_len(sizes)];
             let mut a = vec![0i16; act_len(sizes)];
-            let mut net =
-                PlasticNetQ15::new(sizes, *config, OBS_FRAC, &c, &mut w, &mut a).map_err(err)?;
+            let mut net = PlasticNetQ15::new(
+                sizes,
+                *config,
+                OBS_FRAC,
+                &c,
+                &mut w,
+                &mut a,
+                &mut Rng::new(0),
+            )
+            .map_err(err)?;
             run(&mut net)
         }
         Model::Plastic { config, coeffs, .. } => {
             let mut w = vec![0.0; weight_len(sizes)];
-            let mut net = PlasticNet::new(sizes, *config, coeffs, &mut w, &mut a).map_err(err)?;
+            let mut net = PlasticNet::new(sizes, *config, coeffs, &mut w, &mut a, &mut Rng::new(0))
+                .map_err(err)?;
             run(&mut net)
         }
         Model::Static { output, weights } => {

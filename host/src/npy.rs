@@ -1,9 +1,11 @@
-//! Minimal `.npy` (NumPy format v1–v3) reader and writer.
+//! `.npy` files (NumPy format v1–v3) as the harness's arrays, through the
+//! `npyz` crate.
 //!
-//! Reads little-endian `f4`, `i1`, `i2`, `i4`, `i8`, `u1` arrays (`f8` is
-//! refused with a clear message) in C or Fortran order; arrays are always returned in C order
-//! (Fortran-ordered files are transposed on read). Every malformation is an
-//! error message, never a panic.
+//! Reads little-endian `f4`, `i1`, `i2`, `i4`, `i8`, `u1` (and `b1`) arrays
+//! (`f8` is refused with a clear message) in C or Fortran order; arrays are
+//! always returned in C order (Fortran-ordered files are transposed on read).
+//! Every malformation is a one-line message, never a panic: the length of
+//! the data is checked before anything is allocated.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -37,16 +39,6 @@ impl DType {
             DType::I8 => "int8",
             DType::I16 => "int16",
             DType::I64 => "int64",
-        }
-    }
-    fn descr(self) -> &'static str {
-        match self {
-            DType::F32 => "<f4",
-            DType::I32 => "<i4",
-            DType::U8 => "|u1",
-            DType::I8 => "|i1",
-            DType::I16 => "<i2",
-            DType::I64 => "<i8",
         }
     }
     /// Bytes per element.
@@ -234,46 +226,9 @@ pub fn read_npy(path: impl AsRef<Path>) -> Result<Array, String> {
     parse_npy(&bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Parses the bytes of an `.npy` file.
-pub fn parse_npy(bytes: &[u8]) -> Result<Array, String> {
-    if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {
-        return Err("not a .npy file (bad magic)".into());
-    }
-    let major = bytes[6];
-    let (hlen, start): (usize, usize) = match major {
-        1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
-        2 | 3 => {
-            if bytes.len() < 12 {
-                return Err("truncated header".into());
-            }
-            (
-                u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
-                12,
-            )
-        }
-        v => return Err(format!("unsupported .npy version {v}")),
-    };
-    let end = start
-        .checked_add(hlen)
-        .filter(|&e| e <= bytes.len())
-        .ok_or("truncated header")?;
-    let header = std::str::from_utf8(&bytes[start..end]).map_err(|_| "header is not text")?;
-    let descr = dict_value(header, "descr").ok_or("header has no 'descr'")?;
-    let descr = descr.trim_matches(|c| c == '\'' || c == '"');
-    let fortran =
-        match dict_value(header, "fortran_order").ok_or("header has no 'fortran_order'")? {
-            "True" => true,
-            "False" => false,
-            v => return Err(format!("bad fortran_order {v}")),
-        };
-    let shape_txt = dict_value(header, "shape").ok_or("header has no 'shape'")?;
-    let shape = parse_shape(shape_txt)?;
-    let n = shape
-        .iter()
-        .try_fold(1usize, |a, &d| a.checked_mul(d))
-        .ok_or("shape too large")?;
-    let body = &bytes[end..];
-    let dtype = match descr {
+/// The element type of a descriptor (`<f4`, `|u1`, …).
+fn dtype_of(descr: &str) -> Result<DType, String> {
+    Ok(match descr {
         "<f4" => DType::F32,
         "<i4" => DType::I32,
         "|u1" | "<u1" | "|b1" => DType::U8,
@@ -284,40 +239,116 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Array, String> {
             return Err("dtype float64: expected float32 (use x.astype(np.float32))".into());
         }
         other => return Err(format!("unsupported dtype {other}")),
+    })
+}
+
+/// Checks what `npyz` 0.8 takes on trust: it allocates the header length a
+/// file claims (up to 4 GiB; the fuzz target's first find: a 2 GiB request
+/// from a 16-byte file) and multiplies the shape unchecked (a panic where
+/// overflow checks are on). So the header must lie within the file and the
+/// shape's product fit a `u64` before `npyz` sees them.
+fn guard_header(bytes: &[u8]) -> Result<(), String> {
+    let (len, start): (Option<usize>, usize) = match bytes.get(6).copied() {
+        Some(1) => (
+            bytes
+                .get(8..10)
+                .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize),
+            10,
+        ),
+        Some(2 | 3) => (
+            bytes
+                .get(8..12)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize),
+            12,
+        ),
+        v => return Err(format!("unsupported .npy version {}", v.unwrap_or(0))),
     };
-    let size = dtype.size();
-    let need = n.checked_mul(size).ok_or("shape too large")?;
-    if body.len() < need {
+    let header = len
+        .and_then(|n| bytes.get(start..start.checked_add(n)?))
+        .ok_or("truncated header")?;
+    let header = std::str::from_utf8(header).map_err(|_| "header is not text")?;
+    let shape = dict_value(header, "shape").ok_or("header has no 'shape'")?;
+    let dims = parse_shape(shape)?;
+    dims.iter()
+        .try_fold(1u64, |a, &d| a.checked_mul(d))
+        .ok_or("shape too large")?;
+    Ok(())
+}
+
+/// The text of `key`'s value in a header dict (a tuple, or up to the next comma).
+fn dict_value<'a>(header: &'a str, key: &str) -> Option<&'a str> {
+    let pos = header
+        .find(&format!("'{key}'"))
+        .or_else(|| header.find(&format!("\"{key}\"")))?
+        + key.len()
+        + 2;
+    let rest = header
+        .get(pos..)?
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start();
+    if rest.starts_with('(') {
+        rest.get(..=rest.find(')')?)
+    } else {
+        Some(rest[..rest.find([',', '}']).unwrap_or(rest.len())].trim())
+    }
+}
+
+/// The dims of a shape tuple `(a, b, …)`.
+fn parse_shape(s: &str) -> Result<Vec<u64>, String> {
+    let inner = s
+        .strip_prefix('(')
+        .and_then(|s| s.strip_suffix(')'))
+        .ok_or_else(|| format!("bad shape {s}"))?;
+    inner
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse::<u64>().map_err(|_| format!("bad shape {s}")))
+        .collect()
+}
+
+/// Parses the bytes of an `.npy` file (`npyz` reads the header and the
+/// elements, after [`guard_header`]; the checks around it give one-line
+/// messages).
+pub fn parse_npy(bytes: &[u8]) -> Result<Array, String> {
+    if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {
+        return Err("not a .npy file (bad magic)".into());
+    }
+    guard_header(bytes)?;
+    let mut rest = bytes;
+    let header = npyz::NpyHeader::from_reader(&mut rest).map_err(|e| format!("bad header: {e}"))?;
+    let dtype = match header.dtype() {
+        npyz::DType::Plain(t) => dtype_of(&t.to_string())?,
+        other => return Err(format!("unsupported dtype {}", other.descr())),
+    };
+    let shape = header
+        .shape()
+        .iter()
+        .map(|&d| usize::try_from(d))
+        .collect::<Result<Vec<usize>, _>>()
+        .map_err(|_| "shape too large")?;
+    let need = shape
+        .iter()
+        .try_fold(dtype.size(), |a, &d| a.checked_mul(d))
+        .ok_or("shape too large")?;
+    if rest.len() < need {
         return Err(format!(
             "truncated data: shape {} needs {need} bytes, file has {}",
             shape_str(&shape),
-            body.len()
+            rest.len()
         ));
     }
-    let body = &body[..need];
+    let fortran = header.order() == npyz::Order::Fortran;
+    let file = npyz::NpyFile::with_header(header, &rest[..need]);
+    let bad = |e: std::io::Error| format!("bad data: {e}");
     let data = match dtype {
-        DType::F32 => Data::F32(
-            body.chunks_exact(4)
-                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect(),
-        ),
-        DType::I32 => Data::I32(
-            body.chunks_exact(4)
-                .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect(),
-        ),
-        DType::U8 => Data::U8(body.to_vec().into()),
-        DType::I8 => Data::I8(body.iter().map(|&b| b as i8).collect()),
-        DType::I16 => Data::I16(
-            body.chunks_exact(2)
-                .map(|c| i16::from_le_bytes([c[0], c[1]]))
-                .collect(),
-        ),
-        DType::I64 => Data::I64(
-            body.chunks_exact(8)
-                .map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-                .collect(),
-        ),
+        DType::F32 => Data::F32(file.into_vec::<f32>().map_err(bad)?.into()),
+        DType::I32 => Data::I32(file.into_vec::<i32>().map_err(bad)?.into()),
+        DType::U8 => Data::U8(rest[..need].to_vec().into()),
+        DType::I8 => Data::I8(file.into_vec::<i8>().map_err(bad)?.into()),
+        DType::I16 => Data::I16(file.into_vec::<i16>().map_err(bad)?.into()),
+        DType::I64 => Data::I64(file.into_vec::<i64>().map_err(bad)?.into()),
     };
     let mut arr = Array { shape, data };
     if fortran && arr.shape.len() > 1 {
@@ -363,76 +394,34 @@ fn c_order_permutation(shape: &[usize]) -> Vec<usize> {
     out
 }
 
-fn dict_value<'a>(header: &'a str, key: &str) -> Option<&'a str> {
-    let pat_sq = format!("'{key}'");
-    let pat_dq = format!("\"{key}\"");
-    let pos = header.find(&pat_sq).or_else(|| header.find(&pat_dq))? + key.len() + 2;
-    let rest = header[pos..].trim_start().strip_prefix(':')?.trim_start();
-    if rest.starts_with('(') {
-        let close = rest.find(')')?;
-        Some(&rest[..=close])
-    } else {
-        let end = rest.find([',', '}']).unwrap_or(rest.len());
-        Some(rest[..end].trim())
+/// Serialises an array as `.npy` (`npyz` writes it: v1.0, C order).
+///
+/// # Errors
+/// A message if the data and the shape disagree (they never do in an
+/// [`Array`] built by its constructors).
+pub fn to_npy_bytes(a: &Array) -> Result<Vec<u8>, String> {
+    fn write<T: npyz::AutoSerialize + Copy>(shape: &[u64], v: &[T]) -> std::io::Result<Vec<u8>> {
+        use npyz::WriterBuilder;
+        let mut out = Vec::new();
+        let mut w = npyz::WriteOptions::new()
+            .default_dtype()
+            .shape(shape)
+            .writer(&mut out)
+            .begin_nd()?;
+        w.extend(v.iter().copied())?;
+        w.finish()?;
+        Ok(out)
     }
-}
-
-fn parse_shape(s: &str) -> Result<Vec<usize>, String> {
-    let inner = s
-        .trim()
-        .strip_prefix('(')
-        .and_then(|s| s.strip_suffix(')'))
-        .ok_or_else(|| format!("bad shape {s}"))?;
-    inner
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| t.parse::<usize>().map_err(|_| format!("bad shape {s}")))
-        .collect()
-}
-
-/// Serialises an array as `.npy` v1.0, C order.
-pub fn to_npy_bytes(a: &Array) -> Vec<u8> {
-    let shape = match a.shape.len() {
-        1 => format!("({},)", a.shape[0]),
-        _ => format!(
-            "({})",
-            a.shape
-                .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    let mut header = format!(
-        "{{'descr': '{}', 'fortran_order': False, 'shape': {shape}, }}",
-        a.dtype().descr()
-    );
-    // Pad so that magic(6) + version(2) + len(2) + header + '\n' is a multiple of 64.
-    let total = 10 + header.len() + 1;
-    header.push_str(&" ".repeat((64 - total % 64) % 64));
-    header.push('\n');
-    let mut out = Vec::with_capacity(10 + header.len() + a.len() * a.dtype().size());
-    out.extend_from_slice(b"\x93NUMPY\x01\x00");
-    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
-    out.extend_from_slice(header.as_bytes());
+    let shape: Vec<u64> = a.shape.iter().map(|&d| d as u64).collect();
     match &a.data {
-        Data::F32(v) => v
-            .iter()
-            .for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
-        Data::I32(v) => v
-            .iter()
-            .for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
-        Data::U8(v) => out.extend_from_slice(v),
-        Data::I8(v) => v.iter().for_each(|x| out.push(*x as u8)),
-        Data::I16(v) => v
-            .iter()
-            .for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
-        Data::I64(v) => v
-            .iter()
-            .for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
+        Data::F32(v) => write(&shape, v),
+        Data::I32(v) => write(&shape, v),
+        Data::U8(v) => write(&shape, v),
+        Data::I8(v) => write(&shape, v),
+        Data::I16(v) => write(&shape, v),
+        Data::I64(v) => write(&shape, v),
     }
-    out
+    .map_err(|e| format!("cannot encode the array: {e}"))
 }
 
 /// Writes an array to an `.npy` file.
@@ -440,7 +429,7 @@ pub fn write_npy(path: impl AsRef<Path>, a: &Array) -> Result<(), String> {
     let path = path.as_ref();
     let mut f = std::fs::File::create(path)
         .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-    f.write_all(&to_npy_bytes(a))
+    f.write_all(&to_npy_bytes(a)?)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
@@ -459,7 +448,7 @@ mod tests {
     #[test]
     fn round_trip_and_fortran() {
         let a = Array::f32(vec![2, 3], vec![0., 1., 2., 3., 4., 5.]);
-        assert_eq!(parse_npy(&to_npy_bytes(&a)).unwrap(), a);
+        assert_eq!(parse_npy(&to_npy_bytes(&a).unwrap()).unwrap(), a);
         // [[0,1,2],[3,4,5]] stored column by column, as np.asfortranarray writes it.
         let body: Vec<u8> = [0f32, 3., 1., 4., 2., 5.]
             .iter()
@@ -481,7 +470,7 @@ mod tests {
             Array::i16(vec![3], vec![-32768, 5, 32767]),
             Array::i64(vec![], vec![i64::MIN]),
         ] {
-            assert_eq!(parse_npy(&to_npy_bytes(&a)).unwrap(), a);
+            assert_eq!(parse_npy(&to_npy_bytes(&a).unwrap()).unwrap(), a);
         }
     }
 
@@ -489,7 +478,7 @@ mod tests {
     fn malformed_files_are_errors() {
         assert!(parse_npy(b"").is_err());
         assert!(parse_npy(b"\x93NUMPY\x01\x00\xff\xff{").is_err());
-        let mut ok = to_npy_bytes(&Array::f32(vec![4], vec![1.0; 4]));
+        let mut ok = to_npy_bytes(&Array::f32(vec![4], vec![1.0; 4])).unwrap();
         ok.truncate(ok.len() - 3);
         assert!(parse_npy(&ok).unwrap_err().contains("truncated"));
     }

@@ -142,7 +142,7 @@ fn malformed_inputs_exit_2_with_a_clear_line() {
         "nan.npy",
         &Array::f32(vec![2, 2], vec![0.0, f32::NAN, 1.0, 2.0]),
     );
-    let mut bytes = to_npy_bytes(&Array::f32(vec![8], vec![1.0; 8]));
+    let mut bytes = to_npy_bytes(&Array::f32(vec![8], vec![1.0; 8])).unwrap();
     bytes.truncate(bytes.len() - 5);
     let truncated = d.join("truncated.npy");
     std::fs::write(&truncated, &bytes).unwrap();

@@ -229,8 +229,10 @@ pub(crate) struct PlasticNet {
 }
 
 impl PlasticNet {
+    /// The core's network over the buffers this object owns (drawn by
+    /// `reset`).
     fn net(&mut self) -> PyResult<CoreNet<'_>> {
-        CoreNet::new(
+        CoreNet::reopen(
             &self.sizes,
             self.config,
             &self.coeffs,
@@ -273,7 +275,15 @@ impl PlasticNet {
     /// New random weights from `seed` (`Rng(seed)`), activations zeroed.
     fn reset(&mut self, seed: u64) -> PyResult<()> {
         let mut rng = plasticore::rng::Rng::new(seed);
-        self.net()?.reset(&mut rng);
+        CoreNet::new(
+            &self.sizes,
+            self.config,
+            &self.coeffs,
+            &mut self.weights,
+            &mut self.acts,
+            &mut rng,
+        )
+        .map_err(err)?;
         Ok(())
     }
     /// One step: forward pass on `obs` (`[inputs]`, float32), then the
@@ -295,7 +305,7 @@ impl PlasticNet {
     }
     /// FNV-1a of the weights' bits, as the board prints it.
     fn weights_checksum(&self) -> u32 {
-        plasticore::blob::fnv1a_f32(plasticore::blob::FNV_OFFSET, &self.weights)
+        plasticore::checksum::fnv1a_f32(plasticore::checksum::FNV_OFFSET, &self.weights)
     }
 }
 

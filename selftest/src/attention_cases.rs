@@ -23,7 +23,7 @@
 
 use plasticore::attention::{
     lsh_attention, lsh_f32_scratch_len, lsh_index_scratch_len, sdpa, AttentionMode, LshConfig,
-    LshShape, SdpaShape, TransformerBlock, TransformerDims,
+    LshShape, SdpaShape, TransformerBlock, TransformerDims, TransformerSpec,
 };
 use plasticore::blob::Blob;
 use plasticore::cost::Cost;
@@ -427,7 +427,7 @@ fn load_block<'a>(
     mode: AttentionMode<'a>,
 ) -> Option<TransformerBlock<'a>> {
     let blob = Blob::parse(bytes).ok()?;
-    let spec = blob.transformer().ok()?;
+    let spec = TransformerSpec::parse(&blob).ok()?;
     if spec.n != TN || spec.dims != DIMS {
         return None;
     }

@@ -5,8 +5,8 @@
 
 use plasticore::cost::{self, Cost};
 use plasticore::fixed::linalg::{dot, matvec};
-use plasticore::fixed::lsh::{crosspolytope_bucket_i, sign_planes_i8, TernaryPlanes};
 use plasticore::fixed::{quantize, Fixed, Q15_SCALE};
+use plasticore::lsh::ternary::{crosspolytope_bucket_i, sign_planes_i8, TernaryPlanes};
 use plasticore::rng::Rng;
 
 use crate::{outcome, ram, Case, Meter, Outcome};

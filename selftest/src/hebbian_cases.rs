@@ -166,7 +166,7 @@ fn cartpole_case(m: &mut dyn Meter) -> Outcome {
     // covers every weight.
     let mut out = [0.0f32; 3 * CARTPOLE_SEEDS.len()];
     let mut ok = true;
-    match PlasticMlp::<4, 8, 1>::new(&evolved::COEFFS, evolved::CONFIG) {
+    match PlasticMlp::<4, 8, 1>::new(&evolved::COEFFS, evolved::CONFIG, &mut Rng::new(0)) {
         Ok(mut net) => m.measure(&mut || {
             for (o, &seed) in out.chunks_exact_mut(3).zip(&CARTPOLE_SEEDS) {
                 match cartpole_episode(&mut net, seed) {
@@ -232,7 +232,7 @@ pub mod evolved_q15 {
 struct Words<T>(T);
 
 /// ABCD_lr sets `[A, B, C, η, D]` folded to `[ηA, ηB, ηC, ηD]` (A′, B′ in
-/// Q14, C′, D′ in Q13, as `fixed::hebbian::fold_coeffs` stores them; |t| < 1,
+/// Q14, C′, D′ in Q13, as `hebbian::q15::fold_coeffs` stores them; |t| < 1,
 /// so no saturation; round half away from zero).
 const fn folded<const L: usize, const M: usize>(t: [f32; L]) -> [i16; M] {
     let mut out = [0i16; M];
@@ -263,7 +263,7 @@ static NEURON_FOLDED: Words<[i16; N * 4]> =
     Words(folded::<{ N * 5 }, { N * 4 }>(table(0x1357_9bdf)));
 
 fn update_q15_case<const S: usize>(m: &mut dyn Meter) -> Outcome {
-    use plasticore::fixed::hebbian::update_q15;
+    use plasticore::hebbian::q15::update_q15;
     let sharing = Sharing::ALL[S];
     let h: &'static [i16] = match sharing {
         Sharing::PerSynapse => &SYNAPSE_FOLDED.0,
@@ -338,7 +338,7 @@ pub const UPDATE_Q15_ABCD_LR_NEURON_64: Case = Case {
 };
 
 fn cartpole_q15_case(m: &mut dyn Meter) -> Outcome {
-    use plasticore::fixed::hebbian::{fold_coeffs, PlasticNetQ15, OBS_FRAC};
+    use plasticore::hebbian::q15::{fold_coeffs, PlasticNetQ15, OBS_FRAC};
     let mut out = [0.0f32; 3 * CARTPOLE_SEEDS.len()];
     let mut ok = true;
     let mut c = Words([0i16; 160]);
@@ -352,6 +352,7 @@ fn cartpole_q15_case(m: &mut dyn Meter) -> Outcome {
         &c.0,
         &mut w.0,
         &mut a.0,
+        &mut Rng::new(0),
     ) {
         Ok(mut net) => m.measure(&mut || {
             for (o, &seed) in out.chunks_exact_mut(3).zip(&CARTPOLE_SEEDS) {

@@ -186,7 +186,7 @@ case_list! {
         lsh_cases::HYPERPLANE_64X64_SIGN_SEEDED,
         lsh_cases::INDEX_QUERY_128,
         lsh_cases::INDEX_INSERT_128,
-        lsh_cases::INDEX_Q8_QUERY_128,
+        lsh_cases::INDEX_I8_QUERY_128,
         attention_cases::SDPA_64,
         attention_cases::LSH_64,
         attention_cases::SDPA_128,

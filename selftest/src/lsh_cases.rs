@@ -7,7 +7,7 @@ use plasticore::cost::Cost;
 use plasticore::lsh::angular::{Angular, SeededAngular};
 use plasticore::lsh::crosspolytope::{CrossPolytope, SeededCrossPolytope};
 use plasticore::lsh::hyperplane::{Hyperplane, SeededHyperplane, SeededSignHyperplane};
-use plasticore::lsh::index::{LshIndex, LshIndexQ8, Neighbors, QueryBuf};
+use plasticore::lsh::{LshIndex, LshIndexI8, Neighbors, QueryBuf};
 use plasticore::rng::Rng;
 
 use crate::{outcome, ram, Case, Meter, Outcome};
@@ -347,10 +347,10 @@ pub const INDEX_QUERY_128: Case = Case {
 };
 
 /// Bytes of the quantised index: i8 codes and a scale per item instead of f32 vectors.
-const IBYTES_Q8: u32 = (ICAP * (ID + 4 + 8 * IL + 1) + 4 * IL * ID * IK + 4 * ID) as u32;
+const IBYTES_I8: u32 = (ICAP * (ID + 4 + 8 * IL + 1) + 4 * IL * ID * IK + 4 * ID) as u32;
 
-fn index_q8_query_case(m: &mut dyn Meter) -> Outcome {
-    let mut idx = LshIndexQ8::<ID, ICAP, IL, IK>::new(17);
+fn index_i8_query_case(m: &mut dyn Meter) -> Outcome {
+    let mut idx = LshIndexI8::<ID, ICAP, IL, IK>::new(17);
     let mut rng = Rng::new(18);
     let mut data = [[0.0f32; ID]; ICAP];
     let mut ok = true;
@@ -381,14 +381,14 @@ fn index_q8_query_case(m: &mut dyn Meter) -> Outcome {
     outcome(ok, &got, &want, 0.02)
 }
 
-/// lsh.index_q8 query: the index of [`INDEX_QUERY_128`] with i8 vectors, integer-cosine re-ranking.
-pub const INDEX_Q8_QUERY_128: Case = Case {
-    kernel: "lsh.index_q8",
+/// lsh.index_i8 query: the index of [`INDEX_QUERY_128`] with i8 vectors, integer-cosine re-ranking.
+pub const INDEX_I8_QUERY_128: Case = Case {
+    kernel: "lsh.index_i8",
     shape: "query n=128 d=16 L=4 K=8 probes=16 k=4",
     cost: Cost::new(IL * ID * IK, IL * ID * IK, IL * IK * 5 + 12 * IP + ICAP),
-    data_bytes: IBYTES_Q8,
-    ram_bytes: 2 * IBYTES_Q8 + (ICAP * ID * 4) as u32 + 4096, // the f32 data kept for the reference
-    run: index_q8_query_case,
+    data_bytes: IBYTES_I8,
+    ram_bytes: 2 * IBYTES_I8 + (ICAP * ID * 4) as u32 + 4096, // the f32 data kept for the reference
+    run: index_i8_query_case,
 };
 
 fn index_insert_case(m: &mut dyn Meter) -> Outcome {

@@ -44,14 +44,14 @@ fn shapes_name_n() {
 /// those cases (d = 32, 2 heads, d_ff = 64, GELU, n = 128; shared QK for LSH).
 #[test]
 fn transformer_blobs_describe_the_cases() {
-    use plasticore::attention::TransformerBlock;
+    use plasticore::attention::{TransformerBlock, TransformerSpec};
     use plasticore::blob::Blob;
     use plasticore::nn::Activation;
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/attention/");
     for (name, shared) in [("full", false), ("lsh", true)] {
         let bytes = std::fs::read(format!("{dir}transformer_block_{name}.blob")).unwrap();
         let blob = Blob::parse(&bytes).unwrap();
-        let spec = blob.transformer().unwrap();
+        let spec = TransformerSpec::parse(&blob).unwrap();
         assert_eq!(spec.n, 128);
         assert_eq!(
             (spec.dims.d, spec.dims.heads, spec.dims.d_ff, spec.dims.act),

@@ -201,7 +201,7 @@ fn cases(k: &Kernel) -> Vec<(String, Option<BTreeMap<String, Array>>)> {
 
 /// File-level bad inputs: the `.npy` reader refuses them before any kernel runs.
 fn file_cases() -> Vec<(&'static str, String)> {
-    let good = to_npy_bytes(&Array::f32(vec![4], vec![1.0; 4]));
+    let good = to_npy_bytes(&Array::f32(vec![4], vec![1.0; 4])).unwrap();
     let huge = {
         // A header claiming 2^31 elements, with 16 bytes of data.
         let h = "{'descr': '<f4', 'fortran_order': False, 'shape': (2147483648,), }";

@@ -5,7 +5,9 @@
 //! checks (magic, version, dims, length) catch flips before the checksum is even
 //! computed.
 
+use plasticore::attention::TransformerSpec;
 use plasticore::blob::Blob;
+use plasticore::hebbian::NetSpec;
 use plasticore::Error;
 
 const BLOBS: &[&str] = &[
@@ -64,6 +66,9 @@ fn wrong_kind_is_an_error_for_both_decoders() {
     let heb = load("hebbian/cartpole_abcd_lr.blob");
     let tr = load("attention/transformer_block_full.blob");
     let (h, t) = (Blob::parse(&heb).unwrap(), Blob::parse(&tr).unwrap());
-    assert!(matches!(t.hebbian(), Err(Error::CorruptBlob { .. })));
-    assert!(matches!(h.transformer(), Err(Error::CorruptBlob { .. })));
+    assert!(matches!(NetSpec::parse(&t), Err(Error::CorruptBlob { .. })));
+    assert!(matches!(
+        TransformerSpec::parse(&h),
+        Err(Error::CorruptBlob { .. })
+    ));
 }

@@ -127,8 +127,6 @@ fn adaptive_controller_sources_equal_their_blobs() {
 
 #[test]
 fn adaptive_controller_links_no_panic_and_fits_its_budget() {
-    // The image exists, so its panic handler's undefined symbol was never
-    // referenced: no panic path survived.
     let boot = controller_boot();
     let size = report::image_size(&boot.elf).unwrap();
     // Budget at opt-level 3 (the report gives opt-level "s" too): the
@@ -225,7 +223,7 @@ fn lsh_knn_accuracy_is_near_exact_knn() {
     let exact = correct as f64 / (rows - TRAIN) as f64;
     let lsh = plasticore_host::apps::lsh_knn(&bytes).unwrap();
     let approx = lsh.correct as f64 / lsh.test as f64;
-    eprintln!("digits 5-NN accuracy: exact cosine {exact:.4}, LshIndexQ8 {approx:.4}");
+    eprintln!("digits 5-NN accuracy: exact cosine {exact:.4}, LshIndexI8 {approx:.4}");
     assert!(approx >= exact - 0.02, "LSH {approx} vs exact {exact}");
     assert!(exact > 0.9, "exact {exact}");
 }
@@ -246,10 +244,9 @@ fn lsh_knn_dataset_is_the_committed_digits() {
     assert!((0..rows).all(|i| (0.0..=9.0).contains(&b.get(rows * d + i).unwrap())));
 }
 
-/// The nRF52840-DK images log over our RTT logger (`firmware/src/rtt_log.rs`):
+/// The nRF52840-DK images log over our RTT logger (`firmware/src/log/rtt.rs`):
 /// check the control block probe-rs looks for, as the linker laid it out,
-/// since no board is attached here. Their existence shows the undefined-symbol
-/// panic handler was never referenced on silicon either.
+/// since no board is attached here.
 #[test]
 fn silicon_images_carry_a_well_formed_rtt_control_block() {
     use object::{Object, ObjectSection, ObjectSymbol};
@@ -288,4 +285,72 @@ fn silicon_images_carry_a_well_formed_rtt_control_block() {
         // Write and read offsets 0; mode 1 (trim) until a probe attaches.
         assert_eq!((word(5), word(6), word(7)), (0, 0, 1), "{app}");
     }
+}
+
+/// The symbols of an ELF: (name, section name).
+fn symbols(elf: &std::path::Path) -> Vec<(String, String)> {
+    use object::{Object, ObjectSection, ObjectSymbol};
+    let bytes = std::fs::read(elf).unwrap();
+    let file = object::File::parse(&*bytes).unwrap();
+    file.symbols()
+        .filter_map(|s| {
+            let sec = s
+                .section_index()
+                .and_then(|i| file.section_by_index(i).ok())?;
+            Some((s.name().ok()?.to_string(), sec.name().ok()?.to_string()))
+        })
+        .collect()
+}
+
+/// The applications cannot panic: their optimised images link no panic
+/// handler at all (the firmware library's, `rust_begin_unwind`, which the
+/// self-test does link), on the emulated Cortex-M4F, the emulated RV32IMC and
+/// the nRF52840-DK.
+#[test]
+fn applications_link_no_panic_handler() {
+    let has_handler = |elf: &std::path::Path| {
+        symbols(elf)
+            .iter()
+            .any(|(n, _)| n.contains("rust_begin_unwind"))
+    };
+    let selftest = firmware::build(BoardName::QemuMps2An386).expect("build");
+    assert!(
+        has_handler(&selftest),
+        "the check sees the self-test's handler"
+    );
+    for board in [
+        BoardName::QemuMps2An386,
+        BoardName::QemuRiscv32,
+        BoardName::Nrf52840Dk,
+    ] {
+        for app in firmware::APPS {
+            let elf = firmware::build_app(board, app).expect("build");
+            assert!(
+                !has_handler(&elf),
+                "{app} on {board:?} links a panic handler"
+            );
+        }
+    }
+}
+
+/// The lsh-knn index, over planes in flash (a zero-sized `PlaneSource`),
+/// starts all zero: it lies in `.bss`, the planes in read-only flash, and
+/// `.data` holds no index state.
+#[test]
+fn lsh_knn_index_lives_in_bss_and_its_planes_in_flash() {
+    use object::{Object, ObjectSection};
+    let elf = firmware::build_app(BoardName::QemuMps2An386, "lsh-knn").expect("build");
+    let syms = symbols(&elf);
+    let section = |needle: &str| {
+        syms.iter()
+            .find(|(n, _)| n.contains(needle))
+            .map(|(_, s)| s.clone())
+            .unwrap_or_else(|| panic!("no symbol {needle}"))
+    };
+    assert_eq!(section("3KNN"), ".bss");
+    assert_eq!(section("6PLANES"), ".rodata");
+    let bytes = std::fs::read(&elf).unwrap();
+    let file = object::File::parse(&*bytes).unwrap();
+    let data = file.section_by_name(".data").map_or(0, |s| s.size());
+    assert!(data < 256, ".data holds {data} B");
 }

@@ -30,7 +30,7 @@ fn fixed_cases_pass_on_host() {
 fn quantised_index_case_passes_on_host() {
     let c = cases()
         .iter()
-        .find(|c| c.kernel == "lsh.index_q8")
+        .find(|c| c.kernel == "lsh.index_i8")
         .expect("the i8 index case is listed");
     let o = (c.run)(&mut NoMeter);
     assert!(o.ok, "max error {}", o.max_rel_err);

@@ -6,6 +6,7 @@ use plasticore::blob::Blob;
 use plasticore::hebbian::{
     act_len, cartpole_episode, coeff_len, weight_len, PlasticMlp, PlasticNet,
 };
+use plasticore::rng::Rng;
 
 mod evolved {
     include!("../data/hebbian/cartpole_abcd_lr.rs");
@@ -15,7 +16,8 @@ const BLOB: &[u8] = include_bytes!("../data/hebbian/cartpole_abcd_lr.blob");
 
 fn blob_coeffs() -> (Vec<usize>, plasticore::hebbian::NetConfig, Vec<f32>) {
     let b = Blob::parse(BLOB).unwrap();
-    let (topo, cfg) = b.hebbian().unwrap();
+    let spec = plasticore::hebbian::NetSpec::parse(&b).unwrap();
+    let (topo, cfg) = (spec.topology, spec.config);
     let mut c = vec![0.0; b.len()];
     b.read_into(&mut c).unwrap();
     (topo.sizes().to_vec(), cfg, c)
@@ -26,7 +28,7 @@ fn evolved_rule_solves_cartpole_on_unseen_seeds() {
     let (sizes, cfg, c) = blob_coeffs();
     let mut w = vec![0.0; weight_len(&sizes)];
     let mut a = vec![0.0; act_len(&sizes)];
-    let mut net = PlasticNet::new(&sizes, cfg, &c, &mut w, &mut a).unwrap();
+    let mut net = PlasticNet::new(&sizes, cfg, &c, &mut w, &mut a, &mut Rng::new(0)).unwrap();
     // Evolution only uses seeds >= 2^62 (host/src/evolve.rs); these are unseen.
     let returns: Vec<u32> = (0..100u64)
         .map(|s| cartpole_episode(&mut net, s).unwrap().steps)
@@ -43,7 +45,7 @@ fn plasticity_matters_weights_move_far_from_their_random_start() {
     let zero = vec![0.0; c.len()];
     let mut w = vec![0.0; weight_len(&sizes)];
     let mut a = vec![0.0; act_len(&sizes)];
-    let mut net = PlasticNet::new(&sizes, cfg, &zero, &mut w, &mut a).unwrap();
+    let mut net = PlasticNet::new(&sizes, cfg, &zero, &mut w, &mut a, &mut Rng::new(0)).unwrap();
     let mean = (0..100u64)
         .map(|s| cartpole_episode(&mut net, s).unwrap().steps as f64)
         .sum::<f64>()
@@ -64,10 +66,11 @@ fn generated_rust_equals_blob_and_const_network_is_bit_identical() {
         coeff_len(&evolved::SIZES, cfg.rule, cfg.sharing),
         PlasticMlp::<4, 8, 1>::coeff_len(cfg.rule, cfg.sharing)
     );
-    let mut mlp = PlasticMlp::<4, 8, 1>::new(&evolved::COEFFS, evolved::CONFIG).unwrap();
+    let mut mlp =
+        PlasticMlp::<4, 8, 1>::new(&evolved::COEFFS, evolved::CONFIG, &mut Rng::new(0)).unwrap();
     let mut w = vec![0.0; weight_len(&sizes)];
     let mut a = vec![0.0; act_len(&sizes)];
-    let mut net = PlasticNet::new(&sizes, cfg, &c, &mut w, &mut a).unwrap();
+    let mut net = PlasticNet::new(&sizes, cfg, &c, &mut w, &mut a, &mut Rng::new(0)).unwrap();
     for seed in 0..20u64 {
         let e1 = cartpole_episode(&mut mlp, seed).unwrap();
         let e2 = cartpole_episode(&mut net, seed).unwrap();

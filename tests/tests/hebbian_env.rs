@@ -103,7 +103,7 @@ fn network_step_matches_f64_forward_and_update() {
     rng.fill_uniform(&mut c, -0.5, 0.5);
     let mut w = vec![0.0; weight_len(&sizes)];
     let mut a = vec![0.0; act_len(&sizes)];
-    let mut net = PlasticNet::new(&sizes, cfg, &c, &mut w, &mut a).unwrap();
+    let mut net = PlasticNet::new(&sizes, cfg, &c, &mut w, &mut a, &mut Rng::new(0)).unwrap();
     net.reset(&mut Rng::new(1));
     let mut w64: Vec<f64> = net.weights().iter().map(|&v| v as f64).collect();
     for v in &w64 {
@@ -156,28 +156,28 @@ fn bad_network_inputs_give_errors_and_change_nothing() {
     let mut w = vec![0.0; weight_len(&sizes)];
     let mut a = vec![0.0; act_len(&sizes)];
     assert!(matches!(
-        PlasticNet::new(&sizes, cfg, &c[1..], &mut w, &mut a),
+        PlasticNet::new(&sizes, cfg, &c[1..], &mut w, &mut a, &mut Rng::new(0)),
         Err(Error::ShapeMismatch { what: "coeffs", .. })
     ));
     assert!(matches!(
-        PlasticNet::new(&sizes, cfg, &c, &mut w[1..], &mut a),
+        PlasticNet::new(&sizes, cfg, &c, &mut w[1..], &mut a, &mut Rng::new(0)),
         Err(Error::ShapeMismatch {
             what: "weights",
             ..
         })
     ));
     assert!(matches!(
-        PlasticNet::new(&[4], cfg, &c, &mut w, &mut a),
+        PlasticNet::new(&[4], cfg, &c, &mut w, &mut a, &mut Rng::new(0)),
         Err(Error::InvalidArgument { .. })
     ));
     assert!(matches!(
-        PlasticNet::new(&[4, 0, 1], cfg, &c, &mut w, &mut a),
+        PlasticNet::new(&[4, 0, 1], cfg, &c, &mut w, &mut a, &mut Rng::new(0)),
         Err(Error::Empty { .. })
     ));
     let mut bad = c.clone();
     bad[4] = f32::NAN;
     assert!(matches!(
-        PlasticNet::new(&sizes, cfg, &bad, &mut w, &mut a),
+        PlasticNet::new(&sizes, cfg, &bad, &mut w, &mut a, &mut Rng::new(0)),
         Err(Error::NonFinite {
             what: "coeffs",
             index: 4
@@ -187,8 +187,8 @@ fn bad_network_inputs_give_errors_and_change_nothing() {
         norm: Norm::Clamp(0.0),
         ..cfg
     };
-    assert!(PlasticNet::new(&sizes, bad_norm, &c, &mut w, &mut a).is_err());
-    let mut net = PlasticNet::new(&sizes, cfg, &c, &mut w, &mut a).unwrap();
+    assert!(PlasticNet::new(&sizes, bad_norm, &c, &mut w, &mut a, &mut Rng::new(0)).is_err());
+    let mut net = PlasticNet::new(&sizes, cfg, &c, &mut w, &mut a, &mut Rng::new(0)).unwrap();
     net.reset(&mut Rng::new(3));
     let before = net.weights().to_vec();
     assert!(matches!(
@@ -203,9 +203,9 @@ fn bad_network_inputs_give_errors_and_change_nothing() {
         })
     ));
     assert_eq!(net.weights(), &before[..]);
-    assert!(PlasticMlp::<4, 3, 1>::new(&c[1..], cfg).is_err());
-    assert!(PlasticMlp::<4, 3, 1>::new(&bad, cfg).is_err());
-    let mut mlp = PlasticMlp::<4, 3, 1>::new(&c, cfg).unwrap();
+    assert!(PlasticMlp::<4, 3, 1>::new(&c[1..], cfg, &mut Rng::new(0)).is_err());
+    assert!(PlasticMlp::<4, 3, 1>::new(&bad, cfg, &mut Rng::new(0)).is_err());
+    let mut mlp = PlasticMlp::<4, 3, 1>::new(&c, cfg, &mut Rng::new(0)).unwrap();
     assert!(mlp.step(&[f32::NAN, 0.0, 0.0, 0.0]).is_err());
     // Max-abs keeps every layer in [-1, 1] whatever the coefficients do.
     mlp.reset(&mut Rng::new(3));
@@ -233,8 +233,8 @@ fn huge_sizes_are_errors_not_overflows() {
     let mut w = [0.0f32; 4];
     let mut a = [0.0f32; 4];
     assert!(matches!(
-        PlasticNet::new(&sizes, cfg, &[], &mut w, &mut a),
+        PlasticNet::new(&sizes, cfg, &[], &mut w, &mut a, &mut Rng::new(0)),
         Err(Error::ShapeMismatch { .. })
     ));
-    assert!(PlasticNet::new(&[4, 65537, 1], cfg, &[], &mut w, &mut a).is_err());
+    assert!(PlasticNet::new(&[4, 65537, 1], cfg, &[], &mut w, &mut a, &mut Rng::new(0)).is_err());
 }

@@ -11,7 +11,9 @@ fn q15_network_balances_cartpole_on_100_unseen_seeds() {
     let bytes = std::fs::read(plasticore_tests::data("hebbian/cartpole_q15.blob")).unwrap();
     let blob = plasticore::blob::Blob::parse(&bytes).unwrap();
     assert!(
-        blob.hebbian_fixed_point(),
+        plasticore::hebbian::NetSpec::parse(&blob)
+            .unwrap()
+            .fixed_point,
         "the blob is marked for the Q15 network"
     );
     let (sizes, config, coeffs) = parse_blob(&bytes).unwrap();

@@ -75,8 +75,8 @@ fn update_matches_numpy_for_every_rule_sharing_and_norm() {
 #[test]
 fn episode_matches_numpy_reimplementation() {
     use plasticore::blob::Blob;
-    use plasticore::env::CartPole;
-    use plasticore::hebbian::{act_len, action_from_output, weight_len, PlasticNet};
+    use plasticore::env::{action_from_output, CartPole};
+    use plasticore::hebbian::{act_len, weight_len, NetSpec, PlasticNet};
     use plasticore::rng::Rng;
 
     let bytes = std::fs::read(format!(
@@ -85,7 +85,11 @@ fn episode_matches_numpy_reimplementation() {
     ))
     .unwrap();
     let b = Blob::parse(&bytes).unwrap();
-    let (topo, cfg) = b.hebbian().unwrap();
+    let NetSpec {
+        topology: topo,
+        config: cfg,
+        ..
+    } = NetSpec::parse(&b).unwrap();
     let mut c = vec![0.0; b.len()];
     b.read_into(&mut c).unwrap();
     let sizes = topo.sizes();
@@ -96,7 +100,7 @@ fn episode_matches_numpy_reimplementation() {
     assert_eq!(nw, weight_len(sizes));
     let mut w = vec![0.0; nw];
     let mut a = vec![0.0; act_len(sizes)];
-    let mut net = PlasticNet::new(sizes, cfg, &c, &mut w, &mut a).unwrap();
+    let mut net = PlasticNet::new(sizes, cfg, &c, &mut w, &mut a, &mut Rng::new(0)).unwrap();
     let mut worst = 0.0f32;
     for seed in 0..seeds {
         let mut rng = Rng::new(seed as u64);

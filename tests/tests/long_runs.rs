@@ -5,12 +5,12 @@
 //! through 10⁶ random insert/remove cycles with its invariants checked after
 //! each. (The moving average's 10⁸-sample drift check is numerics_stream.rs.)
 
-use plasticore::fixed::hebbian::PlasticNetQ15;
+use plasticore::hebbian::q15::PlasticNetQ15;
 use plasticore::hebbian::{
     act_len, coeff_len, weight_len, Activation, NetConfig, Norm, PlasticNet, Rule, Sharing,
     DIVERGED,
 };
-use plasticore::lsh::index::LshIndex;
+use plasticore::lsh::LshIndex;
 use plasticore::rng::Rng;
 use plasticore::Error;
 
@@ -39,7 +39,8 @@ fn plastic_network_stays_bounded_for_a_million_steps_under_each_norm() {
     for (norm, bound) in [(Norm::MaxAbs, 1.0f32), (Norm::Clamp(2.0), 2.0)] {
         let mut w = vec![0.0; weight_len(&SIZES)];
         let mut a = vec![0.0; act_len(&SIZES)];
-        let mut net = PlasticNet::new(&SIZES, config(norm), &c, &mut w, &mut a).unwrap();
+        let mut net =
+            PlasticNet::new(&SIZES, config(norm), &c, &mut w, &mut a, &mut Rng::new(0)).unwrap();
         let mut rng = Rng::new(1);
         net.reset(&mut rng);
         let mut x = [0.0f32; 4];
@@ -62,7 +63,15 @@ fn without_a_norm_divergence_is_an_error_not_a_nan() {
     let c = runaway();
     let mut w = vec![0.0; weight_len(&SIZES)];
     let mut a = vec![0.0; act_len(&SIZES)];
-    let mut net = PlasticNet::new(&SIZES, config(Norm::None), &c, &mut w, &mut a).unwrap();
+    let mut net = PlasticNet::new(
+        &SIZES,
+        config(Norm::None),
+        &c,
+        &mut w,
+        &mut a,
+        &mut Rng::new(0),
+    )
+    .unwrap();
     let mut rng = Rng::new(2);
     net.reset(&mut rng);
     let x = [1.0f32, 1.0, 1.0, 1.0];
@@ -92,11 +101,20 @@ fn without_a_norm_divergence_is_an_error_not_a_nan() {
 fn fixed_point_network_stays_bounded_for_a_million_steps() {
     let cf = runaway();
     let mut c = vec![0i16; cf.len() / config(Norm::None).rule.k() * 4];
-    plasticore::fixed::hebbian::fold_coeffs(config(Norm::None).rule, &cf, &mut c).unwrap();
+    plasticore::hebbian::q15::fold_coeffs(config(Norm::None).rule, &cf, &mut c).unwrap();
     for norm in [Norm::None, Norm::MaxAbs, Norm::Clamp(0.5)] {
         let mut w = vec![0i16; weight_len(&SIZES)];
         let mut a = vec![0i16; act_len(&SIZES)];
-        let mut net = PlasticNetQ15::new(&SIZES, config(norm), 12, &c, &mut w, &mut a).unwrap();
+        let mut net = PlasticNetQ15::new(
+            &SIZES,
+            config(norm),
+            12,
+            &c,
+            &mut w,
+            &mut a,
+            &mut Rng::new(0),
+        )
+        .unwrap();
         let mut rng = Rng::new(3);
         net.reset(&mut rng);
         let mut x = [0i16; 4];
@@ -137,7 +155,7 @@ fn lsh_index_keeps_its_invariants_through_a_million_insert_remove_cycles() {
             }
         }
         if cycle % 100_000 == 0 {
-            idx.recenter();
+            idx.recenter().unwrap();
         }
         if let Err(why) = idx.check_invariants() {
             panic!("cycle {cycle}: {why}");

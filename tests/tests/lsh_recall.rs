@@ -7,9 +7,9 @@
 //! `LSH_SWEEP=1 cargo test -p plasticore-tests --test lsh_recall -- --nocapture`
 //! prints a table over tables/bits/probes (used for docs/lsh.md).
 
-use plasticore::lsh::index::{
-    index_planes, Entry, LshIndexMut, Neighbor, Probe, QueryScratch, DEFAULT_BITS, DEFAULT_PROBES,
-    DEFAULT_TABLES,
+use plasticore::lsh::{
+    index_planes, Entry, IndexBuffers, IndexParams, IndexStorage, LshIndexI8View, LshIndexInner,
+    LshIndexView, Neighbor, Probe, QueryBufView, DEFAULT_BITS, DEFAULT_PROBES, DEFAULT_TABLES,
 };
 use plasticore_host::npy::read_npy;
 
@@ -45,7 +45,7 @@ fn run_seed(
     run_store(x, knn, tables, bits, probes, centre, seed, false)
 }
 
-/// One run; `q8`: the index keeps its vectors as i8 codes and a scale and
+/// One run; `i8`: the index keeps its vectors as i8 codes and a scale and
 /// re-ranks by the integer cosine.
 #[allow(clippy::too_many_arguments)]
 fn run_store(
@@ -56,7 +56,7 @@ fn run_store(
     probes: usize,
     centre: bool,
     seed: u64,
-    q8: bool,
+    i8: bool,
 ) -> Outcome {
     let d = 64;
     let rows: Vec<&[f32]> = x.chunks_exact(d).collect();
@@ -73,61 +73,70 @@ fn run_store(
         .map(|(_, r)| *r)
         .collect();
     let n = data.len();
+    let params = IndexParams {
+        dim: d,
+        tables,
+        bits,
+        capacity: n,
+    };
     let mut planes = vec![0.0; tables * d * bits];
     index_planes(seed, &mut planes);
     let mut center = vec![0.0f32; d];
-    let mut vectors = vec![0.0; if q8 { 0 } else { n * d }];
-    let mut codes = vec![0i8; if q8 { n * d } else { 0 }];
-    let mut scales = vec![0.0f32; if q8 { n } else { 0 }];
+    let mut vectors = vec![0.0; n * d];
+    let mut codes = vec![0i8; n * d];
+    let mut scales = vec![0.0f32; n];
     let mut live = vec![false; n];
     let mut entries = vec![Entry::default(); tables * n];
-    let mut idx = if q8 {
-        LshIndexMut::new_q8(
-            d,
-            tables,
-            bits,
-            &planes,
-            &mut center,
-            &mut codes,
-            &mut scales,
-            &mut live,
-            &mut entries,
-        )
+    if i8 {
+        let buffers = IndexBuffers {
+            planes: &planes,
+            center: &mut center,
+            rows: &mut codes,
+            scales: &mut scales,
+            live: &mut live,
+            entries: &mut entries,
+        };
+        let idx = LshIndexI8View::new(params, buffers).unwrap();
+        measure(idx, &data, &queries, knn, probes, centre)
     } else {
-        LshIndexMut::new(
-            d,
-            tables,
-            bits,
-            &planes,
-            &mut center,
-            &mut vectors,
-            &mut live,
-            &mut entries,
-        )
+        let buffers = IndexBuffers {
+            planes: &planes,
+            center: &mut center,
+            rows: &mut vectors,
+            scales: &mut [],
+            live: &mut live,
+            entries: &mut entries,
+        };
+        let idx = LshIndexView::new(params, buffers).unwrap();
+        measure(idx, &data, &queries, knn, probes, centre)
     }
-    .unwrap();
+}
+
+/// Fills `idx` with `data`, then Recall@10 of `queries` against `knn`.
+fn measure<S: IndexStorage<Vector = [f32]>>(
+    mut idx: LshIndexInner<S>,
+    data: &[&[f32]],
+    queries: &[&[f32]],
+    knn: &[i32],
+    probes: usize,
+    centre: bool,
+) -> Outcome {
+    let (tables, bits, n) = (idx.tables(), idx.bits(), idx.capacity());
     for (i, r) in data.iter().enumerate() {
         assert_eq!(idx.insert(r).unwrap(), i as u32);
     }
     if centre {
-        idx.recenter();
+        idx.recenter().unwrap();
     }
     let (mut proj, mut order) = (vec![0.0; tables * bits], vec![0u8; tables * bits]);
     let mut heap = vec![Probe::default(); tables + 2 * probes];
     let mut seen = vec![false; n];
-    let mut sc = QueryScratch {
-        proj: &mut proj,
-        order: &mut order,
-        heap: &mut heap,
-        seen: &mut seen,
-    };
+    let mut qcodes = [0i8; 64];
+    let mut sc = QueryBufView::new(&mut proj, &mut order, &mut heap, &mut seen, &mut qcodes);
     let (mut hits, mut examined, mut min_recall) = (0usize, 0usize, 1.0f64);
     for (qi, q) in queries.iter().enumerate() {
         let mut out = [Neighbor::NONE; 10];
-        let mut qcodes = [0i8; 64];
-        let st = idx
-            .query_q8(q, probes, &mut sc, &mut qcodes, &mut out)
-            .unwrap();
+        let st = idx.query(q, probes, &mut sc, &mut out).unwrap();
         let truth = &knn[qi * 10..(qi + 1) * 10];
         let h = out
             .iter()
@@ -200,7 +209,7 @@ fn digits_recall_at_10_with_defaults() {
 /// The quantised index (i8 codes + a scale per item, integer-cosine re-ranking)
 /// keeps Recall@10 within 0.02 of the f32 index at the same settings and seed.
 #[test]
-fn q8_index_recall_within_0_02_of_f32() {
+fn i8_index_recall_within_0_02_of_f32() {
     let (x, knn) = load();
     for seed in 1..=4 {
         let f = run_store(

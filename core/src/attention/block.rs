@@ -494,6 +494,20 @@ impl<'a> TransformerBlock<'a> {
             .saturating_add(f)
     }
 
+    /// f32 scratch of a block with full attention on `n` positions
+    /// (saturating; it needs no u32 scratch): the larger of the attention's
+    /// `4·n·d` and the feed-forward's `d + d_ff`. Sizes a [`super::Scratch`]
+    /// at compile time; [`TransformerBlock::scratch_len`] gives any mode's.
+    pub const fn full_scratch_len(dims: TransformerDims, n: usize) -> usize {
+        let attn = n.saturating_mul(dims.d).saturating_mul(4);
+        let ffn = dims.d.saturating_add(dims.d_ff);
+        if attn > ffn {
+            attn
+        } else {
+            ffn
+        }
+    }
+
     /// Borrows all weights from one flat f32 block (e.g. a `&'static` table in
     /// flash) laid out as [`TransformerBlock::flat_len`] describes.
     /// Errors: wrong length or any error of the layers' constructors.
@@ -530,41 +544,6 @@ impl<'a> TransformerBlock<'a> {
             attn,
             ffn: FeedForwardBlock::new(g2, b2n, ff)?,
         })
-    }
-
-    /// Copies the weights of a [`crate::blob::KIND_TRANSFORMER`] blob into
-    /// `params` (which must hold [`crate::blob::Blob::len`] f32) and borrows
-    /// them as [`TransformerBlock::from_flat`] does. (The blob's bytes cannot
-    /// be borrowed as f32 directly: they need not be 4-byte aligned.)
-    ///
-    /// Errors: [`Error::CorruptBlob`] from [`crate::blob::Blob::transformer`];
-    /// [`Error::InvalidArgument`] if `mode` does not match the blob's
-    /// shared-QK flag (LSH needs a shared-QK table, full attention a separate
-    /// W_k); [`Error::ShapeMismatch`] if `params` has the wrong length;
-    /// [`Error::NonFinite`] for a non-finite weight. These leave `params`
-    /// untouched; an invalid LSH `mode` (rotations, config) is reported by
-    /// [`TransformerBlock::from_flat`] after the copy.
-    pub fn from_blob(
-        blob: &crate::blob::Blob<'_>,
-        params: &'a mut [f32],
-        mode: AttentionMode<'a>,
-    ) -> Result<Self, Error> {
-        let spec = blob.transformer()?;
-        if spec.shared_qk != matches!(mode, AttentionMode::Lsh { .. }) {
-            return Err(Error::InvalidArgument {
-                what: "attention mode",
-                expected: "LSH for a shared-QK blob, full attention otherwise",
-            });
-        }
-        check_len("transformer parameters", blob.len(), params.len())?;
-        if let Some(index) = (0..blob.len()).find(|&i| !blob.get(i).is_some_and(f32::is_finite)) {
-            return Err(Error::NonFinite {
-                what: "transformer parameters",
-                index,
-            });
-        }
-        blob.read_into(params)?;
-        Self::from_flat(params, spec.dims, mode)
     }
 
     /// (f32, u32) scratch lengths for n positions.

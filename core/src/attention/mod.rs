@@ -30,10 +30,12 @@
 //!
 //! Scratch is reused across heads.
 
+pub mod blob;
 mod block;
 mod lsh;
 mod sdpa;
 
+pub use blob::TransformerSpec;
 pub use block::{
     AttentionMode, AttentionWeights, FeedForwardBlock, ReversibleBlock, SelfAttention,
     TransformerBlock, TransformerDims,

@@ -240,7 +240,7 @@ impl Environment for Acrobot {
                     1
                 }
             }
-            3 => crate::hebbian::action_from_output(output),
+            3 => super::action_from_output(output),
             n => {
                 return Err(Error::ShapeMismatch {
                     what: "network outputs",

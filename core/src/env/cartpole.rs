@@ -244,7 +244,7 @@ impl Environment for CartPole {
     fn reset(&mut self, rng: &mut Rng) -> [f32; 4] {
         CartPole::reset(self, rng)
     }
-    /// Action from [`crate::hebbian::action_from_output`]: one output pushes
+    /// Action from [`super::action_from_output`]: one output pushes
     /// right when it is > 0; two outputs, the index of the larger.
     fn act(&mut self, output: &[f32]) -> Result<([f32; 4], f32, bool), Error> {
         if output.len() > 2 {
@@ -254,7 +254,7 @@ impl Environment for CartPole {
                 found: output.len(),
             });
         }
-        let st = self.step(crate::hebbian::action_from_output(output))?;
+        let st = self.step(super::action_from_output(output))?;
         Ok((st.obs, st.reward, st.done()))
     }
 }

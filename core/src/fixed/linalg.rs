@@ -22,7 +22,7 @@
 //! `i8` products (|p| ≤ 2¹⁴) are summed in `i32` in blocks of 2¹⁶ and the
 //! blocks in `i64`.
 
-use super::Fixed;
+use super::{Fixed, Narrow};
 use crate::error::{check_len, check_nonempty, Error};
 use crate::slices;
 
@@ -30,6 +30,8 @@ use crate::slices;
 /// stay below 2⁶² in magnitude, so an `i64` sum never overflows.
 pub const MAX_LEN: usize = u32::MAX as usize;
 
+// (On 32-bit targets no `usize` exceeds it: the check is for 64-bit hosts.)
+#[allow(clippy::absurd_extreme_comparisons)]
 fn check_max(what: &'static str, n: usize) -> Result<(), Error> {
     if n > MAX_LEN {
         Err(Error::InvalidArgument {
@@ -221,32 +223,6 @@ pub fn matmul<T: Fixed>(
         }
     }
     Ok(())
-}
-
-/// `saturate(round_shift(s, shift))` for an exact sum `s` of at most
-/// [`MAX_LEN`] products (|s| < 2⁶²), as `(s + 2^(shift−1)) >> shift`: the
-/// addition cannot overflow, so this equals [`super::round_shift`] (one 64-bit shift
-/// instead of two), and the half is computed once per call.
-pub(super) struct Narrow {
-    half: i64,
-    shift: u32,
-}
-
-impl Narrow {
-    /// `shift` in 0..=63 (checked by the callers).
-    pub(super) fn new(shift: u32) -> Self {
-        let shift = shift.min(63);
-        Narrow {
-            half: ((1u64 << shift) >> 1) as i64,
-            shift,
-        }
-    }
-
-    /// `saturate((s + 2^(shift−1)) >> shift)`.
-    #[inline(always)]
-    pub(super) fn apply<T: Fixed>(&self, s: i64) -> T {
-        T::saturate((s + self.half) >> self.shift)
-    }
 }
 
 fn too_big() -> Error {

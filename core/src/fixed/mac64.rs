@@ -34,7 +34,6 @@
 use core::arch::asm;
 
 use super::join;
-use crate::slices;
 
 /// One product of `a` and `b` added to `{lo}`, `{hi}`.
 macro_rules! mac {
@@ -137,20 +136,10 @@ dot_fn!(
 /// vector, eight columns a pass in assembly, the last (under 8) in Rust.
 #[inline(never)]
 pub(crate) fn dot2_i16(r0: &[i16], r1: &[i16], x: &[i16]) -> (i64, i64) {
-    let n = x.len().min(r0.len()).min(r1.len());
-    let (r0, r1, x) = (
-        slices::split(r0, n).0,
-        slices::split(r1, n).0,
-        slices::split(x, n).0,
-    );
-    let (c0, t0) = r0.as_chunks::<8>();
-    let (c1, t1) = r1.as_chunks::<8>();
-    let (cx, tx) = x.as_chunks::<8>();
-    let count = cx.len().min(c0.len()).min(c1.len());
-    let (mut lo0, mut hi0, mut lo1, mut hi1) = (0u32, 0u32, 0u32, 0u32);
-    if count > 0 {
+    super::dot2_chunks::<i16, 8>(r0, r1, x, |c0, c1, cx, count| {
+        let (mut lo0, mut hi0, mut lo1, mut hi1) = (0u32, 0u32, 0u32, 0u32);
         // SAFETY: see the module comment; reads count·8 i16 from each of
-        // `c0`, `c1` and `cx`, which hold at least that many.
+        // `c0`, `c1` and `cx`, which hold at least that many (count ≥ 1).
         unsafe {
             asm!(
                 "2:",
@@ -170,11 +159,6 @@ pub(crate) fn dot2_i16(r0: &[i16], r1: &[i16], x: &[i16]) -> (i64, i64) {
                 options(pure, readonly, nostack),
             );
         }
-    }
-    let (mut s0, mut s1) = (join(lo0, hi0), join(lo1, hi1));
-    for ((a, b), v) in t0.iter().zip(t1).zip(tx) {
-        s0 += *a as i64 * *v as i64;
-        s1 += *b as i64 * *v as i64;
-    }
-    (s0, s1)
+        [lo0, hi0, lo1, hi1]
+    })
 }

@@ -17,6 +17,8 @@
 //!   (integer multiplier and shift, as CMSIS-NN and TFLM requantise).
 
 use crate::error::{check_len, Error};
+#[cfg(any(plasticore_arm_dsp, plasticore_mac64))]
+use crate::slices;
 
 #[cfg(plasticore_armv6m)]
 #[allow(unsafe_code)]
@@ -29,15 +31,75 @@ mod armv6m;
 fn join(lo: u32, hi: u32) -> i64 {
     ((hi as u64) << 32 | lo as u64) as i64
 }
+
+/// (Σ r0ᵢ·xᵢ, Σ r1ᵢ·xᵢ) over the common length, exact: `block` sums the
+/// first `count` chunks of `N` of each row against `x` (given the chunks and
+/// `count ≥ 1`; it returns the low and high words of each row's 64-bit
+/// sum), the tail (under `N`) is summed here. The one wrapper of the
+/// assembly two-row loops (`dsp::dot2_i8`, `mac64::dot2_i16`).
+#[cfg(any(plasticore_arm_dsp, plasticore_mac64))]
+#[inline(always)]
+fn dot2_chunks<T: Fixed, const N: usize>(
+    r0: &[T],
+    r1: &[T],
+    x: &[T],
+    block: impl FnOnce(&[[T; N]], &[[T; N]], &[[T; N]], usize) -> [u32; 4],
+) -> (i64, i64) {
+    let n = x.len().min(r0.len()).min(r1.len());
+    let (r0, r1, x) = (
+        slices::split(r0, n).0,
+        slices::split(r1, n).0,
+        slices::split(x, n).0,
+    );
+    let (c0, t0) = r0.as_chunks::<N>();
+    let (c1, t1) = r1.as_chunks::<N>();
+    let (cx, tx) = x.as_chunks::<N>();
+    let count = cx.len().min(c0.len()).min(c1.len());
+    let [lo0, hi0, lo1, hi1] = if count > 0 {
+        block(c0, c1, cx, count)
+    } else {
+        [0; 4]
+    };
+    let (mut s0, mut s1) = (join(lo0, hi0), join(lo1, hi1));
+    for ((a, b), v) in t0.iter().zip(t1).zip(tx) {
+        s0 += (a.to_i32() * v.to_i32()) as i64;
+        s1 += (b.to_i32() * v.to_i32()) as i64;
+    }
+    (s0, s1)
+}
 #[cfg(plasticore_arm_dsp)]
 #[allow(unsafe_code)]
-mod dsp;
-pub mod hebbian;
+pub(crate) mod dsp;
 pub mod linalg;
-pub mod lsh;
 #[cfg(plasticore_mac64)]
 #[allow(unsafe_code)]
 mod mac64;
+
+/// `saturate(round_shift(s, shift))` for an exact sum `s` of at most
+/// [`linalg::MAX_LEN`] products (|s| < 2⁶²), as `(s + 2^(shift−1)) >> shift`: the
+/// addition cannot overflow, so this equals [`round_shift`] (one 64-bit shift
+/// instead of two), and the half is computed once per call.
+pub(crate) struct Narrow {
+    half: i64,
+    shift: u32,
+}
+
+impl Narrow {
+    /// `shift` in 0..=63 (checked by the callers).
+    pub(crate) fn new(shift: u32) -> Self {
+        let shift = shift.min(63);
+        Narrow {
+            half: ((1u64 << shift) >> 1) as i64,
+            shift,
+        }
+    }
+
+    /// `saturate((s + 2^(shift−1)) >> shift)`.
+    #[inline(always)]
+    pub(crate) fn apply<T: Fixed>(&self, s: i64) -> T {
+        T::saturate((s + self.half) >> self.shift)
+    }
+}
 
 /// A Q15 value: `i16` with scale 2⁻¹⁵.
 pub type Q15 = i16;

@@ -21,25 +21,6 @@ pub struct Episode {
     pub weights_checksum: u32,
 }
 
-/// Discrete action from a network output: with one output, 1 (push right) if
-/// it is > 0, else 0; with more, the index of the first maximum.
-pub fn action_from_output(out: &[f32]) -> usize {
-    match out {
-        [y] => usize::from(*y > 0.0),
-        _ => {
-            let mut best = 0;
-            let mut top = f32::NAN;
-            for (i, &v) in out.iter().enumerate() {
-                if i == 0 || v > top {
-                    best = i;
-                    top = v;
-                }
-            }
-            best
-        }
-    }
-}
-
 /// The result of one episode in any environment.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

@@ -14,7 +14,7 @@
 
 use super::layer::{forward_unchecked, Activation, PlasticLayer, INIT_RANGE};
 use super::rule::{update_unchecked, Coeffs, Norm, Rule, Sharing};
-use crate::blob::fnv1a_f32;
+use crate::checksum::{fnv1a_f32, FNV_OFFSET};
 use crate::error::{check_finite, check_len, check_nonempty, Error};
 use crate::rng::Rng;
 use crate::slices::{copy, split, split_mut, tail, window, window_mut};
@@ -195,12 +195,37 @@ pub struct PlasticNet<'a> {
 }
 
 impl<'a> PlasticNet<'a> {
-    /// Builds a network; checks every length, that `coeffs` are finite and the norm valid.
+    /// Builds a network with its first random weights drawn from `rng` (as
+    /// [`PlasticNet::reset`] draws them: a network is never stepped on zero
+    /// weights); checks every length, that `coeffs` are finite and the norm
+    /// valid.
     ///
-    /// Errors: as [`Topology::new`]; [`Error::ShapeMismatch`] for `coeffs`
+    /// # Errors
+    /// As [`Topology::new`]; [`Error::ShapeMismatch`] for `coeffs`
     /// ([`coeff_len`]), `weights` ([`weight_len`]) or `acts` ([`act_len`]);
-    /// [`Error::NonFinite`] in `coeffs`; [`Error::InvalidArgument`] for the norm.
+    /// [`Error::NonFinite`] in `coeffs`; [`Error::InvalidArgument`] for the
+    /// norm. Nothing is written on error.
     pub fn new(
+        sizes: &[usize],
+        config: NetConfig,
+        coeffs: &'a [f32],
+        weights: &'a mut [f32],
+        acts: &'a mut [f32],
+        rng: &mut Rng,
+    ) -> Result<Self, Error> {
+        let mut net = Self::reopen(sizes, config, coeffs, weights, acts)?;
+        net.reset(rng);
+        Ok(net)
+    }
+
+    /// The network whose weights and activations `weights` and `acts`
+    /// already hold (drawn by a network built with [`PlasticNet::new`] on
+    /// them, and stepped since): for a wrapper that owns the buffers and
+    /// rebuilds this view for each call. Nothing is written.
+    ///
+    /// # Errors
+    /// As [`PlasticNet::new`].
+    pub fn reopen(
         sizes: &[usize],
         config: NetConfig,
         coeffs: &'a [f32],
@@ -317,11 +342,13 @@ impl<'a, const IN: usize, const H: usize, const OUT: usize> PlasticMlp<'a, IN, H
         coeff_len(&[IN, H, OUT], rule, sharing)
     }
 
-    /// Builds the network on `coeffs` (hidden layer's, then output layer's).
-    /// Weights start at zero: call [`PlasticMlp::reset`].
+    /// Builds the network on `coeffs` (hidden layer's, then output layer's),
+    /// its first random weights drawn from `rng` (as [`PlasticMlp::reset`]
+    /// draws them).
     ///
-    /// Errors: as [`PlasticNet::new`].
-    pub fn new(coeffs: &'a [f32], config: NetConfig) -> Result<Self, Error> {
+    /// # Errors
+    /// As [`PlasticNet::new`].
+    pub fn new(coeffs: &'a [f32], config: NetConfig, rng: &mut Rng) -> Result<Self, Error> {
         let NetConfig {
             rule,
             sharing,
@@ -331,7 +358,7 @@ impl<'a, const IN: usize, const H: usize, const OUT: usize> PlasticMlp<'a, IN, H
         check_len("coeffs", Self::coeff_len(rule, sharing), coeffs.len())?;
         norm.validate()?;
         let (a, b) = split(coeffs, sharing.coeff_len(rule, H, IN));
-        Ok(PlasticMlp {
+        let mut net = PlasticMlp {
             hidden: PlasticLayer::zeros(),
             out: PlasticLayer::zeros(),
             c1: Coeffs::new(a, rule, sharing, H, IN)?,
@@ -341,51 +368,9 @@ impl<'a, const IN: usize, const H: usize, const OUT: usize> PlasticMlp<'a, IN, H
             x: [0.0; IN],
             h: [0.0; H],
             y: [0.0; OUT],
-        })
-    }
-
-    /// Builds the network from a coefficient blob (`plasticore evolve`
-    /// writes them; on a board, `include_bytes!` data in flash), decoding the
-    /// coefficients into `coeffs`, which must hold exactly as many as the
-    /// blob's rule and sharing need for `[IN, H, OUT]`.
-    ///
-    /// Errors: [`Error::CorruptBlob`] (bad bytes, not a Hebbian blob, or a
-    /// fixed-point blob, which is for [`crate::fixed::hebbian::PlasticNetQ15`]);
-    /// [`Error::ShapeMismatch`] naming the layer whose size differs (the
-    /// blob's and this type's), or the coefficient count.
-    ///
-    /// ```
-    /// use plasticore::blob::{self, Blob};
-    /// use plasticore::hebbian::{Activation, NetConfig, Norm, PlasticMlp, Rule, Sharing};
-    /// let config = NetConfig { rule: Rule::A, sharing: Sharing::PerLayer, norm: Norm::None, output: Activation::Tanh };
-    /// let mut bytes = [0u8; 64];
-    /// let n = blob::encode(&blob::hebbian_header(&[4, 8, 1], &config).unwrap(), &[0.1, 0.2], &mut bytes).unwrap();
-    /// let blob = Blob::parse(&bytes[..n]).unwrap();
-    /// let mut coeffs = [0.0; 2];
-    /// assert!(PlasticMlp::<4, 8, 1>::from_blob(&blob, &mut coeffs).is_ok());
-    /// // A blob for another network size is refused, naming both sizes.
-    /// let e = PlasticMlp::<4, 16, 1>::from_blob(&blob, &mut coeffs).unwrap_err();
-    /// assert_eq!(e.to_string(), "blob's hidden layer size: expected length 16, found 8");
-    /// ```
-    pub fn from_blob(blob: &crate::blob::Blob<'_>, coeffs: &'a mut [f32]) -> Result<Self, Error> {
-        if blob.hebbian_fixed_point() {
-            return Err(Error::CorruptBlob {
-                reason: "a fixed-point (Q15) network's blob, not an f32 one",
-            });
-        }
-        let (topo, config) = blob.hebbian()?;
-        check_len("blob's number of layer sizes", 3, topo.sizes().len())?;
-        let what = [
-            "blob's input size",
-            "blob's hidden layer size",
-            "blob's output size",
-        ];
-        for ((what, want), &got) in what.into_iter().zip([IN, H, OUT]).zip(topo.sizes()) {
-            check_len(what, want, got)?;
-        }
-        check_len("coeffs (the blob's values)", blob.len(), coeffs.len())?;
-        blob.read_into(coeffs)?;
-        Self::new(coeffs, config)
+        };
+        net.reset(rng);
+        Ok(net)
     }
 
     /// Start of an episode: weights U(−0.1, 0.1) (hidden layer first), activations zeroed.
@@ -451,7 +436,7 @@ impl Controller for PlasticNet<'_> {
         self.step(obs)
     }
     fn weights_checksum(&self) -> u32 {
-        fnv1a_f32(crate::blob::FNV_OFFSET, self.weights)
+        fnv1a_f32(FNV_OFFSET, self.weights)
     }
 }
 
@@ -468,7 +453,7 @@ impl<const IN: usize, const H: usize, const OUT: usize> Controller for PlasticMl
         self.step(x).map(|y| y.as_slice())
     }
     fn weights_checksum(&self) -> u32 {
-        let h = fnv1a_f32(crate::blob::FNV_OFFSET, self.hidden.weights());
+        let h = fnv1a_f32(FNV_OFFSET, self.hidden.weights());
         fnv1a_f32(h, self.out.weights())
     }
 }

@@ -8,7 +8,7 @@
 
 use super::layer::Activation;
 use super::network::{act_len, forward_layers, weight_len, Controller, Topology};
-use crate::blob::fnv1a_f32;
+use crate::checksum::{fnv1a_f32, FNV_OFFSET};
 use crate::error::{check_finite, check_len, Error};
 use crate::rng::Rng;
 use crate::slices::tail;
@@ -81,7 +81,7 @@ impl Controller for StaticNet<'_> {
         self.step(obs)
     }
     fn weights_checksum(&self) -> u32 {
-        fnv1a_f32(crate::blob::FNV_OFFSET, self.weights)
+        fnv1a_f32(FNV_OFFSET, self.weights)
     }
 }
 

@@ -3,10 +3,12 @@
 //! Motwani 1998; see [`super::binary`]), multiprobe and exact re-ranking by
 //! Hamming distance.
 //!
-//! Storage and capacity rules are those of [`super::index`]: each table is a
-//! code-sorted array of [`Entry`]s, the vectors themselves are kept
-//! (`bytes` per item) for re-ranking, inserting into a full index returns
-//! [`Error::Capacity`] and changes nothing, ids are slots.
+//! One index over its storage, as [`super::LshIndexInner`]:
+//! [`BinaryIndex<BYTES, CAP, L, K>`](BinaryIndex) (const-generic arrays) and
+//! [`BinaryIndexView`] (caller slices, [`BinaryParams`]). Tables, capacity
+//! and ids are those of [`super::tables`]: a code-sorted array per table,
+//! inserting into a full index returns [`Error::Capacity`] and changes
+//! nothing, ids are slots.
 //!
 //! **Probe order.** Bit-sampling has no margins, so every sampled bit is
 //! equally likely to differ: after the `L` base buckets the query probes all
@@ -16,11 +18,12 @@
 //! neighbour within radius `r` with probability
 //! `Σ_{i≤r} C(K, i) (t/n)^i (1 − t/n)^{K−i}`.
 
-use super::index::{check_table_params, table_insert, table_remove, Entry};
-use crate::error::{check_len, check_nonempty, Error};
-
 use super::binary::bitsample_positions;
+use super::hamming_unchecked;
+use super::index::{Flat, QueryStats};
+use super::tables::{check_table_params, Entry, TablesMut, TablesRef};
 use super::top::{Ranked, TopK};
+use crate::error::{check_len, check_nonempty, Error};
 
 /// A binary-index query result: an id and its Hamming distance to the query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,22 +56,211 @@ impl Ranked for HammingNeighbor {
     }
 }
 
-/// A Hamming LSH index over caller-provided storage: `positions` `[L, K]`
-/// (sampled bit positions), `data` `[cap, bytes]`, `live` `[cap]`, `entries` `[L, cap]`.
-#[derive(Debug)]
-pub struct BinaryIndexMut<'a> {
-    bytes: usize,
-    tables: usize,
-    bits: usize,
-    positions: &'a [u32],
-    data: &'a mut [u8],
-    live: &'a mut [bool],
-    entries: &'a mut [Entry],
-    len: usize,
+/// The sizes of a binary index: `bytes` per vector, `tables` tables of
+/// `bits` sampled bits, room for `capacity` items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct BinaryParams {
+    /// Bytes per packed vector.
+    pub bytes: usize,
+    /// Number of tables `L`.
+    pub tables: usize,
+    /// Sampled bits per table `K` (1 to 32).
+    pub bits: usize,
+    /// Maximum number of items.
+    pub capacity: usize,
 }
 
+impl BinaryParams {
+    /// Checks the sizes: all non-zero, `bits` in `1..=32` and at most
+    /// `8·bytes`, fewer than 2³² − 1 items, buffers below 2³¹ elements.
+    ///
+    /// # Errors
+    /// [`Error::Empty`] or [`Error::InvalidArgument`] naming the size.
+    pub fn check(&self) -> Result<(), Error> {
+        check_nonempty("bytes", self.bytes)?;
+        check_table_params(self.tables, self.bits, self.capacity)?;
+        let limit = 1usize << 31;
+        let data = self.capacity.saturating_mul(self.bytes);
+        let entries = self.capacity.saturating_mul(self.tables);
+        if data >= limit || entries >= limit || self.tables >= limit {
+            return Err(Error::InvalidArgument {
+                what: "index size",
+                expected: "buffers of fewer than 2^31 elements (capacity*bytes, capacity*tables)",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The buffers of a binary index: sampled positions `[L, K]` (empty while
+/// not drawn), vectors `[capacity, bytes]`, live flags `[capacity]`, table
+/// entries `[L, capacity]`.
+#[derive(Debug)]
+pub struct BinaryBuffers<'a> {
+    /// Sampled bit positions, `[L, K]`, each `< 8·bytes`.
+    pub positions: &'a [u32],
+    /// The stored vectors, `[capacity, bytes]`.
+    pub data: &'a mut [u8],
+    /// Which slots hold an item, `[capacity]`.
+    pub live: &'a mut [bool],
+    /// The tables, `[L, capacity]`.
+    pub entries: &'a mut [Entry],
+}
+
+/// [`BinaryBuffers`], read only.
+#[derive(Debug, Clone, Copy)]
+pub struct BinaryBuffersRef<'a> {
+    /// Sampled bit positions, `[L, K]`.
+    pub positions: &'a [u32],
+    /// The stored vectors, `[capacity, bytes]`.
+    pub data: &'a [u8],
+    /// Which slots hold an item.
+    pub live: &'a [bool],
+    /// The tables.
+    pub entries: &'a [Entry],
+}
+
+/// Where a binary index keeps its state: [`BinaryOwned`] or [`BinaryView`]
+/// (or a host program's own, built by [`BinaryIndexInner::from_storage`]).
+pub trait BinaryStorage {
+    /// One vector: `[u8; BYTES]` for an owned index, `[u8]` otherwise.
+    type Vector: ?Sized + Flat<u8>;
+    /// Several vectors: `[[u8; BYTES]]` or `[u8]` (flat).
+    type Rows: ?Sized + Flat<u8>;
+    /// The sizes.
+    fn params(&self) -> BinaryParams;
+    /// The buffers, read only.
+    fn buffers(&self) -> BinaryBuffersRef<'_>;
+    /// The buffers.
+    fn buffers_mut(&mut self) -> BinaryBuffers<'_>;
+}
+
+/// The state of a binary index with every size a const generic.
+#[derive(Debug, Clone)]
+pub struct BinaryOwned<const BYTES: usize, const CAP: usize, const L: usize, const K: usize> {
+    positions: [[u32; K]; L],
+    drawn: bool,
+    data: [[u8; BYTES]; CAP],
+    live: [bool; CAP],
+    entries: [[Entry; CAP]; L],
+}
+
+impl<const BYTES: usize, const CAP: usize, const L: usize, const K: usize> BinaryStorage
+    for BinaryOwned<BYTES, CAP, L, K>
+{
+    type Vector = [u8; BYTES];
+    type Rows = [[u8; BYTES]];
+
+    #[inline(always)]
+    fn params(&self) -> BinaryParams {
+        BinaryParams {
+            bytes: BYTES,
+            tables: L,
+            bits: K,
+            capacity: CAP,
+        }
+    }
+
+    #[inline(always)]
+    fn buffers(&self) -> BinaryBuffersRef<'_> {
+        BinaryBuffersRef {
+            positions: if self.drawn {
+                self.positions.as_flattened()
+            } else {
+                &[]
+            },
+            data: self.data.as_flattened(),
+            live: &self.live,
+            entries: self.entries.as_flattened(),
+        }
+    }
+
+    #[inline(always)]
+    fn buffers_mut(&mut self) -> BinaryBuffers<'_> {
+        BinaryBuffers {
+            positions: if self.drawn {
+                self.positions.as_flattened()
+            } else {
+                &[]
+            },
+            data: self.data.as_flattened_mut(),
+            live: &mut self.live,
+            entries: self.entries.as_flattened_mut(),
+        }
+    }
+}
+
+/// The state of a binary index in borrowed slices, sizes chosen at run time.
+#[derive(Debug)]
+pub struct BinaryView<'a> {
+    params: BinaryParams,
+    buffers: BinaryBuffers<'a>,
+}
+
+impl<'a> BinaryView<'a> {
+    /// Sizes and buffers (checked when the index is built).
+    pub fn new(params: BinaryParams, buffers: BinaryBuffers<'a>) -> Self {
+        BinaryView { params, buffers }
+    }
+}
+
+impl BinaryStorage for BinaryView<'_> {
+    type Vector = [u8];
+    type Rows = [u8];
+
+    fn params(&self) -> BinaryParams {
+        self.params
+    }
+
+    fn buffers(&self) -> BinaryBuffersRef<'_> {
+        let b = &self.buffers;
+        BinaryBuffersRef {
+            positions: b.positions,
+            data: b.data,
+            live: b.live,
+            entries: b.entries,
+        }
+    }
+
+    fn buffers_mut(&mut self) -> BinaryBuffers<'_> {
+        let b = &mut self.buffers;
+        BinaryBuffers {
+            positions: b.positions,
+            data: b.data,
+            live: b.live,
+            entries: b.entries,
+        }
+    }
+}
+
+/// A Hamming LSH index over any [`BinaryStorage`]; use it through
+/// [`BinaryIndex`] and [`BinaryIndexView`].
+#[derive(Debug, Clone)]
+pub struct BinaryIndexInner<S> {
+    len: usize,
+    storage: S,
+}
+
+/// A Hamming LSH index with sizes fixed at compile time: `BYTES` bytes per
+/// vector, capacity `CAP`, `L` tables of `K ≤ 32` sampled bits.
+/// Memory: `CAP·(BYTES + 8L + 1) + 4·L·K` bytes.
+pub type BinaryIndex<const BYTES: usize, const CAP: usize, const L: usize, const K: usize> =
+    BinaryIndexInner<BinaryOwned<BYTES, CAP, L, K>>;
+
+/// A Hamming LSH index over caller slices, sizes chosen at run time.
+pub type BinaryIndexView<'a> = BinaryIndexInner<BinaryView<'a>>;
+
+/// The error of a binary index whose positions were never drawn.
+const NOT_DRAWN: Error = Error::Uninitialized {
+    what: "binary index (draw its positions with new or reset first)",
+};
+
 /// Draws `[L, K]` distinct-per-table bit positions in `[0, nbits)` from `seed`
-/// (table `t` uses seed `seed + t`). Errors as [`bitsample_positions`], or if
+/// (table `t` uses seed `seed + t`).
+///
+/// # Errors
+/// As [`bitsample_positions`]; [`Error::InvalidArgument`] if
 /// `positions.len()` is not a multiple of `bits`.
 pub fn binary_index_positions(
     seed: u64,
@@ -89,6 +281,7 @@ pub fn binary_index_positions(
     Ok(())
 }
 
+/// The code of `x` under the sampled positions `pos`: bit `j` = bit `pos[j]` of `x`.
 fn sample(x: &[u8], pos: &[u32]) -> u32 {
     pos.iter().enumerate().fold(0u32, |c, (j, &p)| {
         let p = p as usize;
@@ -97,64 +290,105 @@ fn sample(x: &[u8], pos: &[u32]) -> u32 {
     })
 }
 
-fn hamming(a: &[u8], b: &[u8]) -> u32 {
-    a.iter().zip(b).map(|(x, y)| (x ^ y).count_ones()).sum()
+impl<const BYTES: usize, const CAP: usize, const L: usize, const K: usize>
+    BinaryIndex<BYTES, CAP, L, K>
+{
+    const CHECK: () = assert!(
+        BYTES > 0 && CAP > 0 && L > 0 && K > 0 && K <= 32 && K <= 8 * BYTES,
+        "a binary index needs BYTES, CAP, L > 0 and 1 <= K <= min(32, 8 BYTES)"
+    );
+
+    /// An empty index with positions drawn from `seed` (all `8·BYTES` bits eligible).
+    pub fn new(seed: u64) -> Self {
+        let mut s = Self::zeroed();
+        s.reset(seed);
+        s
+    }
+
+    /// An empty index whose positions are not drawn yet: a `const`
+    /// initialiser for statics (all zero: `.bss`). Every operation but
+    /// [`BinaryIndex::reset`] is an [`Error::Uninitialized`] until then.
+    pub const fn zeroed() -> Self {
+        let () = Self::CHECK;
+        BinaryIndexInner {
+            len: 0,
+            storage: BinaryOwned {
+                positions: [[0; K]; L],
+                drawn: false,
+                data: [[0; BYTES]; CAP],
+                live: [false; CAP],
+                entries: [[Entry::ZERO; CAP]; L],
+            },
+        }
+    }
+
+    /// Empties the index in place and draws new positions from `seed`
+    /// (the same as [`BinaryIndex::new`] with that seed).
+    pub fn reset(&mut self, seed: u64) {
+        let s = &mut self.storage;
+        // K ≤ 8·BYTES (checked at compile time), so drawing cannot fail.
+        s.drawn =
+            binary_index_positions(seed, (8 * BYTES) as u32, K, s.positions.as_flattened_mut())
+                .is_ok();
+        self.clear();
+    }
 }
 
-impl<'a> BinaryIndexMut<'a> {
-    /// An empty index over the given storage (`live` is cleared).
+impl<'a> BinaryIndexView<'a> {
+    /// An empty index over the given buffers (`live` is cleared).
     ///
-    /// Errors: `bytes`, `tables` or `cap` zero; `bits` not in `1..=32`; slices of
-    /// the wrong length; a position `≥ 8·bytes`.
-    pub fn new(
-        bytes: usize,
-        tables: usize,
-        bits: usize,
-        positions: &'a [u32],
-        data: &'a mut [u8],
-        live: &'a mut [bool],
-        entries: &'a mut [Entry],
-    ) -> Result<Self, Error> {
-        check_nonempty("bytes", bytes)?;
-        check_table_params(tables, bits, live.len())?;
-        let big = Error::InvalidArgument {
-            what: "index size",
-            expected: "sizes whose products fit in usize",
-        };
-        check_len(
-            "positions",
-            tables.checked_mul(bits).ok_or(big)?,
-            positions.len(),
-        )?;
-        check_len(
-            "data",
-            live.len().checked_mul(bytes).ok_or(big)?,
-            data.len(),
-        )?;
-        check_len(
-            "entries",
-            live.len().checked_mul(tables).ok_or(big)?,
-            entries.len(),
-        )?;
-        if positions.iter().any(|&p| p as usize >= 8 * bytes) {
+    /// # Errors
+    /// [`Error::Empty`] or [`Error::InvalidArgument`] for sizes
+    /// [`BinaryParams::check`] refuses or a position `≥ 8·bytes`;
+    /// [`Error::ShapeMismatch`] for a buffer of the wrong length.
+    pub fn new(params: BinaryParams, buffers: BinaryBuffers<'a>) -> Result<Self, Error> {
+        let mut idx = Self::reopen(params, buffers)?;
+        idx.clear();
+        Ok(idx)
+    }
+
+    /// The index the buffers already hold (its items: the live slots), as
+    /// [`crate::lsh::LshIndexView::reopen`]; nothing is written.
+    ///
+    /// # Errors
+    /// As [`BinaryIndexView::new`].
+    pub fn reopen(params: BinaryParams, buffers: BinaryBuffers<'a>) -> Result<Self, Error> {
+        Self::from_storage(BinaryView::new(params, buffers))
+    }
+}
+
+impl<S: BinaryStorage> BinaryIndexInner<S> {
+    /// The index a storage holds (its items: the live slots), its lengths
+    /// checked once.
+    ///
+    /// # Errors
+    /// As [`BinaryIndexView::new`].
+    pub fn from_storage(storage: S) -> Result<Self, Error> {
+        let p = storage.params();
+        p.check()?;
+        let b = storage.buffers();
+        check_len("positions", p.tables * p.bits, b.positions.len())?;
+        check_len("data", p.capacity * p.bytes, b.data.len())?;
+        check_len("live", p.capacity, b.live.len())?;
+        check_len("entries", p.capacity * p.tables, b.entries.len())?;
+        if b.positions.iter().any(|&q| q as usize >= 8 * p.bytes) {
             return Err(Error::InvalidArgument {
                 what: "positions",
                 expected: "every position < 8 * bytes",
             });
         }
-        live.iter_mut().for_each(|l| *l = false);
-        Ok(BinaryIndexMut {
-            bytes,
-            tables,
-            bits,
-            positions,
-            data,
-            live,
-            entries,
-            len: 0,
-        })
+        let len = b.live.iter().filter(|&&l| l).count();
+        Ok(BinaryIndexInner { len, storage })
     }
 
+    /// The storage.
+    pub fn storage(&self) -> &S {
+        &self.storage
+    }
+    /// The sizes.
+    pub fn params(&self) -> BinaryParams {
+        self.storage.params()
+    }
     /// Number of items stored.
     pub fn len(&self) -> usize {
         self.len
@@ -165,114 +399,179 @@ impl<'a> BinaryIndexMut<'a> {
     }
     /// Maximum number of items.
     pub fn capacity(&self) -> usize {
-        self.live.len()
+        self.params().capacity
     }
     /// True if `id` is a stored item.
     pub fn contains(&self, id: u32) -> bool {
-        self.live.get(id as usize).copied().unwrap_or(false)
+        self.storage
+            .buffers()
+            .live
+            .get(id as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
-    fn code(&self, t: usize, x: &[u8]) -> u32 {
-        let k = self.bits;
-        sample(x, self.positions.get(t * k..(t + 1) * k).unwrap_or(&[]))
+    /// The sampled positions, or the not-drawn error.
+    fn positions(&self) -> Result<&[u32], Error> {
+        let p = self.params();
+        let pos = self.storage.buffers().positions;
+        if pos.len() != p.tables * p.bits {
+            return Err(NOT_DRAWN);
+        }
+        Ok(pos)
     }
 
-    /// Inserts `x` (`bytes` long) and returns its id (the lowest free slot).
-    ///
-    /// Errors: [`Error::Capacity`] when full, wrong length; nothing changes on error.
-    pub fn insert(&mut self, x: &[u8]) -> Result<u32, Error> {
-        check_len("x", self.bytes, x.len())?;
-        let cap = self.capacity();
-        let slot = match self.live.iter().position(|&l| !l) {
-            Some(s) if self.len < cap => s,
-            _ => return Err(Error::Capacity { capacity: cap }),
-        };
-        let (b, len) = (self.bytes, self.len);
-        if let Some(v) = self.data.get_mut(slot * b..(slot + 1) * b) {
+    /// Stores `x` in free `slot` (`append`: at the end of each table).
+    fn put(&mut self, slot: usize, x: &[u8], append: bool) {
+        let (p, mut len) = (self.storage.params(), self.len);
+        let b = self.storage.buffers_mut();
+        if let Some(v) = b.data.get_mut(slot * p.bytes..(slot + 1) * p.bytes) {
             v.copy_from_slice(x);
         }
-        for t in 0..self.tables {
-            let code = self.code(t, x);
-            table_insert(self.entries, t, cap, len, code, slot as u32);
+        let pos = b.positions;
+        let code = |t: usize| sample(x, pos.get(t * p.bits..(t + 1) * p.bits).unwrap_or(&[]));
+        let mut tables = TablesMut {
+            live: b.live,
+            entries: b.entries,
+            tables: p.tables,
+            len: &mut len,
+        };
+        if append {
+            tables.append(slot, code);
+        } else {
+            tables.insert(slot, code);
         }
-        if let Some(l) = self.live.get_mut(slot) {
-            *l = true;
-        }
-        self.len += 1;
+        self.len = len;
+    }
+
+    /// Runs `f` on the tables, with `len` tracked.
+    fn with_tables<R>(&mut self, f: impl FnOnce(&mut TablesMut<'_>) -> R) -> R {
+        let tables = self.storage.params().tables;
+        let b = self.storage.buffers_mut();
+        f(&mut TablesMut {
+            live: b.live,
+            entries: b.entries,
+            tables,
+            len: &mut self.len,
+        })
+    }
+
+    /// Inserts `x` and returns its id (the lowest free slot).
+    ///
+    /// # Errors
+    /// [`Error::Capacity`] when full; [`Error::ShapeMismatch`] for `x`;
+    /// [`Error::Uninitialized`] before the positions are drawn. Nothing
+    /// changes on error.
+    pub fn insert(&mut self, x: &S::Vector) -> Result<u32, Error> {
+        self.positions()?;
+        let x = x.flat();
+        check_len("x", self.params().bytes, x.len())?;
+        let slot = self.with_tables(|t| t.free_slot(0))?;
+        self.put(slot, x, false);
         Ok(slot as u32)
     }
 
-    /// Removes item `id`. Errors: [`Error::InvalidArgument`] if it is not stored.
-    pub fn remove(&mut self, id: u32) -> Result<(), Error> {
-        if !self.contains(id) {
-            return Err(Error::InvalidArgument {
-                what: "id",
-                expected: "the id of a stored item",
+    /// Inserts the rows of `xs` (`n = ids.len()` of them) and writes their
+    /// ids (the lowest free slots, in increasing order) to `ids`: the index
+    /// `n` inserts build, with one sort a table.
+    ///
+    /// # Errors
+    /// [`Error::Capacity`] for more rows than free slots;
+    /// [`Error::ShapeMismatch`] if `xs` is not `n·bytes` long;
+    /// [`Error::Uninitialized`] before the positions are drawn. Nothing
+    /// changes on error.
+    pub fn insert_all(&mut self, xs: &S::Rows, ids: &mut [u32]) -> Result<(), Error> {
+        self.positions()?;
+        let (xs, p) = (xs.flat(), self.params());
+        if ids.len() > p.capacity.saturating_sub(self.len) {
+            return Err(Error::Capacity {
+                capacity: p.capacity,
             });
         }
-        let (cap, len) = (self.capacity(), self.len);
-        for t in 0..self.tables {
-            table_remove(self.entries, t, cap, len, id);
+        check_len("xs", ids.len() * p.bytes, xs.len())?;
+        let mut from = 0;
+        for (x, id) in xs.chunks_exact(p.bytes).zip(ids.iter_mut()) {
+            let Ok(slot) = self.with_tables(|t| t.free_slot(from)) else {
+                break;
+            };
+            from = slot + 1;
+            self.put(slot, x, true);
+            *id = slot as u32;
         }
-        if let Some(l) = self.live.get_mut(id as usize) {
-            *l = false;
-        }
-        self.len -= 1;
+        self.with_tables(|t| t.sort());
         Ok(())
     }
 
-    /// The `out.len()` stored items nearest to `q` in Hamming distance among
-    /// the candidates of `probes` buckets (order: module docs), nearest first,
-    /// ties by lower id; `seen` (length `cap`) is scratch. Returns
-    /// (neighbours found, distinct items examined).
+    /// Removes item `id`.
     ///
-    /// Errors: `q.len() != bytes`, `seen.len() != cap`.
-    pub fn query(
-        &self,
-        q: &[u8],
-        probes: usize,
-        seen: &mut [bool],
-        out: &mut [HammingNeighbor],
-    ) -> Result<(usize, usize), Error> {
-        self.search(q, probes, seen, out)
+    /// # Errors
+    /// [`Error::InvalidArgument`] if it is not stored (nothing changes).
+    pub fn remove(&mut self, id: u32) -> Result<(), Error> {
+        self.with_tables(|t| t.remove(id))
     }
 
-    /// [`BinaryIndexMut::query`] into either kind of result list.
-    fn search<T: TopK<HammingNeighbor> + ?Sized>(
+    /// Removes every item (the positions stay).
+    pub fn clear(&mut self) {
+        self.with_tables(|t| t.clear())
+    }
+
+    /// Checks the internal invariants (every table sorted and holding each
+    /// live item once, with the code of its stored vector); `O(L·len²)`.
+    ///
+    /// # Errors
+    /// The first broken invariant, in words.
+    pub fn check_invariants(&self) -> Result<(), &'static str> {
+        let (p, b) = (self.params(), self.storage.buffers());
+        let Ok(pos) = self.positions() else {
+            return if self.len == 0 {
+                Ok(())
+            } else {
+                Err("items stored while the positions are not drawn")
+            };
+        };
+        let tables = TablesRef {
+            live: b.live,
+            entries: b.entries,
+            len: self.len,
+        };
+        tables.check(p.tables, |t, s| {
+            let x = b.data.get(s * p.bytes..(s + 1) * p.bytes)?;
+            Some(sample(x, pos.get(t * p.bits..(t + 1) * p.bits)?))
+        })
+    }
+
+    /// The stored items nearest to `q` in Hamming distance among the
+    /// candidates of `probes` buckets (order: module docs), nearest first,
+    /// ties by lower id, in `out`: a `heapless::Vec<HammingNeighbor, N>`
+    /// (emptied first) or a `[HammingNeighbor]` slice (`k = out.len()`,
+    /// padded with [`HammingNeighbor::NONE`]). `seen` (one flag a slot,
+    /// e.g. `[bool; CAP]`) is scratch.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] for `q` or `seen`; [`Error::Uninitialized`]
+    /// before the positions are drawn. `out` is untouched then.
+    pub fn query<O: TopK<HammingNeighbor> + ?Sized>(
         &self,
-        q: &[u8],
+        q: &S::Vector,
         probes: usize,
         seen: &mut [bool],
-        out: &mut T,
-    ) -> Result<(usize, usize), Error> {
-        check_len("q", self.bytes, q.len())?;
-        check_len("seen", self.capacity(), seen.len())?;
+        out: &mut O,
+    ) -> Result<QueryStats, Error> {
+        let positions = self.positions()?;
+        let (p, b) = (self.params(), self.storage.buffers());
+        let q = q.flat();
+        check_len("q", p.bytes, q.len())?;
+        check_len("seen", p.capacity, seen.len())?;
         out.reset();
         seen.iter_mut().for_each(|s| *s = false);
-        let (cap, b, k, nt) = (self.capacity(), self.bytes, self.bits, self.tables);
-        let mut examined = 0usize;
-        let mut done = 0usize;
-        let budget = probes.max(1);
-        let mut probe = |t: usize, code: u32, out: &mut T| {
-            let table = self.entries.get(t * cap..t * cap + self.len).unwrap_or(&[]);
-            let start = table.partition_point(|e| e.code < code);
-            for e in table.get(start..).unwrap_or(&[]) {
-                if e.code != code {
-                    break;
-                }
-                let s = e.slot as usize;
-                match seen.get_mut(s) {
-                    Some(v) if !*v => *v = true,
-                    _ => continue,
-                }
-                examined += 1;
-                let v = self.data.get(s * b..(s + 1) * b).unwrap_or(&[]);
-                out.offer(HammingNeighbor {
-                    id: e.slot,
-                    distance: hamming(q, v),
-                });
-            }
+        let (k, nt) = (p.bits, p.tables);
+        let tables = TablesRef {
+            live: b.live,
+            entries: b.entries,
+            len: self.len,
         };
+        let mut stats = QueryStats::default();
+        let budget = probes.max(1);
         // Radius 0, then every 1-bit flip, then every 2-bit flip, round the tables.
         'outer: for r in 0..=2usize {
             let combos = match r {
@@ -295,134 +594,24 @@ impl<'a> BinaryIndexMut<'a> {
                     }
                 };
                 for t in 0..nt {
-                    if done == budget {
+                    if stats.probes == budget {
                         break 'outer;
                     }
-                    let code = sample(q, self.positions.get(t * k..(t + 1) * k).unwrap_or(&[]));
-                    probe(t, code ^ flip, out);
-                    done += 1;
+                    let code = sample(q, positions.get(t * k..(t + 1) * k).unwrap_or(&[]));
+                    stats.probes += 1;
+                    stats.examined += tables.scan(t, code ^ flip, seen, |slot| {
+                        let s = slot as usize;
+                        let v = b.data.get(s * p.bytes..(s + 1) * p.bytes).unwrap_or(&[]);
+                        out.offer(HammingNeighbor {
+                            id: slot,
+                            distance: hamming_unchecked(q, v),
+                        });
+                    });
                 }
             }
         }
-        Ok((out.found(), examined))
-    }
-}
-
-/// A Hamming LSH index with sizes fixed at compile time: `BYTES` bytes per
-/// vector, capacity `CAP`, `L` tables of `K ≤ 32` sampled bits.
-/// Memory: `CAP·(BYTES + 8L + 1) + 4·L·K` bytes.
-#[derive(Debug, Clone)]
-pub struct BinaryIndex<const BYTES: usize, const CAP: usize, const L: usize, const K: usize> {
-    positions: [[u32; K]; L],
-    data: [[u8; BYTES]; CAP],
-    live: [bool; CAP],
-    entries: [[Entry; CAP]; L],
-    len: usize,
-}
-
-impl<const BYTES: usize, const CAP: usize, const L: usize, const K: usize>
-    BinaryIndex<BYTES, CAP, L, K>
-{
-    const CHECK: () = assert!(BYTES > 0 && CAP > 0 && L > 0 && K > 0 && K <= 32 && K <= 8 * BYTES);
-
-    /// An empty index with positions drawn from `seed` (all `8·BYTES` bits eligible).
-    pub fn new(seed: u64) -> Self {
-        let () = Self::CHECK;
-        let mut positions = [[0u32; K]; L];
-        // K ≤ 8·BYTES (checked at compile time), so drawing cannot fail.
-        let _ = binary_index_positions(seed, (8 * BYTES) as u32, K, positions.as_flattened_mut());
-        BinaryIndex {
-            positions,
-            data: [[0; BYTES]; CAP],
-            live: [false; CAP],
-            entries: [[Entry { code: 0, slot: 0 }; CAP]; L],
-            len: 0,
-        }
-    }
-
-    /// An empty index whose positions are all bit 0: a `const` initialiser for
-    /// statics (nothing is built on the stack); call [`BinaryIndex::reset`]
-    /// before use.
-    pub const fn zeroed() -> Self {
-        let () = Self::CHECK;
-        BinaryIndex {
-            positions: [[0; K]; L],
-            data: [[0; BYTES]; CAP],
-            live: [false; CAP],
-            entries: [[Entry { code: 0, slot: 0 }; CAP]; L],
-            len: 0,
-        }
-    }
-
-    /// Empties the index in place and draws new positions from `seed`
-    /// (the same as [`BinaryIndex::new`] with that seed).
-    pub fn reset(&mut self, seed: u64) {
-        let _ = binary_index_positions(
-            seed,
-            (8 * BYTES) as u32,
-            K,
-            self.positions.as_flattened_mut(),
-        );
-        self.clear();
-    }
-
-    /// Removes every item; the positions stay.
-    pub fn clear(&mut self) {
-        self.live.iter_mut().for_each(|l| *l = false);
-        self.len = 0;
-    }
-
-    fn view(&mut self) -> BinaryIndexMut<'_> {
-        BinaryIndexMut {
-            bytes: BYTES,
-            tables: L,
-            bits: K,
-            positions: self.positions.as_flattened(),
-            data: self.data.as_flattened_mut(),
-            live: &mut self.live,
-            entries: self.entries.as_flattened_mut(),
-            len: self.len,
-        }
-    }
-
-    /// Number of items stored.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-    /// True if no item is stored.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Inserts `x`; see [`BinaryIndexMut::insert`].
-    pub fn insert(&mut self, x: &[u8; BYTES]) -> Result<u32, Error> {
-        let mut v = self.view();
-        let r = v.insert(x);
-        let len = v.len;
-        self.len = len;
-        r
-    }
-
-    /// Removes `id`; see [`BinaryIndexMut::remove`].
-    pub fn remove(&mut self, id: u32) -> Result<(), Error> {
-        let mut v = self.view();
-        let r = v.remove(id);
-        let len = v.len;
-        self.len = len;
-        r
-    }
-
-    /// The `N` stored items nearest to `q` among the candidates of `probes`
-    /// buckets, nearest first, in `out` (emptied first; fewer when fewer were
-    /// found); see [`BinaryIndexMut::query`]. Returns (found, examined).
-    pub fn query<const N: usize>(
-        &mut self,
-        q: &[u8; BYTES],
-        probes: usize,
-        seen: &mut [bool; CAP],
-        out: &mut heapless::Vec<HammingNeighbor, N>,
-    ) -> Result<(usize, usize), Error> {
-        self.view().search(q, probes, seen, out.as_mut_view())
+        stats.found = out.found();
+        Ok(stats)
     }
 }
 
@@ -431,24 +620,37 @@ mod tests {
     use super::*;
     use crate::rng::Rng;
 
-    /// A `const` index initialises a static; `reset` makes it `new`'s twin.
+    type Top<const N: usize> = heapless::Vec<HammingNeighbor, N>;
+
+    /// A `const` index initialises a static.
     static _INDEX: BinaryIndex<4, 8, 2, 5> = BinaryIndex::zeroed();
 
     #[test]
-    fn zeroed_then_reset_equals_new_and_clear_empties() {
+    fn zeroed_is_an_error_until_reset_which_equals_new() {
         let mut a = BinaryIndex::<4, 8, 2, 5>::zeroed();
+        let err = Err(NOT_DRAWN);
+        assert_eq!(a.insert(&[1, 2, 3, 4]), err.map(|()| 0));
+        assert_eq!(
+            a.query(&[1, 2, 3, 4], 4, &mut [false; 8], &mut Top::<1>::new()),
+            err.map(|()| QueryStats::default())
+        );
+        assert_eq!(a.insert_all(&[[1, 2, 3, 4]], &mut [0]), err);
+        a.check_invariants().unwrap();
         a.reset(3);
         let b = BinaryIndex::<4, 8, 2, 5>::new(3);
-        assert_eq!(a.positions, b.positions);
+        assert_eq!(
+            a.storage().buffers().positions,
+            b.storage().buffers().positions
+        );
         let id = a.insert(&[1, 2, 3, 4]).unwrap();
         assert_eq!(a.len(), 1);
         a.clear();
         assert!(a.is_empty());
         assert!(a.remove(id).is_err());
         let again = a.insert(&[1, 2, 3, 4]).unwrap();
-        let (mut seen, mut out) = ([false; 8], heapless::Vec::<_, 1>::new());
-        let (found, _) = a.query(&[1, 2, 3, 4], 10, &mut seen, &mut out).unwrap();
-        assert_eq!((found, out[0].id, out[0].distance), (1, again, 0));
+        let (mut seen, mut out) = ([false; 8], Top::<1>::new());
+        let st = a.query(&[1, 2, 3, 4], 10, &mut seen, &mut out).unwrap();
+        assert_eq!((st.found, out[0].id, out[0].distance), (1, again, 0));
         a.reset(3);
         assert!(a.is_empty());
     }
@@ -464,16 +666,25 @@ mod tests {
             idx.insert(x).unwrap();
         }
         let mut seen = [false; 20];
-        let mut out = heapless::Vec::<_, 3>::new();
+        let mut out = Top::<3>::new();
         let q = data[7];
-        let (found, examined) = idx.query(&q, 100, &mut seen, &mut out).unwrap();
-        assert_eq!((found, examined), (3, 20));
+        let st = idx.query(&q, 100, &mut seen, &mut out).unwrap();
+        assert_eq!((st.found, st.examined), (3, 20));
         assert_eq!(out[0], HammingNeighbor { id: 7, distance: 0 });
-        let mut d: [(u32, u32); 20] = core::array::from_fn(|i| (hamming(&q, &data[i]), i as u32));
+        // Reference: every distance by popcount of the xor, sorted.
+        let mut d: [(u32, u32); 20] = core::array::from_fn(|i| {
+            let dist = q
+                .iter()
+                .zip(&data[i])
+                .map(|(a, b)| (a ^ b).count_ones())
+                .sum();
+            (dist, i as u32)
+        });
         d.sort();
         for (o, w) in out.iter().zip(d.iter()) {
             assert_eq!((o.distance, o.id), *w);
         }
+        idx.check_invariants().unwrap();
     }
 
     #[test]
@@ -486,8 +697,11 @@ mod tests {
             for b in x.iter_mut() {
                 *b = rng.next() as u8;
             }
-            idx.insert(x).unwrap();
         }
+        let mut ids = [0u32; 200];
+        idx.insert_all(&data, &mut ids).unwrap();
+        assert!(ids.iter().enumerate().all(|(i, &id)| id == i as u32));
+        idx.check_invariants().unwrap();
         let mut hits = 0;
         let mut examined = 0;
         let mut seen = [false; 200];
@@ -497,14 +711,41 @@ mod tests {
                 let p = rng.below(64) as usize;
                 q[p / 8] ^= 1 << (p % 8);
             }
-            let mut out = heapless::Vec::<_, 1>::new();
-            let (_, e) = idx.query(&q, 8 + 8 * 12, &mut seen, &mut out).unwrap();
+            let mut out = Top::<1>::new();
+            let st = idx.query(&q, 8 + 8 * 12, &mut seen, &mut out).unwrap();
             hits += out.first().is_some_and(|n| n.id == i as u32) as usize;
-            examined += e;
+            examined += st.examined;
         }
         // Per table, P(found within radius 1) ≥ P(≤ 1 of 12 sampled bits flipped) ≈ 0.97.
         assert!(hits >= 49, "hits {hits}");
         assert!(examined < 50 * 200 / 2, "examined {examined}");
+    }
+
+    /// A bulk insert builds the tables one-by-one inserts build.
+    #[test]
+    fn insert_all_equals_one_by_one_and_refuses_bad_input() {
+        let mut rng = Rng::new(8);
+        let data: [[u8; 4]; 12] = core::array::from_fn(|_| rng.next().to_le_bytes());
+        let mut one = BinaryIndex::<4, 14, 3, 6>::new(5);
+        let mut bulk = BinaryIndex::<4, 14, 3, 6>::new(5);
+        one.insert(&data[0]).unwrap();
+        bulk.insert(&data[0]).unwrap();
+        let want: [u32; 11] = core::array::from_fn(|i| one.insert(&data[i + 1]).unwrap());
+        let mut ids = [0u32; 11];
+        bulk.insert_all(&data[1..], &mut ids).unwrap();
+        assert_eq!(ids, want);
+        let (a, b) = (one.storage().buffers(), bulk.storage().buffers());
+        assert_eq!((a.data, a.live), (b.data, b.live));
+        for t in 0..3 {
+            let codes = |e: &[Entry]| -> [u32; 12] { core::array::from_fn(|j| e[t * 14 + j].code) };
+            assert_eq!(codes(a.entries), codes(b.entries));
+        }
+        bulk.check_invariants().unwrap();
+        assert_eq!(
+            bulk.insert_all(&data[..3], &mut [0; 3]),
+            Err(Error::Capacity { capacity: 14 })
+        );
+        assert_eq!(bulk.len(), 12);
     }
 
     #[test]
@@ -517,23 +758,44 @@ mod tests {
         assert!(idx.remove(0).is_err());
         assert_eq!(idx.insert(&[5, 6]).unwrap(), 0);
         assert_eq!(idx.len(), 2);
-        let pos = [0u32, 1, 2, 16];
+        let params = BinaryParams {
+            bytes: 2,
+            tables: 1,
+            bits: 4,
+            capacity: 2,
+        };
         let (mut data, mut live, mut entries) = ([0u8; 4], [false; 2], [Entry::default(); 2]);
-        assert!(BinaryIndexMut::new(2, 1, 4, &pos, &mut data, &mut live, &mut entries).is_err());
-        let pos = [0u32, 1, 2, 3];
-        assert!(
-            BinaryIndexMut::new(2, 1, 4, &pos[..3], &mut data, &mut live, &mut entries).is_err()
-        );
-        assert!(BinaryIndexMut::new(2, 1, 33, &pos, &mut data, &mut live, &mut entries).is_err());
-        let mut b = BinaryIndexMut::new(2, 1, 4, &pos, &mut data, &mut live, &mut entries).unwrap();
+        macro_rules! view {
+            ($params:expr, $pos:expr) => {
+                BinaryIndexView::new(
+                    $params,
+                    BinaryBuffers {
+                        positions: $pos,
+                        data: &mut data,
+                        live: &mut live,
+                        entries: &mut entries,
+                    },
+                )
+            };
+        }
+        assert!(view!(params, &[0u32, 1, 2, 16]).is_err());
+        assert!(view!(params, &[0u32, 1, 2]).is_err());
+        assert!(view!(BinaryParams { bits: 33, ..params }, &[0u32, 1, 2, 3]).is_err());
+        assert!(view!(
+            BinaryParams {
+                capacity: usize::MAX,
+                ..params
+            },
+            &[0u32, 1, 2, 3]
+        )
+        .is_err());
+        let mut b = view!(params, &[0u32, 1, 2, 3]).unwrap();
         assert!(b.insert(&[1]).is_err());
         b.insert(&[1, 1]).unwrap();
         let mut out = [HammingNeighbor::NONE; 2];
         assert!(b.query(&[1, 1], 4, &mut [false; 1], &mut out).is_err());
-        assert_eq!(
-            b.query(&[1, 1], 4, &mut [false; 2], &mut out).unwrap(),
-            (1, 1)
-        );
+        let st = b.query(&[1, 1], 4, &mut [false; 2], &mut out).unwrap();
+        assert_eq!((st.found, st.examined), (1, 1));
         assert!(binary_index_positions(1, 8, 3, &mut [0; 4]).is_err());
     }
 }

@@ -20,10 +20,12 @@
 //! `0.0`, without fused multiply-add — so codes are bit-identical on every
 //! target, and the stored and seeded forms agree.
 //!
-//! [`index::LshIndex`] is an L-table × K-bit hyperplane index with fixed
-//! capacity, multiprobe queries and exact cosine re-ranking;
-//! [`binary_index::BinaryIndex`] is its bit-sampling counterpart for packed
-//! binary vectors, re-ranked by Hamming distance.
+//! [`LshIndex`] is an L-table × K-bit hyperplane index with fixed
+//! capacity, multiprobe queries and exact cosine re-ranking (with `f32` or
+//! `i8` rows, [`LshIndexI8`]; over caller slices, [`LshIndexView`]);
+//! [`BinaryIndex`] is its bit-sampling counterpart for packed binary
+//! vectors, re-ranked by Hamming distance. Both keep their buckets in the
+//! same tables ([`Entry`]). [`ternary`] hashes integer vectors.
 
 pub mod angular;
 pub mod binary;
@@ -32,7 +34,23 @@ pub mod crosspolytope;
 pub mod hyperplane;
 pub mod index;
 pub mod knn;
+mod probe;
+mod tables;
+pub mod ternary;
 mod top;
+
+pub use binary_index::{
+    binary_index_positions, BinaryBuffers, BinaryBuffersRef, BinaryIndex, BinaryIndexInner,
+    BinaryIndexView, BinaryOwned, BinaryParams, BinaryStorage, BinaryView, HammingNeighbor,
+};
+pub use index::{
+    index_planes, index_sign_planes, planes_from_bits, Flat, IndexBuffers, IndexBuffersRef,
+    IndexParams, IndexStorage, Item, LshIndex, LshIndexI8, LshIndexI8View, LshIndexInner,
+    LshIndexView, Neighbor, Neighbors, OwnedStorage, PlaneSource, QueryBuf, QueryBufView,
+    QueryStats, RamPlanes, Scales, ViewStorage, DEFAULT_BITS, DEFAULT_PROBES, DEFAULT_TABLES,
+};
+pub use probe::{probe_heap_len, Probe};
+pub use tables::Entry;
 
 use crate::error::{check_len, Error};
 
@@ -46,7 +64,13 @@ use crate::error::{check_len, Error};
 /// ```
 pub fn hamming(a: &[u8], b: &[u8]) -> Result<u32, Error> {
     check_len("b", a.len(), b.len())?;
-    Ok(a.iter().zip(b).map(|(x, y)| (x ^ y).count_ones()).sum())
+    Ok(hamming_unchecked(a, b))
+}
+
+/// `Σ popcount(a_i ⊕ b_i)` over the common length.
+#[inline]
+pub(crate) fn hamming_unchecked(a: &[u8], b: &[u8]) -> u32 {
+    a.iter().zip(b).map(|(x, y)| (x ^ y).count_ones()).sum()
 }
 
 /// Hamming distance between two codes packed in 32-bit words (bit `j` in word

@@ -11,7 +11,8 @@
 use heapless::vec::VecView;
 
 /// A query result with a total order of preference.
-pub(crate) trait Ranked: Copy {
+#[doc(hidden)]
+pub trait Ranked: Copy {
     /// The placeholder that pads a slice result.
     const NONE: Self;
     /// `self` ranks before `other`.
@@ -20,8 +21,10 @@ pub(crate) trait Ranked: Copy {
     fn is_none(&self) -> bool;
 }
 
-/// The best `k` results so far, best first.
-pub(crate) trait TopK<T: Ranked> {
+/// The best `k` results so far, best first: a query's result list, either
+/// a `heapless::Vec` (no placeholders) or a slice padded with a placeholder.
+/// (Sealed: the module is private.)
+pub trait TopK<T: Ranked> {
     /// Empties the list.
     fn reset(&mut self);
     /// Keeps `c` if it is among the best `k` offered.
@@ -63,6 +66,38 @@ impl<T: Ranked> TopK<T> for [T] {
 
     fn found(&self) -> usize {
         self.iter().take_while(|n| !n.is_none()).count()
+    }
+}
+
+/// An array of `k` entries, as the slice.
+impl<T: Ranked, const N: usize> TopK<T> for [T; N] {
+    #[inline(always)]
+    fn reset(&mut self) {
+        self.as_mut_slice().reset()
+    }
+    #[inline(always)]
+    fn offer(&mut self, c: T) {
+        self.as_mut_slice().offer(c)
+    }
+    #[inline(always)]
+    fn found(&self) -> usize {
+        self.as_slice().found()
+    }
+}
+
+/// A `heapless::Vec`, through its capacity-erased view.
+impl<T: Ranked, const N: usize> TopK<T> for heapless::Vec<T, N> {
+    #[inline(always)]
+    fn reset(&mut self) {
+        self.clear();
+    }
+    #[inline(always)]
+    fn offer(&mut self, c: T) {
+        self.as_mut_view().offer(c)
+    }
+    #[inline(always)]
+    fn found(&self) -> usize {
+        self.len()
     }
 }
 

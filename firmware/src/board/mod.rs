@@ -1,8 +1,10 @@
-//! What the application needs from a board: a work counter, a heartbeat and an exit.
+//! What a firmware image needs from a board: a work counter, a heartbeat and
+//! an exit.
 //!
 //! Board-specific code stays behind this trait (and embedded-hal 1.0 traits
-//! inside each board); the application in `main.rs` is board-independent.
-//! Exactly one board feature is on; it selects one module here.
+//! inside each board); the binaries are board-independent. Exactly one board
+//! feature is on; it selects one module here, whose board is [`Target`] and
+//! whose [`take`] starts it.
 
 #[cfg(any(
     feature = "qemu-mps2-an386",
@@ -19,27 +21,27 @@ mod qemu_arm;
     feature = "qemu-mps2-an505",
     feature = "qemu-microbit"
 ))]
-pub use qemu_arm::take;
+pub use qemu_arm::{take, QemuArm as Target};
 
 #[cfg(feature = "qemu-riscv32")]
 mod qemu_riscv32;
 #[cfg(feature = "qemu-riscv32")]
-pub use qemu_riscv32::take;
+pub use qemu_riscv32::{take, QemuRiscv32 as Target};
 
 #[cfg(feature = "nrf52840-dk")]
 mod nrf52840_dk;
 #[cfg(feature = "nrf52840-dk")]
-pub use nrf52840_dk::take;
+pub use nrf52840_dk::{take, Target};
 
 #[cfg(feature = "rp-pico")]
 mod rp_pico;
 #[cfg(feature = "rp-pico")]
-pub use rp_pico::take;
+pub use rp_pico::{take, Target};
 
 #[cfg(feature = "esp32c3")]
 mod esp32c3;
 #[cfg(feature = "esp32c3")]
-pub use esp32c3::take;
+pub use esp32c3::{take, Esp32c3 as Target};
 
 #[cfg(any(
     feature = "qemu-mps2-an386",
@@ -51,7 +53,7 @@ pub use esp32c3::take;
 ))]
 mod systick;
 
-/// A board the self-test runs on.
+/// A board a firmware image runs on.
 pub trait Board {
     /// Board name, as `--board` spells it.
     const NAME: &'static str;
@@ -72,9 +74,14 @@ pub trait Board {
 /// emulated boards (QEMU exits with it) and under probe-rs (which returns it);
 /// on the ESP32-C3 the last log line says it and the core idles.
 pub fn exit(success: bool) -> ! {
-    // Keeps the board's name in the image (see `PLASTICORE_BOARD`).
-    core::hint::black_box(&PLASTICORE_BOARD);
+    keep_name();
     crate::arch::exit(success)
+}
+
+/// Keeps the board's name in the image (`PLASTICORE_BOARD`, which the
+/// runner reads): a binary that never calls [`exit`] calls this.
+pub fn keep_name() {
+    core::hint::black_box(&PLASTICORE_BOARD);
 }
 
 // The board's name in the image (`PLASTICORE_BOARD`, written by build.rs):

@@ -15,8 +15,11 @@ pub struct Nrf52840Dk<LED> {
     high: u64,
 }
 
+/// The board with its LED pin.
+pub type Target = Nrf52840Dk<Pin<Output<PushPull>>>;
+
 /// Takes the peripherals, starts the cycle counter and configures LED1.
-pub fn take() -> Nrf52840Dk<Pin<Output<PushPull>>> {
+pub fn take() -> Target {
     let (Some(mut cp), Some(p)) = (
         cortex_m::Peripherals::take(),
         nrf52840_hal::pac::Peripherals::take(),

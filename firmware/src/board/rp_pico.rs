@@ -5,7 +5,8 @@
 //! through a debug probe, or as a UF2 file (README).
 
 use embedded_hal::digital::StatefulOutputPin;
-use rp2040_hal::{clocks::init_clocks_and_plls, gpio::Pins, pac, Sio, Watchdog};
+use rp2040_hal::gpio::{bank0::Gpio25, FunctionSioOutput, Pin, Pins, PullDown};
+use rp2040_hal::{clocks::init_clocks_and_plls, pac, Sio, Watchdog};
 
 use super::{exit, systick, Board};
 
@@ -22,8 +23,11 @@ pub struct RpPico<LED> {
     led: LED,
 }
 
+/// The board with its LED pin.
+pub type Target = RpPico<Pin<Gpio25, FunctionSioOutput, PullDown>>;
+
 /// Starts the clocks (125 MHz from the PLL), SysTick and the LED.
-pub fn take() -> RpPico<impl StatefulOutputPin> {
+pub fn take() -> Target {
     let (Some(cp), Some(mut p)) = (cortex_m::Peripherals::take(), pac::Peripherals::take()) else {
         exit(false)
     };

@@ -3,8 +3,8 @@
 //! of the fixed-point issue.
 
 use plasticore::fixed::linalg::{dot, matvec};
-use plasticore::fixed::lsh::TernaryPlanes;
 use plasticore::fixed::{dequantize, quantize, Fixed};
+use plasticore::lsh::ternary::TernaryPlanes;
 
 use super::{core_err, input, input_fixed, param, Call, Kernel};
 use crate::npy::{

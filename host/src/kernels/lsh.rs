@@ -4,10 +4,7 @@
 use plasticore::lsh::angular::angular_hash;
 use plasticore::lsh::binary::{bitsample, syndrome};
 use plasticore::lsh::hyperplane::{code_bytes, hyperplane_hash};
-use plasticore::lsh::index::{
-    index_planes, Entry, LshIndexMut, Neighbor, Probe, QueryScratch, DEFAULT_BITS, DEFAULT_PROBES,
-    DEFAULT_TABLES,
-};
+use plasticore::lsh::{IndexParams, DEFAULT_BITS, DEFAULT_PROBES, DEFAULT_TABLES};
 
 use super::{core_err, input, param, Call, Kernel};
 use crate::npy::{
@@ -161,72 +158,43 @@ fn syndrome_k(c: &Call) -> Result<Array, String> {
 
 fn index(c: &Call) -> Result<Array, String> {
     let (n, d, nq) = (c.dim("n"), c.dim("d"), c.dim("q"));
-    let e = core_err("lsh.index");
     let tables: usize = c.param("tables")?;
     let bits: usize = c.param("bits")?;
     let probes: usize = c.param("probes")?;
     let k: usize = c.param("k")?;
     let seed: u64 = c.param("seed")?;
     let centre = c.flag("center")?;
-    if k == 0 {
-        return Err("lsh.index: parameter 'k': expected at least 1".into());
-    }
+    let e = |m: String| format!("lsh.index: {m}");
+    crate::lsh_index::check_k(k).map_err(e)?;
+    crate::lsh_index::probe_budget(probes, tables, bits).map_err(e)?;
     let (data, queries) = (c.f32("data"), c.f32("queries"));
-    let np = tables
-        .checked_mul(d)
-        .and_then(|v| v.checked_mul(bits))
-        .filter(|&v| v <= 1 << 28)
-        .ok_or("lsh.index: tables * d * bits is too large")?;
-    let mut planes = vec![0.0f32; np];
-    index_planes(seed, &mut planes);
-    let mut center = vec![0.0f32; d];
-    let cap = n.max(1);
-    let mut vectors = vec![0.0f32; cap * d];
-    let mut live = vec![false; cap];
-    let mut entries = vec![Entry::default(); cap * tables];
-    let mut idx = LshIndexMut::new(
-        d,
+    let params = IndexParams {
+        dim: d,
         tables,
         bits,
-        &planes,
-        &mut center,
-        &mut vectors,
-        &mut live,
-        &mut entries,
-    )
-    .map_err(&e)?;
+        capacity: n.max(1),
+    };
+    let mut idx = crate::lsh_index::new_index(params, seed).map_err(e)?;
     let mut ids = vec![0u32; n];
+    // The row the core refused: non-finite, or a norm that is 0 or
+    // overflows (|x|² summed in f32, as the core does).
+    let bad = |r: &[f32]| {
+        let n2 = r.iter().fold(0.0f32, |a, v| a + v * v);
+        r.iter().any(|v| !v.is_finite()) || n2 == 0.0 || !n2.is_finite()
+    };
     idx.insert_all(data.get(..n * d).unwrap_or(data), &mut ids)
-        .map_err(|err| {
-            match data
-                .chunks_exact(d.max(1))
-                .position(|r| r.iter().any(|v| !v.is_finite()))
-            {
-                Some(i) => format!("lsh.index: data row {i}: {err}"),
-                None => format!("lsh.index: data: {err}"),
-            }
+        .map_err(|err| match data.chunks_exact(d.max(1)).position(bad) {
+            Some(i) => format!("lsh.index: data row {i}: {err}"),
+            None => format!("lsh.index: data: {err}"),
         })?;
     if centre {
-        idx.recenter();
+        idx.recenter().map_err(|err| format!("lsh.index: {err}"))?;
     }
-    let (mut proj, mut order) = (vec![0.0f32; tables * bits], vec![0u8; tables * bits]);
-    let mut heap = vec![Probe::default(); tables + 2 * probes];
-    let mut seen = vec![false; cap];
-    let mut sc = QueryScratch {
-        proj: &mut proj,
-        order: &mut order,
-        heap: &mut heap,
-        seen: &mut seen,
-    };
-    let mut out = Vec::with_capacity(nq * k);
-    let mut res = vec![Neighbor::NONE; k];
-    for (i, q) in queries.chunks_exact(d.max(1)).enumerate().take(nq) {
-        idx.query(q, probes, &mut sc, &mut res)
-            .map_err(|err| format!("lsh.index: query row {i}: {err}"))?;
-        out.extend(
-            res.iter()
-                .map(|r| if r.id == u32::MAX { -1 } else { r.id as i32 }),
-        );
-    }
+    let qs = queries.get(..nq * d).unwrap_or(queries);
+    let (res, _) = crate::lsh_index::query_rows(&idx, qs, k, probes).map_err(e)?;
+    let out = res
+        .iter()
+        .map(|r| if r.id == u32::MAX { -1 } else { r.id as i32 })
+        .collect();
     Ok(Array::i32(vec![nq, k], out))
 }

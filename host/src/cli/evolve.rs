@@ -1,0 +1,181 @@
+//! `plasticore evolve ENV`: Hebbian coefficients (or static weights) by an
+//! evolution strategy; writes the blob, its Rust and a plot.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use plasticore_host::envs::EnvName;
+use plasticore_host::evolve::{self, EvolveOptions};
+
+/// `plasticore evolve`'s arguments.
+#[derive(clap::Args)]
+pub struct EvolveArgs {
+    /// Environment.
+    #[arg(value_enum)]
+    env: EnvName,
+    /// Evolve the weights of a static network (same topology, no plasticity)
+    /// instead of plasticity coefficients.
+    #[arg(long = "static")]
+    static_net: bool,
+    /// Domain randomisation: every training episode draws these dynamics,
+    /// `key=lo:hi,...` (keys: Gymnasium's attribute names, plus actuator_sign).
+    #[arg(long, value_name = "SPEC", default_value = "")]
+    randomize: String,
+    /// Hidden layer sizes, comma separated.
+    #[arg(long, value_delimiter = ',', default_value = "8")]
+    hidden: Vec<usize>,
+    /// Network outputs: 1 (CartPole: push right if > 0; Acrobot: torque by
+    /// thresholds ±1/3; Pendulum, MountainCar: the action scaled to its range),
+    /// or one per discrete action (argmax: 2 for CartPole, 3 for Acrobot).
+    #[arg(long, default_value_t = 1)]
+    outputs: usize,
+    /// Rule: A, AD, AD_lr, ABC, ABC_lr, ABCD, ABCD_lr, ABCD_lr_D_out, ABCD_lr_D_in_and_out.
+    #[arg(long, default_value = "ABCD_lr")]
+    rule: String,
+    /// Coefficient sharing: synapse, neuron, layer.
+    #[arg(long, default_value = "synapse")]
+    sharing: String,
+    /// Normalisation after each update: none, maxabs, clamp:C.
+    #[arg(long, default_value = "maxabs")]
+    norm: String,
+    /// Maximum generations (stops early once the validation return reaches --target).
+    #[arg(long, default_value_t = 300)]
+    generations: u64,
+    /// Population size (even).
+    #[arg(long, default_value_t = 64)]
+    population: usize,
+    /// Seed of the run.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Episodes per candidate.
+    #[arg(long, default_value_t = 5)]
+    episodes: usize,
+    /// ES noise scale σ (decays ×0.999 per generation, floor 0.01).
+    #[arg(long, default_value_t = 0.1)]
+    sigma: f32,
+    /// ES learning rate (decays ×0.995 per generation, floor 0.001).
+    #[arg(long, default_value_t = 0.2)]
+    lr: f32,
+    /// L2 penalty on the coefficients.
+    #[arg(long, default_value_t = 0.005)]
+    l2: f32,
+    /// Output activation: tanh, linear, relu or gelu (the Q15 network: no gelu).
+    #[arg(long, default_value = "tanh")]
+    output: String,
+    /// Stop when θ's mean return on the validation episodes reaches this
+    /// (default: the environment's reward threshold; `inf` runs every generation).
+    #[arg(long)]
+    target: Option<f32>,
+    /// The network's arithmetic: f32, or q15 (the fixed-point network the
+    /// board runs without an FPU; evolved against it directly).
+    #[arg(long, default_value = "f32")]
+    network: String,
+    /// Output blob; FILE with extension .rs (generated Rust), .svg (fitness plot) and .ckpt.json (checkpoint) is written beside it.
+    #[arg(long)]
+    out: PathBuf,
+    /// Resume from FILE.ckpt.json if it exists.
+    #[arg(long)]
+    resume: bool,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// `p` with its extension replaced by `ext` (appended instead if `p` already has it).
+fn with_ext(p: &std::path::Path, ext: &str) -> PathBuf {
+    if p.extension().is_some_and(|e| e == ext) {
+        let mut s = p.as_os_str().to_owned();
+        s.push(".");
+        s.push(ext);
+        PathBuf::from(s)
+    } else {
+        p.with_extension(ext)
+    }
+}
+
+/// The options of an `evolve` invocation, validated (a bad value is a usage error).
+pub fn evolve_options(a: &EvolveArgs) -> Result<EvolveOptions> {
+    let opts = EvolveOptions {
+        env: a.env,
+        static_net: a.static_net,
+        randomize: a.randomize.clone(),
+        hidden: a.hidden.clone(),
+        outputs: a.outputs,
+        rule: a.rule.clone(),
+        sharing: a.sharing.clone(),
+        norm: a.norm.clone(),
+        generations: a.generations,
+        population: a.population,
+        seed: a.seed,
+        episodes: a.episodes,
+        target: a.target.unwrap_or(a.env.default_target()),
+        sigma: a.sigma,
+        lr: a.lr,
+        l2: a.l2,
+        output: a.output.clone(),
+        network: a.network.clone(),
+        ..EvolveOptions::default()
+    };
+    opts.validate()?;
+    Ok(opts)
+}
+
+/// Runs the evolution and writes its artifacts.
+pub fn evolve(a: EvolveArgs, opts: EvolveOptions) -> Result<()> {
+    let ckpt = with_ext(&a.out, "ckpt.json");
+    let r = evolve::evolve(&opts, Some(&ckpt), a.resume, !a.quiet)?;
+    let model = opts.model(&r.coeffs)?;
+    let bytes = evolve::model_blob_bytes(&r.sizes, &model)?;
+    std::fs::write(&a.out, &bytes).with_context(|| format!("writing {}", a.out.display()))?;
+    let what = if opts.static_net {
+        "static network".to_string()
+    } else {
+        format!(
+            "{} plastic network, rule {}, sharing {}",
+            opts.network,
+            r.config.rule.name(),
+            r.config.sharing.name()
+        )
+    };
+    let randomized = if opts.randomize.is_empty() {
+        "nominal dynamics".to_string()
+    } else {
+        format!("randomised {}", opts.randomize)
+    };
+    let note = format!(
+        "{}, {what}, sizes {:?}, {randomized}, seed {}, validation mean return {:.1}",
+        opts.env.gym_id(),
+        r.sizes,
+        opts.seed,
+        r.validation
+    );
+    let rs = with_ext(&a.out, "rs");
+    let source = if opts.static_net {
+        evolve::static_rust_source(&r.sizes, r.config.output, &r.coeffs, &note)
+    } else {
+        evolve::rust_source(&r.sizes, &r.config, &r.coeffs, &note)
+    };
+    std::fs::write(&rs, source).with_context(|| format!("writing {}", rs.display()))?;
+    let svg = with_ext(&a.out, "svg");
+    let plotted = evolve::plot_svg(&svg, &r.history, &note);
+    println!(
+        "evolved {} parameters ({}) in {} generations ({} episodes), {:.1} s: validation mean return {:.1}",
+        r.coeffs.len(),
+        what,
+        r.history.len(),
+        r.evaluations,
+        r.seconds,
+        r.validation
+    );
+    println!(
+        "wrote {} ({} bytes), {}",
+        a.out.display(),
+        bytes.len(),
+        rs.display()
+    );
+    match plotted {
+        Ok(()) => println!("wrote {}", svg.display()),
+        Err(e) => eprintln!("warning: no plot: {e:#}"),
+    }
+    Ok(())
+}
