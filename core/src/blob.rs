@@ -94,7 +94,8 @@ pub const fn encoded_len(n_dims: usize, n_values: usize) -> usize {
 
 /// Writes a blob into `out`; returns the number of bytes written ([`encoded_len`]).
 ///
-/// Errors: [`Error::ShapeMismatch`] if `out` is shorter than needed (nothing written).
+/// # Errors
+/// [`Error::ShapeMismatch`] if `out` is shorter than needed (nothing written).
 pub fn encode(header: &Header, values: &[f32], out: &mut [u8]) -> Result<usize, Error> {
     let n = encoded_len(header.n_dims, values.len());
     if out.len() < n {
@@ -162,6 +163,9 @@ impl<'a> Blob<'a> {
     /// Checks and parses `bytes`. Every failure is [`Error::CorruptBlob`] with a reason:
     /// `"truncated"`, `"bad magic"`, `"unsupported version"`, `"bad dims"`,
     /// `"length mismatch"`, `"checksum mismatch"`.
+    ///
+    /// # Errors
+    /// [`Error::CorruptBlob`] as above.
     pub fn parse(bytes: &'a [u8]) -> Result<Blob<'a>, Error> {
         if bytes.len() < encoded_len(1, 0) {
             return Err(corrupt("truncated"));
@@ -228,6 +232,9 @@ impl<'a> Blob<'a> {
     }
 
     /// Copies the values into `out` (which must have [`Blob::len`] elements).
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if `out.len()` differs from [`Blob::len`].
     pub fn read_into(&self, out: &mut [f32]) -> Result<(), Error> {
         check_len("blob values", self.len(), out.len())?;
         for (o, b) in out.iter_mut().zip(self.values.chunks_exact(4)) {
@@ -240,7 +247,8 @@ impl<'a> Blob<'a> {
     /// features are values `i·features .. (i+1)·features` ([`Blob::get`]), its
     /// label value `rows·features + i`.
     ///
-    /// Errors: [`Error::CorruptBlob`] if the kind is not [`KIND_DATASET`], the
+    /// # Errors
+    /// [`Error::CorruptBlob`] if the kind is not [`KIND_DATASET`], the
     /// dims are not `[rows, features]` with both > 0, or the value count is
     /// not `rows·(features + 1)`.
     pub fn dataset(&self) -> Result<(usize, usize), Error> {

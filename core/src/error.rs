@@ -79,6 +79,9 @@ impl fmt::Display for Error {
 impl core::error::Error for Error {}
 
 /// `Ok(())` if `found == expected`, else [`Error::ShapeMismatch`].
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] if `found != expected`.
 #[inline]
 pub fn check_len(what: &'static str, expected: usize, found: usize) -> Result<(), Error> {
     if expected == found {
@@ -93,6 +96,9 @@ pub fn check_len(what: &'static str, expected: usize, found: usize) -> Result<()
 }
 
 /// `Ok(())` if every element is finite, else [`Error::NonFinite`] at the first offender.
+///
+/// # Errors
+/// [`Error::NonFinite`] with the index of the first NaN or ±∞.
 #[inline]
 pub fn check_finite(what: &'static str, x: &[f32]) -> Result<(), Error> {
     match x.iter().position(|v| !v.is_finite()) {
@@ -102,6 +108,9 @@ pub fn check_finite(what: &'static str, x: &[f32]) -> Result<(), Error> {
 }
 
 /// `Ok(())` if `n > 0`, else [`Error::Empty`].
+///
+/// # Errors
+/// [`Error::Empty`] if `n == 0`.
 #[inline]
 pub fn check_nonempty(what: &'static str, n: usize) -> Result<(), Error> {
     if n == 0 {
@@ -109,4 +118,23 @@ pub fn check_nonempty(what: &'static str, n: usize) -> Result<(), Error> {
     } else {
         Ok(())
     }
+}
+
+/// The number of rows of length `d` in `x`.
+///
+/// # Errors
+/// [`Error::Empty`] for an empty `x`; [`Error::ShapeMismatch`] if `x` is
+/// not a whole number of rows.
+#[inline]
+pub(crate) fn check_rows(x: &[f32], d: usize) -> Result<usize, Error> {
+    check_nonempty("x", x.len())?;
+    let d = d.max(1);
+    if !x.len().is_multiple_of(d) {
+        return Err(Error::ShapeMismatch {
+            what: "x (a whole number of rows of length d)",
+            expected: (x.len() / d + 1) * d,
+            found: x.len(),
+        });
+    }
+    Ok(x.len() / d)
 }

@@ -82,7 +82,8 @@ fn mix(seed: u64, generation: u64, pair: u64) -> u64 {
 /// Centred ranks: `out[k] = rank(fitness[k]) / (n − 1) − 1/2`, in [−½, ½]
 /// (ties ranked by index). O(n²), no scratch.
 ///
-/// Errors: [`Error::ShapeMismatch`], [`Error::Empty`], [`Error::NonFinite`].
+/// # Errors
+/// [`Error::ShapeMismatch`], [`Error::Empty`], [`Error::NonFinite`].
 pub fn centered_ranks(fitness: &[f32], out: &mut [f32]) -> Result<(), Error> {
     check_len("out", fitness.len(), out.len())?;
     crate::error::check_nonempty("fitness", fitness.len())?;
@@ -103,7 +104,8 @@ pub fn centered_ranks(fitness: &[f32], out: &mut [f32]) -> Result<(), Error> {
 impl OpenAiEs {
     /// A strategy at generation 0.
     ///
-    /// Errors: [`Error::InvalidArgument`] for an odd or zero population, σ or α
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an odd or zero population, σ or α
     /// not > 0, decays outside (0, 1], a negative L2 or non-finite values.
     pub fn new(cfg: EsConfig, seed: u64) -> Result<Self, Error> {
         let bad = |what, expected| Err(Error::InvalidArgument { what, expected });
@@ -137,6 +139,10 @@ impl OpenAiEs {
     }
 
     /// Resumes from a saved state (the config is re-validated).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if `cfg` is invalid (as [`OpenAiEs::new`]) or the state's σ
+    /// or learning rate is not finite and > 0.
     pub fn from_state(cfg: EsConfig, state: EsState) -> Result<Self, Error> {
         let mut es = OpenAiEs::new(cfg, state.seed)?;
         if !(state.sigma.is_finite() && state.sigma > 0.0 && state.lr.is_finite() && state.lr > 0.0)
@@ -167,7 +173,8 @@ impl OpenAiEs {
 
     /// Candidate `k` (0 ≤ k < population) of this generation: θ ± σε_{k/2}.
     ///
-    /// Errors: [`Error::ShapeMismatch`] if `out.len() != theta.len()`,
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if `out.len() != theta.len()`,
     /// [`Error::InvalidArgument`] for `k` out of range.
     pub fn candidate(&self, theta: &[f32], k: usize, out: &mut [f32]) -> Result<(), Error> {
         check_len("candidate", theta.len(), out.len())?;
@@ -193,7 +200,8 @@ impl OpenAiEs {
     /// better) and moves to the next generation. `scratch` needs `theta.len()`
     /// elements and `ranks` `population` elements.
     ///
-    /// Errors: [`Error::ShapeMismatch`] for the lengths, [`Error::NonFinite`] in
+    /// # Errors
+    /// [`Error::ShapeMismatch`] for the lengths, [`Error::NonFinite`] in
     /// `fitness`; θ and the state are unchanged then.
     pub fn tell(
         &mut self,

@@ -131,6 +131,7 @@
 // and square root (`math::fpu`).
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
+#![deny(clippy::missing_errors_doc)]
 
 pub mod attention;
 pub mod blob;

@@ -74,12 +74,12 @@ fn mark_row(x: &mut [f32], u: &[f32], u_norm: f32, strength: f32) {
 /// Marks `n = features.len() / d` row-major features of dimension `d = u.len()`
 /// in place: x ← ‖x‖ (x + α û)/‖x + α û‖ (module docs). Zero rows stay zero.
 ///
-/// Errors: [`Error::Empty`] for empty features or carrier,
+/// # Errors
+/// [`Error::Empty`] for empty features or carrier,
 /// [`Error::ShapeMismatch`] if `features.len()` is not a multiple of `d`,
 /// [`Error::NonFinite`] for NaN/±∞ in features or carrier,
 /// [`Error::InvalidArgument`] for a zero carrier or a strength that is not
 /// finite and ≥ 0. `features` is unchanged on error.
-///
 /// ```
 /// use plasticore::radioactive::mark_in_place;
 /// let mut x = [3.0, 4.0, 0.0];
@@ -113,6 +113,9 @@ fn validate_mark(features: &[f32], u: &[f32], strength: f32) -> Result<f32, Erro
 }
 
 /// As [`mark_in_place`], writing the marked features to `out` (same length).
+///
+/// # Errors
+/// As [`mark_in_place`], and [`Error::ShapeMismatch`] if `out.len() != features.len()`.
 pub fn mark(features: &[f32], u: &[f32], strength: f32, out: &mut [f32]) -> Result<(), Error> {
     check_len("out", features.len(), out.len())?;
     let u_norm = validate_mark(features, u, strength)?;
@@ -126,8 +129,8 @@ pub fn mark(features: &[f32], u: &[f32], strength: f32, out: &mut [f32]) -> Resu
 /// P(cos(v, u) ≥ c) for a direction v uniform on the sphere in R^d:
 /// ½ I_{1−c²}((d−1)/2, ½) for c ≥ 0, 1 − ½ I_{1−c²}((d−1)/2, ½) for c < 0.
 ///
-/// Errors: [`Error::InvalidArgument`] unless d ≥ 2 and −1 ≤ c ≤ 1.
-///
+/// # Errors
+/// [`Error::InvalidArgument`] unless d ≥ 2 and −1 ≤ c ≤ 1.
 /// ```
 /// use plasticore::radioactive::cosine_pvalue;
 /// // In the plane the angle is uniform: p = arccos(c)/π.
@@ -158,7 +161,8 @@ pub fn cosine_pvalue(c: f64, d: usize) -> Result<f64, Error> {
 
 /// cos(w, u) = w·u / (‖w‖ ‖u‖), accumulated in f64.
 ///
-/// Errors: [`Error::ShapeMismatch`], [`Error::Empty`], [`Error::NonFinite`],
+/// # Errors
+/// [`Error::ShapeMismatch`], [`Error::Empty`], [`Error::NonFinite`],
 /// or [`Error::InvalidArgument`] if either vector is zero.
 pub fn cosine(w: &[f32], u: &[f32]) -> Result<f64, Error> {
     check_len("u", w.len(), u.len())?;
@@ -180,7 +184,8 @@ pub fn cosine(w: &[f32], u: &[f32]) -> Result<f64, Error> {
 /// aligned with carrier `u` as observed, by chance: `cosine_pvalue(cos(w, u), d)`.
 /// A small p (e.g. < 1e-6) means the model was trained on marked data.
 ///
-/// Errors: as [`cosine`], plus [`Error::InvalidArgument`] if `d < 2`.
+/// # Errors
+/// As [`cosine`], plus [`Error::InvalidArgument`] if `d < 2`.
 pub fn pvalue(w: &[f32], u: &[f32]) -> Result<f64, Error> {
     let c = cosine(w, u)?;
     cosine_pvalue(c, w.len())

@@ -54,7 +54,8 @@ impl Shape {
     /// The shape with the given dimensions (rank 0 = a scalar with one element;
     /// zero dimensions are allowed, giving an empty tensor, as in NumPy).
     ///
-    /// Errors: [`Error::InvalidArgument`] for rank > [`MAX_RANK`] or if the
+    /// # Errors
+    /// [`Error::InvalidArgument`] for rank > [`MAX_RANK`] or if the
     /// element count overflows `usize`.
     pub fn new(dims: &[usize]) -> Result<Shape, Error> {
         if dims.len() > MAX_RANK {
@@ -74,10 +75,10 @@ impl Shape {
     /// NumPy's shape argument for a tensor of `total` elements: entries ≥ 0,
     /// at most one −1, which is inferred (`np.reshape(x, (2, -1))`).
     ///
-    /// Errors: [`Error::InvalidArgument`] for rank > [`MAX_RANK`], entries
+    /// # Errors
+    /// [`Error::InvalidArgument`] for rank > [`MAX_RANK`], entries
     /// < −1, two −1s or a −1 that cannot be inferred; [`Error::ShapeMismatch`]
     /// for a product ≠ `total`.
-    ///
     /// ```
     /// let s = plasticore::tensor::Shape::infer(&[2, -1, 3], 24).unwrap();
     /// assert_eq!(s.dims(), &[2, 4, 3]);
@@ -226,7 +227,8 @@ impl Odometer {
 /// `out ← numpy.reshape(x, to, order)` (module docs) for `x` of shape `from`
 /// stored in `x_layout`, the result stored in `out_layout`.
 ///
-/// Errors: [`Error::ShapeMismatch`] if `x.len() != from.len()`,
+/// # Errors
+/// [`Error::ShapeMismatch`] if `x.len() != from.len()`,
 /// `to.len() != from.len()` or `out.len() != to.len()`; `out` is unchanged then.
 pub fn reshape(
     x: &[f32],
@@ -260,7 +262,8 @@ pub fn reshape(
 
 /// `out ← m` re-laid out in `layout` (a transpose of the storage, not of the matrix).
 ///
-/// Errors: [`Error::ShapeMismatch`] if `out.len() != rows·cols`.
+/// # Errors
+/// [`Error::ShapeMismatch`] if `out.len() != rows·cols`.
 pub fn to_layout(m: &MatRef<'_>, layout: Layout, out: &mut [f32]) -> Result<(), Error> {
     let (r, c) = (m.rows(), m.cols());
     check_len("out", r * c, out.len())?;
@@ -282,8 +285,8 @@ pub fn to_layout(m: &MatRef<'_>, layout: Layout, out: &mut [f32]) -> Result<(), 
 /// `out[i + j·rows] = m(i, j)`, whatever the layout of `m`
 /// (= `M.reshape(-1, order='F')` in NumPy).
 ///
-/// Errors: [`Error::ShapeMismatch`] if `out.len() != rows·cols`.
-///
+/// # Errors
+/// [`Error::ShapeMismatch`] if `out.len() != rows·cols`.
 /// ```
 /// use plasticore::linalg::{Layout, MatRef};
 /// // [[1, 2, 3], [4, 5, 6]] stored row-major → vec = [1, 4, 2, 5, 3, 6]

@@ -76,7 +76,7 @@ pub fn check_lsh_index() {
         idx.clear();
     }
     // Over buffers no index wrote (opaque: any contents).
-    let buffers = IndexBuffers {
+    let mut buffers = IndexBuffers {
         planes: cut(&planes),
         center: cut_mut(&mut center),
         rows: cut_mut(&mut rows),
@@ -84,7 +84,8 @@ pub fn check_lsh_index() {
         live: cut_mut(&mut live),
         entries: cut_mut(&mut entries),
     };
-    if let Ok(idx) = LshIndexView::from_storage(ViewStorage::new(p, buffers)) {
+    sink(buffers.as_ref().live.len());
+    if let Ok(idx) = LshIndexView::from_storage(ViewStorage::new(p, buffers.reborrow())) {
         sink(idx.check_invariants());
         let (mut proj, mut order) = (opaque([0.0f32; 32]), opaque([0u8; 32]));
         let mut heap = opaque([Probe::default(); 8]);
@@ -255,13 +256,14 @@ pub fn check_binary_index() {
         sink(bi.query(cut(&v), opaque(5), cut_mut(&mut seen), cut_mut(&mut hn)));
         sink(bi.remove(opaque(id)));
     }
-    let buffers = BinaryBuffers {
+    let mut buffers = BinaryBuffers {
         positions: cut(&pos),
         data: cut_mut(&mut data),
         live: cut_mut(&mut live),
         entries: cut_mut(&mut entries),
     };
-    if let Ok(bi) = BinaryIndexView::reopen(p, buffers) {
+    sink(buffers.as_ref().live.len());
+    if let Ok(bi) = BinaryIndexView::reopen(p, buffers.reborrow()) {
         sink(bi.check_invariants());
     }
     let buffers = BinaryBuffers {

@@ -7,9 +7,10 @@
 
 use plasticore::cost::Cost;
 use plasticore::hebbian::{
-    cartpole_episode, update, update_cost, Coeffs, Norm, PlasticMlp, Rule, Sharing,
+    cartpole_episode, update, update_cost, Coeffs, Controller, Norm, PlasticMlp, Rule, Sharing,
 };
 use plasticore::rng::Rng;
+use plasticore::Error;
 
 use crate::{checksum, outcome, ram, Case, Meter, Outcome};
 
@@ -160,13 +161,16 @@ pub mod evolved {
 /// Episode seeds of the CartPole case (never used in evolution).
 pub const CARTPOLE_SEEDS: [u64; 4] = [0, 1, 2, 3];
 
-fn cartpole_case(m: &mut dyn Meter) -> Outcome {
-    // Outputs: per seed, the return and the two 16-bit halves of the final
-    // weights' FNV-1a checksum (exact in f32), so the board/host comparison
-    // covers every weight.
+/// The CartPole episodes of [`CARTPOLE_SEEDS`] with `net` (if it was
+/// built) under the meter. Outputs: per seed, the return and the two 16-bit
+/// halves of the final weights' FNV-1a checksum (exact in f32), so the
+/// board/host comparison covers every weight. The check: every episode is
+/// balanced to the 500-step limit (the checksums are compared with the
+/// host's by the QEMU test, not here).
+fn cartpole_outcome<C: Controller>(m: &mut dyn Meter, net: Result<C, Error>) -> Outcome {
     let mut out = [0.0f32; 3 * CARTPOLE_SEEDS.len()];
     let mut ok = true;
-    match PlasticMlp::<4, 8, 1>::new(&evolved::COEFFS, evolved::CONFIG, &mut Rng::new(0)) {
+    match net {
         Ok(mut net) => m.measure(&mut || {
             for (o, &seed) in out.chunks_exact_mut(3).zip(&CARTPOLE_SEEDS) {
                 match cartpole_episode(&mut net, seed) {
@@ -181,8 +185,6 @@ fn cartpole_case(m: &mut dyn Meter) -> Outcome {
         }),
         Err(_) => ok = false,
     }
-    // The check: every episode is balanced to the 500-step limit.
-    // (The checksums are compared with the host's by the QEMU test, not here.)
     let mut want = [0.0f64; 3 * CARTPOLE_SEEDS.len()];
     for (w, o) in want.chunks_exact_mut(3).zip(out.chunks_exact(3)) {
         w[0] = 500.0;
@@ -190,6 +192,11 @@ fn cartpole_case(m: &mut dyn Meter) -> Outcome {
         w[2] = o[2] as f64;
     }
     outcome(ok, &out, &want, 0.0)
+}
+
+fn cartpole_case(m: &mut dyn Meter) -> Outcome {
+    let net = PlasticMlp::<4, 8, 1>::new(&evolved::COEFFS, evolved::CONFIG, &mut Rng::new(0));
+    cartpole_outcome(m, net)
 }
 
 /// Four CartPole episodes (seeds 0–3, up to 500 steps each) of the evolved plastic
@@ -339,42 +346,21 @@ pub const UPDATE_Q15_ABCD_LR_NEURON_64: Case = Case {
 
 fn cartpole_q15_case(m: &mut dyn Meter) -> Outcome {
     use plasticore::hebbian::q15::{fold_coeffs, PlasticNetQ15, OBS_FRAC};
-    let mut out = [0.0f32; 3 * CARTPOLE_SEEDS.len()];
-    let mut ok = true;
     let mut c = Words([0i16; 160]);
-    ok &= fold_coeffs(evolved_q15::CONFIG.rule, &evolved_q15::COEFFS, &mut c.0).is_ok();
-    let mut w = Words([0i16; 40]);
-    let mut a = Words([0i16; 13]);
-    match PlasticNetQ15::new(
-        &evolved_q15::SIZES,
-        evolved_q15::CONFIG,
-        OBS_FRAC,
-        &c.0,
-        &mut w.0,
-        &mut a.0,
-        &mut Rng::new(0),
-    ) {
-        Ok(mut net) => m.measure(&mut || {
-            for (o, &seed) in out.chunks_exact_mut(3).zip(&CARTPOLE_SEEDS) {
-                match cartpole_episode(&mut net, seed) {
-                    Ok(e) => {
-                        o[0] = e.steps as f32;
-                        o[1] = (e.weights_checksum >> 16) as f32;
-                        o[2] = (e.weights_checksum & 0xffff) as f32;
-                    }
-                    Err(_) => ok = false,
-                }
-            }
-        }),
-        Err(_) => ok = false,
-    }
-    let mut want = [0.0f64; 3 * CARTPOLE_SEEDS.len()];
-    for (wv, o) in want.chunks_exact_mut(3).zip(out.chunks_exact(3)) {
-        wv[0] = 500.0;
-        wv[1] = o[1] as f64;
-        wv[2] = o[2] as f64;
-    }
-    outcome(ok, &out, &want, 0.0)
+    let folded = fold_coeffs(evolved_q15::CONFIG.rule, &evolved_q15::COEFFS, &mut c.0);
+    let (mut w, mut a) = (Words([0i16; 40]), Words([0i16; 13]));
+    let net = folded.and_then(|()| {
+        PlasticNetQ15::new(
+            &evolved_q15::SIZES,
+            evolved_q15::CONFIG,
+            OBS_FRAC,
+            &c.0,
+            &mut w.0,
+            &mut a.0,
+            &mut Rng::new(0),
+        )
+    });
+    cartpole_outcome(m, net)
 }
 
 /// Four CartPole episodes of the fixed-point plastic network `[4, 8, 1]`

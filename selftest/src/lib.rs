@@ -65,6 +65,20 @@ pub trait Meter {
     fn measure(&mut self, kernel: &mut dyn FnMut());
 }
 
+/// Runs `f` under the meter: its last result (the default if it never
+/// succeeded) and whether every call succeeded.
+pub(crate) fn measured<T: Default>(
+    m: &mut dyn Meter,
+    mut f: impl FnMut() -> Result<T, plasticore::Error>,
+) -> (T, bool) {
+    let (mut v, mut ok) = (T::default(), true);
+    m.measure(&mut || match f() {
+        Ok(c) => v = c,
+        Err(_) => ok = false,
+    });
+    (v, ok)
+}
+
 /// A meter that just runs the kernel once.
 pub struct NoMeter;
 

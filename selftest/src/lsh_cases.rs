@@ -7,10 +7,10 @@ use plasticore::cost::Cost;
 use plasticore::lsh::angular::{Angular, SeededAngular};
 use plasticore::lsh::crosspolytope::{CrossPolytope, SeededCrossPolytope};
 use plasticore::lsh::hyperplane::{Hyperplane, SeededHyperplane, SeededSignHyperplane};
-use plasticore::lsh::{LshIndex, LshIndexI8, Neighbors, QueryBuf};
+use plasticore::lsh::{IndexStorage, LshIndex, LshIndexI8, LshIndexInner, Neighbors, QueryBuf};
 use plasticore::rng::Rng;
 
-use crate::{outcome, ram, Case, Meter, Outcome};
+use crate::{measured, outcome, ram, Case, Meter, Outcome};
 
 const D: usize = 64;
 
@@ -58,14 +58,9 @@ fn code_outcome(ok: bool, got: u64, want: u64) -> Outcome {
 }
 
 fn hyperplane_case<const B: usize>(m: &mut dyn Meter) -> Outcome {
-    let h = Hyperplane::<D, B>::new(11);
-    let x = normal::<D>(12);
+    let (h, x) = (Hyperplane::<D, B>::new(11), normal::<D>(12));
     let mut proj = [0.0f32; B];
-    let (mut code, mut ok) = (0u64, true);
-    m.measure(&mut || match h.hash_u64(&x, &mut proj) {
-        Ok(c) => code = c,
-        Err(_) => ok = false,
-    });
+    let (code, ok) = measured(m, || h.hash_u64(&x, &mut proj));
     code_outcome(ok, code, hyperplane_ref(&x, &h.planes))
 }
 
@@ -90,16 +85,14 @@ pub const HYPERPLANE_64X64: Case = Case {
 };
 
 fn hyperplane_seeded_case(m: &mut dyn Meter) -> Outcome {
-    let s = SeededHyperplane::<D, 64>::new(11);
-    let x = normal::<D>(12);
+    let (s, x) = (SeededHyperplane::<D, 64>::new(11), normal::<D>(12));
     let mut proj = [0.0f32; 64];
-    let (mut code, mut ok) = (0u64, true);
-    m.measure(&mut || match s.hash_u64(&x, &mut proj) {
-        Ok(c) => code = c,
-        Err(_) => ok = false,
-    });
-    let want = hyperplane_ref(&x, &Hyperplane::<D, 64>::new(11).planes);
-    code_outcome(ok, code, want)
+    let (code, ok) = measured(m, || s.hash_u64(&x, &mut proj));
+    code_outcome(
+        ok,
+        code,
+        hyperplane_ref(&x, &Hyperplane::<D, 64>::new(11).planes),
+    )
 }
 
 /// lsh.hyperplane, d = 64, 64 bits, Gaussian planes regenerated from the seed (0 bytes).
@@ -113,14 +106,9 @@ pub const HYPERPLANE_64X64_SEEDED: Case = Case {
 };
 
 fn hyperplane_sign_case(m: &mut dyn Meter) -> Outcome {
-    let s = SeededSignHyperplane::<D, 64>::new(11);
-    let x = normal::<D>(12);
+    let (s, x) = (SeededSignHyperplane::<D, 64>::new(11), normal::<D>(12));
     let mut proj = [0.0f32; 64];
-    let (mut code, mut ok) = (0u64, true);
-    m.measure(&mut || match s.hash_u64(&x, &mut proj) {
-        Ok(c) => code = c,
-        Err(_) => ok = false,
-    });
+    let (code, ok) = measured(m, || s.hash_u64(&x, &mut proj));
     let want = hyperplane_ref(&x, &Hyperplane::<D, 64>::new_sign(11).planes);
     code_outcome(ok, code, want)
 }
@@ -177,16 +165,15 @@ fn crosspolytope_ref(x: &[f32; D], words: &[[u32; 2]; 3]) -> u32 {
 }
 
 fn crosspolytope_case(m: &mut dyn Meter) -> Outcome {
-    let cp = CrossPolytope::<D, 3, 2>::new(13);
-    let x = normal::<D>(14);
+    let (cp, x) = (CrossPolytope::<D, 3, 2>::new(13), normal::<D>(14));
     let mut y = [0.0f32; D];
-    let (mut b, mut ok) = (0u32, true);
-    m.measure(&mut || match cp.bucket(&x, &mut y) {
-        Ok(v) => b = v,
-        Err(_) => ok = false,
-    });
-    let want = crosspolytope_ref(&x, &cp.words);
-    outcome(ok, &[b as f32], &[want as f64], 0.0)
+    let (b, ok) = measured(m, || cp.bucket(&x, &mut y));
+    outcome(
+        ok,
+        &[b as f32],
+        &[crosspolytope_ref(&x, &cp.words) as f64],
+        0.0,
+    )
 }
 
 /// lsh.crosspolytope, d = d' = 64, 3 rounds, packed signs (24 bytes).
@@ -200,14 +187,9 @@ pub const CROSSPOLYTOPE_64: Case = Case {
 };
 
 fn crosspolytope_seeded_case(m: &mut dyn Meter) -> Outcome {
-    let cp = SeededCrossPolytope::<D, 3>::new(13);
-    let x = normal::<D>(14);
+    let (cp, x) = (SeededCrossPolytope::<D, 3>::new(13), normal::<D>(14));
     let mut y = [0.0f32; D];
-    let (mut b, mut ok) = (0u32, true);
-    m.measure(&mut || match cp.bucket(&x, &mut y) {
-        Ok(v) => b = v,
-        Err(_) => ok = false,
-    });
+    let (b, ok) = measured(m, || cp.bucket(&x, &mut y));
     let want = crosspolytope_ref(&x, &CrossPolytope::<D, 3, 2>::new(13).words);
     outcome(ok, &[b as f32], &[want as f64], 0.0)
 }
@@ -242,12 +224,9 @@ fn angular_ref(x: &[f32; D], rot: &[[[f32; 16]; 1]; D]) -> u32 {
 }
 
 fn angular_case(m: &mut dyn Meter) -> Outcome {
-    let a = Angular::<D, 1, 16>::new(15);
-    let x = normal::<D>(16);
-    let mut sc = [[0.0f32; 16]; 1];
-    let mut b = [0u32; 1];
-    let mut ok = true;
-    m.measure(&mut || ok &= a.hash(&x, &mut sc, &mut b).is_ok());
+    let (a, x) = (Angular::<D, 1, 16>::new(15), normal::<D>(16));
+    let (mut sc, mut b) = ([[0.0f32; 16]; 1], [0u32; 1]);
+    let ((), ok) = measured(m, || a.hash(&x, &mut sc, &mut b));
     outcome(ok, &[b[0] as f32], &[angular_ref(&x, &a.rot) as f64], 0.0)
 }
 
@@ -262,12 +241,9 @@ pub const ANGULAR_64X32: Case = Case {
 };
 
 fn angular_seeded_case(m: &mut dyn Meter) -> Outcome {
-    let a = SeededAngular::<D, 1, 16>::new(15);
-    let x = normal::<D>(16);
-    let mut sc = [[0.0f32; 16]; 1];
-    let mut b = [0u32; 1];
-    let mut ok = true;
-    m.measure(&mut || ok &= a.hash(&x, &mut sc, &mut b).is_ok());
+    let (a, x) = (SeededAngular::<D, 1, 16>::new(15), normal::<D>(16));
+    let (mut sc, mut b) = ([[0.0f32; 16]; 1], [0u32; 1]);
+    let ((), ok) = measured(m, || a.hash(&x, &mut sc, &mut b));
     let want = angular_ref(&x, &Angular::<D, 1, 16>::new(15).rot);
     outcome(ok, &[b[0] as f32], &[want as f64], 0.0)
 }
@@ -289,20 +265,50 @@ const IK: usize = 8;
 const IP: usize = 40;
 const IBYTES: u32 = (ICAP * (4 * ID + 8 * IL + 1) + 4 * IL * ID * IK + 4 * ID) as u32;
 
-/// An index of 128 random 16-d vectors, and a query near item 5.
-fn index_fixture() -> (LshIndex<ID, ICAP, IL, IK>, [[f32; ID]; ICAP], [f32; ID]) {
-    let mut idx = LshIndex::<ID, ICAP, IL, IK>::new(17);
+/// Fills `idx` with 128 random 16-d vectors (kept in `data`); returns a
+/// query near item 5 and whether every insert succeeded.
+fn fill<S: IndexStorage<Vector = [f32; ID]>>(
+    idx: &mut LshIndexInner<S>,
+    data: &mut [[f32; ID]; ICAP],
+) -> ([f32; ID], bool) {
     let mut rng = Rng::new(18);
-    let mut data = [[0.0f32; ID]; ICAP];
+    let mut ok = true;
     for x in data.iter_mut() {
         rng.fill_normal(x);
-        let _ = idx.insert(x);
+        ok &= idx.insert(x).is_ok();
     }
     let mut q = data[5];
     for v in q.iter_mut() {
         *v += 0.05 * rng.normal();
     }
-    (idx, data, q)
+    (q, ok && idx.len() == ICAP)
+}
+
+/// Queries `idx` (filled by [`fill`]) under the meter: ids then cosines
+/// against the exact f64 cosine to `tol`; the planted neighbour comes first.
+fn query_outcome<S: IndexStorage<Vector = [f32; ID]>>(
+    m: &mut dyn Meter,
+    idx: &LshIndexInner<S>,
+    data: &[[f32; ID]; ICAP],
+    (q, filled): ([f32; ID], bool),
+    tol: f64,
+) -> Outcome {
+    let mut buf = QueryBuf::<ICAP, IL, IK, IP>::new();
+    let mut out = Neighbors::<4>::new();
+    let mut ok = filled;
+    m.measure(&mut || ok &= idx.query(&q, 16, &mut buf, &mut out).is_ok());
+    let mut got = [0.0f32; 8];
+    let mut want = [0.0f64; 8];
+    for (i, n) in out.iter().enumerate() {
+        got[i] = n.id as f32;
+        want[i] = n.id as f64;
+        got[4 + i] = n.cosine;
+        want[4 + i] = data
+            .get(n.id as usize)
+            .map_or(f64::NAN, |x| cosine_ref(&q, x));
+    }
+    ok &= out.len() == 4 && out.first().is_some_and(|n| n.id == 5);
+    outcome(ok, &got, &want, tol)
 }
 
 fn cosine_ref(a: &[f32; ID], b: &[f32; ID]) -> f64 {
@@ -316,24 +322,10 @@ fn cosine_ref(a: &[f32; ID], b: &[f32; ID]) -> f64 {
 }
 
 fn index_query_case(m: &mut dyn Meter) -> Outcome {
-    let (idx, data, q) = index_fixture();
-    let mut buf = QueryBuf::<ICAP, IL, IK, IP>::new();
-    let mut out = Neighbors::<4>::new();
-    let mut ok = idx.len() == ICAP;
-    m.measure(&mut || ok &= idx.query(&q, 16, &mut buf, &mut out).is_ok());
-    // Outputs: ids then cosines; the planted neighbour must come first.
-    let mut got = [0.0f32; 8];
-    let mut want = [0.0f64; 8];
-    for (i, n) in out.iter().enumerate() {
-        got[i] = n.id as f32;
-        want[i] = n.id as f64;
-        got[4 + i] = n.cosine;
-        want[4 + i] = data
-            .get(n.id as usize)
-            .map_or(f64::NAN, |x| cosine_ref(&q, x));
-    }
-    ok &= out.len() == 4 && out.first().is_some_and(|n| n.id == 5);
-    outcome(ok, &got, &want, 1e-5)
+    let mut idx = LshIndex::<ID, ICAP, IL, IK>::new(17);
+    let mut data = [[0.0f32; ID]; ICAP];
+    let q = fill(&mut idx, &mut data);
+    query_outcome(m, &idx, &data, q, 1e-5)
 }
 
 /// lsh.index query: 128 items of d = 16, L = 4 tables × K = 8 bits, 16 probes, top 4.
@@ -342,43 +334,19 @@ pub const INDEX_QUERY_128: Case = Case {
     shape: "query n=128 d=16 L=4 K=8 probes=16 k=4",
     cost: Cost::new(IL * ID * IK, IL * ID * IK, IL * IK * 5 + 12 * IP + ICAP),
     data_bytes: IBYTES,
-    ram_bytes: 3 * IBYTES + 4096, // the fixture builds the index and its data, then moves them
+    ram_bytes: 2 * IBYTES + 4096, // the index and its data, built in place
     run: index_query_case,
 };
 
 /// Bytes of the quantised index: i8 codes and a scale per item instead of f32 vectors.
 const IBYTES_I8: u32 = (ICAP * (ID + 4 + 8 * IL + 1) + 4 * IL * ID * IK + 4 * ID) as u32;
 
+/// The i8 codes carry 7 bits: cosines agree with the f64 ones to 0.02.
 fn index_i8_query_case(m: &mut dyn Meter) -> Outcome {
     let mut idx = LshIndexI8::<ID, ICAP, IL, IK>::new(17);
-    let mut rng = Rng::new(18);
     let mut data = [[0.0f32; ID]; ICAP];
-    let mut ok = true;
-    for x in data.iter_mut() {
-        rng.fill_normal(x);
-        ok &= idx.insert(x).is_ok();
-    }
-    let mut q = data[5];
-    for v in q.iter_mut() {
-        *v += 0.05 * rng.normal();
-    }
-    let mut buf = QueryBuf::<ICAP, IL, IK, IP>::new();
-    let mut out = Neighbors::<4>::new();
-    m.measure(&mut || ok &= idx.query(&q, 16, &mut buf, &mut out).is_ok());
-    // Outputs: ids, then integer cosines; the reference is the exact f64
-    // cosine (the i8 codes carry 7 bits: agreement to 0.02).
-    let mut got = [0.0f32; 8];
-    let mut want = [0.0f64; 8];
-    for (i, n) in out.iter().enumerate() {
-        got[i] = n.id as f32;
-        want[i] = n.id as f64;
-        got[4 + i] = n.cosine;
-        want[4 + i] = data
-            .get(n.id as usize)
-            .map_or(f64::NAN, |x| cosine_ref(&q, x));
-    }
-    ok &= out.len() == 4 && out.first().is_some_and(|n| n.id == 5);
-    outcome(ok, &got, &want, 0.02)
+    let q = fill(&mut idx, &mut data);
+    query_outcome(m, &idx, &data, q, 0.02)
 }
 
 /// lsh.index_i8 query: the index of [`INDEX_QUERY_128`] with i8 vectors, integer-cosine re-ranking.
@@ -392,8 +360,9 @@ pub const INDEX_I8_QUERY_128: Case = Case {
 };
 
 fn index_insert_case(m: &mut dyn Meter) -> Outcome {
-    let (mut idx, data, _) = index_fixture();
-    let mut ok = idx.len() == ICAP;
+    let mut idx = LshIndex::<ID, ICAP, IL, IK>::new(17);
+    let mut data = [[0.0f32; ID]; ICAP];
+    let (_, mut ok) = fill(&mut idx, &mut data);
     // Remove item 64 and insert it again: the freed slot is reused, so each call
     // leaves the index as it found it.
     m.measure(&mut || {
@@ -410,7 +379,7 @@ pub const INDEX_INSERT_128: Case = Case {
     shape: "remove+insert n=128 d=16 L=4 K=8",
     cost: Cost::new(IL * ID * IK, IL * ID * IK + ID, 0),
     data_bytes: IBYTES,
-    ram_bytes: 3 * IBYTES + 4096, // the fixture builds the index and its data, then moves them
+    ram_bytes: 2 * IBYTES + 4096, // the index and its data, built in place
     run: index_insert_case,
 };
 

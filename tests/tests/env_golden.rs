@@ -8,97 +8,48 @@ use plasticore::env::pendulum::{Pendulum, PendulumParams};
 use plasticore::env::{CartPole, CartPoleParams, Change, Dynamics, Environment};
 use plasticore_host::npy::read_npy;
 
-fn load(name: &str) -> (Vec<f32>, usize) {
+fn load(name: &str) -> Vec<f32> {
     let a = read_npy(plasticore_tests::data(&format!("env/{name}.npy"))).expect("golden");
-    let cols = a.shape.get(1).copied().unwrap_or(1);
-    (a.as_f32().expect("float32").to_vec(), cols)
+    a.as_f32().expect("float32").to_vec()
 }
 
-fn close(got: f32, want: f32, tol: f32) -> bool {
-    (got - want).abs() <= tol * (1.0 + want.abs())
-}
-
-#[test]
-fn pendulum_matches_gymnasium() {
-    let (s, _) = load("pendulum_state");
-    let (a, _) = load("pendulum_action");
-    let (n, _) = load("pendulum_next");
-    let (r, _) = load("pendulum_reward");
-    let mut env = Pendulum::new(PendulumParams::NOMINAL).unwrap();
-    for i in 0..r.len() {
-        env.set_state([s[2 * i], s[2 * i + 1]]);
-        let step = env.step(a[i]).unwrap();
-        let [th, thdot] = env.state();
-        assert!(close(th, n[2 * i], 1e-5), "{i}: θ {th} vs {}", n[2 * i]);
-        assert!(
-            close(thdot, n[2 * i + 1], 1e-5),
-            "{i}: θ̇ {thdot} vs {}",
-            n[2 * i + 1]
-        );
-        assert!(
-            close(step.reward, r[i], 1e-5),
-            "{i}: reward {} vs {}",
-            step.reward,
-            r[i]
-        );
-    }
-}
-
-#[test]
-fn mountain_car_matches_gymnasium() {
-    use plasticore::env::mountain_car::{MountainCar, MountainCarParams};
-    let (s, _) = load("mountaincar_state");
-    let (a, _) = load("mountaincar_action");
-    let (n, _) = load("mountaincar_next");
-    let (r, _) = load("mountaincar_reward");
-    let mut env = MountainCar::new(MountainCarParams::NOMINAL).unwrap();
-    for i in 0..r.len() {
-        env.set_state([s[2 * i], s[2 * i + 1]]);
-        let step = env.step(a[i]).unwrap();
-        let [x, v] = env.state();
-        assert!(close(x, n[2 * i], 1e-5), "{i}: x {x} vs {}", n[2 * i]);
-        assert!(
-            (v - n[2 * i + 1]).abs() <= 1e-6,
-            "{i}: v {v} vs {}",
-            n[2 * i + 1]
-        );
-        assert!(
-            close(step.reward, r[i], 1e-5),
-            "{i}: reward {} vs {}",
-            step.reward,
-            r[i]
-        );
-    }
-}
-
-#[test]
-fn acrobot_matches_gymnasium() {
-    use plasticore::env::acrobot::{Acrobot, AcrobotParams};
-    let (s, _) = load("acrobot_state");
-    let (a, _) = load("acrobot_action");
-    let (n, _) = load("acrobot_next");
-    let (r, _) = load("acrobot_reward");
-    let mut env = Acrobot::new(AcrobotParams::NOMINAL).unwrap();
-    let mut worst = 0.0f32;
-    for i in 0..r.len() {
-        env.set_state(core::array::from_fn(|k| s[4 * i + k]));
-        let step = env.step(a[i] as usize).unwrap();
-        let got = env.state();
-        for k in 0..4 {
-            let want = n[4 * i + k];
-            // Angles near ±π may wrap to the other side in f32.
-            let d = if k < 2 {
-                let d = (got[k] - want).abs();
-                d.min((d - 2.0 * std::f32::consts::PI).abs())
+/// The worst difference of each state component over the recorded
+/// transitions of `name` (relative, `|got − want| / (1 + |want|)`; the
+/// first `angles` components are angles, compared modulo 2π, since near ±π
+/// f32 may wrap to the other side), after checking every reward to 1e-5
+/// relative. `step(state, action)` sets the state, steps, and returns the
+/// next state and the reward.
+fn replay<const N: usize>(
+    name: &str,
+    angles: usize,
+    mut step: impl FnMut([f32; N], f32) -> ([f32; N], f32),
+) -> [f32; N] {
+    let (s, a) = (
+        load(&format!("{name}_state")),
+        load(&format!("{name}_action")),
+    );
+    let (n, r) = (
+        load(&format!("{name}_next")),
+        load(&format!("{name}_reward")),
+    );
+    assert!(!r.is_empty() && s.len() == N * r.len() && n.len() == s.len() && a.len() == r.len());
+    let mut worst = [0.0f32; N];
+    for (i, (&act, &reward)) in a.iter().zip(&r).enumerate() {
+        let (got, rew) = step(core::array::from_fn(|k| s[N * i + k]), act);
+        let rel = (rew - reward).abs() / (1.0 + reward.abs());
+        assert!(rel <= 1e-5, "{name} {i}: reward {rew} vs {reward}");
+        for (k, w) in worst.iter_mut().enumerate() {
+            let want = n[N * i + k];
+            let d = (got[k] - want).abs();
+            let d = if k < angles {
+                d.min((d - std::f32::consts::TAU).abs())
             } else {
-                (got[k] - want).abs()
+                d
             };
-            worst = worst.max(d / (1.0 + want.abs()));
+            *w = w.max(d / (1.0 + want.abs()));
         }
-        assert_eq!(step.reward, r[i], "{i}");
     }
-    assert!(worst < 1e-4, "worst relative difference {worst}");
-    eprintln!("acrobot: worst relative state difference {worst:e}");
+    worst
 }
 
 fn params<P: Dynamics>(spec: &[(&str, f32)]) -> P {
@@ -110,11 +61,81 @@ fn params<P: Dynamics>(spec: &[(&str, f32)]) -> P {
     p
 }
 
+/// Pendulum, nominal and perturbed (the reversed actuator fed the negated
+/// torque gives Gymnasium's torque).
+#[test]
+fn pendulum_matches_gymnasium() {
+    for (name, p, sign) in [
+        ("pendulum", PendulumParams::NOMINAL, 1.0),
+        (
+            "pendulum_perturbed",
+            params(&[
+                ("m", 1.4),
+                ("l", 0.7),
+                ("g", 9.0),
+                ("max_torque", 1.5),
+                ("actuator_sign", -1.0),
+            ]),
+            -1.0,
+        ),
+    ] {
+        let mut env = Pendulum::new(p).unwrap();
+        let worst = replay(name, 0, |s, a| {
+            env.set_state(s);
+            let r = env.step(sign * a).unwrap().reward;
+            (env.state(), r)
+        });
+        assert!(worst.iter().all(|&w| w <= 1e-5), "{name}: {worst:?}");
+    }
+}
+
+/// Mountain car, nominal and with a weaker engine: position to 1e-5
+/// relative, velocity (of order 0.01) to 1e-6.
+#[test]
+fn mountain_car_matches_gymnasium() {
+    use plasticore::env::mountain_car::{MountainCar, MountainCarParams};
+    let weak: MountainCarParams = params(&[("power", 0.0011)]);
+    for (name, p) in [
+        ("mountaincar", MountainCarParams::NOMINAL),
+        ("mountaincar_perturbed", weak),
+    ] {
+        let mut env = MountainCar::new(p).unwrap();
+        let [x, v] = replay(name, 0, |s, a| {
+            env.set_state(s);
+            let r = env.step(a).unwrap().reward;
+            (env.state(), r)
+        });
+        assert!(x <= 1e-5 && v <= 1e-6, "{name}: x {x}, v {v}");
+    }
+}
+
+/// Acrobot, nominal and with other links (RK4 in f32 against f64).
+#[test]
+fn acrobot_matches_gymnasium() {
+    use plasticore::env::acrobot::{Acrobot, AcrobotParams};
+    let other: AcrobotParams = params(&[
+        ("link_length_1", 1.3),
+        ("link_length_2", 0.8),
+        ("link_mass_1", 0.9),
+        ("link_mass_2", 1.6),
+    ]);
+    for (name, p) in [
+        ("acrobot", AcrobotParams::NOMINAL),
+        ("acrobot_perturbed", other),
+    ] {
+        let mut env = Acrobot::new(p).unwrap();
+        let worst = replay(name, 2, |s, a| {
+            env.set_state(s);
+            let r = env.step(a as usize).unwrap().reward;
+            (env.state(), r)
+        });
+        assert!(worst.iter().all(|&w| w < 1e-4), "{name}: {worst:?}");
+        eprintln!("{name}: worst relative state difference {worst:?}");
+    }
+}
+
 #[test]
 fn perturbed_cartpole_matches_gymnasium() {
-    let (s, _) = load("cartpole_perturbed_state");
-    let (a, _) = load("cartpole_perturbed_action");
-    let (n, _) = load("cartpole_perturbed_next");
     let p: CartPoleParams = params(&[
         ("length", 0.8),
         ("masspole", 0.25),
@@ -124,102 +145,12 @@ fn perturbed_cartpole_matches_gymnasium() {
         ("actuator_sign", -1.0),
     ]);
     let mut env = CartPole::with_params(p).unwrap();
-    for i in 0..a.len() {
-        env.set_state(core::array::from_fn(|k| s[4 * i + k]));
-        env.step(a[i] as usize).unwrap();
-        let got = env.state();
-        for k in 0..4 {
-            assert!(
-                close(got[k], n[4 * i + k], 1e-5),
-                "{i}/{k}: {} vs {}",
-                got[k],
-                n[4 * i + k]
-            );
-        }
-    }
-}
-
-#[test]
-fn perturbed_pendulum_matches_gymnasium() {
-    let (s, _) = load("pendulum_perturbed_state");
-    let (a, _) = load("pendulum_perturbed_action");
-    let (n, _) = load("pendulum_perturbed_next");
-    let (r, _) = load("pendulum_perturbed_reward");
-    // The reversed actuator fed the negated torque gives Gymnasium's torque.
-    let p: PendulumParams = params(&[
-        ("m", 1.4),
-        ("l", 0.7),
-        ("g", 9.0),
-        ("max_torque", 1.5),
-        ("actuator_sign", -1.0),
-    ]);
-    let mut env = Pendulum::new(p).unwrap();
-    for i in 0..r.len() {
-        env.set_state([s[2 * i], s[2 * i + 1]]);
-        let step = env.step(-a[i]).unwrap();
-        let [th, thdot] = env.state();
-        assert!(close(th, n[2 * i], 1e-5), "{i}: θ {th} vs {}", n[2 * i]);
-        assert!(close(thdot, n[2 * i + 1], 1e-5), "{i}: θ̇ {thdot}");
-        assert!(
-            close(step.reward, r[i], 1e-5),
-            "{i}: reward {} vs {}",
-            step.reward,
-            r[i]
-        );
-    }
-}
-
-#[test]
-fn perturbed_mountain_car_matches_gymnasium() {
-    use plasticore::env::mountain_car::{MountainCar, MountainCarParams};
-    let (s, _) = load("mountaincar_perturbed_state");
-    let (a, _) = load("mountaincar_perturbed_action");
-    let (n, _) = load("mountaincar_perturbed_next");
-    let p: MountainCarParams = params(&[("power", 0.0011)]);
-    let mut env = MountainCar::new(p).unwrap();
-    for i in 0..a.len() {
-        env.set_state([s[2 * i], s[2 * i + 1]]);
-        env.step(a[i]).unwrap();
-        let [x, v] = env.state();
-        assert!(close(x, n[2 * i], 1e-5), "{i}: x {x} vs {}", n[2 * i]);
-        assert!(
-            (v - n[2 * i + 1]).abs() <= 1e-6,
-            "{i}: v {v} vs {}",
-            n[2 * i + 1]
-        );
-    }
-}
-
-#[test]
-fn perturbed_acrobot_matches_gymnasium() {
-    use plasticore::env::acrobot::{Acrobot, AcrobotParams};
-    let (s, _) = load("acrobot_perturbed_state");
-    let (a, _) = load("acrobot_perturbed_action");
-    let (n, _) = load("acrobot_perturbed_next");
-    let p: AcrobotParams = params(&[
-        ("link_length_1", 1.3),
-        ("link_length_2", 0.8),
-        ("link_mass_1", 0.9),
-        ("link_mass_2", 1.6),
-    ]);
-    let mut env = Acrobot::new(p).unwrap();
-    let mut worst = 0.0f32;
-    for i in 0..a.len() {
-        env.set_state(core::array::from_fn(|k| s[4 * i + k]));
-        env.step(a[i] as usize).unwrap();
-        let got = env.state();
-        for k in 0..4 {
-            let want = n[4 * i + k];
-            let d = (got[k] - want).abs();
-            let d = if k < 2 {
-                d.min((d - 2.0 * std::f32::consts::PI).abs())
-            } else {
-                d
-            };
-            worst = worst.max(d / (1.0 + want.abs()));
-        }
-    }
-    assert!(worst < 1e-4, "worst relative difference {worst}");
+    let worst = replay("cartpole_perturbed", 0, |s, a| {
+        env.set_state(s);
+        let r = env.step(a as usize).unwrap().reward;
+        (env.state(), r)
+    });
+    assert!(worst.iter().all(|&w| w <= 1e-5), "{worst:?}");
 }
 
 /// A controller that always pushes right (output +1), drawing nothing.

@@ -67,7 +67,8 @@ pub struct SelfAttention<'a> {
 impl<'a> SelfAttention<'a> {
     /// Validates the weights for width `d` and `heads` heads (d a multiple of heads).
     ///
-    /// Errors: [`Error::Empty`], [`Error::ShapeMismatch`] (a weight of the
+    /// # Errors
+    /// [`Error::Empty`], [`Error::ShapeMismatch`] (a weight of the
     /// wrong length, `wk` non-empty with LSH), [`Error::InvalidArgument`]
     /// (heads not dividing d, bad LSH config), [`Error::NonFinite`].
     pub fn new(
@@ -143,16 +144,7 @@ impl<'a> SelfAttention<'a> {
     }
 
     fn rows(&self, x: &[f32]) -> Result<usize, Error> {
-        check_nonempty("x", x.len())?;
-        let d = self.d.max(1);
-        if !x.len().is_multiple_of(d) {
-            return Err(Error::ShapeMismatch {
-                what: "x (a whole number of rows of length d)",
-                expected: (x.len() / d + 1) * d,
-                found: x.len(),
-            });
-        }
-        Ok(x.len() / d)
+        crate::error::check_rows(x, self.d)
     }
 
     fn check_scratch(&self, n: usize, idx: &[u32], f: &[f32]) -> Result<(), Error> {
@@ -267,8 +259,11 @@ impl<'a> SelfAttention<'a> {
         Ok(())
     }
 
-    /// out ← F(x) for x `[n, d]`. Errors: shapes, scratch too short, non-finite
-    /// input; `out` is untouched then.
+    /// out ← F(x) for x `[n, d]`.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] for `x`, `out` or a short scratch, [`Error::Empty`] for an
+    /// empty `x`, [`Error::NonFinite`] in `x`; `out` is untouched then.
     pub fn forward(
         &self,
         x: &[f32],
@@ -278,7 +273,10 @@ impl<'a> SelfAttention<'a> {
         self.run(x, scratch, out, Accum::Write)
     }
 
-    /// out ← out + F(x) (residual). Errors as [`SelfAttention::forward`].
+    /// out ← out + F(x) (residual).
+    ///
+    /// # Errors
+    /// As [`SelfAttention::forward`].
     pub fn forward_add(
         &self,
         x: &[f32],
@@ -288,7 +286,10 @@ impl<'a> SelfAttention<'a> {
         self.run(x, scratch, out, Accum::Add)
     }
 
-    /// x ← x + F(x), in place. Errors as [`SelfAttention::forward`].
+    /// x ← x + F(x), in place.
+    ///
+    /// # Errors
+    /// As [`SelfAttention::forward`].
     pub fn residual_in_place(
         &self,
         x: &mut [f32],
@@ -313,6 +314,9 @@ pub struct FeedForwardBlock<'a> {
 
 impl<'a> FeedForwardBlock<'a> {
     /// Layer norm (γ, β of length d) followed by `ff`.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] unless γ and β have length d; [`Error::NonFinite`] in γ or β.
     pub fn new(gamma: &'a [f32], beta: &'a [f32], ff: FeedForward<'a>) -> Result<Self, Error> {
         check_len("gamma", ff.d(), gamma.len())?;
         check_len("beta", ff.d(), beta.len())?;
@@ -358,12 +362,18 @@ impl<'a> FeedForwardBlock<'a> {
         Ok(())
     }
 
-    /// out ← G(x). Errors: shapes, short scratch, non-finite input (`out` untouched).
+    /// out ← G(x).
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] for `x`, `out` or a short scratch, [`Error::Empty`] for an empty `x`, [`Error::NonFinite`] in `x`; `out` is untouched then.
     pub fn forward(&self, x: &[f32], scratch: &mut [f32], out: &mut [f32]) -> Result<(), Error> {
         self.run(x, scratch, out, Accum::Write)
     }
 
-    /// out ← out + G(x). Errors as [`FeedForwardBlock::forward`].
+    /// out ← out + G(x).
+    ///
+    /// # Errors
+    /// As [`FeedForwardBlock::forward`].
     pub fn forward_add(
         &self,
         x: &[f32],
@@ -374,6 +384,11 @@ impl<'a> FeedForwardBlock<'a> {
     }
 
     /// x ← x + G(x), in place (each row is normalised into scratch first).
+    ///
+    /// # Errors
+    /// [`Error::Empty`] for an empty `x`; [`Error::ShapeMismatch`] if `x` is not whole rows of
+    /// length d or `scratch` is shorter than [`FeedForwardBlock::scratch_len`];
+    /// [`Error::NonFinite`] in `x`. On error `x` is untouched.
     pub fn residual_in_place(&self, x: &mut [f32], scratch: &mut [f32]) -> Result<(), Error> {
         self.check(x, scratch)?;
         let d = self.ff.d().max(1);
@@ -423,8 +438,11 @@ impl ReversibleBlock<'_> {
         Ok(())
     }
 
-    /// (x₁, x₂) ← (y₁, y₂) in place. Errors: shapes, scratch, non-finite inputs
-    /// (checked before anything is written).
+    /// (x₁, x₂) ← (y₁, y₂) in place.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] for `x₁`, `x₂` or the scratch, [`Error::Empty`] for an empty
+    /// input, [`Error::NonFinite`] in the inputs; checked before anything is written.
     pub fn forward(
         &self,
         x1: &mut [f32],
@@ -439,6 +457,10 @@ impl ReversibleBlock<'_> {
 
     /// (y₁, y₂) ← (x₁, x₂) in place: the exact algebraic inverse of
     /// [`ReversibleBlock::forward`] (in f32 up to rounding of the residual sums).
+    ///
+    /// # Errors
+    /// As [`ReversibleBlock::forward`]: [`Error::ShapeMismatch`] for `y₁`, `y₂` or the scratch,
+    /// [`Error::Empty`] for empty halves, [`Error::NonFinite`] in `y₁` or `y₂`.
     pub fn inverse(
         &self,
         y1: &mut [f32],
@@ -510,7 +532,9 @@ impl<'a> TransformerBlock<'a> {
 
     /// Borrows all weights from one flat f32 block (e.g. a `&'static` table in
     /// flash) laid out as [`TransformerBlock::flat_len`] describes.
-    /// Errors: wrong length or any error of the layers' constructors.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] for `params`, and those of the layers' constructors ([`SelfAttention::new`], [`FeedForward::new`](crate::nn::FeedForward::new), [`FeedForwardBlock::new`]).
     pub fn from_flat(
         params: &'a [f32],
         dims: TransformerDims,
@@ -552,8 +576,11 @@ impl<'a> TransformerBlock<'a> {
         (f.max(self.ffn.scratch_len()), i)
     }
 
-    /// x ← block(x) in place for x `[n, d]`. Errors: shapes, scratch,
-    /// non-finite input, checked before x is written.
+    /// x ← block(x) in place for x `[n, d]`.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] for `x` or the scratch, [`Error::Empty`] for an empty `x`,
+    /// [`Error::NonFinite`] in `x`; checked before `x` is written.
     pub fn forward(&self, x: &mut [f32], scratch: (&mut [u32], &mut [f32])) -> Result<(), Error> {
         if scratch.1.len() < self.ffn.scratch_len() {
             check_len("f32 scratch", self.ffn.scratch_len(), scratch.1.len())?;

@@ -155,12 +155,12 @@ fn bucket(x: &[f32], rot: &[f32], stride: usize, half: usize) -> u32 {
 /// `index_scratch` needs at least [`lsh_index_scratch_len`]`(n, R, b)` u32 and
 /// `scratch` at least [`lsh_f32_scratch_len`]`(n)` f32.
 ///
-/// Errors: [`Error::Empty`] for a zero size, [`Error::ShapeMismatch`] for a
+/// # Errors
+/// [`Error::Empty`] for a zero size, [`Error::ShapeMismatch`] for a
 /// wrong length (including too-short scratch), [`Error::InvalidArgument`] for
 /// an odd `n_buckets`, a `bucket_size` that does not divide n or sizes that
 /// overflow, [`Error::NonFinite`] for NaN/∞ in qk, v or rotations. On error
 /// `out` is untouched.
-///
 /// ```
 /// use plasticore::attention::{lsh_attention, LshConfig, LshShape};
 /// // n = 4, d = 2, one round, 2 buckets, chunks of 2 covering the sequence:
@@ -323,7 +323,10 @@ pub fn lsh_attention(
 /// self logit [`LSH_SELF_LOGIT`], optional causal mask — over all n keys: the
 /// quantity [`lsh_attention`] approximates (it equals it when one round's two
 /// chunks cover the sequence). qk `[h, n, d]`, v `[h, n, dv]`, out `[h, n, dv]`;
-/// `scratch` needs n f32. Work h·n²·(d + dv). Errors as [`lsh_attention`].
+/// `scratch` needs n f32. Work h·n²·(d + dv).
+///
+/// # Errors
+/// As [`lsh_attention`].
 pub fn shared_qk_attention(
     qk: &[f32],
     v: &[f32],

@@ -31,6 +31,10 @@ pub struct SdpaShape {
 
 impl SdpaShape {
     /// Lengths of (q, k, v, out) = (h·n·d, h·m·d, h·m·dv, h·n·dv); errors on a zero size or overflow.
+    ///
+    /// # Errors
+    /// [`Error::Empty`] if a size is 0; [`Error::InvalidArgument`] if a length overflows
+    /// `usize`.
     pub fn lens(&self) -> Result<(usize, usize, usize, usize), Error> {
         check_nonempty("heads", self.heads)?;
         check_nonempty("n (queries)", self.n)?;
@@ -54,10 +58,10 @@ impl SdpaShape {
 /// Scratch: none; the per-query state is two scalars plus the output row.
 /// Work: h·n·m·(d + dv) multiply-adds and h·n·m `exp` (half with `causal`).
 ///
-/// Errors: [`Error::Empty`] for a zero size, [`Error::ShapeMismatch`] for a
+/// # Errors
+/// [`Error::Empty`] for a zero size, [`Error::ShapeMismatch`] for a
 /// slice of the wrong length, [`Error::NonFinite`] for NaN/∞ in q, k or v.
 /// On error `out` is untouched.
-///
 /// ```
 /// use plasticore::attention::{sdpa, SdpaShape};
 /// let shape = SdpaShape { heads: 1, n: 1, m: 2, d: 1, dv: 1 };

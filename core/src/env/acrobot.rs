@@ -30,66 +30,34 @@ pub const TORQUES: [f32; 3] = [-1.0, 0.0, 1.0];
 const G: f32 = 9.8;
 const MOI: f32 = 1.0;
 
-/// The dynamics parameters (Gymnasium's attribute names, lower case).
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct AcrobotParams {
-    /// Length of link 1 (m).
-    pub link_length_1: f32,
-    /// Length of link 2 (m); its centre of mass is at half of it.
-    pub link_length_2: f32,
-    /// Mass of link 1 (kg).
-    pub link_mass_1: f32,
-    /// Mass of link 2 (kg).
-    pub link_mass_2: f32,
-    /// +1, or −1 to reverse the actuator.
-    pub actuator_sign: f32,
+dynamics_params! {
+    /// The dynamics parameters (Gymnasium's attribute names, lower case).
+    pub struct AcrobotParams {
+        /// Length of link 1 (m).
+        link_length_1 = 1.0,
+        /// Length of link 2 (m); its centre of mass is at half of it.
+        link_length_2 = 1.0,
+        /// Mass of link 1 (kg).
+        link_mass_1 = 1.0,
+        /// Mass of link 2 (kg).
+        link_mass_2 = 1.0,
+        /// +1, or −1 to reverse the actuator.
+        actuator_sign = 1.0,
+    }
+    validate: validate
 }
 
-impl Dynamics for AcrobotParams {
-    const KEYS: &'static [&'static str] = &[
-        "link_length_1",
-        "link_length_2",
-        "link_mass_1",
-        "link_mass_2",
-        "actuator_sign",
-    ];
-    const KEYS_MESSAGE: &'static str =
-        "one of link_length_1, link_length_2, link_mass_1, link_mass_2, actuator_sign";
-    const NOMINAL: AcrobotParams = AcrobotParams {
-        link_length_1: 1.0,
-        link_length_2: 1.0,
-        link_mass_1: 1.0,
-        link_mass_2: 1.0,
-        actuator_sign: 1.0,
-    };
-    fn get_mut(&mut self, key: &str) -> Option<&mut f32> {
-        Some(match key {
-            "link_length_1" => &mut self.link_length_1,
-            "link_length_2" => &mut self.link_length_2,
-            "link_mass_1" => &mut self.link_mass_1,
-            "link_mass_2" => &mut self.link_mass_2,
-            "actuator_sign" => &mut self.actuator_sign,
-            _ => return None,
-        })
+/// Errors unless lengths and masses are finite and > 0 and
+/// `actuator_sign` is ±1.
+fn validate(p: &AcrobotParams) -> Result<(), Error> {
+    let pos = |v: f32| v.is_finite() && v > 0.0;
+    if !(pos(p.link_length_1) && pos(p.link_length_2) && pos(p.link_mass_1) && pos(p.link_mass_2)) {
+        return Err(Error::InvalidArgument {
+            what: "acrobot parameters",
+            expected: "finite link lengths and masses > 0",
+        });
     }
-    /// Errors unless lengths and masses are finite and > 0 and
-    /// `actuator_sign` is ±1.
-    fn validate(&self) -> Result<(), Error> {
-        let pos = |v: f32| v.is_finite() && v > 0.0;
-        let p = self;
-        if !(pos(p.link_length_1)
-            && pos(p.link_length_2)
-            && pos(p.link_mass_1)
-            && pos(p.link_mass_2))
-        {
-            return Err(Error::InvalidArgument {
-                what: "acrobot parameters",
-                expected: "finite link lengths and masses > 0",
-            });
-        }
-        check_sign(p.actuator_sign)
-    }
+    check_sign(p.actuator_sign)
 }
 
 impl AcrobotParams {
@@ -137,6 +105,10 @@ pub struct Acrobot {
 
 impl Acrobot {
     /// An acrobot with `params` (validated), hanging at rest.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if a parameter is out of its range
+    /// ([`Dynamics::validate`]).
     pub fn new(params: AcrobotParams) -> Result<Self, Error> {
         params.validate()?;
         Ok(Acrobot {
@@ -172,7 +144,8 @@ impl Acrobot {
 
     /// One step with action 0, 1 or 2.
     ///
-    /// Errors: another action (nothing changes).
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an action other than 0, 1, 2 (nothing changes).
     pub fn step(&mut self, action: usize) -> Result<Step<6>, Error> {
         let Some(&torque) = TORQUES.get(action) else {
             return Err(Error::InvalidArgument {
@@ -207,25 +180,12 @@ impl Acrobot {
     }
 }
 
-impl Environment for Acrobot {
-    const NAME: &'static str = "acrobot";
-    const OBS: usize = 6;
-    type Obs = [f32; 6];
-    type Params = AcrobotParams;
-    fn with_params(params: AcrobotParams) -> Result<Self, Error> {
-        Acrobot::new(params)
-    }
-    fn params(&self) -> AcrobotParams {
-        self.params
-    }
-    fn set_params(&mut self, params: AcrobotParams) -> Result<(), Error> {
-        params.validate()?;
-        self.params = params;
-        Ok(())
-    }
-    fn reset(&mut self, rng: &mut Rng) -> [f32; 6] {
-        Acrobot::reset(self, rng)
-    }
+environment!(
+    Acrobot,
+    AcrobotParams,
+    "acrobot",
+    6,
+    Acrobot::new,
     /// One output `y`: torque −1 (action 0) if `y < −1/3`, +1 (action 2) if
     /// `y > 1/3`, else 0; three outputs: the index of the largest.
     fn act(&mut self, output: &[f32]) -> Result<([f32; 6], f32, bool), Error> {
@@ -252,4 +212,4 @@ impl Environment for Acrobot {
         let st = self.step(action)?;
         Ok((st.obs, st.reward, st.done()))
     }
-}
+);

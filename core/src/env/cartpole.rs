@@ -46,72 +46,42 @@ pub const X_THRESHOLD: f32 = 2.4;
 /// Steps before truncation (CartPole-v1).
 pub const MAX_STEPS: u32 = 500;
 
-/// The dynamics parameters (Gymnasium's attribute names).
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct CartPoleParams {
-    /// Half the pole's length (m), `length`.
-    pub length: f32,
-    /// Pole mass (kg), `masspole`.
-    pub masspole: f32,
-    /// Cart mass (kg), `masscart`.
-    pub masscart: f32,
-    /// Magnitude of the push (N), `force_mag`.
-    pub force_mag: f32,
-    /// Gravity (m/s²), `gravity`.
-    pub gravity: f32,
-    /// +1, or −1 to reverse the actuator.
-    pub actuator_sign: f32,
+dynamics_params! {
+    /// The dynamics parameters (Gymnasium's attribute names).
+    pub struct CartPoleParams {
+        /// Half the pole's length (m), `length`.
+        length = HALF_LENGTH,
+        /// Pole mass (kg), `masspole`.
+        masspole = MASS_POLE,
+        /// Cart mass (kg), `masscart`.
+        masscart = MASS_CART,
+        /// Magnitude of the push (N), `force_mag`.
+        force_mag = FORCE_MAG,
+        /// Gravity (m/s²), `gravity`.
+        gravity = GRAVITY,
+        /// +1, or −1 to reverse the actuator.
+        actuator_sign = 1.0,
+    }
+    validate: validate
 }
 
-impl Dynamics for CartPoleParams {
-    const KEYS: &'static [&'static str] = &[
-        "length",
-        "masspole",
-        "masscart",
-        "force_mag",
-        "gravity",
-        "actuator_sign",
-    ];
-    const KEYS_MESSAGE: &'static str =
-        "one of length, masspole, masscart, force_mag, gravity, actuator_sign";
-    const NOMINAL: CartPoleParams = CartPoleParams {
-        length: HALF_LENGTH,
-        masspole: MASS_POLE,
-        masscart: MASS_CART,
-        force_mag: FORCE_MAG,
-        gravity: GRAVITY,
-        actuator_sign: 1.0,
-    };
-    fn get_mut(&mut self, key: &str) -> Option<&mut f32> {
-        Some(match key {
-            "length" => &mut self.length,
-            "masspole" => &mut self.masspole,
-            "masscart" => &mut self.masscart,
-            "force_mag" => &mut self.force_mag,
-            "gravity" => &mut self.gravity,
-            "actuator_sign" => &mut self.actuator_sign,
-            _ => return None,
-        })
+/// Errors unless every parameter is finite, length and masses > 0,
+/// force_mag ≥ 0, and `actuator_sign` is ±1.
+fn validate(p: &CartPoleParams) -> Result<(), Error> {
+    let pos = |v: f32| v.is_finite() && v > 0.0;
+    if !(pos(p.length)
+        && pos(p.masspole)
+        && pos(p.masscart)
+        && p.force_mag.is_finite()
+        && p.force_mag >= 0.0
+        && p.gravity.is_finite())
+    {
+        return Err(Error::InvalidArgument {
+            what: "cartpole parameters",
+            expected: "finite, with length, masspole, masscart > 0 and force_mag >= 0",
+        });
     }
-    /// Errors unless every parameter is finite, length and masses > 0,
-    /// force_mag ≥ 0, and `actuator_sign` is ±1.
-    fn validate(&self) -> Result<(), Error> {
-        let pos = |v: f32| v.is_finite() && v > 0.0;
-        if !(pos(self.length)
-            && pos(self.masspole)
-            && pos(self.masscart)
-            && self.force_mag.is_finite()
-            && self.force_mag >= 0.0
-            && self.gravity.is_finite())
-        {
-            return Err(Error::InvalidArgument {
-                what: "cartpole parameters",
-                expected: "finite, with length, masspole, masscart > 0 and force_mag >= 0",
-            });
-        }
-        check_sign(self.actuator_sign)
-    }
+    check_sign(p.actuator_sign)
 }
 
 /// The CartPole environment.
@@ -139,6 +109,18 @@ impl CartPole {
             steps: 0,
             done: false,
         }
+    }
+
+    /// An environment with `params` at state 0.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for parameters [`Dynamics::validate`] refuses.
+    pub fn with(params: CartPoleParams) -> Result<Self, Error> {
+        params.validate()?;
+        Ok(CartPole {
+            params,
+            ..CartPole::new()
+        })
     }
 
     /// Draws `[x, ẋ, θ, θ̇]` from U(−0.05, 0.05) (four draws, in that order) and returns it.
@@ -171,7 +153,8 @@ impl CartPole {
     /// Advances one τ with action 0 (push left) or 1 (push right); the push
     /// is `actuator_sign · (±force_mag)`.
     ///
-    /// Errors: [`Error::InvalidArgument`] for another action or after the episode ended.
+    /// # Errors
+    /// [`Error::InvalidArgument`] for another action or after the episode ended.
     pub fn step(&mut self, action: usize) -> Result<Step<4>, Error> {
         if action > 1 {
             return Err(Error::InvalidArgument {
@@ -221,29 +204,12 @@ impl CartPole {
     }
 }
 
-impl Environment for CartPole {
-    const NAME: &'static str = "cartpole";
-    const OBS: usize = 4;
-    type Obs = [f32; 4];
-    type Params = CartPoleParams;
-    fn with_params(params: CartPoleParams) -> Result<Self, Error> {
-        params.validate()?;
-        Ok(CartPole {
-            params,
-            ..CartPole::new()
-        })
-    }
-    fn params(&self) -> CartPoleParams {
-        self.params
-    }
-    fn set_params(&mut self, params: CartPoleParams) -> Result<(), Error> {
-        params.validate()?;
-        self.params = params;
-        Ok(())
-    }
-    fn reset(&mut self, rng: &mut Rng) -> [f32; 4] {
-        CartPole::reset(self, rng)
-    }
+environment!(
+    CartPole,
+    CartPoleParams,
+    "cartpole",
+    4,
+    CartPole::with,
     /// Action from [`super::action_from_output`]: one output pushes
     /// right when it is > 0; two outputs, the index of the larger.
     fn act(&mut self, output: &[f32]) -> Result<([f32; 4], f32, bool), Error> {
@@ -257,7 +223,7 @@ impl Environment for CartPole {
         let st = self.step(super::action_from_output(output))?;
         Ok((st.obs, st.reward, st.done()))
     }
-}
+);
 
 #[cfg(test)]
 mod tests {

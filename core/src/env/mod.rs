@@ -9,6 +9,75 @@
 //! on each environment, so that one episode loop ([`crate::hebbian::episode()`])
 //! serves all four.
 
+/// Declares a dynamics parameter struct once: its fields (all `f32`, named
+/// as Gymnasium's attributes), their nominal values, and its [`Dynamics`]
+/// impl (keys, the key message, `get_mut`), whose `validate` is the given
+/// function.
+macro_rules! dynamics_params {
+    (
+        $(#[$m:meta])*
+        pub struct $name:ident {
+            $(#[$fm0:meta])* $f0:ident = $n0:expr
+            $(, $(#[$fm:meta])* $field:ident = $nominal:expr)* $(,)?
+        }
+        validate: $validate:path
+    ) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+        pub struct $name {
+            $(#[$fm0])* pub $f0: f32,
+            $($(#[$fm])* pub $field: f32,)*
+        }
+
+        impl Dynamics for $name {
+            const KEYS: &'static [&'static str] = &[stringify!($f0), $(stringify!($field)),*];
+            const KEYS_MESSAGE: &'static str =
+                concat!("one of ", stringify!($f0), $(", ", stringify!($field)),*);
+            const NOMINAL: Self = $name { $f0: $n0, $($field: $nominal),* };
+            fn get_mut(&mut self, key: &str) -> Option<&mut f32> {
+                Some(match key {
+                    stringify!($f0) => &mut self.$f0,
+                    $(stringify!($field) => &mut self.$field,)*
+                    _ => return None,
+                })
+            }
+            fn validate(&self) -> Result<(), Error> {
+                $validate(self)
+            }
+        }
+    };
+}
+
+/// The [`Environment`] impl of an environment `$env` with parameters
+/// `$params` (a field `params`), built by `$new`, reset by its inherent
+/// `reset`, observing `$obs` values: everything but `act`, given as a fn.
+macro_rules! environment {
+    ($env:ident, $params:ident, $name:literal, $obs:literal, $new:path, $($act:tt)*) => {
+        impl Environment for $env {
+            const NAME: &'static str = $name;
+            const OBS: usize = $obs;
+            type Obs = [f32; $obs];
+            type Params = $params;
+            fn with_params(params: $params) -> Result<Self, Error> {
+                $new(params)
+            }
+            fn params(&self) -> $params {
+                self.params
+            }
+            fn set_params(&mut self, params: $params) -> Result<(), Error> {
+                params.validate()?;
+                self.params = params;
+                Ok(())
+            }
+            fn reset(&mut self, rng: &mut Rng) -> [f32; $obs] {
+                $env::reset(self, rng)
+            }
+            $($act)*
+        }
+    };
+}
+
 pub mod acrobot;
 pub mod cartpole;
 pub mod mountain_car;
@@ -72,7 +141,10 @@ pub trait Dynamics: Copy + PartialEq + core::fmt::Debug {
     const NOMINAL: Self;
     /// The parameter named `key`, if it exists.
     fn get_mut(&mut self, key: &str) -> Option<&mut f32>;
-    /// Errors unless every parameter is in its physical range.
+    /// Checks every parameter.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] unless every parameter is in its physical range (each environment's page says which).
     fn validate(&self) -> Result<(), Error>;
 
     /// The value of `key`, if it exists.
@@ -80,8 +152,11 @@ pub trait Dynamics: Copy + PartialEq + core::fmt::Debug {
         let mut p = *self;
         p.get_mut(key).map(|v| *v)
     }
-    /// Sets `key` to `value`. Errors: an unknown key (nothing changes).
-    /// The value is checked by [`Dynamics::validate`], not here.
+    /// Sets `key` to `value`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an unknown key (nothing changes). The value is checked by
+    /// [`Dynamics::validate`], not here.
     fn set(&mut self, key: &str, value: f32) -> Result<(), Error> {
         match self.get_mut(key) {
             Some(v) => {
@@ -118,17 +193,27 @@ pub trait Environment: Sized {
     type Obs: AsRef<[f32]> + Copy;
     /// The dynamics parameters.
     type Params: Dynamics;
-    /// An environment with `params`. Errors: as [`Dynamics::validate`].
+    /// An environment with `params`.
+    ///
+    /// # Errors
+    /// As [`Dynamics::validate`].
     fn with_params(params: Self::Params) -> Result<Self, Error>;
     /// The current dynamics.
     fn params(&self) -> Self::Params;
     /// Changes the dynamics (also mid-episode); errors and keeps the old
     /// ones if `params` are invalid.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] from [`Dynamics::validate`].
     fn set_params(&mut self, params: Self::Params) -> Result<(), Error>;
     /// Start of an episode; returns the first observation.
     fn reset(&mut self, rng: &mut Rng) -> Self::Obs;
     /// One step driven by a network's outputs (the mapping is documented on
     /// each environment). Returns the observation, reward and end flags.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] for a number of outputs the environment does not take;
+    /// [`Error::NonFinite`] for a NaN output.
     fn act(&mut self, output: &[f32]) -> Result<(Self::Obs, f32, bool), Error>;
 }
 

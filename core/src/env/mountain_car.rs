@@ -29,40 +29,26 @@ pub const MAX_SPEED: f32 = 0.07;
 /// The goal position.
 pub const GOAL_POSITION: f32 = 0.45;
 
-/// The dynamics parameters (Gymnasium's attribute names).
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct MountainCarParams {
-    /// Force gain, `power`.
-    pub power: f32,
-    /// +1, or −1 to reverse the actuator.
-    pub actuator_sign: f32,
+dynamics_params! {
+    /// The dynamics parameters (Gymnasium's attribute names).
+    pub struct MountainCarParams {
+        /// Force gain, `power`.
+        power = 0.0015,
+        /// +1, or −1 to reverse the actuator.
+        actuator_sign = 1.0,
+    }
+    validate: validate
 }
 
-impl Dynamics for MountainCarParams {
-    const KEYS: &'static [&'static str] = &["power", "actuator_sign"];
-    const KEYS_MESSAGE: &'static str = "one of power, actuator_sign";
-    const NOMINAL: MountainCarParams = MountainCarParams {
-        power: 0.0015,
-        actuator_sign: 1.0,
-    };
-    fn get_mut(&mut self, key: &str) -> Option<&mut f32> {
-        Some(match key {
-            "power" => &mut self.power,
-            "actuator_sign" => &mut self.actuator_sign,
-            _ => return None,
-        })
+/// Errors unless `power` is finite and > 0 and `actuator_sign` is ±1.
+fn validate(p: &MountainCarParams) -> Result<(), Error> {
+    if !(p.power.is_finite() && p.power > 0.0) {
+        return Err(Error::InvalidArgument {
+            what: "power",
+            expected: "a finite power > 0",
+        });
     }
-    /// Errors unless `power` is finite and > 0 and `actuator_sign` is ±1.
-    fn validate(&self) -> Result<(), Error> {
-        if !(self.power.is_finite() && self.power > 0.0) {
-            return Err(Error::InvalidArgument {
-                what: "power",
-                expected: "a finite power > 0",
-            });
-        }
-        check_sign(self.actuator_sign)
-    }
+    check_sign(p.actuator_sign)
 }
 
 /// The car.
@@ -75,6 +61,10 @@ pub struct MountainCar {
 
 impl MountainCar {
     /// A car with `params` (validated) at the valley's bottom.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if a parameter is out of its range
+    /// ([`Dynamics::validate`]).
     pub fn new(params: MountainCarParams) -> Result<Self, Error> {
         params.validate()?;
         Ok(MountainCar {
@@ -103,7 +93,8 @@ impl MountainCar {
 
     /// One step with action `a` (the force, clipped to ±1).
     ///
-    /// Errors: non-finite `a` (nothing changes).
+    /// # Errors
+    /// [`Error::NonFinite`] for `a` (nothing changes).
     pub fn step(&mut self, a: f32) -> Result<Step<2>, Error> {
         if !a.is_finite() {
             return Err(Error::NonFinite {
@@ -132,28 +123,15 @@ impl MountainCar {
     }
 }
 
-impl Environment for MountainCar {
-    const NAME: &'static str = "mountaincar";
-    const OBS: usize = 2;
-    type Obs = [f32; 2];
-    type Params = MountainCarParams;
-    fn with_params(params: MountainCarParams) -> Result<Self, Error> {
-        MountainCar::new(params)
-    }
-    fn params(&self) -> MountainCarParams {
-        self.params
-    }
-    fn set_params(&mut self, params: MountainCarParams) -> Result<(), Error> {
-        params.validate()?;
-        self.params = params;
-        Ok(())
-    }
-    fn reset(&mut self, rng: &mut Rng) -> [f32; 2] {
-        MountainCar::reset(self, rng)
-    }
+environment!(
+    MountainCar,
+    MountainCarParams,
+    "mountaincar",
+    2,
+    MountainCar::new,
     /// One output `y`, clamped to [−1, 1]: the force `a = y`.
     fn act(&mut self, output: &[f32]) -> Result<([f32; 2], f32, bool), Error> {
         let st = self.step(unit_output(output)?)?;
         Ok((st.obs, st.reward, st.done()))
     }
-}
+);

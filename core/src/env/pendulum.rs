@@ -23,54 +23,34 @@ pub const DT: f32 = 0.05;
 /// Angular speed limit (rad/s).
 pub const MAX_SPEED: f32 = 8.0;
 
-/// The dynamics parameters (Gymnasium's attribute names).
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct PendulumParams {
-    /// Mass (kg), `m`.
-    pub m: f32,
-    /// Length (m), `l`.
-    pub l: f32,
-    /// Torque limit (N·m), `max_torque`.
-    pub max_torque: f32,
-    /// Gravity (m/s²), `g`.
-    pub g: f32,
-    /// +1, or −1 to reverse the actuator.
-    pub actuator_sign: f32,
+dynamics_params! {
+    /// The dynamics parameters (Gymnasium's attribute names).
+    pub struct PendulumParams {
+        /// Mass (kg), `m`.
+        m = 1.0,
+        /// Length (m), `l`.
+        l = 1.0,
+        /// Torque limit (N·m), `max_torque`.
+        max_torque = 2.0,
+        /// Gravity (m/s²), `g`.
+        g = 10.0,
+        /// +1, or −1 to reverse the actuator.
+        actuator_sign = 1.0,
+    }
+    validate: validate
 }
 
-impl Dynamics for PendulumParams {
-    const KEYS: &'static [&'static str] = &["m", "l", "max_torque", "g", "actuator_sign"];
-    const KEYS_MESSAGE: &'static str = "one of m, l, max_torque, g, actuator_sign";
-    const NOMINAL: PendulumParams = PendulumParams {
-        m: 1.0,
-        l: 1.0,
-        max_torque: 2.0,
-        g: 10.0,
-        actuator_sign: 1.0,
-    };
-    fn get_mut(&mut self, key: &str) -> Option<&mut f32> {
-        Some(match key {
-            "m" => &mut self.m,
-            "l" => &mut self.l,
-            "max_torque" => &mut self.max_torque,
-            "g" => &mut self.g,
-            "actuator_sign" => &mut self.actuator_sign,
-            _ => return None,
-        })
+/// Errors unless every parameter is finite, `m`, `l`, `max_torque` > 0 and
+/// `actuator_sign` is ±1.
+fn validate(p: &PendulumParams) -> Result<(), Error> {
+    let pos = |v: f32| v.is_finite() && v > 0.0;
+    if !(pos(p.m) && pos(p.l) && pos(p.max_torque) && p.g.is_finite()) {
+        return Err(Error::InvalidArgument {
+            what: "pendulum parameters",
+            expected: "finite, with m, l, max_torque > 0",
+        });
     }
-    /// Errors unless every parameter is finite, `m`, `l`, `max_torque` > 0 and
-    /// `actuator_sign` is ±1.
-    fn validate(&self) -> Result<(), Error> {
-        let pos = |v: f32| v.is_finite() && v > 0.0;
-        if !(pos(self.m) && pos(self.l) && pos(self.max_torque) && self.g.is_finite()) {
-            return Err(Error::InvalidArgument {
-                what: "pendulum parameters",
-                expected: "finite, with m, l, max_torque > 0",
-            });
-        }
-        check_sign(self.actuator_sign)
-    }
+    check_sign(p.actuator_sign)
 }
 
 /// θ wrapped to [−π, π).
@@ -90,6 +70,10 @@ pub struct Pendulum {
 
 impl Pendulum {
     /// A pendulum with `params` (validated), hanging at rest.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if a parameter is out of its range
+    /// ([`Dynamics::validate`]).
     pub fn new(params: PendulumParams) -> Result<Self, Error> {
         params.validate()?;
         Ok(Pendulum {
@@ -127,7 +111,8 @@ impl Pendulum {
 
     /// One step with torque `u` (clipped to ±max_torque).
     ///
-    /// Errors: non-finite `u` (nothing changes).
+    /// # Errors
+    /// [`Error::NonFinite`] for `u` (nothing changes).
     pub fn step(&mut self, u: f32) -> Result<Step<3>, Error> {
         if !u.is_finite() {
             return Err(Error::NonFinite {
@@ -154,25 +139,12 @@ impl Pendulum {
     }
 }
 
-impl Environment for Pendulum {
-    const NAME: &'static str = "pendulum";
-    const OBS: usize = 3;
-    type Obs = [f32; 3];
-    type Params = PendulumParams;
-    fn with_params(params: PendulumParams) -> Result<Self, Error> {
-        Pendulum::new(params)
-    }
-    fn params(&self) -> PendulumParams {
-        self.params
-    }
-    fn set_params(&mut self, params: PendulumParams) -> Result<(), Error> {
-        params.validate()?;
-        self.params = params;
-        Ok(())
-    }
-    fn reset(&mut self, rng: &mut Rng) -> [f32; 3] {
-        Pendulum::reset(self, rng)
-    }
+environment!(
+    Pendulum,
+    PendulumParams,
+    "pendulum",
+    3,
+    Pendulum::new,
     /// One output `y`, clamped to [−1, 1]: torque `u = y · max_torque` (the
     /// current parameter, so the network always spans the actuator's range).
     fn act(&mut self, output: &[f32]) -> Result<([f32; 3], f32, bool), Error> {
@@ -180,4 +152,4 @@ impl Environment for Pendulum {
         let st = self.step(u)?;
         Ok((st.obs, st.reward, st.done()))
     }
-}
+);

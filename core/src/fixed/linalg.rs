@@ -134,8 +134,8 @@ fn dot_i8_block(a: &[i8], b: &[i8]) -> i32 {
 ///
 /// The result has scale `s_a·s_b` (2⁻³⁰ for two Q15 vectors).
 ///
-/// Errors: lengths differ ([`Error::ShapeMismatch`]) or exceed [`MAX_LEN`].
-///
+/// # Errors
+/// Lengths differ ([`Error::ShapeMismatch`]) or exceed [`MAX_LEN`].
 /// ```
 /// use plasticore::fixed::linalg::dot;
 /// assert_eq!(dot(&[1i16, -2, 3], &[4, 5, -6]).unwrap(), 4 - 10 - 18);
@@ -154,8 +154,10 @@ pub fn dot<T: Fixed>(a: &[T], b: &[T]) -> Result<i64, Error> {
 /// With Q15 `m` and `x` and `shift = 15`, `y` is Q15 (the CMSIS-DSP
 /// `arm_mat_vec_mult_q15` convention, which truncates instead of rounding).
 ///
-/// Errors: a zero dimension, `m.len() != rows·cols`, `x.len() != cols`,
-/// `out.len() != rows`, `shift > 63`, `cols > MAX_LEN`; `out` is untouched then.
+/// # Errors
+/// [`Error::Empty`] for a zero dimension, [`Error::ShapeMismatch`] for `m.len() != rows·cols`,
+/// `x.len() != cols` or `out.len() != rows`, [`Error::InvalidArgument`] for `shift > 63` or
+/// `cols > MAX_LEN`; `out` is untouched then.
 pub fn matvec<T: Fixed>(
     m: &[T],
     rows: usize,
@@ -193,8 +195,10 @@ pub fn matvec<T: Fixed>(
 /// (`k × n`) and `C` (`m × n`); `bt` is caller scratch of `k·n` elements that
 /// receives `Bᵀ`, so every output is a contiguous dot product.
 ///
-/// Errors: a zero dimension, a slice of the wrong length, `shift > 63`,
-/// `k > MAX_LEN`; `c` is untouched then (`bt` may be overwritten).
+/// # Errors
+/// [`Error::Empty`] for a zero dimension, [`Error::ShapeMismatch`] for a slice of the wrong
+/// length, [`Error::InvalidArgument`] for `shift > 63` or `k > MAX_LEN`; `c` is untouched then
+/// (`bt` may be overwritten).
 #[allow(clippy::too_many_arguments)]
 pub fn matmul<T: Fixed>(
     a: &[T],

@@ -265,7 +265,8 @@ fn check_scale(scale: f32) -> Result<(), Error> {
 /// Quantises: `out[i] = clamp(round_half_even(x[i] / scale), MIN, MAX)`, the
 /// division in `f32` (as NumPy's `np.clip(np.rint(x / scale), lo, hi)` on float32).
 ///
-/// Errors: lengths differ ([`Error::ShapeMismatch`]), `scale` not finite and
+/// # Errors
+/// Lengths differ ([`Error::ShapeMismatch`]), `scale` not finite and
 /// positive ([`Error::InvalidArgument`]), a NaN or ±∞ in `x`
 /// ([`Error::NonFinite`]); `out` is untouched then.
 pub fn quantize<T: Fixed>(x: &[f32], scale: f32, out: &mut [T]) -> Result<(), Error> {
@@ -281,7 +282,8 @@ pub fn quantize<T: Fixed>(x: &[f32], scale: f32, out: &mut [T]) -> Result<(), Er
 
 /// Dequantises: `out[i] = q[i] · scale` in `f32`.
 ///
-/// Errors: lengths differ, `scale` not finite and positive; `out` is untouched then.
+/// # Errors
+/// [`Error::ShapeMismatch`] if the lengths differ, [`Error::InvalidArgument`] for a `scale` that is not finite and positive; `out` is untouched then.
 pub fn dequantize<T: Fixed>(q: &[T], scale: f32, out: &mut [f32]) -> Result<(), Error> {
     check_len("out", q.len(), out.len())?;
     check_scale(scale)?;
@@ -306,7 +308,10 @@ pub struct Requant {
 }
 
 impl Requant {
-    /// From its parts. Errors unless `multiplier` is in [2³⁰, 2³¹) and `shift` in −31..=31.
+    /// From its parts.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] unless `multiplier` is in [2³⁰, 2³¹) and `shift` in −31..=31.
     pub const fn new(multiplier: i32, shift: i32) -> Result<Self, Error> {
         if multiplier < (1 << 30) {
             return Err(Error::InvalidArgument {
@@ -327,6 +332,9 @@ impl Requant {
     ///
     /// `m = f·2^e` with `f` in [0.5, 1); `multiplier = round(f·2³¹)` (carried
     /// into the exponent when it rounds up to 2³¹), `shift = e`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] unless `m` is finite and in [2⁻³¹, 2³¹).
     pub fn from_real(m: f64) -> Result<Self, Error> {
         if !(m.is_finite() && (1.0 / 2147483648.0..2147483648.0).contains(&m)) {
             return Err(Error::InvalidArgument {

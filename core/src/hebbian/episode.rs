@@ -38,7 +38,8 @@ pub struct Outcome {
 /// One episode of `controller` in environment `E` with dynamics `params`,
 /// seed `seed`, and optionally a change of dynamics (see the module docs).
 ///
-/// Errors: invalid `params` or `change.to` (before anything runs), those of the
+/// # Errors
+/// Invalid `params` or `change.to` (before anything runs), those of the
 /// controller's step (e.g. an input size other than `E::OBS`) and of
 /// [`Environment::act`] (an output count the environment does not take).
 pub fn episode<E: Environment, C: Controller + ?Sized>(
@@ -81,7 +82,8 @@ pub fn episode<E: Environment, C: Controller + ?Sized>(
 
 /// One CartPole episode of `controller` with seed `seed` (see the module docs).
 ///
-/// Errors: those of the controller's step (e.g. an input size other than 4).
+/// # Errors
+/// Those of the controller's step (e.g. an input size other than 4).
 pub fn cartpole_episode<C: Controller + ?Sized>(
     controller: &mut C,
     seed: u64,

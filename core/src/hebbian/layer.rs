@@ -61,7 +61,8 @@ impl<const IN: usize, const OUT: usize> PlasticLayer<IN, OUT> {
 
     /// One Hebbian step on this step's activations, then `norm` (see [`super::update`]).
     ///
-    /// Errors: [`Error::ShapeMismatch`] if `coeffs` is not for an `OUT × IN` layer,
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if `coeffs` is not for an `OUT × IN` layer,
     /// [`Error::NonFinite`] in `pre`/`post`, invalid `norm`; weights unchanged then.
     pub fn update(
         &mut self,

@@ -81,7 +81,8 @@ pub struct Topology {
 impl Topology {
     /// Checks and copies `sizes`.
     ///
-    /// Errors: [`Error::InvalidArgument`] for fewer than 2 or more than
+    /// # Errors
+    /// [`Error::InvalidArgument`] for fewer than 2 or more than
     /// [`MAX_SIZES`] entries or a total that overflows, [`Error::Empty`] for a zero size.
     pub fn new(sizes: &[usize]) -> Result<Self, Error> {
         if sizes.len() < 2 || sizes.len() > MAX_SIZES {
@@ -278,7 +279,8 @@ impl<'a> PlasticNet<'a> {
     /// One step: forward pass, then one Hebbian update of every layer on this
     /// pass's activations. Returns the output activations.
     ///
-    /// Errors: [`Error::ShapeMismatch`] / [`Error::NonFinite`] for `input`
+    /// # Errors
+    /// [`Error::ShapeMismatch`] / [`Error::NonFinite`] for `input`
     /// (nothing changes then); an error naming the weights when, without a
     /// norm, they have diverged (non-finite, or beyond [`DIVERGED`]; reset
     /// before stepping on).
@@ -384,7 +386,8 @@ impl<'a, const IN: usize, const H: usize, const OUT: usize> PlasticMlp<'a, IN, H
 
     /// One step: forward, then a Hebbian update of both layers. Returns the output.
     ///
-    /// Errors: [`Error::NonFinite`] in `input` (nothing changes then), or
+    /// # Errors
+    /// [`Error::NonFinite`] in `input` (nothing changes then), or
     /// naming the weights when, without a norm, they have diverged.
     pub fn step(&mut self, input: &[f32; IN]) -> Result<&[f32; OUT], Error> {
         check_finite("input", input)?;
@@ -423,6 +426,10 @@ pub trait Controller {
     /// Start of an episode.
     fn reset(&mut self, rng: &mut Rng);
     /// One step on an observation; returns the output activations.
+    ///
+    /// # Errors
+    /// As the network's own `step`: [`Error::ShapeMismatch`] for the observation's length,
+    /// [`Error::NonFinite`] in it.
     fn step_slice(&mut self, obs: &[f32]) -> Result<&[f32], Error>;
     /// FNV-1a (32-bit) of the weights' f32 bits, little-endian, layer after layer.
     fn weights_checksum(&self) -> u32;

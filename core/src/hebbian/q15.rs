@@ -233,8 +233,9 @@ pub fn norm_q15(norm: Norm, w: &mut [i16]) {
 /// Q14, `C′`, `D′` to Q13 ([`Rule::folded`] in f32, then round half to
 /// even, saturating). Board and host compute the same bits.
 ///
-/// Errors: `c.len()` is not a multiple of `rule.k()`, `out.len()` is not
-/// four per set, a value is not finite; `out` is untouched then.
+/// # Errors
+/// [`Error::ShapeMismatch`] if `c.len()` is not a multiple of `rule.k()` or `out.len()` is not
+/// four per set, [`Error::NonFinite`] for a value that is not finite; `out` is untouched then.
 pub fn fold_coeffs(rule: Rule, c: &[f32], out: &mut [i16]) -> Result<(), Error> {
     let k = rule.k();
     if !c.len().is_multiple_of(k) {
@@ -345,7 +346,8 @@ impl<'a> PlasticNetQ15<'a> {
     /// One step on quantised inputs (Q`in_frac`): forward, then the Hebbian
     /// update of every layer. Returns the output activations (Q15).
     ///
-    /// Errors: `input.len()` is not the input size; nothing changes then.
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if `input.len()` is not the input size; nothing changes then.
     pub fn step_q(&mut self, input: &[i16]) -> Result<&[i16], Error> {
         check_len("input", self.topo.inputs(), input.len())?;
         let sizes = self.topo.sizes();

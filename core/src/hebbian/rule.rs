@@ -99,6 +99,9 @@ impl Rule {
     }
 
     /// Parses a name as given by [`Rule::name`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an unknown name.
     pub fn from_name(name: &str) -> Result<Rule, Error> {
         Rule::ALL
             .iter()
@@ -126,6 +129,9 @@ impl Rule {
     }
 
     /// The rule with id `id`, or [`Error::InvalidArgument`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for `id > 8`.
     pub fn from_id(id: u8) -> Result<Rule, Error> {
         Rule::ALL
             .get(id as usize)
@@ -240,6 +246,9 @@ impl Sharing {
     }
 
     /// Parses [`Sharing::name`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an unknown name.
     pub fn from_name(name: &str) -> Result<Sharing, Error> {
         Sharing::ALL
             .iter()
@@ -261,6 +270,9 @@ impl Sharing {
     }
 
     /// The mode with id `id`, or [`Error::InvalidArgument`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for `id > 2`.
     pub fn from_id(id: u8) -> Result<Sharing, Error> {
         Sharing::ALL
             .get(id as usize)
@@ -303,6 +315,10 @@ impl Norm {
     }
 
     /// Rebuilds from [`Norm::id`] and [`Norm::param`]; a clamp bound must be finite and > 0.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an unknown id or a clamp bound that is not finite and >
+    /// 0.
     pub fn from_id(id: u8, param: f32) -> Result<Norm, Error> {
         match id {
             0 => Ok(Norm::None),
@@ -320,6 +336,9 @@ impl Norm {
     }
 
     /// Checks the parameter.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a clamp bound that is not finite and > 0.
     pub fn validate(self) -> Result<(), Error> {
         Norm::from_id(self.id(), self.param()).map(|_| ())
     }
@@ -372,7 +391,8 @@ pub struct Coeffs<'a> {
 impl<'a> Coeffs<'a> {
     /// Wraps `data` as the coefficients of an `outputs × inputs` layer.
     ///
-    /// Errors: [`Error::Empty`] for a zero dimension, [`Error::ShapeMismatch`] if
+    /// # Errors
+    /// [`Error::Empty`] for a zero dimension, [`Error::ShapeMismatch`] if
     /// `data.len() != sharing.coeff_len(rule, outputs, inputs)`, [`Error::NonFinite`].
     pub fn new(
         data: &'a [f32],
@@ -445,8 +465,12 @@ pub const fn update_cost(
 /// Applies one Hebbian step to a layer: `W[j, i] += Δw(h, pre[i], post[j])`, then `norm`.
 ///
 /// `w` is `[out, in]` row-major, `pre` has `in` activations, `post` has `out`.
-/// Errors ([`Error::ShapeMismatch`], [`Error::NonFinite`] for `pre`/`post`) leave `w` unchanged.
 ///
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] if `pre`, `post` or `w` do not match `coeffs`; [`Error::NonFinite`]
+/// in `pre` or `post`; [`Error::InvalidArgument`] for an invalid `norm`. Each leaves `w`
+/// unchanged.
 /// ```
 /// use plasticore::hebbian::{update, Coeffs, Norm, Rule, Sharing};
 /// let h = [1.0, 0.0, 0.0, 0.5, 0.0]; // ABCD_lr per layer: Δw = 0.5·o_i·o_j

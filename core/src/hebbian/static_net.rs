@@ -29,7 +29,8 @@ pub struct StaticNet<'a> {
 impl<'a> StaticNet<'a> {
     /// Builds a network; checks every length and that `weights` are finite.
     ///
-    /// Errors: as [`Topology::new`]; [`Error::ShapeMismatch`] for `weights`
+    /// # Errors
+    /// As [`Topology::new`]; [`Error::ShapeMismatch`] for `weights`
     /// or `acts`; [`Error::NonFinite`] in `weights`.
     pub fn new(
         sizes: &[usize],
@@ -61,7 +62,8 @@ impl<'a> StaticNet<'a> {
 
     /// One forward pass; returns the output activations.
     ///
-    /// Errors: [`Error::ShapeMismatch`] / [`Error::NonFinite`] for `input`.
+    /// # Errors
+    /// [`Error::ShapeMismatch`] / [`Error::NonFinite`] for `input`.
     pub fn step(&mut self, input: &[f32]) -> Result<&[f32], Error> {
         check_len("input", self.topo.inputs(), input.len())?;
         check_finite("input", input)?;

@@ -62,6 +62,10 @@ pub struct MatRef<'a> {
 impl<'a> MatRef<'a> {
     /// Wraps `data` as a `rows × cols` matrix. Errors if `data.len() != rows * cols`
     /// or a dimension is zero.
+    ///
+    /// # Errors
+    /// [`Error::Empty`] for a zero dimension; [`Error::InvalidArgument`] if `rows·cols`
+    /// overflows; [`Error::ShapeMismatch`] if `data.len() != rows·cols`.
     pub fn new(data: &'a [f32], rows: usize, cols: usize, layout: Layout) -> Result<Self, Error> {
         check_nonempty("rows", rows)?;
         check_nonempty("cols", cols)?;
@@ -115,7 +119,10 @@ pub struct MatMut<'a> {
 }
 
 impl<'a> MatMut<'a> {
-    /// Wraps `data` as a `rows × cols` matrix; errors as [`MatRef::new`].
+    /// Wraps `data` as a `rows × cols` matrix.
+    ///
+    /// # Errors
+    /// As [`MatRef::new`].
     pub fn new(
         data: &'a mut [f32],
         rows: usize,
@@ -130,17 +137,26 @@ impl<'a> MatMut<'a> {
             layout,
         })
     }
+    /// The matrix, read only (its sizes, layout and elements).
+    pub fn as_ref(&self) -> MatRef<'_> {
+        MatRef {
+            data: self.data,
+            rows: self.rows,
+            cols: self.cols,
+            layout: self.layout,
+        }
+    }
     /// Number of rows.
     pub fn rows(&self) -> usize {
-        self.rows
+        self.as_ref().rows()
     }
     /// Number of columns.
     pub fn cols(&self) -> usize {
-        self.cols
+        self.as_ref().cols()
     }
     /// The layout.
     pub fn layout(&self) -> Layout {
-        self.layout
+        self.as_ref().layout()
     }
     /// The underlying slice.
     pub fn data(&mut self) -> &mut [f32] {
@@ -206,8 +222,8 @@ fn dot_seq_strided(a: &[f32], sa: usize, b: &[f32], sb: usize, n: usize) -> f32 
 
 /// Dot product Σ a_i b_i.
 ///
-/// Errors: [`Error::ShapeMismatch`] if the lengths differ. An empty pair gives 0.
-///
+/// # Errors
+/// [`Error::ShapeMismatch`] if the lengths differ. An empty pair gives 0.
 /// ```
 /// let s = plasticore::linalg::dot(&[1.0, 2.0, 3.0], &[4.0, 5.0, 6.0]).unwrap();
 /// assert_eq!(s, 32.0);
@@ -219,7 +235,8 @@ pub fn dot(a: &[f32], b: &[f32]) -> Result<f32, Error> {
 
 /// y ← αx + y (BLAS saxpy).
 ///
-/// Errors: [`Error::ShapeMismatch`] if the lengths differ; `y` is untouched then.
+/// # Errors
+/// [`Error::ShapeMismatch`] if the lengths differ; `y` is untouched then.
 pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
     check_len("y", x.len(), y.len())?;
     for (yi, xi) in y.iter_mut().zip(x) {
@@ -340,7 +357,10 @@ fn matvec_col_major(m: &[f32], rows: usize, x: &[f32], out: &mut [f32]) {
 ///
 /// Each row is summed sequentially over j (the order of CMSIS-DSP's
 /// `arm_mat_vec_mult_f32`), so the result is bit-identical for both layouts
-/// and on every target. Errors: [`Error::ShapeMismatch`] if `x.len() != cols`
+/// and on every target.
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] if `x.len() != cols`
 /// or `out.len() != rows`; `out` is untouched then.
 pub fn matvec(m: &MatRef<'_>, x: &[f32], out: &mut [f32]) -> Result<(), Error> {
     check_len("x", m.cols, x.len())?;
@@ -361,7 +381,8 @@ pub fn matvec(m: &MatRef<'_>, x: &[f32], out: &mut [f32]) -> Result<(), Error> {
 /// through a strided loop with the same order. The result is bit-identical
 /// for every combination of layouts.
 ///
-/// Errors: [`Error::ShapeMismatch`] if the inner or outer dimensions disagree.
+/// # Errors
+/// [`Error::ShapeMismatch`] if the inner or outer dimensions disagree.
 pub fn matmul(a: &MatRef<'_>, b: &MatRef<'_>, out: &mut MatMut<'_>) -> Result<(), Error> {
     check_len("b rows", a.cols, b.rows)?;
     check_len("out rows", a.rows, out.rows)?;

@@ -190,11 +190,11 @@ fn compute(
 ///
 /// `scratch` needs [`supcon_scratch_len`]`(n)` f32.
 ///
-/// Errors: [`Error::Empty`] for `d == 0` or no labels, [`Error::ShapeMismatch`]
+/// # Errors
+/// [`Error::Empty`] for `d == 0` or no labels, [`Error::ShapeMismatch`]
 /// for `features.len() != n·d` or short scratch, [`Error::NonFinite`] for
 /// NaN/±∞ features, [`Error::InvalidArgument`] for a zero feature row, a
 /// temperature that is not finite and > 0, or labels where no sample has a positive.
-///
 /// ```
 /// use plasticore::loss::{supcon_loss, supcon_scratch_len};
 /// // Two tight, well separated classes: the loss approaches its floor
@@ -217,7 +217,8 @@ pub fn supcon_loss(
 /// The loss and its gradient ∂L/∂f with respect to the unnormalised
 /// features, written to `grad` (`[n, d]`, same layout as `features`).
 ///
-/// Errors: as [`supcon_loss`], plus [`Error::ShapeMismatch`] if
+/// # Errors
+/// As [`supcon_loss`], plus [`Error::ShapeMismatch`] if
 /// `grad.len() != features.len()`. `grad` is unchanged on error.
 pub fn supcon_loss_grad(
     features: &[f32],

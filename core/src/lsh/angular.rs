@@ -19,7 +19,8 @@ use crate::rng::Rng;
 /// `stride = rounds * half` starting at offset `r * half`). The result is in
 /// `[0, 2·half)`: j if (xR)_j is the maximum, half + j if −(xR)_j is.
 ///
-/// Errors: empty `x` or `half == 0`, or `rot` too short for `d` rows of `stride`.
+/// # Errors
+/// [`Error::Empty`] for an empty `x` or `half == 0`; [`Error::ShapeMismatch`] for a `rot` too short for `d` rows of `stride`.
 pub fn angular_bucket(x: &[f32], rot: &[f32], stride: usize, half: usize) -> Result<u32, Error> {
     let d = x.len();
     check_nonempty("x", d)?;
@@ -79,8 +80,10 @@ fn check_rounds(x: &[f32], rounds: usize, half: usize, buckets: &[u32]) -> Resul
 /// Buckets of `x` for every round: `buckets[r] = argmax concat(x R_r, −x R_r)`,
 /// each in `[0, 2·half)`, with `R_r[i][j] = rotations[(i·rounds + r)·half + j]`.
 ///
-/// Errors: empty `x`, `rounds == 0` or `half == 0`, `buckets.len() != rounds`,
-/// `rotations.len() != d·rounds·half`, non-finite `x`; `buckets` is untouched then.
+/// # Errors
+/// [`Error::Empty`] for an empty `x`, `rounds == 0` or `half == 0`; [`Error::ShapeMismatch`]
+/// for `buckets.len() != rounds` or `rotations.len() != d·rounds·half`; [`Error::NonFinite`] in
+/// `x`; `buckets` is untouched then.
 pub fn angular_hash(
     x: &[f32],
     rotations: &[f32],
@@ -122,7 +125,8 @@ fn argmax_concat(s: &[f32]) -> u32 {
 /// [`angular_rotations`]); `scratch` holds `rounds·half` projections. Same buckets
 /// bit for bit; no rotation bytes stored.
 ///
-/// Errors: as [`angular_hash`], and `scratch.len() != rounds·half`.
+/// # Errors
+/// As [`angular_hash`], and [`Error::ShapeMismatch`] for `scratch.len() != rounds·half`.
 pub fn angular_hash_seeded(
     x: &[f32],
     seed: u64,
@@ -163,7 +167,10 @@ impl<const D: usize, const R: usize, const H: usize> Angular<D, R, H> {
     }
 
     /// One bucket in `[0, 2H)` per round, computed with `scratch` holding the
-    /// projections. Errors only on non-finite `x`.
+    /// projections.
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] in `x` (the only error: the sizes are in the type).
     pub fn hash(
         &self,
         x: &[f32; D],
@@ -195,7 +202,10 @@ impl<const D: usize, const R: usize, const H: usize> SeededAngular<D, R, H> {
         SeededAngular { seed }
     }
 
-    /// One bucket in `[0, 2H)` per round. Errors only on non-finite `x`.
+    /// One bucket in `[0, 2H)` per round.
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] in `x` (the only error: the sizes are in the type).
     pub fn hash(
         &self,
         x: &[f32; D],

@@ -41,7 +41,8 @@ pub fn get_bit(x: &[u8], p: usize) -> Option<bool> {
 /// assert_eq!(bitsample(&[0b0000_1001, 0b10], &[3, 1, 9]).unwrap(), 0b101);
 /// ```
 ///
-/// Errors: empty `x`; more than 32 positions; a position `≥ 8·x.len()`
+/// # Errors
+/// Empty `x`; more than 32 positions; a position `≥ 8·x.len()`
 /// ([`Error::InvalidArgument`]).
 pub fn bitsample(x: &[u8], positions: &[u32]) -> Result<u32, Error> {
     check_nonempty("x", x.len())?;
@@ -68,6 +69,9 @@ pub fn bitsample(x: &[u8], positions: &[u32]) -> Result<u32, Error> {
 
 /// Fills `positions` with distinct bit positions in `[0, nbits)` drawn from `seed`
 /// (rejection of repeats). Errors if `nbits < positions.len()` or `nbits == 0`.
+///
+/// # Errors
+/// [`Error::Empty`] for `nbits == 0`; [`Error::InvalidArgument`] if `nbits < positions.len()`.
 pub fn bitsample_positions(seed: u64, nbits: u32, positions: &mut [u32]) -> Result<(), Error> {
     check_nonempty("nbits", nbits as usize)?;
     if (nbits as usize) < positions.len() {
@@ -100,7 +104,8 @@ pub fn bitsample_positions(seed: u64, nbits: u32, positions: &mut [u32]) -> Resu
 /// assert_eq!(syndrome(&[0b101], &[0b011, 0b110]).unwrap(), 0b11);
 /// ```
 ///
-/// Errors: empty `x` or `h`; `h.len()` not a multiple of `x.len()`; more than 32 rows.
+/// # Errors
+/// [`Error::Empty`] for an empty `x` or `h`; [`Error::InvalidArgument`] for `h.len()` not a multiple of `x.len()` or more than 32 rows.
 pub fn syndrome(x: &[u8], h: &[u8]) -> Result<u32, Error> {
     let bytes = x.len();
     check_nonempty("x", bytes)?;
@@ -129,8 +134,9 @@ pub fn syndrome(x: &[u8], h: &[u8]) -> Result<u32, Error> {
 /// matrix: each row has exactly `weight` distinct ones among the first `nbits`
 /// bit positions, drawn from `seed`.
 ///
-/// Errors: `bytes == 0`, `h.len()` not a multiple of `bytes`, `nbits > 8·bytes`,
-/// `weight == 0` or `weight > nbits`.
+/// # Errors
+/// [`Error::Empty`] for `bytes == 0`; [`Error::InvalidArgument`] for `h.len()` not a multiple
+/// of `bytes`, `nbits > 8·bytes`, `weight == 0` or `weight > nbits`.
 pub fn sparse_parity_check(
     seed: u64,
     bytes: usize,
@@ -178,6 +184,9 @@ pub struct BitSample<const K: usize> {
 
 impl<const K: usize> BitSample<K> {
     /// `K` distinct positions in `[0, nbits)` drawn from `seed`.
+    ///
+    /// # Errors
+    /// As [`bitsample_positions`].
     pub fn new(seed: u64, nbits: u32) -> Result<Self, Error> {
         const { assert!(K <= 32) };
         let mut positions = [0u32; K];
@@ -185,7 +194,10 @@ impl<const K: usize> BitSample<K> {
         Ok(BitSample { positions })
     }
 
-    /// The code of `x`. Errors as [`bitsample`].
+    /// The code of `x`.
+    ///
+    /// # Errors
+    /// As [`bitsample`].
     pub fn hash(&self, x: &[u8]) -> Result<u32, Error> {
         bitsample(x, &self.positions)
     }
@@ -200,6 +212,9 @@ pub struct Syndrome<const M: usize, const BYTES: usize> {
 
 impl<const M: usize, const BYTES: usize> Syndrome<M, BYTES> {
     /// A sparse H with `weight` ones per row among the first `nbits` positions.
+    ///
+    /// # Errors
+    /// As [`sparse_parity_check`].
     pub fn new(seed: u64, nbits: u32, weight: u32) -> Result<Self, Error> {
         const { assert!(M <= 32 && M > 0 && BYTES > 0) };
         let mut h = [[0u8; BYTES]; M];

@@ -6,7 +6,7 @@
 //! One index over its storage, as [`super::LshIndexInner`]:
 //! [`BinaryIndex<BYTES, CAP, L, K>`](BinaryIndex) (const-generic arrays) and
 //! [`BinaryIndexView`] (caller slices, [`BinaryParams`]). Tables, capacity
-//! and ids are those of [`super::tables`]: a code-sorted array per table,
+//! and ids are those of the tables (`lsh/tables.rs`): a code-sorted array per table,
 //! inserting into a full index returns [`Error::Capacity`] and changes
 //! nothing, ids are slots.
 //!
@@ -21,7 +21,7 @@
 use super::binary::bitsample_positions;
 use super::hamming_unchecked;
 use super::index::{Flat, QueryStats};
-use super::tables::{check_table_params, Entry, TablesMut, TablesRef};
+use super::tables::{check_table_params, index_accessors, Entry, TablesMut, TablesRef};
 use super::top::{Ranked, TopK};
 use crate::error::{check_len, check_nonempty, Error};
 
@@ -106,6 +106,28 @@ pub struct BinaryBuffers<'a> {
     pub live: &'a mut [bool],
     /// The tables, `[L, capacity]`.
     pub entries: &'a mut [Entry],
+}
+
+impl BinaryBuffers<'_> {
+    /// The buffers, read only.
+    pub fn as_ref(&self) -> BinaryBuffersRef<'_> {
+        BinaryBuffersRef {
+            positions: self.positions,
+            data: self.data,
+            live: self.live,
+            entries: self.entries,
+        }
+    }
+
+    /// The buffers, borrowed again for a shorter time.
+    pub fn reborrow(&mut self) -> BinaryBuffers<'_> {
+        BinaryBuffers {
+            positions: self.positions,
+            data: self.data,
+            live: self.live,
+            entries: self.entries,
+        }
+    }
 }
 
 /// [`BinaryBuffers`], read only.
@@ -214,23 +236,11 @@ impl BinaryStorage for BinaryView<'_> {
     }
 
     fn buffers(&self) -> BinaryBuffersRef<'_> {
-        let b = &self.buffers;
-        BinaryBuffersRef {
-            positions: b.positions,
-            data: b.data,
-            live: b.live,
-            entries: b.entries,
-        }
+        self.buffers.as_ref()
     }
 
     fn buffers_mut(&mut self) -> BinaryBuffers<'_> {
-        let b = &mut self.buffers;
-        BinaryBuffers {
-            positions: b.positions,
-            data: b.data,
-            live: b.live,
-            entries: b.entries,
-        }
+        self.buffers.reborrow()
     }
 }
 
@@ -381,35 +391,7 @@ impl<S: BinaryStorage> BinaryIndexInner<S> {
         Ok(BinaryIndexInner { len, storage })
     }
 
-    /// The storage.
-    pub fn storage(&self) -> &S {
-        &self.storage
-    }
-    /// The sizes.
-    pub fn params(&self) -> BinaryParams {
-        self.storage.params()
-    }
-    /// Number of items stored.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-    /// True if no item is stored.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-    /// Maximum number of items.
-    pub fn capacity(&self) -> usize {
-        self.params().capacity
-    }
-    /// True if `id` is a stored item.
-    pub fn contains(&self, id: u32) -> bool {
-        self.storage
-            .buffers()
-            .live
-            .get(id as usize)
-            .copied()
-            .unwrap_or(false)
-    }
+    index_accessors!(BinaryParams);
 
     /// The sampled positions, or the not-drawn error.
     fn positions(&self) -> Result<&[u32], Error> {

@@ -23,8 +23,8 @@ use crate::rng::Rng;
 /// `y ← H y` with `H_ij = (−1)^{popcount(i & j)}`, on f32 or (the integer
 /// cross-polytope) i32 — whose callers bound the magnitudes so nothing overflows.
 ///
-/// Errors: [`Error::InvalidArgument`] unless `y.len()` is a power of two.
-///
+/// # Errors
+/// [`Error::InvalidArgument`] unless `y.len()` is a power of two.
 /// Never inlined: fully unrolled at a constant size it costs kilobytes of
 /// flash per call site (≈ 7 KiB at d' = 64 on Cortex-M4), for few instructions saved.
 #[inline(never)]
@@ -65,7 +65,10 @@ fn butterflies<T>(y: &mut [T], mut butterfly: impl FnMut(&mut T, &mut T)) {
 }
 
 /// Writes `k·d'` signs (±1.0, row-major `[k, d']`) drawn from `seed` the way the
-/// seeded hash regenerates them. Errors unless `signs.len()` is a multiple of `dp`.
+/// seeded hash regenerates them.
+///
+/// # Errors
+/// [`Error::Empty`] for `dp == 0`; [`Error::InvalidArgument`] unless `signs.len()` is a multiple of `dp`.
 pub fn crosspolytope_signs(seed: u64, dp: usize, signs: &mut [f32]) -> Result<(), Error> {
     check_nonempty("dp", dp)?;
     if !signs.len().is_multiple_of(dp) {
@@ -165,7 +168,8 @@ fn bucket_core(
 /// assert_eq!(crosspolytope_bucket(&[-0.2, 1.0], &[1.0, 1.0], 2, &mut y).unwrap(), 3);
 /// ```
 ///
-/// Errors: empty `x`, `d'` not a power of two ≥ d, `signs.len()` not a positive
+/// # Errors
+/// Empty `x`, `d'` not a power of two ≥ d, `signs.len()` not a positive
 /// multiple of `d'`, a sign other than ±1 ([`Error::InvalidArgument`]),
 /// `scratch.len() != d'`, non-finite `x`.
 pub fn crosspolytope_bucket(
@@ -206,9 +210,10 @@ pub const fn batch_scratch_len(dp: usize) -> usize {
 /// Inlined, so that a caller compiled with wider vectors (the host's AVX2
 /// build, `plasticore-host`'s `simd` module) gets them here too.
 ///
-/// Errors: as [`crosspolytope_bucket`] for the sizes and signs;
-/// `xs.len() != n·d`, `scratch.len() != BATCH_LANES·d'`, a non-finite value in
-/// `xs`. `out` is untouched on error.
+/// # Errors
+/// As [`crosspolytope_bucket`] for the sizes and signs; [`Error::ShapeMismatch`] for `xs.len()
+/// != n·d` or `scratch.len() != BATCH_LANES·d'`; [`Error::NonFinite`] in `xs`. `out` is
+/// untouched on error.
 #[inline(always)]
 pub fn crosspolytope_bucket_batch(
     xs: &[f32],
@@ -294,7 +299,8 @@ fn fwht_lanes(y: &mut [[f32; BATCH_LANES]]) {
 /// Cross-polytope bucket with `k` rounds of signs regenerated from `seed` (the
 /// signs of [`crosspolytope_signs`]); zero bytes of signs stored.
 ///
-/// Errors: as [`crosspolytope_bucket`], and `k == 0`.
+/// # Errors
+/// As [`crosspolytope_bucket`], and [`Error::Empty`] for `k == 0`.
 pub fn crosspolytope_bucket_seeded(
     x: &[f32],
     seed: u64,
@@ -340,7 +346,8 @@ impl<const DP: usize, const K: usize, const W: usize> CrossPolytope<DP, K, W> {
 
     /// Bucket in `[0, 2·DP)` of `x` (`x.len() ≤ DP`), with `scratch` holding the rotated vector.
     ///
-    /// Errors: empty or too long `x`, non-finite `x`.
+    /// # Errors
+    /// [`Error::Empty`] for an empty `x`, [`Error::ShapeMismatch`] for one longer than `D`, [`Error::NonFinite`] in `x`.
     pub fn bucket(&self, x: &[f32], scratch: &mut [f32; DP]) -> Result<u32, Error> {
         let () = Self::CHECK;
         check_common(x, DP, scratch)?;
@@ -368,7 +375,10 @@ impl<const DP: usize, const K: usize> SeededCrossPolytope<DP, K> {
         SeededCrossPolytope { seed }
     }
 
-    /// Bucket in `[0, 2·DP)` of `x` (`x.len() ≤ DP`). Errors as [`CrossPolytope::bucket`].
+    /// Bucket in `[0, 2·DP)` of `x` (`x.len() ≤ DP`).
+    ///
+    /// # Errors
+    /// As [`CrossPolytope::bucket`].
     pub fn bucket(&self, x: &[f32], scratch: &mut [f32; DP]) -> Result<u32, Error> {
         const { assert!(DP.is_power_of_two() && K > 0) };
         crosspolytope_bucket_seeded(x, self.seed, K, scratch)

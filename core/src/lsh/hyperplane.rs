@@ -39,7 +39,8 @@ pub fn hyperplane_planes(seed: u64, planes: &mut [f32]) {
 /// `Rng::new(seed)`: each row takes `ceil(b/32)` words of [`Rng::next`], and
 /// entry `j` is +1 if bit `j % 32` of word `j / 32` is set.
 ///
-/// Errors: `bits == 0` or `planes.len()` not a multiple of `bits`.
+/// # Errors
+/// [`Error::Empty`] for `bits == 0`; [`Error::InvalidArgument`] for a `planes.len()` not a multiple of `bits`.
 pub fn sign_planes(seed: u64, bits: usize, planes: &mut [f32]) -> Result<(), Error> {
     fill_signs(seed, bits, planes, 1.0, -1.0)
 }
@@ -77,7 +78,8 @@ pub(crate) fn fill_signs<T: Copy>(
 /// [`sign_planes`]); bit for bit what [`hyperplane_project`] gives on them, as
 /// `x_i · (±1)` is exact.
 ///
-/// Errors: empty `x` or `proj`, non-finite `x`.
+/// # Errors
+/// [`Error::Empty`] for an empty `x` or `proj`, [`Error::NonFinite`] in `x`.
 pub fn hyperplane_project_sign_seeded(x: &[f32], seed: u64, proj: &mut [f32]) -> Result<(), Error> {
     check_nonempty("x", x.len())?;
     check_nonempty("bits", proj.len())?;
@@ -110,6 +112,9 @@ pub const fn code_words(bits: usize) -> usize {
 
 /// Packs `[p_j > 0]` LSB first into bytes; `code.len()` must be `ceil(p.len()/8)`.
 /// Unused high bits of the last byte are 0.
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] for a `code` of another length.
 pub fn pack_signs(p: &[f32], code: &mut [u8]) -> Result<(), Error> {
     check_len("code", code_bytes(p.len()), code.len())?;
     for (c, chunk) in code.iter_mut().zip(p.chunks(8)) {
@@ -122,6 +127,9 @@ pub fn pack_signs(p: &[f32], code: &mut [u8]) -> Result<(), Error> {
 }
 
 /// Packs `[p_j > 0]` LSB first into 32-bit words; `code.len()` must be `ceil(p.len()/32)`.
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] for a `code` of another length.
 pub fn pack_signs_words(p: &[f32], code: &mut [u32]) -> Result<(), Error> {
     check_len("code", code_words(p.len()), code.len())?;
     for (c, chunk) in code.iter_mut().zip(p.chunks(32)) {
@@ -151,8 +159,10 @@ fn check_shapes(x: &[f32], planes_len: usize, proj: &[f32]) -> Result<(), Error>
 /// of shape `[d, b]` with `d = x.len()`, `b = proj.len()`. These are the margins
 /// multiprobe uses.
 ///
-/// Errors: empty `x` or `proj`, `planes.len() != d·b`, non-finite `x`
-/// (`proj` is untouched on error). Non-finite planes are not checked (they give bit 0).
+/// # Errors
+/// [`Error::Empty`] for an empty `x` or `proj`, [`Error::ShapeMismatch`] for `planes.len() !=
+/// d·b`, [`Error::NonFinite`] in `x` (`proj` is untouched on error). Non-finite planes are not
+/// checked (they give bit 0).
 pub fn hyperplane_project(x: &[f32], planes: &[f32], proj: &mut [f32]) -> Result<(), Error> {
     check_shapes(x, planes.len(), proj)?;
     let b = proj.len();
@@ -173,7 +183,8 @@ pub fn hyperplane_project(x: &[f32], planes: &[f32], proj: &mut [f32]) -> Result
 /// assert_eq!(code, [0b001]);
 /// ```
 ///
-/// Errors: as [`hyperplane_project`], and `code.len() != ceil(b/8)`; `code` is untouched on error.
+/// # Errors
+/// As [`hyperplane_project`], and [`Error::ShapeMismatch`] for `code.len() != ceil(b/8)`; `code` is untouched on error.
 pub fn hyperplane_hash(
     x: &[f32],
     planes: &[f32],
@@ -212,10 +223,11 @@ const BATCH_PLANES: usize = 16;
 /// assert_eq!(codes, [0b001, one[0]]);
 /// ```
 ///
-/// Errors: `b = 0`, `planes` empty or not a multiple of `b`, `xs.len()` not a
-/// multiple of `d`, `codes.len() != n·ceil(b/8)`, a non-finite value in
-/// `xs` (reported as [`hyperplane_hash`] reports it for that vector); `codes`
-/// is untouched then.
+/// # Errors
+/// [`Error::Empty`] for `b = 0` or empty `planes`; [`Error::ShapeMismatch`] for `planes` not a
+/// multiple of `b`, `xs.len()` not a multiple of `d` or `codes.len() != n·ceil(b/8)`; a
+/// non-finite value in `xs` (reported as [`hyperplane_hash`] reports it for that vector);
+/// `codes` is untouched then.
 #[inline(always)]
 pub fn hyperplane_hash_batch(
     xs: &[f32],
@@ -326,7 +338,8 @@ fn block_sums<const V: usize>(
 /// [`hyperplane_planes`] would store), one N(0, 1) draw per element, in the same
 /// order; no projection bytes are stored.
 ///
-/// Errors: empty `x` or `proj`, non-finite `x`.
+/// # Errors
+/// [`Error::Empty`] for an empty `x` or `proj`, [`Error::NonFinite`] in `x`.
 pub fn hyperplane_project_seeded(x: &[f32], seed: u64, proj: &mut [f32]) -> Result<(), Error> {
     check_nonempty("x", x.len())?;
     check_nonempty("bits", proj.len())?;
@@ -344,7 +357,8 @@ pub fn hyperplane_project_seeded(x: &[f32], seed: u64, proj: &mut [f32]) -> Resu
 /// SimHash code of `x` with projections regenerated from `seed`: the same code
 /// as [`hyperplane_hash`] with planes from [`hyperplane_planes`]`(seed, …)`.
 ///
-/// Errors: as [`hyperplane_project_seeded`], and `code.len() != ceil(b/8)`.
+/// # Errors
+/// As [`hyperplane_project_seeded`], and [`Error::ShapeMismatch`] for `code.len() != ceil(b/8)`.
 pub fn hyperplane_hash_seeded(
     x: &[f32],
     seed: u64,
@@ -377,6 +391,10 @@ pub struct Hyperplane<const D: usize, const B: usize> {
 macro_rules! code_methods {
     () => {
         /// Code packed into 32-bit words (`code.len()` must be `ceil(B/32)`); `proj` is scratch.
+        ///
+        /// # Errors
+        /// [`Error::ShapeMismatch`] for a `code` of another length; [`Error::NonFinite`] in
+        /// `x`.
         pub fn hash_words(
             &self,
             x: &[f32; D],
@@ -389,6 +407,9 @@ macro_rules! code_methods {
         }
 
         /// Code as a `u64` (bit `j` = bit `j` of the code); needs `B ≤ 64` (checked at compile time).
+        ///
+        /// # Errors
+        /// [`Error::NonFinite`] in `x`.
         pub fn hash_u64(&self, x: &[f32; D], proj: &mut [f32; B]) -> Result<u64, Error> {
             const { assert!(B <= 64) };
             self.project(x, proj)?;
@@ -415,12 +436,18 @@ impl<const D: usize, const B: usize> Hyperplane<D, B> {
     }
 
     /// Wraps given planes; errors with [`Error::NonFinite`] if any is NaN/∞.
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] at the first NaN or ±∞ entry.
     pub fn from_planes(planes: [[f32; B]; D]) -> Result<Self, Error> {
         finite("planes", planes.as_flattened())?;
         Ok(Hyperplane { planes })
     }
 
-    /// Projections `x · r_j` into `proj`. Errors only on non-finite `x`.
+    /// Projections `x · r_j` into `proj`.
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] in `x` (the only error: the sizes are in the type).
     pub fn project(&self, x: &[f32; D], proj: &mut [f32; B]) -> Result<(), Error> {
         const { assert!(D > 0 && B > 0) };
         finite("x", x)?;
@@ -437,8 +464,9 @@ impl<const D: usize, const B: usize> Hyperplane<D, B> {
     /// when the CPU has it) this is the fast path; timing against FAISS in
     /// docs/benchmarks.md.
     ///
-    /// Errors: `codes.len() != xs.len()`, a non-finite value in `xs`; `codes`
-    /// is untouched then.
+    /// # Errors
+    /// [`Error::ShapeMismatch`] for `codes.len() != xs.len()`, [`Error::NonFinite`] in `xs`;
+    /// `codes` is untouched then.
     #[inline(always)]
     pub fn hash_batch(&self, xs: &[[f32; D]], codes: &mut [u64]) -> Result<(), Error> {
         const { assert!(D > 0 && B > 0 && B <= 64) };
@@ -488,53 +516,50 @@ impl<const D: usize, const B: usize> Hyperplane<D, B> {
     }
 }
 
-/// SimHash whose `B × D` projections are regenerated from a seed on every call:
-/// zero bytes of projections, one Gaussian draw per multiply. Gives the codes of
-/// [`Hyperplane::new`]`(seed)` bit for bit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SeededHyperplane<const D: usize, const B: usize> {
-    /// The seed of [`Rng::new`].
-    pub seed: u64,
+/// A SimHash family whose `B × D` projections are regenerated from its seed
+/// on every call by `$project` (zero bytes stored).
+macro_rules! seeded_family {
+    ($(#[$m:meta])* $name:ident, $project:path) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct $name<const D: usize, const B: usize> {
+            /// The seed of [`Rng::new`].
+            pub seed: u64,
+        }
+
+        impl<const D: usize, const B: usize> $name<D, B> {
+            /// The family drawn from `seed`.
+            pub const fn new(seed: u64) -> Self {
+                $name { seed }
+            }
+
+            /// Projections `x · r_j` into `proj`.
+            ///
+            /// # Errors
+            /// [`Error::NonFinite`] in `x` (the only error: the sizes are in the type).
+            pub fn project(&self, x: &[f32; D], proj: &mut [f32; B]) -> Result<(), Error> {
+                const { assert!(D > 0 && B > 0) };
+                $project(x, self.seed, proj)
+            }
+
+            code_methods!();
+        }
+    };
 }
 
-impl<const D: usize, const B: usize> SeededHyperplane<D, B> {
-    /// The family drawn from `seed`.
-    pub const fn new(seed: u64) -> Self {
-        SeededHyperplane { seed }
-    }
+seeded_family!(
+    /// SimHash with Gaussian projections, one draw per multiply: the codes
+    /// of [`Hyperplane::new`]`(seed)` bit for bit.
+    SeededHyperplane,
+    hyperplane_project_seeded
+);
 
-    /// Projections `x · r_j` into `proj`. Errors only on non-finite `x`.
-    pub fn project(&self, x: &[f32; D], proj: &mut [f32; B]) -> Result<(), Error> {
-        const { assert!(D > 0 && B > 0) };
-        hyperplane_project_seeded(x, self.seed, proj)
-    }
-
-    code_methods!();
-}
-
-/// SimHash with ±1 projections regenerated from a seed on every call: zero
-/// bytes stored, one [`Rng::next`] per 32 entries; the codes of
-/// [`Hyperplane::new_sign`]`(seed)` bit for bit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SeededSignHyperplane<const D: usize, const B: usize> {
-    /// The seed of [`Rng::new`].
-    pub seed: u64,
-}
-
-impl<const D: usize, const B: usize> SeededSignHyperplane<D, B> {
-    /// The family drawn from `seed`.
-    pub const fn new(seed: u64) -> Self {
-        SeededSignHyperplane { seed }
-    }
-
-    /// Projections `x · r_j` into `proj`. Errors only on non-finite `x`.
-    pub fn project(&self, x: &[f32; D], proj: &mut [f32; B]) -> Result<(), Error> {
-        const { assert!(D > 0 && B > 0) };
-        hyperplane_project_sign_seeded(x, self.seed, proj)
-    }
-
-    code_methods!();
-}
+seeded_family!(
+    /// SimHash with ±1 projections, one [`Rng::next`] per 32 entries: the
+    /// codes of [`Hyperplane::new_sign`]`(seed)` bit for bit.
+    SeededSignHyperplane,
+    hyperplane_project_sign_seeded
+);
 
 #[cfg(test)]
 mod tests {

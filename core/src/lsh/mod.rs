@@ -56,8 +56,8 @@ use crate::error::{check_len, Error};
 
 /// Hamming distance between two packed codes of equal length: `Σ popcount(a_i ⊕ b_i)`.
 ///
-/// Errors: [`Error::ShapeMismatch`] if the lengths differ.
-///
+/// # Errors
+/// [`Error::ShapeMismatch`] if the lengths differ.
 /// ```
 /// use plasticore::lsh::hamming;
 /// assert_eq!(hamming(&[0b1011u8, 0xff], &[0b0001, 0x0f]).unwrap(), 6);
@@ -76,7 +76,8 @@ pub(crate) fn hamming_unchecked(a: &[u8], b: &[u8]) -> u32 {
 /// Hamming distance between two codes packed in 32-bit words (bit `j` in word
 /// `j / 32` at position `j % 32`): `Σ popcount(a_i ⊕ b_i)`.
 ///
-/// Errors: [`Error::ShapeMismatch`] if the lengths differ.
+/// # Errors
+/// [`Error::ShapeMismatch`] if the lengths differ.
 pub fn hamming_words(a: &[u32], b: &[u32]) -> Result<u32, Error> {
     check_len("b", a.len(), b.len())?;
     Ok(a.iter().zip(b).map(|(x, y)| (x ^ y).count_ones()).sum())

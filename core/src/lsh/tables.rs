@@ -46,6 +46,40 @@ pub(crate) fn check_table_params(tables: usize, bits: usize, capacity: usize) ->
     Ok(())
 }
 
+/// The accessors both indexes share, over their `len` and `storage`
+/// fields (the storage's `params()` has a `capacity`, its `buffers()` a
+/// `live` slice).
+macro_rules! index_accessors {
+    ($params:ty) => {
+        /// The storage.
+        pub fn storage(&self) -> &S {
+            &self.storage
+        }
+        /// The sizes.
+        pub fn params(&self) -> $params {
+            self.storage.params()
+        }
+        /// Number of items stored.
+        pub fn len(&self) -> usize {
+            self.len
+        }
+        /// True if no item is stored.
+        pub fn is_empty(&self) -> bool {
+            self.len == 0
+        }
+        /// Maximum number of items.
+        pub fn capacity(&self) -> usize {
+            self.params().capacity
+        }
+        /// True if `id` is a stored item.
+        pub fn contains(&self, id: u32) -> bool {
+            let live = self.storage.buffers().live;
+            live.get(id as usize).copied().unwrap_or(false)
+        }
+    };
+}
+pub(crate) use index_accessors;
+
 /// The error of an id that is not stored.
 pub(crate) const NOT_STORED: Error = Error::InvalidArgument {
     what: "id",

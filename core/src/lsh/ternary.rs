@@ -22,6 +22,11 @@ pub struct TernaryPlanes<'a> {
 impl<'a> TernaryPlanes<'a> {
     /// Checks the planes once: `planes.len() == d·bits`, `1 ≤ d ≤ 65 536`,
     /// `bits ≥ 1`, every entry −1, 0 or +1.
+    ///
+    /// # Errors
+    /// [`Error::Empty`] for `d == 0` or `bits == 0`; [`Error::InvalidArgument`] for `d > 65
+    /// 536`, an overflowing `d·bits` or an entry outside {−1, 0, +1}; [`Error::ShapeMismatch`]
+    /// for `planes` of another length.
     pub fn new(planes: &'a [i8], d: usize, bits: usize) -> Result<Self, Error> {
         check_nonempty("d", d)?;
         check_nonempty("bits", bits)?;
@@ -69,7 +74,8 @@ impl<'a> TernaryPlanes<'a> {
     /// first into `ceil(bits/8)` bytes (as `lsh.hyperplane` and
     /// `numpy.packbits(bitorder="little")`).
     ///
-    /// Errors: `x.len() != d`, `code.len() != ceil(bits/8)`; `code` is untouched then.
+    /// # Errors
+    /// [`Error::ShapeMismatch`] for `x.len() != d` or `code.len() != ceil(bits/8)`; `code` is untouched then.
     pub fn hash<T: Fixed>(&self, x: &[T], code: &mut [u8]) -> Result<(), Error> {
         check_len("x", self.d, x.len())?;
         check_len("code", self.bits.div_ceil(8), code.len())?;
@@ -86,7 +92,8 @@ impl<'a> TernaryPlanes<'a> {
 
     /// The code as a `u64` (bit `j` = plane `j`), for `bits ≤ 64`.
     ///
-    /// Errors: `x.len() != d`, `bits > 64`.
+    /// # Errors
+    /// [`Error::ShapeMismatch`] for `x.len() != d`; [`Error::InvalidArgument`] for `bits > 64`.
     pub fn hash_u64<T: Fixed>(&self, x: &[T]) -> Result<u64, Error> {
         check_len("x", self.d, x.len())?;
         if self.bits > 64 {
@@ -107,7 +114,8 @@ impl<'a> TernaryPlanes<'a> {
 /// [`super::hyperplane::sign_planes`], so codes agree with the f32 ±1
 /// hyperplanes wherever the f32 projection is exact).
 ///
-/// Errors: `bits == 0` or `planes.len()` not a multiple of `bits`.
+/// # Errors
+/// [`Error::Empty`] for `bits == 0`; [`Error::InvalidArgument`] for a `planes.len()` not a multiple of `bits`.
 pub fn sign_planes_i8(seed: u64, bits: usize, planes: &mut [i8]) -> Result<(), Error> {
     super::hyperplane::fill_signs(seed, bits, planes, 1, -1)
 }
@@ -124,7 +132,8 @@ pub fn sign_planes_i8(seed: u64, bits: usize, planes: &mut [i8]) -> Result<(), E
 /// `15 + (k − 1)·⌈log₂d'/2⌉ + log₂d' ≤ 31` (k ≤ 4 at d' = 64), checked up
 /// front, rules out overflow.
 ///
-/// Errors: empty `x`, `d'` not a power of two ≥ d, `k == 0`, magnitudes that
+/// # Errors
+/// Empty `x`, `d'` not a power of two ≥ d, `k == 0`, magnitudes that
 /// could overflow ([`Error::InvalidArgument`]).
 pub fn crosspolytope_bucket_i<T: Fixed>(
     x: &[T],

@@ -39,6 +39,9 @@ impl Activation {
     }
 
     /// Inverse of [`Activation::id`]; errors on an unknown id.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for `id > 3`.
     pub fn from_id(id: u8) -> Result<Self, Error> {
         match id {
             0 => Ok(Activation::Linear),
@@ -74,7 +77,10 @@ impl Activation {
         }
     }
 
-    /// x ← act(x) elementwise. Errors: [`Error::NonFinite`] for NaN/∞ (then `x` is untouched).
+    /// x ← act(x) elementwise.
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] for NaN/∞ (then `x` is untouched).
     pub fn apply_in_place(self, x: &mut [f32]) -> Result<(), Error> {
         check_finite("x", x)?;
         self.apply_slice(x);

@@ -49,7 +49,8 @@ pub struct FeedForward<'a> {
 impl<'a> FeedForward<'a> {
     /// Wraps weights W₁ `[d_ff, d]`, b₁ `[d_ff]`, W₂ `[d, d_ff]`, b₂ `[d]` (row-major).
     ///
-    /// Errors: [`Error::Empty`] for `d == 0` or `d_ff == 0`,
+    /// # Errors
+    /// [`Error::Empty`] for `d == 0` or `d_ff == 0`,
     /// [`Error::ShapeMismatch`] for a wrong length, [`Error::NonFinite`] for NaN/∞.
     pub fn new(
         w1: &'a [f32],
@@ -121,15 +122,7 @@ impl<'a> FeedForward<'a> {
     }
 
     fn check(&self, x: &[f32], scratch: &[f32], out: &[f32]) -> Result<(), Error> {
-        check_nonempty("x", x.len())?;
-        let d = self.d.max(1);
-        if !x.len().is_multiple_of(d) {
-            return Err(Error::ShapeMismatch {
-                what: "x (a whole number of rows of length d)",
-                expected: (x.len() / d + 1) * d,
-                found: x.len(),
-            });
-        }
+        crate::error::check_rows(x, self.d)?;
         check_len("out", x.len(), out.len())?;
         if scratch.len() < self.d_ff {
             check_len("scratch (d_ff)", self.d_ff, scratch.len())?;
@@ -140,7 +133,8 @@ impl<'a> FeedForward<'a> {
     /// out ← FFN(x) for each row of a row-major `x` ([n, d]); `scratch` holds
     /// at least d_ff floats.
     ///
-    /// Errors: [`Error::ShapeMismatch`] (x not whole rows, `out` length,
+    /// # Errors
+    /// [`Error::ShapeMismatch`] (x not whole rows, `out` length,
     /// scratch too short), [`Error::Empty`], [`Error::NonFinite`] in `x`.
     /// On error `out` is untouched.
     pub fn forward(&self, x: &[f32], scratch: &mut [f32], out: &mut [f32]) -> Result<(), Error> {
@@ -153,6 +147,9 @@ impl<'a> FeedForward<'a> {
     }
 
     /// out ← out + FFN(x) (a residual connection), same checks as [`FeedForward::forward`].
+    ///
+    /// # Errors
+    /// As [`FeedForward::forward`], and [`Error::NonFinite`] in `out`.
     pub fn forward_add(
         &self,
         x: &[f32],

@@ -67,11 +67,11 @@ fn check_args(x: &[f32], d: usize, gamma: &[f32], beta: &[f32]) -> Result<(), Er
 
 /// out ← LayerNorm(x) over each row of length `d` of a row-major `x` ([n, d]).
 ///
-/// Errors: [`Error::Empty`] for `d == 0` or empty `x`, [`Error::ShapeMismatch`]
+/// # Errors
+/// [`Error::Empty`] for `d == 0` or empty `x`, [`Error::ShapeMismatch`]
 /// if `x` is not a whole number of rows, `gamma`/`beta` are not of length `d`
 /// or `out.len() != x.len()`, [`Error::NonFinite`] for NaN/∞ in any input.
 /// On error `out` is untouched. Scratch: none.
-///
 /// ```
 /// let mut y = [0.0; 2];
 /// plasticore::nn::layer_norm(&[1.0, 3.0], 2, &[1.0, 1.0], &[0.0, 0.0], &mut y).unwrap();
@@ -93,6 +93,10 @@ pub fn layer_norm(
 }
 
 /// x ← LayerNorm(x) row by row, in place (see [`layer_norm`]); on error `x` is untouched.
+///
+/// # Errors
+/// As [`layer_norm`]: [`Error::Empty`] for `d == 0` or an empty `x`; [`Error::ShapeMismatch`]
+/// for γ or β not of length d, or `x` not whole rows; [`Error::NonFinite`] in `x`, γ or β.
 pub fn layer_norm_in_place(
     x: &mut [f32],
     d: usize,

@@ -45,9 +45,9 @@ fn apply(m: f32, x: &[f32], out: &mut [f32]) {
 
 /// out ← softmax(x).
 ///
-/// Errors: [`Error::ShapeMismatch`] if `out.len() != x.len()`, [`Error::Empty`]
+/// # Errors
+/// [`Error::ShapeMismatch`] if `out.len() != x.len()`, [`Error::Empty`]
 /// for an empty `x`, [`Error::NonFinite`] for NaN or +∞ (see the module docs).
-///
 /// ```
 /// let mut p = [0.0; 3];
 /// plasticore::nn::softmax(&[1.0, 2.0, f32::NEG_INFINITY], &mut p).unwrap();
@@ -61,6 +61,10 @@ pub fn softmax(x: &[f32], out: &mut [f32]) -> Result<(), Error> {
 }
 
 /// x ← softmax(x); on error `x` is unchanged.
+///
+/// # Errors
+/// [`Error::Empty`] for an empty `x`; [`Error::NonFinite`] for a NaN or +∞ (−∞ is allowed: its
+/// weight is 0).
 pub fn softmax_in_place(x: &mut [f32]) -> Result<(), Error> {
     let m = check_row(x)?;
     if m == f32::NEG_INFINITY {
@@ -81,6 +85,10 @@ pub fn softmax_in_place(x: &mut [f32]) -> Result<(), Error> {
 /// Softmax over each row of length `n` of a row-major `x` (the last axis).
 ///
 /// All rows are checked before any is written: on error `out` is untouched.
+///
+/// # Errors
+/// [`Error::Empty`] for `n == 0` or an empty row; [`Error::ShapeMismatch`] if `out.len() !=
+/// x.len()` or `x` is not whole rows; [`Error::NonFinite`] for a NaN or +∞ (index into `x`).
 pub fn softmax_rows(x: &[f32], n: usize, out: &mut [f32]) -> Result<(), Error> {
     check_nonempty("last axis", n)?;
     check_len("out", x.len(), out.len())?;

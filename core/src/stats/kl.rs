@@ -73,7 +73,8 @@ fn kl_unchecked(p: &[f32], q: &[f32]) -> f32 {
 /// Terms are summed with Neumaier compensation, so the result is accurate to
 /// a few ulp of Σ|p_i ln(p_i/q_i)|.
 ///
-/// Errors: [`Error::ShapeMismatch`] if the lengths differ, [`Error::Empty`] for
+/// # Errors
+/// [`Error::ShapeMismatch`] if the lengths differ, [`Error::Empty`] for
 /// empty inputs, [`Error::NonFinite`] for NaN/±∞ entries,
 /// [`Error::InvalidArgument`] for a negative entry.
 pub fn kl(p: &[f32], q: &[f32]) -> Result<f32, Error> {
@@ -88,7 +89,8 @@ pub fn kl(p: &[f32], q: &[f32]) -> Result<f32, Error> {
 /// (`rows = out.len()`), e.g. attention distributions of an approximate and an
 /// exact attention block, one row per query.
 ///
-/// Errors as [`kl`], plus [`Error::ShapeMismatch`] if `p.len() != out.len() * n`;
+/// # Errors
+/// As [`kl`], plus [`Error::ShapeMismatch`] if `p.len() != out.len() * n`;
 /// `out` is unchanged on error.
 pub fn kl_rows(p: &[f32], q: &[f32], n: usize, out: &mut [f32]) -> Result<(), Error> {
     check_nonempty("n", n)?;

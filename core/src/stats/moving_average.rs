@@ -70,11 +70,11 @@ fn check_window(window: usize, n: usize) -> Result<(), Error> {
 /// every full window, i.e. pandas `x.rolling(window).mean()` without its
 /// leading `window − 1` NaNs.
 ///
-/// Errors: [`Error::Empty`] for empty `x`, [`Error::InvalidArgument`] for
+/// # Errors
+/// [`Error::Empty`] for empty `x`, [`Error::InvalidArgument`] for
 /// `window == 0` or `window > x.len()`, [`Error::ShapeMismatch`] unless
 /// `out.len() == x.len() − window + 1`, [`Error::NonFinite`] for NaN/±∞ in `x`.
 /// `out` is unchanged on error.
-///
 /// ```
 /// let mut out = [0.0; 3];
 /// plasticore::stats::moving_average(&[1.0, 2.0, 3.0, 4.0, 5.0], 3, &mut out).unwrap();
@@ -132,7 +132,8 @@ impl<const W: usize> MovingAverage<W> {
     /// Adds a sample; returns the mean of the last `W` samples once `W` have
     /// been seen (`None` before).
     ///
-    /// Errors: [`Error::NonFinite`] for NaN/±∞ (the filter is unchanged).
+    /// # Errors
+    /// [`Error::NonFinite`] for NaN/±∞ (the filter is unchanged).
     pub fn push(&mut self, x: f32) -> Result<Option<f32>, Error> {
         if !x.is_finite() {
             return Err(Error::NonFinite {
@@ -204,7 +205,8 @@ pub const PER_CAPITA_WINDOW: usize = 7;
 /// `(counts.rolling(7).mean() / population * per)`.
 /// Counts may be negative (reporting corrections).
 ///
-/// Errors: [`Error::Empty`] if `s == 0` or counts are empty,
+/// # Errors
+/// [`Error::Empty`] if `s == 0` or counts are empty,
 /// [`Error::ShapeMismatch`] if `counts.len()` is not a multiple of `s` or
 /// `out` differs from `counts`, [`Error::InvalidArgument`] if `t < 7`, a
 /// population is not > 0 or `per` is not finite and > 0,

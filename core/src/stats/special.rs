@@ -97,10 +97,10 @@ pub(crate) fn betainc_xy(a: f64, b: f64, x: f64, y: f64) -> Result<f64, Error> {
 /// I_x(a, b) = B(x; a, b) / B(a, b) = ∫₀ˣ t^{a−1}(1−t)^{b−1} dt / B(a, b),
 /// the CDF of a Beta(a, b) variable (`scipy.special.betainc(a, b, x)`).
 ///
-/// Errors: [`Error::InvalidArgument`] unless a > 0, b > 0 (finite) and
+/// # Errors
+/// [`Error::InvalidArgument`] unless a > 0, b > 0 (finite) and
 /// 0 ≤ x ≤ 1, or if the continued fraction fails to converge in 10⁵ terms
 /// (only for a, b far beyond 10⁸).
-///
 /// ```
 /// use plasticore::stats::betainc;
 /// // I_x(1, 1) = x, I_x(a, 1) = x^a, I_x(1/2, 1/2) = (2/π) asin √x.

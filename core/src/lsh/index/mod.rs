@@ -26,7 +26,7 @@
 //! 13% instead of 91% of the points examined for the same recall). A zero
 //! vector has no direction: inserting or querying one is an error.
 //!
-//! **Storage** (no heap): the tables of [`super::tables`] (a code-sorted
+//! **Storage** (no heap): the tables of `lsh/tables.rs` (a code-sorted
 //! array per table, binary search for a bucket) and each item's unit vector
 //! `x/|x|` for re-ranking. Memory: `cap·(4d + 8L + 1) + 4·L·d·K + 4d` bytes
 //! with `f32` rows, `cap·(d + 4 + 8L + 1) + …` with `i8` rows (3.6× the items
@@ -58,7 +58,7 @@ pub use storage::{
 
 use super::finite;
 use super::probe::{Probe, ProbeQueue};
-use super::tables::{TablesMut, TablesRef};
+use super::tables::{index_accessors, TablesMut, TablesRef};
 use super::top::TopK;
 use crate::error::{check_len, Error};
 use crate::linalg::dot_unchecked;
@@ -239,27 +239,8 @@ impl<S: IndexStorage> LshIndexInner<S> {
         Ok(LshIndexInner { len, storage })
     }
 
-    /// The storage.
-    pub fn storage(&self) -> &S {
-        &self.storage
-    }
+    index_accessors!(IndexParams);
 
-    /// The sizes.
-    pub fn params(&self) -> IndexParams {
-        self.storage.params()
-    }
-    /// Number of items stored.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-    /// True if no item is stored.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-    /// Maximum number of items.
-    pub fn capacity(&self) -> usize {
-        self.params().capacity
-    }
     /// Dimension `d`.
     pub fn dim(&self) -> usize {
         self.params().dim
@@ -271,15 +252,6 @@ impl<S: IndexStorage> LshIndexInner<S> {
     /// Bits per table `K`.
     pub fn bits(&self) -> usize {
         self.params().bits
-    }
-    /// True if `id` is a stored item.
-    pub fn contains(&self, id: u32) -> bool {
-        self.storage
-            .buffers()
-            .live
-            .get(id as usize)
-            .copied()
-            .unwrap_or(false)
     }
 
     /// The read-only view a query and the checks work on.

@@ -84,7 +84,7 @@ mod sealed {
 }
 
 /// Query scratch with sizes fixed at compile time: `CAP` items, `L` tables of
-/// `K` bits, a multiprobe heap of `P` entries ([`super::probe_heap_len`]
+/// `K` bits, a multiprobe heap of `P` entries ([`crate::lsh::probe_heap_len`]
 /// gives the `P` of the exact probe order; a smaller heap drops new probes
 /// once full). An `i8` index keeps its query codes on the stack.
 #[derive(Debug, Clone)]
@@ -142,7 +142,7 @@ impl<const CAP: usize, const L: usize, const K: usize, const P: usize> QueryScra
 
 /// Query scratch in caller slices, sizes chosen at run time: projections
 /// and bit order `L·K` each, `seen` one flag per slot (`capacity`), a probe
-/// heap of any length ([`super::probe_heap_len`] entries give the exact
+/// heap of any length ([`crate::lsh::probe_heap_len`] entries give the exact
 /// probe order; a shorter one drops new probes once full), and `codes` of
 /// length `d` for an `i8` index (any length, even 0, for `f32`).
 #[derive(Debug)]

@@ -87,6 +87,32 @@ pub struct IndexBuffers<'a, T> {
     pub entries: &'a mut [Entry],
 }
 
+impl<T> IndexBuffers<'_, T> {
+    /// The buffers, read only.
+    pub fn as_ref(&self) -> IndexBuffersRef<'_, T> {
+        IndexBuffersRef {
+            planes: self.planes,
+            center: self.center,
+            rows: self.rows,
+            scales: self.scales,
+            live: self.live,
+            entries: self.entries,
+        }
+    }
+
+    /// The buffers, borrowed again for a shorter time.
+    pub fn reborrow(&mut self) -> IndexBuffers<'_, T> {
+        IndexBuffers {
+            planes: self.planes,
+            center: self.center,
+            rows: self.rows,
+            scales: self.scales,
+            live: self.live,
+            entries: self.entries,
+        }
+    }
+}
+
 /// [`IndexBuffers`], read only.
 #[derive(Debug, Clone, Copy)]
 pub struct IndexBuffersRef<'a, T> {
@@ -325,18 +351,11 @@ pub const fn planes_from_bits<const D: usize, const L: usize, const K: usize>(
     bits: &[[[u32; K]; D]; L],
 ) -> [[[f32; K]; D]; L] {
     let mut p = [[[0.0f32; K]; D]; L];
-    let mut t = 0;
-    while t < L {
-        let mut i = 0;
-        while i < D {
-            let mut j = 0;
-            while j < K {
-                p[t][i][j] = f32::from_bits(bits[t][i][j]);
-                j += 1;
-            }
-            i += 1;
-        }
-        t += 1;
+    let mut n = 0;
+    while n < L * D * K {
+        let (t, i, j) = (n / (D * K), n / K % D, n % K);
+        p[t][i][j] = f32::from_bits(bits[t][i][j]);
+        n += 1;
     }
     p
 }
@@ -350,26 +369,15 @@ pub const fn index_sign_planes<const D: usize, const L: usize, const K: usize>(
     seed: u64,
 ) -> [[[f32; K]; D]; L] {
     let mut rng = Rng::new(seed);
-    let mut p = [[[0.0f32; K]; D]; L];
-    let mut t = 0;
-    while t < L {
-        let mut i = 0;
-        while i < D {
-            let mut j = 0;
-            while j < K {
-                if j % 32 == 0 {
-                    let w = rng.next();
-                    let mut b = j;
-                    while b < K && b < j + 32 {
-                        p[t][i][b] = if (w >> (b - j)) & 1 == 1 { 1.0 } else { -1.0 };
-                        b += 1;
-                    }
-                }
-                j += 1;
-            }
-            i += 1;
+    let (mut p, mut w) = ([[[0.0f32; K]; D]; L], 0u32);
+    let mut n = 0;
+    while n < L * D * K {
+        let (t, i, j) = (n / (D * K), n / K % D, n % K);
+        if j % 32 == 0 {
+            w = rng.next();
         }
-        t += 1;
+        p[t][i][j] = if (w >> (j % 32)) & 1 == 1 { 1.0 } else { -1.0 };
+        n += 1;
     }
     p
 }
@@ -499,27 +507,11 @@ impl<T: Item> IndexStorage for ViewStorage<'_, T> {
     }
 
     fn buffers(&self) -> IndexBuffersRef<'_, T> {
-        let b = &self.buffers;
-        IndexBuffersRef {
-            planes: b.planes,
-            center: b.center,
-            rows: b.rows,
-            scales: b.scales,
-            live: b.live,
-            entries: b.entries,
-        }
+        self.buffers.as_ref()
     }
 
     fn buffers_mut(&mut self) -> IndexBuffers<'_, T> {
-        let b = &mut self.buffers;
-        IndexBuffers {
-            planes: b.planes,
-            center: b.center,
-            rows: b.rows,
-            scales: b.scales,
-            live: b.live,
-            entries: b.entries,
-        }
+        self.buffers.reborrow()
     }
 }
 
