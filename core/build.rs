@@ -1,6 +1,6 @@
 //! Tells the integer kernels which loop shape suits the target (the results
 //! are exact integers, so the shape never changes a bit; see
-//! `src/fixed/linalg.rs` and `src/fixed/dsp.rs`).
+//! `src/fixed/linalg.rs` and `src/fixed/dsp/`).
 fn main() {
     println!(
         "cargo::rustc-check-cfg=cfg(plasticore_arm_dsp, plasticore_mac64, plasticore_arm_fpu, plasticore_armv6m)"
@@ -16,10 +16,8 @@ fn main() {
     let v8m_dsp = flags.windows(2).any(|w| {
         let f = if w[0] == "-C" { w[1] } else { w[0] };
         let f = f.strip_prefix("-C").unwrap_or(f);
-        matches!(
-            f,
-            "target-cpu=cortex-m33" | "target-cpu=cortex-m35p" | "target-cpu=cortex-m55"
-        ) || (f.starts_with("target-feature=") && f.contains("+dsp"))
+        matches!(f, "target-cpu=cortex-m33" | "target-cpu=cortex-m35p" | "target-cpu=cortex-m55")
+            || (f.starts_with("target-feature=") && f.contains("+dsp"))
     });
     // A single-precision FPU (hard-float ABI): VSQRT.F32 for `math::sqrt`.
     if (target.starts_with("thumbv7em") || target.starts_with("thumbv8m.main"))
@@ -32,7 +30,7 @@ fn main() {
         println!("cargo:rustc-cfg=plasticore_armv6m");
     }
     if target.starts_with("thumbv7em") || (target.starts_with("thumbv8m.main") && v8m_dsp) {
-        // The DSP extension: SMLALD and SXTB16 (src/fixed/dsp.rs).
+        // The DSP extension: SMLALD and SXTB16 (src/fixed/dsp/).
         println!("cargo:rustc-cfg=plasticore_arm_dsp");
     } else if target.starts_with("thumbv7m") || target.starts_with("thumbv8m.main") {
         // 32 × 32 → 64-bit multiply-accumulate (SMLAL) without the DSP extension.

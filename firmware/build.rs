@@ -52,10 +52,7 @@ fn main() {
         if let (Some(dir), Some(stem)) = (lib.parent(), lib.file_stem()) {
             let name = stem.to_string_lossy();
             println!("cargo:rustc-link-search=native={}", dir.display());
-            println!(
-                "cargo:rustc-link-lib=static={}",
-                name.strip_prefix("lib").unwrap_or(&name)
-            );
+            println!("cargo:rustc-link-lib=static={}", name.strip_prefix("lib").unwrap_or(&name));
             println!("cargo:rustc-cfg=cmsis_ref");
             println!("cargo:rerun-if-changed={}", lib.display());
         }
@@ -69,10 +66,7 @@ fn main() {
         .unwrap_or_else(|| PathBuf::from("src/bin/adaptive-controller/plastic.rs"));
     println!("cargo:rerun-if-changed={}", plastic.display());
     fs::copy(&plastic, out.join("plastic.rs")).unwrap_or_else(|e| {
-        panic!(
-            "PLASTICORE_PLASTIC_RS: cannot read {}: {e}",
-            plastic.display()
-        )
+        panic!("PLASTICORE_PLASTIC_RS: cannot read {}: {e}", plastic.display())
     });
     println!("cargo:rerun-if-changed=memory");
     println!("cargo:rerun-if-changed=build.rs");

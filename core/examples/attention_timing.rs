@@ -25,13 +25,7 @@ fn main() {
         let rot: Vec<f32> = (0..d * rounds * b / 2).map(|_| rng.normal()).collect();
         let mut out = vec![0.0f32; h * n * d];
         let reps = (4096 * 64 / n).max(4);
-        let shape = SdpaShape {
-            heads: h,
-            n,
-            m: n,
-            d,
-            dv: d,
-        };
+        let shape = SdpaShape { heads: h, n, m: n, d, dv: d };
         let t = Instant::now();
         for _ in 0..reps {
             sdpa(&qk, &qk, &v, shape, false, &mut out).unwrap();
@@ -39,28 +33,13 @@ fn main() {
         let full = t.elapsed().as_secs_f64() / reps as f64;
         let mut idx = vec![0u32; lsh_index_scratch_len(n, rounds, b)];
         let mut f = vec![0.0f32; lsh_f32_scratch_len(n)];
-        let cfg = LshConfig {
-            rounds,
-            n_buckets: b,
-            bucket_size: c,
-            causal: false,
-        };
-        let shape = LshShape {
-            heads: h,
-            n,
-            d,
-            dv: d,
-        };
+        let cfg = LshConfig { rounds, n_buckets: b, bucket_size: c, causal: false };
+        let shape = LshShape { heads: h, n, d, dv: d };
         let t = Instant::now();
         for _ in 0..reps {
             lsh_attention(&qk, &v, &rot, shape, cfg, (&mut idx, &mut f), &mut out).unwrap();
         }
         let lsh = t.elapsed().as_secs_f64() / reps as f64;
-        println!(
-            "| {n} | {:.0} | {:.0} | {:.2} |",
-            full * 1e6,
-            lsh * 1e6,
-            full / lsh
-        );
+        println!("| {n} | {:.0} | {:.0} | {:.2} |", full * 1e6, lsh * 1e6, full / lsh);
     }
 }

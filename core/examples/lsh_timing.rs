@@ -54,8 +54,7 @@ fn main() {
     }
     let t_const = best_ns(|| {
         let mut p = [0.0f32; 64];
-        xs.iter()
-            .fold(0u64, |a, x| a ^ h.hash_u64(x, &mut p).unwrap())
+        xs.iter().fold(0u64, |a, x| a ^ h.hash_u64(x, &mut p).unwrap())
     });
     let t_slice = best_ns(|| {
         let (mut p, mut c) = ([0.0f32; 64], [0u8; 8]);
@@ -66,21 +65,17 @@ fn main() {
     });
     let t_seeded = best_ns(|| {
         let mut p = [0.0f32; 64];
-        xs.iter()
-            .take(N / 20)
-            .fold(0u64, |a, x| a ^ s.hash_u64(x, &mut p).unwrap())
+        xs.iter().take(N / 20).fold(0u64, |a, x| a ^ s.hash_u64(x, &mut p).unwrap())
     }) * 20.0;
     let ss = SeededSignHyperplane::<64, 64>::new(7);
     let t_sign = best_ns(|| {
         let mut p = [0.0f32; 64];
-        xs.iter()
-            .fold(0u64, |a, x| a ^ ss.hash_u64(x, &mut p).unwrap())
+        xs.iter().fold(0u64, |a, x| a ^ ss.hash_u64(x, &mut p).unwrap())
     });
     let cp = CrossPolytope::<64, 1, 2>::new(3);
     let t_cp = best_ns(|| {
         let mut y = [0.0f32; 64];
-        xs.iter()
-            .fold(0u64, |a, x| a ^ cp.bucket(x, &mut y).unwrap() as u64)
+        xs.iter().fold(0u64, |a, x| a ^ cp.bucket(x, &mut y).unwrap() as u64)
     });
     println!("hyperplane d=64 b=64, const Hyperplane::hash_u64: {t_const:.0} ns/vector");
     println!("hyperplane d=64 b=64, slice hyperplane_hash:      {t_slice:.0} ns/vector");

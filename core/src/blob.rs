@@ -66,20 +66,11 @@ impl Header {
     /// [`Error::InvalidArgument`] if `dims` is empty or longer than [`MAX_DIMS`].
     pub fn new(kind: u16, meta: [u8; 8], param: f32, dims: &[u32]) -> Result<Self, Error> {
         if dims.is_empty() || dims.len() > MAX_DIMS {
-            return Err(Error::InvalidArgument {
-                what: "blob dims",
-                expected: "1 to 8 dims",
-            });
+            return Err(Error::InvalidArgument { what: "blob dims", expected: "1 to 8 dims" });
         }
         let mut d = [0; MAX_DIMS];
         d[..dims.len()].copy_from_slice(dims);
-        Ok(Header {
-            kind,
-            meta,
-            param,
-            dims: d,
-            n_dims: dims.len(),
-        })
+        Ok(Header { kind, meta, param, dims: d, n_dims: dims.len() })
     }
     /// The dims.
     pub fn dims(&self) -> &[u32] {
@@ -99,18 +90,10 @@ pub const fn encoded_len(n_dims: usize, n_values: usize) -> usize {
 pub fn encode(header: &Header, values: &[f32], out: &mut [u8]) -> Result<usize, Error> {
     let n = encoded_len(header.n_dims, values.len());
     if out.len() < n {
-        return Err(Error::ShapeMismatch {
-            what: "blob buffer",
-            expected: n,
-            found: out.len(),
-        });
+        return Err(Error::ShapeMismatch { what: "blob buffer", expected: n, found: out.len() });
     }
     let Some((body, tail)) = out.split_at_mut_checked(n.saturating_sub(4)) else {
-        return Err(Error::ShapeMismatch {
-            what: "blob buffer",
-            expected: n,
-            found: out.len(),
-        });
+        return Err(Error::ShapeMismatch { what: "blob buffer", expected: n, found: out.len() });
     };
     let mut rest = body.iter_mut();
     let mut put = |bytes: &[u8]| {
@@ -209,10 +192,7 @@ impl<'a> Blob<'a> {
             n_dims,
         };
         let start = 28 + 4 * n_dims;
-        Ok(Blob {
-            header,
-            values: bytes.get(start..expected - 4).ok_or(corrupt("truncated"))?,
-        })
+        Ok(Blob { header, values: bytes.get(start..expected - 4).ok_or(corrupt("truncated"))? })
     }
 
     /// Number of f32 values.
@@ -325,10 +305,7 @@ mod tests {
         let mut buf = [0u8; 256];
         let n = sample(&mut buf);
         for cut in 0..n {
-            assert!(matches!(
-                Blob::parse(&buf[..cut]),
-                Err(Error::CorruptBlob { .. })
-            ));
+            assert!(matches!(Blob::parse(&buf[..cut]), Err(Error::CorruptBlob { .. })));
         }
         for i in 0..n {
             for bit in [0x01u8, 0x80] {
@@ -344,20 +321,10 @@ mod tests {
         b[4] = 2;
         assert_eq!(
             Blob::parse(&b[..n]).unwrap_err(),
-            Error::CorruptBlob {
-                reason: "unsupported version"
-            }
+            Error::CorruptBlob { reason: "unsupported version" }
         );
-        assert!(matches!(
-            Blob::parse(&buf[..n + 1]),
-            Err(Error::CorruptBlob { .. })
-        ));
+        assert!(matches!(Blob::parse(&buf[..n + 1]), Err(Error::CorruptBlob { .. })));
         let mut small = [0u8; 10];
-        assert!(encode(
-            &Header::new(1, [0; 8], 0.0, &[1]).unwrap(),
-            &[1.0],
-            &mut small
-        )
-        .is_err());
+        assert!(encode(&Header::new(1, [0; 8], 0.0, &[1]).unwrap(), &[1.0], &mut small).is_err());
     }
 }

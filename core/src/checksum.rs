@@ -12,11 +12,7 @@ const fn crc_table() -> [u32; 256] {
         let mut c = i as u32;
         let mut k = 0;
         while k < 8 {
-            c = if c & 1 != 0 {
-                0xEDB8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
+            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
             k += 1;
         }
         t[i] = c;
@@ -65,9 +61,6 @@ mod tests {
         // FNV-1a of the bytes of [1.0, -2.5] (little-endian), computed
         // with Python from the published definition.
         assert_eq!(fnv1a_f32(FNV_OFFSET, &[1.0, -2.5]), 0x787D_66F8);
-        assert_eq!(
-            fnv1a_f32(fnv1a_f32(FNV_OFFSET, &[1.0]), &[-2.5]),
-            0x787D_66F8
-        );
+        assert_eq!(fnv1a_f32(fnv1a_f32(FNV_OFFSET, &[1.0]), &[-2.5]), 0x787D_66F8);
     }
 }

@@ -37,11 +37,7 @@ pub struct Cost {
 impl Cost {
     /// A cost from its three parts.
     pub const fn new(params: usize, macs: usize, scratch_bytes: usize) -> Self {
-        Cost {
-            params,
-            macs,
-            scratch_bytes,
-        }
+        Cost { params, macs, scratch_bytes }
     }
 
     /// FLOPs = 2 · MACs.
@@ -142,20 +138,14 @@ pub const fn moving_average_stream(window: usize) -> Cost {
 /// length d (n²d), n norms (nd), n² exp: n²d + nd + n²; scratch 2n f32.
 pub const fn supcon(n: usize, d: usize) -> Cost {
     let nn = m(n, n);
-    Cost::new(
-        0,
-        m(nn, d).saturating_add(m(n, d)).saturating_add(nn),
-        m(2 * n, F32),
-    )
+    Cost::new(0, m(nn, d).saturating_add(m(n, d)).saturating_add(nn), m(2 * n, F32))
 }
 
 /// `loss::supcon_loss_grad`: the loss, plus n² exp and 2n²d accumulations,
 /// plus 2nd for the normalisation Jacobian: 3n²d + 3nd + 2n².
 pub const fn supcon_grad(n: usize, d: usize) -> Cost {
     let nn = m(n, n);
-    let macs = m(3, m(nn, d))
-        .saturating_add(m(3, m(n, d)))
-        .saturating_add(m(2, nn));
+    let macs = m(3, m(nn, d)).saturating_add(m(3, m(n, d))).saturating_add(m(2, nn));
     Cost::new(0, macs, m(2 * n, F32))
 }
 

@@ -59,11 +59,9 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Error::ShapeMismatch {
-                what,
-                expected,
-                found,
-            } => write!(f, "{what}: expected length {expected}, found {found}"),
+            Error::ShapeMismatch { what, expected, found } => {
+                write!(f, "{what}: expected length {expected}, found {found}")
+            }
             Error::Empty { what } => write!(f, "{what}: must not be empty"),
             Error::NonFinite { what, index } => {
                 write!(f, "{what}: non-finite value (NaN or inf) at index {index}")
@@ -87,11 +85,7 @@ pub fn check_len(what: &'static str, expected: usize, found: usize) -> Result<()
     if expected == found {
         Ok(())
     } else {
-        Err(Error::ShapeMismatch {
-            what,
-            expected,
-            found,
-        })
+        Err(Error::ShapeMismatch { what, expected, found })
     }
 }
 

@@ -91,11 +91,7 @@ pub fn centered_ranks(fitness: &[f32], out: &mut [f32]) -> Result<(), Error> {
     let n = fitness.len();
     let denom = if n > 1 { (n - 1) as f32 } else { 1.0 };
     for (k, (o, &f)) in out.iter_mut().zip(fitness).enumerate() {
-        let rank = fitness
-            .iter()
-            .enumerate()
-            .filter(|&(m, &g)| g < f || (g == f && m < k))
-            .count();
+        let rank = fitness.iter().enumerate().filter(|&(m, &g)| g < f || (g == f && m < k)).count();
         *o = rank as f32 / denom - 0.5;
     }
     Ok(())
@@ -127,15 +123,7 @@ impl OpenAiEs {
         if !(nonneg(cfg.l2) && nonneg(cfg.sigma_min) && nonneg(cfg.lr_min)) {
             return bad("l2, sigma_min, lr_min", "finite values >= 0");
         }
-        Ok(OpenAiEs {
-            cfg,
-            state: EsState {
-                sigma: cfg.sigma,
-                lr: cfg.lr,
-                generation: 0,
-                seed,
-            },
-        })
+        Ok(OpenAiEs { cfg, state: EsState { sigma: cfg.sigma, lr: cfg.lr, generation: 0, seed } })
     }
 
     /// Resumes from a saved state (the config is re-validated).
@@ -185,11 +173,7 @@ impl OpenAiEs {
             });
         }
         self.noise(k / 2, out);
-        let s = if k.is_multiple_of(2) {
-            self.state.sigma
-        } else {
-            -self.state.sigma
-        };
+        let s = if k.is_multiple_of(2) { self.state.sigma } else { -self.state.sigma };
         for (o, &t) in out.iter_mut().zip(theta) {
             *o = t + s * *o;
         }
@@ -254,13 +238,7 @@ mod tests {
         // f(θ) = −Σ (θ_i − c_i)², maximised at c.
         let dim = 10;
         let c: [f32; 10] = core::array::from_fn(|i| i as f32 * 0.3 - 1.0);
-        let cfg = EsConfig {
-            population: 40,
-            sigma: 0.1,
-            lr: 0.1,
-            l2: 0.0,
-            ..EsConfig::default()
-        };
+        let cfg = EsConfig { population: 40, sigma: 0.1, lr: 0.1, l2: 0.0, ..EsConfig::default() };
         let mut es = OpenAiEs::new(cfg, 42).unwrap();
         let mut theta = [0.0f32; 10];
         let (mut cand, mut scratch) = ([0.0f32; 10], [0.0f32; 10]);
@@ -293,10 +271,7 @@ mod tests {
         }
         assert!(es.candidate(&theta, 64, &mut a).is_err());
         assert!(es.candidate(&theta, 0, &mut a[..5]).is_err());
-        let bad = EsConfig {
-            population: 7,
-            ..EsConfig::default()
-        };
+        let bad = EsConfig { population: 7, ..EsConfig::default() };
         assert!(OpenAiEs::new(bad, 0).is_err());
         let mut es = es;
         let mut t = theta;

@@ -30,9 +30,7 @@ use crate::slices::{copy, rows_mut};
 
 /// f64 dot product in sequential order (the same bits on every target).
 fn dot64(a: &[f32], b: &[f32]) -> f64 {
-    a.iter()
-        .zip(b)
-        .fold(0.0, |s, (&x, &y)| s + x as f64 * y as f64)
+    a.iter().zip(b).fold(0.0, |s, (&x, &y)| s + x as f64 * y as f64)
 }
 
 fn check_carrier(u: &[f32]) -> Result<f32, Error> {
@@ -40,10 +38,7 @@ fn check_carrier(u: &[f32]) -> Result<f32, Error> {
     crate::error::check_finite("u", u)?;
     let sq = dot_unchecked(u, u);
     if !(sq > 0.0 && sq.is_finite()) {
-        return Err(Error::InvalidArgument {
-            what: "u",
-            expected: "a non-zero carrier direction",
-        });
+        return Err(Error::InvalidArgument { what: "u", expected: "a non-zero carrier direction" });
     }
     Ok(math::sqrt(sq))
 }
@@ -140,16 +135,10 @@ pub fn mark(features: &[f32], u: &[f32], strength: f32, out: &mut [f32]) -> Resu
 /// ```
 pub fn cosine_pvalue(c: f64, d: usize) -> Result<f64, Error> {
     if d < 2 {
-        return Err(Error::InvalidArgument {
-            what: "d",
-            expected: "a dimension of at least 2",
-        });
+        return Err(Error::InvalidArgument { what: "d", expected: "a dimension of at least 2" });
     }
     if !(-1.0..=1.0).contains(&c) {
-        return Err(Error::InvalidArgument {
-            what: "c",
-            expected: "a cosine in [-1, 1]",
-        });
+        return Err(Error::InvalidArgument { what: "c", expected: "a cosine in [-1, 1]" });
     }
     let a = (d as f64 - 1.0) / 2.0;
     let ac = libm::fabs(c);
@@ -200,10 +189,7 @@ mod tests {
         // d = 2: arccos(c)/π; d = 3: (1 − c)/2 (Archimedes' hat-box theorem).
         for &c in &[-1.0, -0.9, -0.3, 0.0, 0.2, 0.7, 0.999, 1.0] {
             let p2 = cosine_pvalue(c, 2).unwrap();
-            assert!(
-                (p2 - libm::acos(c) / core::f64::consts::PI).abs() < 1e-12,
-                "{c}"
-            );
+            assert!((p2 - libm::acos(c) / core::f64::consts::PI).abs() < 1e-12, "{c}");
             let p3 = cosine_pvalue(c, 3).unwrap();
             assert!((p3 - (1.0 - c) / 2.0).abs() < 1e-12, "{c}");
         }
@@ -249,20 +235,11 @@ mod tests {
             mark_in_place(&mut x, &[0.0; 3], 1.0),
             Err(Error::InvalidArgument { what: "u", .. })
         ));
-        assert!(matches!(
-            mark_in_place(&mut x, &[1.0; 4], 1.0),
-            Err(Error::ShapeMismatch { .. })
-        ));
-        assert!(matches!(
-            mark_in_place(&mut x, &[], 1.0),
-            Err(Error::Empty { .. })
-        ));
+        assert!(matches!(mark_in_place(&mut x, &[1.0; 4], 1.0), Err(Error::ShapeMismatch { .. })));
+        assert!(matches!(mark_in_place(&mut x, &[], 1.0), Err(Error::Empty { .. })));
         assert!(matches!(
             mark_in_place(&mut x, &[1.0; 3], -1.0),
-            Err(Error::InvalidArgument {
-                what: "strength",
-                ..
-            })
+            Err(Error::InvalidArgument { what: "strength", .. })
         ));
         assert!(matches!(
             mark_in_place(&mut x, &[1.0; 3], f32::NAN),
@@ -275,13 +252,7 @@ mod tests {
         assert!(mark_in_place(&mut [], &[1.0; 3], 1.0).is_err());
         assert_eq!(x, [1.0; 6]);
         let mut out = [5.0f32; 6];
-        assert!(mark(
-            &[1.0, f32::INFINITY, 1.0, 1.0, 1.0, 1.0],
-            &[1.0; 3],
-            1.0,
-            &mut out
-        )
-        .is_err());
+        assert!(mark(&[1.0, f32::INFINITY, 1.0, 1.0, 1.0, 1.0], &[1.0; 3], 1.0, &mut out).is_err());
         assert!(mark(&x, &[1.0; 3], 1.0, &mut out[..5]).is_err());
         assert!(mark(&x, &[1.0; 3], -1.0, &mut out).is_err());
         assert_eq!(out, [5.0; 6]);

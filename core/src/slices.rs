@@ -17,8 +17,7 @@ pub(crate) fn window<T>(s: &[T], start: usize, len: usize) -> &[T] {
 /// `&mut s[start..start + len]`, or `&mut []` if that is out of range.
 #[inline(always)]
 pub(crate) fn window_mut<T>(s: &mut [T], start: usize, len: usize) -> &mut [T] {
-    s.get_mut(start..start.saturating_add(len))
-        .unwrap_or(&mut [])
+    s.get_mut(start..start.saturating_add(len)).unwrap_or(&mut [])
 }
 
 /// `s[start..]`, or `&[]` if `start` is past the end.

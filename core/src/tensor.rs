@@ -40,15 +40,11 @@ pub struct Shape {
     rank: usize,
 }
 
-const TOO_MANY_DIMS: Error = Error::InvalidArgument {
-    what: "shape",
-    expected: "at most 8 dimensions (tensor::MAX_RANK)",
-};
+const TOO_MANY_DIMS: Error =
+    Error::InvalidArgument { what: "shape", expected: "at most 8 dimensions (tensor::MAX_RANK)" };
 
-const TOO_BIG: Error = Error::InvalidArgument {
-    what: "shape",
-    expected: "a number of elements that fits in usize",
-};
+const TOO_BIG: Error =
+    Error::InvalidArgument { what: "shape", expected: "a number of elements that fits in usize" };
 
 impl Shape {
     /// The shape with the given dimensions (rank 0 = a scalar with one element;
@@ -61,14 +57,9 @@ impl Shape {
         if dims.len() > MAX_RANK {
             return Err(TOO_MANY_DIMS);
         }
-        let mut s = Shape {
-            dims: [0; MAX_RANK],
-            rank: dims.len(),
-        };
+        let mut s = Shape { dims: [0; MAX_RANK], rank: dims.len() };
         copy(&mut s.dims, dims);
-        dims.iter()
-            .try_fold(1usize, |a, &d| a.checked_mul(d))
-            .ok_or(TOO_BIG)?;
+        dims.iter().try_fold(1usize, |a, &d| a.checked_mul(d)).ok_or(TOO_BIG)?;
         Ok(s)
     }
 
@@ -176,21 +167,13 @@ struct Odometer {
 
 impl Odometer {
     fn new(shape: Shape, memory: Layout, order: Layout) -> Self {
-        Odometer {
-            shape,
-            strides: shape.strides(memory),
-            idx: [0; MAX_RANK],
-            offset: 0,
-            order,
-        }
+        Odometer { shape, strides: shape.strides(memory), idx: [0; MAX_RANK], offset: 0, order }
     }
 
     fn advance_axis(&mut self, r: usize) -> bool {
-        let (Some(i), Some(&stride), Some(&dim)) = (
-            self.idx.get_mut(r),
-            self.strides.get(r),
-            self.shape.dims.get(r),
-        ) else {
+        let (Some(i), Some(&stride), Some(&dim)) =
+            (self.idx.get_mut(r), self.strides.get(r), self.shape.dims.get(r))
+        else {
             return false;
         };
         *i += 1;
@@ -329,19 +312,10 @@ mod tests {
         assert!(Shape::infer(&[-2, 2], 4).is_err());
         assert!(Shape::infer(&[3, -1], 4).is_err());
         assert!(Shape::infer(&[0, -1], 0).is_err());
-        assert!(matches!(
-            Shape::infer(&[3, 2], 4),
-            Err(Error::ShapeMismatch { .. })
-        ));
+        assert!(matches!(Shape::infer(&[3, 2], 4), Err(Error::ShapeMismatch { .. })));
         assert_eq!(Shape::infer(&[-1], 5).unwrap().dims(), &[5]);
-        assert_eq!(
-            Shape::new(&[2, 3, 4]).unwrap().strides(Layout::RowMajor)[..3],
-            [12, 4, 1]
-        );
-        assert_eq!(
-            Shape::new(&[2, 3, 4]).unwrap().strides(Layout::ColMajor)[..3],
-            [1, 2, 6]
-        );
+        assert_eq!(Shape::new(&[2, 3, 4]).unwrap().strides(Layout::RowMajor)[..3], [12, 4, 1]);
+        assert_eq!(Shape::new(&[2, 3, 4]).unwrap().strides(Layout::ColMajor)[..3], [1, 2, 6]);
     }
 
     #[test]

@@ -44,11 +44,7 @@ core::arch::global_asm!(
 /// Logs the fault and whether a static survived, then exits with failure.
 extern "C" fn hard_fault_report(sp: u32) -> ! {
     let intact = CANARY.load(Ordering::Relaxed) == CANARY_VALUE;
-    defmt::error!(
-        "fault|hardfault|sp={=u32:#x}|statics_intact={=bool}",
-        sp,
-        intact
-    );
+    defmt::error!("fault|hardfault|sp={=u32:#x}|statics_intact={=bool}", sp, intact);
     crate::board::exit(false)
 }
 
@@ -58,10 +54,6 @@ extern "C" fn hard_fault_report(sp: u32) -> ! {
 #[allow(unconditional_recursion)] // the point: it ends in a HardFault
 pub fn overflow(depth: u32) -> u32 {
     let frame = core::hint::black_box([depth; 256]);
-    defmt::info!(
-        "overflow|depth|{=u32}|sp={=u32:#x}",
-        depth,
-        crate::stack::sp() as u32
-    );
+    defmt::info!("overflow|depth|{=u32}|sp={=u32:#x}", depth, crate::stack::sp() as u32);
     overflow(depth + 1).wrapping_add(frame[(depth as usize) % 256])
 }

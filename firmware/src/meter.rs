@@ -43,13 +43,7 @@ pub struct BoardMeter<'a, B: Board> {
 impl<'a, B: Board> BoardMeter<'a, B> {
     /// A meter on `board`, calibrated.
     pub fn new(board: &'a mut B) -> Self {
-        let mut m = BoardMeter {
-            board,
-            base_milli: 0,
-            call_milli: 0,
-            cost_milli: 0,
-            stack: 0,
-        };
+        let mut m = BoardMeter { board, base_milli: 0, call_milli: 0, cost_milli: 0, stack: 0 };
         let mut empty = || {};
         let base = m.timed(&mut empty, 0);
         let many = m.timed(&mut empty, 10_000);

@@ -80,14 +80,7 @@ mod tests {
                     for j in 0..cols {
                         want += m[i * cols + j] * a[j];
                     }
-                    assert_eq!(
-                        out[i].to_bits(),
-                        want.to_bits(),
-                        "{}x{} row {}",
-                        rows,
-                        cols,
-                        i
-                    );
+                    assert_eq!(out[i].to_bits(), want.to_bits(), "{}x{} row {}", rows, cols, i);
                 }
             }
         }
@@ -102,10 +95,7 @@ mod tests {
         let mins = [i16::MIN; 70];
         for n in 0..=70 {
             let (r, o, m) = (&ramp[..n], &ones[..n], &mins[..n]);
-            assert_eq!(
-                fixed::linalg::dot(r, o).unwrap(),
-                (n * n.saturating_sub(1) / 2) as i64
-            );
+            assert_eq!(fixed::linalg::dot(r, o).unwrap(), (n * n.saturating_sub(1) / 2) as i64);
             assert_eq!(fixed::linalg::dot(m, m).unwrap(), (n as i64) << 30);
         }
     }
@@ -118,16 +108,9 @@ mod tests {
         let mins = [i8::MIN; 70];
         for n in 0..=70 {
             // Σ_{i<n} (−1)^i i = −n/2 for even n, (n−1)/2 for odd n.
-            let want = if n % 2 == 0 {
-                -(n as i64) / 2
-            } else {
-                (n as i64 - 1) / 2
-            };
+            let want = if n % 2 == 0 { -(n as i64) / 2 } else { (n as i64 - 1) / 2 };
             assert_eq!(fixed::linalg::dot(&alt[..n], &ones[..n]).unwrap(), want);
-            assert_eq!(
-                fixed::linalg::dot(&mins[..n], &mins[..n]).unwrap(),
-                (n as i64) << 14
-            );
+            assert_eq!(fixed::linalg::dot(&mins[..n], &mins[..n]).unwrap(), (n as i64) << 14);
         }
     }
 
@@ -147,9 +130,7 @@ mod tests {
             Aligned::<[i8; 204]>(core::array::from_fn(|i| (i as u8).wrapping_mul(37) as i8));
         let ones8 = Aligned([1i8; 204]);
         // Short lengths take the single-word loops, 128 and up the word pairs.
-        for n in [
-            0usize, 1, 3, 16, 31, 32, 33, 63, 64, 65, 127, 128, 129, 131, 163, 197, 200,
-        ] {
+        for n in [0usize, 1, 3, 16, 31, 32, 33, 63, 64, 65, 127, 128, 129, 131, 163, 197, 200] {
             for (oa, ob) in [(0, 0), (1, 1), (0, 1), (1, 0)] {
                 let got = fixed::linalg::dot(&ramp.0[oa..oa + n], &ones.0[ob..ob + n]).unwrap();
                 assert_eq!(got, (n * oa + n * n.saturating_sub(1) / 2) as i64);
@@ -251,9 +232,9 @@ mod tests {
         };
         let mbuf = Aligned::<[i8; 5 * 131 + 4]>(core::array::from_fn(|_| next()));
         let xbuf = Aligned::<[i8; 131 + 4]>(core::array::from_fn(|_| next()));
-        for cols in [
-            1usize, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 24, 31, 32, 33, 64, 65, 127, 128, 129, 131,
-        ] {
+        for cols in
+            [1usize, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 24, 31, 32, 33, 64, 65, 127, 128, 129, 131]
+        {
             for rows in [1usize, 2, 3, 5] {
                 for off in 0..4 {
                     let m = &mbuf.0[off..off + rows * cols];

@@ -35,12 +35,7 @@ fuzz_target!(|ops: Vec<Op>| {
     let mut data = [0u8; CAP * BYTES];
     let mut live = [false; CAP];
     let mut entries = [Entry::ZERO; L * CAP];
-    let params = BinaryParams {
-        bytes: BYTES,
-        tables: L,
-        bits: K,
-        capacity: CAP,
-    };
+    let params = BinaryParams { bytes: BYTES, tables: L, bits: K, capacity: CAP };
     let buffers = BinaryBuffers {
         positions: &positions,
         data: &mut data,
@@ -70,10 +65,7 @@ fuzz_target!(|ops: Vec<Op>| {
                 let k = (*k as usize % CAP) + 1;
                 let mut seen = [false; CAP];
                 let mut out = [HammingNeighbor { id: 0, distance: 0 }; CAP];
-                let found = idx
-                    .query(q, ALL, &mut seen, &mut out[..k])
-                    .expect("valid query")
-                    .found;
+                let found = idx.query(q, ALL, &mut seen, &mut out[..k]).expect("valid query").found;
                 let mut want: Vec<(u32, u32)> = model
                     .iter()
                     .enumerate()

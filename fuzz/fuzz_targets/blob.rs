@@ -16,30 +16,17 @@ use plasticore::rng::Rng;
 fn decode(bytes: &[u8]) {
     let Ok(b) = Blob::parse(bytes) else { return };
     let mut values = vec![0.0f32; b.len()];
-    b.read_into(&mut values)
-        .expect("read_into with the right length");
-    assert!(
-        b.read_into(&mut values[..b.len().saturating_sub(1)])
-            .is_err()
-            || b.is_empty()
-    );
+    b.read_into(&mut values).expect("read_into with the right length");
+    assert!(b.read_into(&mut values[..b.len().saturating_sub(1)]).is_err() || b.is_empty());
     for i in 0..=b.len() {
-        assert_eq!(
-            b.get(i).map(f32::to_bits),
-            values.get(i).map(|v| v.to_bits())
-        );
+        assert_eq!(b.get(i).map(f32::to_bits), values.get(i).map(|v| v.to_bits()));
     }
     // Re-encoding gives back the same bytes.
     let mut out = vec![0u8; blob::encoded_len(b.header.dims().len(), b.len())];
     let n = blob::encode(&b.header, &values, &mut out).expect("encode");
     assert_eq!(&out[..n], bytes, "re-encoded blob differs");
     let _ = StaticNetSpec::parse(&b);
-    if let Ok(NetSpec {
-        topology: topo,
-        config,
-        ..
-    }) = NetSpec::parse(&b)
-    {
+    if let Ok(NetSpec { topology: topo, config, .. }) = NetSpec::parse(&b) {
         let sizes = topo.sizes();
         let nw = plasticore::hebbian::weight_len(sizes);
         let na = plasticore::hebbian::act_len(sizes);

@@ -50,11 +50,7 @@ fuzz_target!(|c: Case| {
     let k = rule.k();
     let nc = sharing.coeff_len(rule, no, ni);
     // Values in [−2, 2): weights, pre, post, coefficients.
-    let mut v = c
-        .values
-        .iter()
-        .map(|&x| x as f32 / 16384.0)
-        .chain(std::iter::repeat(0.25));
+    let mut v = c.values.iter().map(|&x| x as f32 / 16384.0).chain(std::iter::repeat(0.25));
     let mut take = |n: usize| -> Vec<f32> { (&mut v).take(n).collect() };
     let (w0, pre, post, h) = (take(no * ni), take(ni), take(no), take(nc));
     let coeffs = Coeffs::new(&h, rule, sharing, no, ni).expect("valid coefficients");
@@ -87,14 +83,9 @@ fuzz_target!(|c: Case| {
                 return; // the max is rounding noise: nothing to compare reliably
             }
         }
-        Norm::Clamp(cl) => want
-            .iter_mut()
-            .for_each(|v| *v = v.clamp(-cl as f64, cl as f64)),
+        Norm::Clamp(cl) => want.iter_mut().for_each(|v| *v = v.clamp(-cl as f64, cl as f64)),
     }
     for (g, e) in w.iter().zip(&want) {
-        assert!(
-            (*g as f64 - e).abs() <= tol,
-            "{rule:?} {sharing:?} {norm:?}: {g} vs {e}"
-        );
+        assert!((*g as f64 - e).abs() <= tol, "{rule:?} {sharing:?} {norm:?}: {g} vs {e}");
     }
 });

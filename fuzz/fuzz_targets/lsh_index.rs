@@ -51,12 +51,7 @@ fuzz_target!(|ops: Vec<Op>| {
     let mut vectors = [0.0f32; CAP * D];
     let mut live = [false; CAP];
     let mut entries = [Entry::ZERO; L * CAP];
-    let params = IndexParams {
-        dim: D,
-        tables: L,
-        bits: K,
-        capacity: CAP,
-    };
+    let params = IndexParams { dim: D, tables: L, bits: K, capacity: CAP };
     let buffers = IndexBuffers {
         planes: &planes,
         center: &mut center,
@@ -102,9 +97,7 @@ fuzz_target!(|ops: Vec<Op>| {
                 let mut out = [Neighbor { id: 0, cosine: 0.0 }; CAP];
                 let mut scratch =
                     QueryBufView::new(&mut proj, &mut order, &mut heap, &mut seen, &mut []);
-                let stats = idx
-                    .query(&q, ALL, &mut scratch, &mut out[..k])
-                    .expect("valid query");
+                let stats = idx.query(&q, ALL, &mut scratch, &mut out[..k]).expect("valid query");
                 let mut want: Vec<(f64, u32)> = model
                     .iter()
                     .enumerate()
@@ -112,11 +105,7 @@ fuzz_target!(|ops: Vec<Op>| {
                     .collect();
                 want.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
                 let found = stats.found;
-                assert_eq!(
-                    found,
-                    want.len().min(k),
-                    "every bucket probed finds every item"
-                );
+                assert_eq!(found, want.len().min(k), "every bucket probed finds every item");
                 for (got, w) in out[..found].iter().zip(&want) {
                     // Same cosine to f32 rounding; ids equal unless two cosines tie that closely.
                     assert!((got.cosine as f64 - w.0).abs() < 1e-5, "{got:?} vs {w:?}");

@@ -13,11 +13,7 @@ fuzz_target!(|data: (u8, Vec<i32>)| {
     let (scale, raw) = data;
     // Finite samples across many magnitudes: x = raw · 2^(scale mod 40 − 20).
     let s = (2.0f64).powi((scale % 40) as i32 - 20);
-    let x: Vec<f32> = raw
-        .iter()
-        .take(4096)
-        .map(|&r| (r as f64 * s) as f32)
-        .collect();
+    let x: Vec<f32> = raw.iter().take(4096).map(|&r| (r as f64 * s) as f32).collect();
     let mut ma = MovingAverage::<W>::new();
     for (t, &v) in x.iter().enumerate() {
         let got = ma.push(v).expect("finite sample");
@@ -27,10 +23,7 @@ fuzz_target!(|data: (u8, Vec<i32>)| {
         let abs: f64 = window.iter().map(|&v| (v as f64).abs()).sum::<f64>() / window.len() as f64;
         let tol = 8.0 * f32::EPSILON as f64 * abs + f32::MIN_POSITIVE as f64;
         let partial = ma.partial_mean().expect("non-empty");
-        assert!(
-            (partial as f64 - exact).abs() <= tol,
-            "t {t}: {partial} vs {exact}"
-        );
+        assert!((partial as f64 - exact).abs() <= tol, "t {t}: {partial} vs {exact}");
         match got {
             Some(m) => {
                 assert_eq!(t + 1 >= W, true);

@@ -70,49 +70,23 @@ fn array(u: &mut Unstructured<'_>, dtype: DType) -> arbitrary::Result<Array> {
             }
             Array::f32(shape, v)
         }
-        DType::I32 => Array::i32(
-            shape,
-            (0..n)
-                .map(|_| u.int_in_range(-3..=9))
-                .collect::<Result<_, _>>()?,
-        ),
-        DType::U8 => Array::u8(
-            shape,
-            (0..n).map(|_| u.arbitrary()).collect::<Result<_, _>>()?,
-        ),
-        DType::I8 => Array::i8(
-            shape,
-            (0..n).map(|_| u.arbitrary()).collect::<Result<_, _>>()?,
-        ),
-        DType::I16 => Array::i16(
-            shape,
-            (0..n).map(|_| u.arbitrary()).collect::<Result<_, _>>()?,
-        ),
-        DType::I64 => Array::i64(
-            shape,
-            (0..n).map(|_| u.arbitrary()).collect::<Result<_, _>>()?,
-        ),
+        DType::I32 => {
+            Array::i32(shape, (0..n).map(|_| u.int_in_range(-3..=9)).collect::<Result<_, _>>()?)
+        }
+        DType::U8 => Array::u8(shape, (0..n).map(|_| u.arbitrary()).collect::<Result<_, _>>()?),
+        DType::I8 => Array::i8(shape, (0..n).map(|_| u.arbitrary()).collect::<Result<_, _>>()?),
+        DType::I16 => Array::i16(shape, (0..n).map(|_| u.arbitrary()).collect::<Result<_, _>>()?),
+        DType::I64 => Array::i64(shape, (0..n).map(|_| u.arbitrary()).collect::<Result<_, _>>()?),
     })
 }
 
 fn call(u: &mut Unstructured<'_>, kernels: &[Kernel]) -> arbitrary::Result<()> {
     let k = u.choose(kernels)?;
-    let dtypes = [
-        DType::F32,
-        DType::I32,
-        DType::U8,
-        DType::I8,
-        DType::I16,
-        DType::I64,
-    ];
+    let dtypes = [DType::F32, DType::I32, DType::U8, DType::I8, DType::I16, DType::I64];
     let mut inputs = BTreeMap::new();
     for spec in &k.inputs {
         // Mostly the declared dtype; sometimes any other.
-        let dtype = if u.ratio(7u8, 8u8)? {
-            spec.dtype
-        } else {
-            *u.choose(&dtypes)?
-        };
+        let dtype = if u.ratio(7u8, 8u8)? { spec.dtype } else { *u.choose(&dtypes)? };
         if u.ratio(15u8, 16u8)? {
             inputs.insert(spec.name.to_string(), array(u, dtype)?);
         }
@@ -123,23 +97,14 @@ fn call(u: &mut Unstructured<'_>, kernels: &[Kernel]) -> arbitrary::Result<()> {
             params.insert(p.name.to_string(), u.choose(PARAMS)?.to_string());
         }
     }
-    let finite_inputs = inputs
-        .values()
-        .all(|a: &Array| a.as_f32().is_none_or(|v| v.iter().all(|x| x.is_finite())));
+    let finite_inputs =
+        inputs.values().all(|a: &Array| a.as_f32().is_none_or(|v| v.iter().all(|x| x.is_finite())));
     match Call::new(k, inputs, params).and_then(|c| execute(k, &c)) {
-        Err(msg) => assert!(
-            !msg.contains('\n'),
-            "{}: multi-line message {msg:?}",
-            k.name
-        ),
+        Err(msg) => assert!(!msg.contains('\n'), "{}: multi-line message {msg:?}", k.name),
         Ok(a) => {
             let documented = matches!(k.name, "stats.per_capita" | "stats.kl");
             if let (Some(v), true, false) = (a.as_f32(), finite_inputs, documented) {
-                assert!(
-                    v.iter().all(|x| x.is_finite()),
-                    "{}: non-finite result",
-                    k.name
-                );
+                assert!(v.iter().all(|x| x.is_finite()), "{}: non-finite result", k.name);
             }
         }
     }

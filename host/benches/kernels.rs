@@ -20,16 +20,12 @@ fn simhash(c: &mut Criterion) {
     g.throughput(Throughput::Elements(N as u64));
     g.bench_function("one at a time", |b| {
         let mut p = [0.0f32; 64];
-        b.iter(|| {
-            xs.iter()
-                .fold(0u64, |a, x| a ^ h.hash_u64(x, &mut p).unwrap_or(0))
-        })
+        b.iter(|| xs.iter().fold(0u64, |a, x| a ^ h.hash_u64(x, &mut p).unwrap_or(0)))
     });
     let mut codes = vec![0u64; N];
-    g.bench_function(
-        format!("batch ({})", plasticore_host::simd::extension()),
-        |b| b.iter(|| plasticore_host::simd::hash_batch_u64(&h, &xs, black_box(&mut codes))),
-    );
+    g.bench_function(format!("batch ({})", plasticore_host::simd::extension()), |b| {
+        b.iter(|| plasticore_host::simd::hash_batch_u64(&h, &xs, black_box(&mut codes)))
+    });
     g.finish();
 }
 

@@ -51,18 +51,9 @@ fn params(seed: u64, shared: bool) -> Vec<f32> {
 
 fn main() -> anyhow::Result<()> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/attention");
-    let dims = TransformerDims {
-        d: D,
-        heads: HEADS,
-        d_ff: D_FF,
-        act: Activation::Gelu,
-    };
+    let dims = TransformerDims { d: D, heads: HEADS, d_ff: D_FF, act: Activation::Gelu };
     for (name, seed, shared_qk) in [("full", 601, false), ("lsh", 602, true)] {
-        let spec = TransformerSpec {
-            n: N,
-            dims,
-            shared_qk,
-        };
+        let spec = TransformerSpec { n: N, dims, shared_qk };
         let p = params(seed, shared_qk);
         assert_eq!(p.len(), TransformerBlock::flat_len(dims, shared_qk));
         let mut bytes = vec![0u8; encoded_len(4, p.len())];

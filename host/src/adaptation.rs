@@ -165,10 +165,7 @@ pub fn conditions(plan: &Plan) -> Result<Vec<(String, Scenario)>> {
         ("nominal".into(), Scenario::default()),
         (
             format!("unseen: {}", plan.unseen),
-            Scenario {
-                dynamics: unseen.clone(),
-                ..Scenario::default()
-            },
+            Scenario { dynamics: unseen.clone(), ..Scenario::default() },
         ),
         (
             "actuator reversed".into(),
@@ -179,10 +176,7 @@ pub fn conditions(plan: &Plan) -> Result<Vec<(String, Scenario)>> {
         ),
         (
             format!("nominal → unseen at step {}", plan.change_at),
-            Scenario {
-                change: Some((plan.change_at, unseen)),
-                ..Scenario::default()
-            },
+            Scenario { change: Some((plan.change_at, unseen)), ..Scenario::default() },
         ),
     ])
 }
@@ -198,11 +192,7 @@ fn options(
     EvolveOptions {
         env: plan.env,
         static_net,
-        randomize: if randomized {
-            plan.randomize.into()
-        } else {
-            String::new()
-        },
+        randomize: if randomized { plan.randomize.into() } else { String::new() },
         rule: rule.into(),
         outputs: plan.outputs,
         generations: o.generations,
@@ -224,24 +214,12 @@ pub fn run_env(plan: &Plan, o: &Options, progress: &mut dyn FnMut(&str)) -> Resu
     let mut sweep = vec![];
     for rule in Rule::ALL {
         let r = evolve(
-            &options(
-                plan,
-                o,
-                o.seeds.first().copied().unwrap_or(1),
-                rule.name(),
-                false,
-                false,
-            ),
+            &options(plan, o, o.seeds.first().copied().unwrap_or(1), rule.name(), false, false),
             None,
             false,
             false,
         )?;
-        progress(&format!(
-            "{} sweep {}: {:.1}",
-            plan.env.name(),
-            rule.name(),
-            r.validation
-        ));
+        progress(&format!("{} sweep {}: {:.1}", plan.env.name(), rule.name(), r.validation));
         sweep.push((rule.name().to_string(), r.validation));
     }
     let other = sweep
@@ -289,12 +267,7 @@ pub fn run_env(plan: &Plan, o: &Options, progress: &mut dyn FnMut(&str)) -> Resu
                 .zip(&conds)
                 .map(|(eps, (name, _))| {
                     let (mean, sd) = mean_sd(eps);
-                    Cell {
-                        condition: name.clone(),
-                        mean,
-                        sd,
-                        episodes: eps.len(),
-                    }
+                    Cell { condition: name.clone(), mean, sd, episodes: eps.len() }
                 })
                 .collect();
             progress(&format!(
@@ -330,9 +303,7 @@ pub fn run_env(plan: &Plan, o: &Options, progress: &mut dyn FnMut(&str)) -> Resu
 pub fn verdict(a: &Cell, b: &Cell) -> &'static str {
     let se = (a.sd * a.sd / a.episodes as f64 + b.sd * b.sd / b.episodes as f64).sqrt();
     let d = a.mean - b.mean;
-    let margin = (2.0 * se)
-        .max(0.01 * a.mean.abs().max(b.mean.abs()))
-        .max(0.5);
+    let margin = (2.0 * se).max(0.01 * a.mean.abs().max(b.mean.abs())).max(0.5);
     if d > margin {
         "wins"
     } else if -d > margin {
@@ -364,23 +335,12 @@ pub fn markdown(results: &[EnvResult], o: &Options, seconds: f64) -> String {
             "Training range (randomised rows): `{}`. Unseen: `{}`.\n",
             r.randomize, r.unseen
         );
-        let conds: Vec<&str> = r.rows[0]
-            .cells
-            .iter()
-            .map(|c| c.condition.as_str())
-            .collect();
-        let _ = writeln!(
-            s,
-            "| network | trained on | parameters | {} |",
-            conds.join(" | ")
-        );
+        let conds: Vec<&str> = r.rows[0].cells.iter().map(|c| c.condition.as_str()).collect();
+        let _ = writeln!(s, "| network | trained on | parameters | {} |", conds.join(" | "));
         let _ = writeln!(s, "|---|---|---:|{}", "---:|".repeat(conds.len()));
         for row in &r.rows {
-            let cells: Vec<String> = row
-                .cells
-                .iter()
-                .map(|c| format!("{:.1} ± {:.1}", c.mean, c.sd))
-                .collect();
+            let cells: Vec<String> =
+                row.cells.iter().map(|c| format!("{:.1} ± {:.1}", c.mean, c.sd)).collect();
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} |",
@@ -392,11 +352,7 @@ pub fn markdown(results: &[EnvResult], o: &Options, seconds: f64) -> String {
         }
         let _ = writeln!(s);
         for training in ["nominal", "randomised"] {
-            let find = |n: &str| {
-                r.rows
-                    .iter()
-                    .find(|x| x.network == n && x.training == training)
-            };
+            let find = |n: &str| r.rows.iter().find(|x| x.network == n && x.training == training);
             let (Some(p), Some(st)) = (find("ABCD_lr"), find("static")) else {
                 continue;
             };
@@ -412,16 +368,8 @@ pub fn markdown(results: &[EnvResult], o: &Options, seconds: f64) -> String {
                 parts.join("; ")
             );
         }
-        let sweep: Vec<String> = r
-            .rule_sweep
-            .iter()
-            .map(|(n, v)| format!("{n} {v:.1}"))
-            .collect();
-        let _ = writeln!(
-            s,
-            "- Rule sweep (nominal, validation return): {}.\n",
-            sweep.join(", ")
-        );
+        let sweep: Vec<String> = r.rule_sweep.iter().map(|(n, v)| format!("{n} {v:.1}")).collect();
+        let _ = writeln!(s, "- Rule sweep (nominal, validation return): {}.\n", sweep.join(", "));
     }
     s
 }
@@ -436,27 +384,18 @@ pub fn plot(path: &Path, results: &[EnvResult]) -> Result<()> {
     let colors = [BLUE, CYAN, RED, MAGENTA, GREEN, BLACK];
     for (r, area) in results.iter().zip(panels.iter()) {
         let n = r.rows.first().map_or(1, |x| x.cells.len());
-        let values = r
-            .rows
-            .iter()
-            .flat_map(|x| x.cells.iter().flat_map(|c| [c.mean - c.sd, c.mean + c.sd]));
+        let values =
+            r.rows.iter().flat_map(|x| x.cells.iter().flat_map(|c| [c.mean - c.sd, c.mean + c.sd]));
         let (lo, hi) = values.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
         let pad = ((hi - lo) * 0.05).max(1.0);
         let mut chart = ChartBuilder::on(area)
-            .caption(
-                format!("{} — mean ± sd return", r.gym_id),
-                ("sans-serif", 16),
-            )
+            .caption(format!("{} — mean ± sd return", r.gym_id), ("sans-serif", 16))
             .margin(8)
             .x_label_area_size(30)
             .y_label_area_size(55)
             .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), (lo - pad)..(hi + pad))
             .map_err(|x| e(&x))?;
-        let labels: Vec<String> = r.rows[0]
-            .cells
-            .iter()
-            .map(|c| c.condition.clone())
-            .collect();
+        let labels: Vec<String> = r.rows[0].cells.iter().map(|c| c.condition.clone()).collect();
         chart
             .configure_mesh()
             .x_labels(n)
@@ -522,16 +461,10 @@ pub fn run(o: &Options, progress: &mut dyn FnMut(&str)) -> Result<Vec<EnvResult>
         .ok()
         .and_then(|t| t.split_once(MARKER).map(|(h, _)| h.to_string()))
         .unwrap_or_else(|| "# Adaptation under change\n\n".to_string());
-    std::fs::write(
-        &md,
-        format!("{head}{MARKER}\n\n{}", markdown(&results, o, seconds)),
-    )
-    .with_context(|| format!("writing {}", md.display()))?;
+    std::fs::write(&md, format!("{head}{MARKER}\n\n{}", markdown(&results, o, seconds)))
+        .with_context(|| format!("writing {}", md.display()))?;
     plot(&o.out_dir.join("adaptation.svg"), &results)?;
-    std::fs::write(
-        o.out_dir.join("adaptation.json"),
-        serde_json::to_string_pretty(&results)?,
-    )?;
+    std::fs::write(o.out_dir.join("adaptation.json"), serde_json::to_string_pretty(&results)?)?;
     Ok(results)
 }
 
@@ -540,12 +473,7 @@ mod tests {
     use super::*;
 
     fn cell(mean: f64, sd: f64) -> Cell {
-        Cell {
-            condition: String::new(),
-            mean,
-            sd,
-            episodes: 100,
-        }
+        Cell { condition: String::new(), mean, sd, episodes: 100 }
     }
 
     #[test]

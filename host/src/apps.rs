@@ -51,10 +51,7 @@ pub fn lsh_knn(bytes: &[u8]) -> Result<KnnRun> {
     use knn::*;
     let blob = Blob::parse(bytes).map_err(|e| anyhow!("{e}"))?;
     let (rows, features) = blob.dataset().map_err(|e| anyhow!("{e}"))?;
-    ensure!(
-        features == D && rows > TRAIN && TRAIN <= CAP,
-        "expected [>{TRAIN}, {D}] rows"
-    );
+    ensure!(features == D && rows > TRAIN && TRAIN <= CAP, "expected [>{TRAIN}, {D}] rows");
     let row =
         |i: usize| -> [f32; D] { core::array::from_fn(|j| blob.get(i * D + j).unwrap_or(0.0)) };
     let label = |i: usize| blob.get(rows * D + i).unwrap_or(-1.0) as u8;
@@ -63,9 +60,7 @@ pub fn lsh_knn(bytes: &[u8]) -> Result<KnnRun> {
     let mut labels = vec![u8::MAX; CAP];
     let train: Vec<[f32; D]> = (0..TRAIN).map(row).collect();
     let mut ids = vec![0u32; TRAIN];
-    index
-        .insert_all(&train, &mut ids)
-        .map_err(|e| anyhow!("insert: {e}"))?;
+    index.insert_all(&train, &mut ids).map_err(|e| anyhow!("insert: {e}"))?;
     for (i, &id) in ids.iter().enumerate() {
         labels[id as usize] = label(i);
     }
@@ -77,19 +72,11 @@ pub fn lsh_knn(bytes: &[u8]) -> Result<KnnRun> {
         index
             .query(&row(i), PROBES, &mut *scratch, &mut out)
             .map_err(|e| anyhow!("query {i}: {e}"))?;
-        let p = vote(&out, |id| {
-            labels.get(id as usize).copied().filter(|&l| l != u8::MAX)
-        })
-        .unwrap_or(u8::MAX);
+        let p = vote(&out, |id| labels.get(id as usize).copied().filter(|&l| l != u8::MAX))
+            .unwrap_or(u8::MAX);
         correct += usize::from(p == label(i));
         fnv = fnv1a_f32(fnv, &[f32::from(p)]);
         predictions.push(p);
     }
-    Ok(KnnRun {
-        train: TRAIN,
-        test: rows - TRAIN,
-        correct,
-        predictions,
-        predictions_fnv: fnv,
-    })
+    Ok(KnnRun { train: TRAIN, test: rows - TRAIN, correct, predictions, predictions_fnv: fnv })
 }

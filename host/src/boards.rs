@@ -213,10 +213,7 @@ pub const BOARDS: &[Board] = &[
 impl BoardName {
     /// The board's facts.
     pub fn info(self) -> &'static Board {
-        BOARDS
-            .iter()
-            .find(|b| b.id == self)
-            .expect("every BoardName is in BOARDS")
+        BOARDS.iter().find(|b| b.id == self).expect("every BoardName is in BOARDS")
     }
 }
 

@@ -60,22 +60,17 @@ fn cache_dir() -> PathBuf {
 }
 
 fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("{what}: {e}"))?;
+    let out = cmd.stdin(Stdio::null()).output().map_err(|e| format!("{what}: {e}"))?;
     if out.status.success() {
         Ok(())
     } else {
         let err = String::from_utf8_lossy(&out.stderr);
-        Err(format!(
-            "{what} failed: {}",
-            err.lines().last().unwrap_or("").trim()
-        ))
+        Err(format!("{what} failed: {}", err.lines().last().unwrap_or("").trim()))
     }
 }
 
-fn have(tool: &str) -> bool {
+/// Whether `tool --version` runs and succeeds.
+pub(crate) fn have(tool: &str) -> bool {
     Command::new(tool)
         .arg("--version")
         .stdout(Stdio::null())
@@ -97,10 +92,7 @@ fn ensure_gcc() -> Result<(), String> {
         .unwrap_or(false);
     if root && Path::new("/usr/bin/apt-get").exists() {
         eprintln!("plasticore: installing gcc-arm-none-eabi with apt-get (for CMSIS-DSP)");
-        let _ = Command::new("apt-get")
-            .args(["update", "-q"])
-            .stdout(Stdio::null())
-            .status();
+        let _ = Command::new("apt-get").args(["update", "-q"]).stdout(Stdio::null()).status();
         let _ = Command::new("apt-get")
             .args(["install", "-y", "-q", "gcc-arm-none-eabi"])
             .env("DEBIAN_FRONTEND", "noninteractive")
@@ -140,22 +132,13 @@ fn sources() -> Result<PathBuf, String> {
     std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     let tarball = dir.join(format!("cmsisdsp-{VERSION}.tar.gz"));
     run(
-        Command::new("python3")
-            .arg("-c")
-            .arg(FETCH)
-            .arg(&tarball)
-            .arg(SDIST_SHA256)
-            .arg(VERSION),
+        Command::new("python3").arg("-c").arg(FETCH).arg(&tarball).arg(SDIST_SHA256).arg(VERSION),
         "fetching the cmsisdsp source distribution from PyPI",
     )?;
     let root = dir.join(format!("cmsisdsp-{VERSION}"));
     if !root.join("Include/arm_math.h").exists() {
         run(
-            Command::new("tar")
-                .arg("xzf")
-                .arg(&tarball)
-                .arg("-C")
-                .arg(&dir),
+            Command::new("tar").arg("xzf").arg(&tarball).arg("-C").arg(&dir),
             "unpacking cmsisdsp",
         )?;
     }
@@ -175,10 +158,7 @@ pub fn library(board: BoardName) -> Result<PathBuf, String> {
     for src in SOURCES {
         let obj = out.join(format!(
             "{}.o",
-            Path::new(src)
-                .file_stem()
-                .unwrap_or_default()
-                .to_string_lossy()
+            Path::new(src).file_stem().unwrap_or_default().to_string_lossy()
         ));
         run(
             Command::new("arm-none-eabi-gcc")
@@ -218,10 +198,7 @@ pub fn library(board: BoardName) -> Result<PathBuf, String> {
     let lib = out.join("libcmsis_ref.a");
     let _ = std::fs::remove_file(&lib);
     run(
-        Command::new("arm-none-eabi-ar")
-            .arg("rcs")
-            .arg(&lib)
-            .arg(&combined),
+        Command::new("arm-none-eabi-ar").arg("rcs").arg(&lib).arg(&combined),
         "archiving CMSIS-DSP",
     )?;
     Ok(lib)

@@ -37,12 +37,8 @@ pub enum EnvName {
 
 impl EnvName {
     /// Every environment.
-    pub const ALL: [EnvName; 4] = [
-        EnvName::Cartpole,
-        EnvName::Acrobot,
-        EnvName::Pendulum,
-        EnvName::Mountaincar,
-    ];
+    pub const ALL: [EnvName; 4] =
+        [EnvName::Cartpole, EnvName::Acrobot, EnvName::Pendulum, EnvName::Mountaincar];
     /// The lower-case name.
     pub fn name(self) -> &'static str {
         match self {
@@ -93,14 +89,9 @@ impl EnvName {
 
 /// Parses a name as given by [`EnvName::name`].
 pub fn parse_env(s: &str) -> Result<EnvName> {
-    EnvName::ALL
-        .into_iter()
-        .find(|e| e.name() == s)
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "environment '{s}': expected cartpole, acrobot, pendulum or mountaincar"
-            )
-        })
+    EnvName::ALL.into_iter().find(|e| e.name() == s).ok_or_else(|| {
+        anyhow::anyhow!("environment '{s}': expected cartpole, acrobot, pendulum or mountaincar")
+    })
 }
 
 /// `key=value,...`: parameters that replace the nominal (or current) ones.
@@ -132,27 +123,37 @@ fn entries(spec: &str) -> impl Iterator<Item = &str> {
     spec.split(',').map(str::trim).filter(|e| !e.is_empty())
 }
 
+/// Splits entry `e` of a `what` spec into `(key, rest)` at its `=` (`form`
+/// names the expected shape); the key must be `env`'s and not `given` yet.
+fn key_entry<'a>(
+    env: EnvName,
+    what: &str,
+    form: &str,
+    e: &'a str,
+    given: impl Fn(&str) -> bool,
+) -> Result<(&'a str, &'a str)> {
+    let Some((k, rest)) = e.split_once('=') else {
+        bail!("{what} '{e}': expected {form}");
+    };
+    let k = k.trim();
+    check_key(env, k)?;
+    ensure!(!given(k), "{what} key '{k}' given twice");
+    Ok((k, rest))
+}
+
 impl DynamicsSpec {
     /// Parses `key=value,...` for `env`; checks keys and that the resulting
     /// dynamics (applied to the nominal ones) are valid.
     pub fn parse(env: EnvName, spec: &str) -> Result<Self> {
         let mut out = vec![];
         for e in entries(spec) {
-            let Some((k, v)) = e.split_once('=') else {
-                bail!("dynamics '{e}': expected key=value");
-            };
-            let k = k.trim();
-            check_key(env, k)?;
-            ensure!(
-                !out.iter().any(|(o, _): &(String, f32)| o == k),
-                "dynamics key '{k}' given twice"
-            );
+            let (k, v) = key_entry(env, "dynamics", "key=value", e, |k| {
+                out.iter().any(|(o, _): &(String, f32)| o == k)
+            })?;
             out.push((k.to_string(), parse_f32(k, v)?));
         }
         let s = DynamicsSpec(out);
-        with_env!(env, E, {
-            s.apply(<E as Environment>::Params::NOMINAL).map(|_| ())
-        })?;
+        with_env!(env, E, s.apply(<E as Environment>::Params::NOMINAL).map(|_| ()))?;
         Ok(s)
     }
     /// `base` with these keys replaced, validated.
@@ -160,8 +161,7 @@ impl DynamicsSpec {
         for (k, v) in &self.0 {
             base.set(k, *v).map_err(|e| anyhow::anyhow!("{e}"))?;
         }
-        base.validate()
-            .map_err(|e| anyhow::anyhow!("dynamics {}: {e}", self))?;
+        base.validate().map_err(|e| anyhow::anyhow!("dynamics {}: {e}", self))?;
         Ok(base)
     }
 }
@@ -179,18 +179,12 @@ impl RandomizeSpec {
     pub fn parse(env: EnvName, spec: &str) -> Result<Self> {
         let mut out = vec![];
         for e in entries(spec) {
-            let Some((k, r)) = e.split_once('=') else {
-                bail!("randomize '{e}': expected key=lo:hi");
-            };
+            let (k, r) = key_entry(env, "randomize", "key=lo:hi", e, |k| {
+                out.iter().any(|(o, _, _): &(String, f32, f32)| o == k)
+            })?;
             let Some((lo, hi)) = r.split_once(':') else {
                 bail!("randomize '{e}': expected key=lo:hi");
             };
-            let k = k.trim();
-            check_key(env, k)?;
-            ensure!(
-                !out.iter().any(|(o, _, _): &(String, f32, f32)| o == k),
-                "randomize key '{k}' given twice"
-            );
             let (lo, hi) = (parse_f32(k, lo)?, parse_f32(k, hi)?);
             ensure!(lo <= hi, "randomize '{e}': expected lo <= hi");
             if k == "actuator_sign" {
@@ -233,11 +227,8 @@ impl RandomizeSpec {
 
 impl std::fmt::Display for RandomizeSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let parts: Vec<String> = self
-            .0
-            .iter()
-            .map(|(k, lo, hi)| format!("{k}={lo}:{hi}"))
-            .collect();
+        let parts: Vec<String> =
+            self.0.iter().map(|(k, lo, hi)| format!("{k}={lo}:{hi}")).collect();
         write!(f, "{}", parts.join(","))
     }
 }
@@ -256,14 +247,9 @@ pub struct Scenario {
 
 impl Scenario {
     fn params<P: Dynamics>(&self, seed: u64) -> Result<(P, Option<Change<P>>)> {
-        let p = self
-            .randomize
-            .draw(self.dynamics.apply(P::NOMINAL)?, seed)?;
+        let p = self.randomize.draw(self.dynamics.apply(P::NOMINAL)?, seed)?;
         let change = match &self.change {
-            Some((at, to)) => Some(Change {
-                at: *at,
-                to: to.apply(p)?,
-            }),
+            Some((at, to)) => Some(Change { at: *at, to: to.apply(p)? }),
             None => None,
         };
         Ok((p, change))
@@ -332,28 +318,18 @@ fn run_env<E: Environment>(
             })
             .collect()
     };
+    crate::limits::check_network(sizes).map_err(|e| anyhow::anyhow!(e))?;
     let mut a = vec![0.0; act_len(sizes)];
     match model {
-        Model::Plastic {
-            config,
-            q15: true,
-            coeffs,
-        } => {
+        Model::Plastic { config, q15: true, coeffs } => {
             use plasticore::hebbian::q15::{fold_coeffs, folded_len, PlasticNetQ15, OBS_FRAC};
             let mut c = vec![0i16; folded_len(sizes, config.sharing)];
             fold_coeffs(config.rule, coeffs, &mut c).map_err(err)?;
             let mut w = vec![0i16; weight_len(sizes)];
             let mut a = vec![0i16; act_len(sizes)];
-            let mut net = PlasticNetQ15::new(
-                sizes,
-                *config,
-                OBS_FRAC,
-                &c,
-                &mut w,
-                &mut a,
-                &mut Rng::new(0),
-            )
-            .map_err(err)?;
+            let mut net =
+                PlasticNetQ15::new(sizes, *config, OBS_FRAC, &c, &mut w, &mut a, &mut Rng::new(0))
+                    .map_err(err)?;
             run(&mut net)
         }
         Model::Plastic { config, coeffs, .. } => {
@@ -408,10 +384,7 @@ pub fn run_episodes_par(
 pub fn mean_sd(outcomes: &[Outcome]) -> (f64, f64) {
     let n = outcomes.len().max(1) as f64;
     let mean = outcomes.iter().map(|o| o.ret as f64).sum::<f64>() / n;
-    let var = outcomes
-        .iter()
-        .map(|o| (o.ret as f64 - mean).powi(2))
-        .sum::<f64>()
+    let var = outcomes.iter().map(|o| (o.ret as f64 - mean).powi(2)).sum::<f64>()
         / (outcomes.len().max(2) - 1) as f64;
     (mean, var.sqrt())
 }

@@ -38,10 +38,7 @@ fn ensure_target(target: &str) -> Result<()> {
     else {
         return Ok(()); // no rustup: let cargo report what is missing
     };
-    if String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .any(|l| l.trim() == target)
-    {
+    if String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim() == target) {
         return Ok(());
     }
     eprintln!("plasticore: installing the {target} target with rustup");
@@ -164,11 +161,7 @@ fn build_bin(
     eprintln!(
         "plasticore: building firmware for {}{}",
         b.name,
-        if cmsis.is_some() {
-            " with CMSIS-DSP"
-        } else {
-            ""
-        }
+        if cmsis.is_some() { " with CMSIS-DSP" } else { "" }
     );
     let sub = match (feature, opt) {
         (Some(f), _) => Some(format!("{}+{f}", b.name)),
@@ -183,17 +176,12 @@ fn build_bin(
     let mut cmd = cargo();
     cmd.args(args).current_dir(&dir);
     if let Some(o) = opt {
-        let var = format!(
-            "CARGO_PROFILE_{}_OPT_LEVEL",
-            b.profile.to_uppercase().replace('-', "_")
-        );
+        let var = format!("CARGO_PROFILE_{}_OPT_LEVEL", b.profile.to_uppercase().replace('-', "_"));
         cmd.env(var, o);
     }
     if let Some(flags) = b.rustflags {
-        let var = format!(
-            "CARGO_TARGET_{}_RUSTFLAGS",
-            b.target.to_uppercase().replace(['-', '.'], "_")
-        );
+        let var =
+            format!("CARGO_TARGET_{}_RUSTFLAGS", b.target.to_uppercase().replace(['-', '.'], "_"));
         cmd.env(var, flags);
     }
     match cmsis {
@@ -235,15 +223,9 @@ pub fn board_of_elf(elf: &Path) -> Result<BoardName> {
     let bytes = std::fs::read(elf).with_context(|| format!("reading {}", elf.display()))?;
     let file =
         object::File::parse(&*bytes).map_err(|e| anyhow!("{}: not an ELF: {e}", elf.display()))?;
-    let sym = file
-        .symbols()
-        .find(|s| s.name() == Ok("PLASTICORE_BOARD"))
-        .ok_or_else(|| {
-            anyhow!(
-                "{}: no PLASTICORE_BOARD symbol (not a plasticore firmware image)",
-                elf.display()
-            )
-        })?;
+    let sym = file.symbols().find(|s| s.name() == Ok("PLASTICORE_BOARD")).ok_or_else(|| {
+        anyhow!("{}: no PLASTICORE_BOARD symbol (not a plasticore firmware image)", elf.display())
+    })?;
     let name = file
         .sections()
         .find(|s| s.address() <= sym.address() && sym.address() + 24 <= s.address() + s.size())
@@ -252,15 +234,8 @@ pub fn board_of_elf(elf: &Path) -> Result<BoardName> {
             let off = (sym.address() - s.address()) as usize;
             data.get(off..off + 24).map(|b| b.to_vec())
         })
-        .ok_or_else(|| {
-            anyhow!(
-                "{}: PLASTICORE_BOARD is not in a loaded section",
-                elf.display()
-            )
-        })?;
-    let name = String::from_utf8_lossy(&name)
-        .trim_end_matches('\0')
-        .to_string();
+        .ok_or_else(|| anyhow!("{}: PLASTICORE_BOARD is not in a loaded section", elf.display()))?;
+    let name = String::from_utf8_lossy(&name).trim_end_matches('\0').to_string();
     <BoardName as clap::ValueEnum>::from_str(&name, false)
         .map_err(|_| anyhow!("{}: unknown board '{name}'", elf.display()))
 }
@@ -310,15 +285,7 @@ fn apt_get(args: &[&str]) -> bool {
 /// Makes sure the emulator is on PATH, installing its Debian package with
 /// apt-get when running as root on Debian/Ubuntu.
 pub fn ensure_qemu(q: &Qemu) -> Result<()> {
-    let have = || {
-        Command::new(q.binary)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false)
-    };
+    let have = || crate::cmsis::have(q.binary);
     if have() {
         return Ok(());
     }
@@ -337,11 +304,7 @@ pub fn ensure_qemu(q: &Qemu) -> Result<()> {
         }
         bail!("installing {} with apt-get failed", q.package);
     }
-    bail!(
-        "{} is not installed; install it with: sudo apt-get install {}",
-        q.binary,
-        q.package
-    )
+    bail!("{} is not installed; install it with: sudo apt-get install {}", q.binary, q.package)
 }
 
 /// What one boot of the firmware printed and how it ended.
@@ -360,10 +323,7 @@ pub struct Boot {
 /// Boots `elf` on the emulated `board` and decodes its defmt log.
 pub fn run_qemu(board: BoardName, elf: &Path, timeout: Duration) -> Result<Boot> {
     let b = board.info();
-    let q = b
-        .qemu
-        .as_ref()
-        .ok_or_else(|| anyhow!("{} is not an emulated board", b.name))?;
+    let q = b.qemu.as_ref().ok_or_else(|| anyhow!("{} is not an emulated board", b.name))?;
     ensure_qemu(q)?;
     let bytes = std::fs::read(elf).with_context(|| format!("reading {}", elf.display()))?;
     let table = defmt_decoder::Table::parse(&bytes)
@@ -403,17 +363,11 @@ pub fn run_qemu(board: BoardName, elf: &Path, timeout: Duration) -> Result<Boot>
         if start.elapsed() > timeout {
             let _ = child.kill();
             let _ = child.wait();
-            bail!(
-                "the firmware on {} did not finish within {} s",
-                b.name,
-                timeout.as_secs()
-            );
+            bail!("the firmware on {} did not finish within {} s", b.name, timeout.as_secs());
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let raw = reader
-        .join()
-        .map_err(|_| anyhow!("reading qemu output failed"))??;
+    let raw = reader.join().map_err(|_| anyhow!("reading qemu output failed"))??;
     let mut stderr = String::new();
     if let Some(mut e) = child.stderr.take() {
         let _ = std::io::Read::read_to_string(&mut e, &mut stderr);
@@ -434,12 +388,7 @@ pub fn run_qemu(board: BoardName, elf: &Path, timeout: Duration) -> Result<Boot>
     if lines.is_empty() && status != 0 {
         bail!("qemu exited with {status} and no log: {}", stderr.trim());
     }
-    Ok(Boot {
-        board,
-        lines,
-        status,
-        elf: elf.to_path_buf(),
-    })
+    Ok(Boot { board, lines, status, elf: elf.to_path_buf() })
 }
 
 /// One `case|…` line of the log.
@@ -548,14 +497,9 @@ pub fn parse_calibration(lines: &[String]) -> Result<(u64, f64)> {
         .iter()
         .find_map(|l| l.strip_prefix("calib|"))
         .ok_or_else(|| anyhow!("no calib line in the log"))?;
-    let (a, b) = l
-        .split_once('|')
-        .ok_or_else(|| anyhow!("unexpected calib line: {l}"))?;
+    let (a, b) = l.split_once('|').ok_or_else(|| anyhow!("unexpected calib line: {l}"))?;
     let bad = || anyhow!("unexpected calib line: {l}");
-    Ok((
-        a.parse().map_err(|_| bad())?,
-        b.parse::<u64>().map_err(|_| bad())? as f64 / 1000.0,
-    ))
+    Ok((a.parse().map_err(|_| bad())?, b.parse::<u64>().map_err(|_| bad())? as f64 / 1000.0))
 }
 
 /// The `summary|cases|failed|skipped` line of a log.
@@ -579,19 +523,14 @@ pub fn parse_summary(lines: &[String]) -> Result<(u32, u32, u32)> {
 /// on the firmware's target directory), then boots them on QEMU, as many at
 /// once as this machine has cores. Results are in the order of `boards`.
 pub fn boot_many(boards: &[BoardName], timeout: Duration) -> Result<Vec<Boot>> {
-    let elfs = boards
-        .iter()
-        .map(|&b| build(b).map(|e| (b, e)))
-        .collect::<Result<Vec<_>>>()?;
+    let elfs = boards.iter().map(|&b| build(b).map(|e| (b, e))).collect::<Result<Vec<_>>>()?;
     boot_elfs(elfs, timeout)
 }
 
 /// Boots already-built images, as many at once as this machine has cores.
 pub fn boot_elfs(elfs: Vec<(BoardName, PathBuf)>, timeout: Duration) -> Result<Vec<Boot>> {
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(elfs.len().max(1));
+    let workers =
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(elfs.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<std::sync::Mutex<Option<Result<Boot>>>> =
         elfs.iter().map(|_| std::sync::Mutex::new(None)).collect();

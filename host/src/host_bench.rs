@@ -18,13 +18,7 @@ use crate::report::CaseKey;
 pub fn case_id(i: usize, kernel: &str, shape: &str) -> String {
     format!("{i:03}-{kernel}-{shape}")
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "._-".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
         .take(60)
         .collect()
 }

@@ -11,6 +11,7 @@ pub mod evolve;
 pub mod firmware;
 pub mod host_bench;
 pub mod kernels;
+pub mod limits;
 pub mod lsh_index;
 pub mod npy;
 pub mod report;

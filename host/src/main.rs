@@ -64,7 +64,10 @@ fn main() -> ExitCode {
         Command::Simulate(a) => {
             cli::simulate::simulate(a).map_err(|e| Failure::Usage(format!("{e:#}")))
         }
-        Command::Adaptation(a) => cli::adaptation::adaptation(a).map_err(Failure::from),
+        Command::Adaptation(a) => match cli::adaptation::check(&a) {
+            Ok(()) => cli::adaptation::adaptation(a).map_err(Failure::from),
+            Err(e) => Err(Failure::Usage(format!("{e:#}"))),
+        },
         Command::Planes(a) => cli::planes::planes(a),
     };
     match result {

@@ -92,50 +92,32 @@ impl Array {
     /// A float32 array; `data.len()` must equal the product of `shape`.
     pub fn f32(shape: Vec<usize>, data: Vec<f32>) -> Self {
         debug_assert_eq!(shape.iter().product::<usize>(), data.len());
-        Array {
-            shape,
-            data: Data::F32(Cow::Owned(data)),
-        }
+        Array { shape, data: Data::F32(Cow::Owned(data)) }
     }
     /// An int32 array.
     pub fn i32(shape: Vec<usize>, data: Vec<i32>) -> Self {
         debug_assert_eq!(shape.iter().product::<usize>(), data.len());
-        Array {
-            shape,
-            data: Data::I32(Cow::Owned(data)),
-        }
+        Array { shape, data: Data::I32(Cow::Owned(data)) }
     }
     /// A uint8 array.
     pub fn u8(shape: Vec<usize>, data: Vec<u8>) -> Self {
         debug_assert_eq!(shape.iter().product::<usize>(), data.len());
-        Array {
-            shape,
-            data: Data::U8(Cow::Owned(data)),
-        }
+        Array { shape, data: Data::U8(Cow::Owned(data)) }
     }
     /// An int8 array.
     pub fn i8(shape: Vec<usize>, data: Vec<i8>) -> Self {
         debug_assert_eq!(shape.iter().product::<usize>(), data.len());
-        Array {
-            shape,
-            data: Data::I8(Cow::Owned(data)),
-        }
+        Array { shape, data: Data::I8(Cow::Owned(data)) }
     }
     /// An int16 array.
     pub fn i16(shape: Vec<usize>, data: Vec<i16>) -> Self {
         debug_assert_eq!(shape.iter().product::<usize>(), data.len());
-        Array {
-            shape,
-            data: Data::I16(Cow::Owned(data)),
-        }
+        Array { shape, data: Data::I16(Cow::Owned(data)) }
     }
     /// An int64 array.
     pub fn i64(shape: Vec<usize>, data: Vec<i64>) -> Self {
         debug_assert_eq!(shape.iter().product::<usize>(), data.len());
-        Array {
-            shape,
-            data: Data::I64(Cow::Owned(data)),
-        }
+        Array { shape, data: Data::I64(Cow::Owned(data)) }
     }
 }
 
@@ -208,14 +190,7 @@ pub fn shape_str(shape: &[usize]) -> String {
     match shape {
         [] => "()".into(),
         [n] => format!("({n},)"),
-        _ => format!(
-            "({})",
-            shape
-                .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        _ => format!("({})", shape.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")),
     }
 }
 
@@ -249,44 +224,27 @@ fn dtype_of(descr: &str) -> Result<DType, String> {
 /// shape's product fit a `u64` before `npyz` sees them.
 fn guard_header(bytes: &[u8]) -> Result<(), String> {
     let (len, start): (Option<usize>, usize) = match bytes.get(6).copied() {
-        Some(1) => (
-            bytes
-                .get(8..10)
-                .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize),
-            10,
-        ),
-        Some(2 | 3) => (
-            bytes
-                .get(8..12)
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize),
-            12,
-        ),
+        Some(1) => (bytes.get(8..10).map(|b| u16::from_le_bytes([b[0], b[1]]) as usize), 10),
+        Some(2 | 3) => {
+            (bytes.get(8..12).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize), 12)
+        }
         v => return Err(format!("unsupported .npy version {}", v.unwrap_or(0))),
     };
-    let header = len
-        .and_then(|n| bytes.get(start..start.checked_add(n)?))
-        .ok_or("truncated header")?;
+    let header =
+        len.and_then(|n| bytes.get(start..start.checked_add(n)?)).ok_or("truncated header")?;
     let header = std::str::from_utf8(header).map_err(|_| "header is not text")?;
     let shape = dict_value(header, "shape").ok_or("header has no 'shape'")?;
     let dims = parse_shape(shape)?;
-    dims.iter()
-        .try_fold(1u64, |a, &d| a.checked_mul(d))
-        .ok_or("shape too large")?;
+    dims.iter().try_fold(1u64, |a, &d| a.checked_mul(d)).ok_or("shape too large")?;
     Ok(())
 }
 
 /// The text of `key`'s value in a header dict (a tuple, or up to the next comma).
 fn dict_value<'a>(header: &'a str, key: &str) -> Option<&'a str> {
-    let pos = header
-        .find(&format!("'{key}'"))
-        .or_else(|| header.find(&format!("\"{key}\"")))?
+    let pos = header.find(&format!("'{key}'")).or_else(|| header.find(&format!("\"{key}\"")))?
         + key.len()
         + 2;
-    let rest = header
-        .get(pos..)?
-        .trim_start()
-        .strip_prefix(':')?
-        .trim_start();
+    let rest = header.get(pos..)?.trim_start().strip_prefix(':')?.trim_start();
     if rest.starts_with('(') {
         rest.get(..=rest.find(')')?)
     } else {
@@ -328,10 +286,8 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Array, String> {
         .map(|&d| usize::try_from(d))
         .collect::<Result<Vec<usize>, _>>()
         .map_err(|_| "shape too large")?;
-    let need = shape
-        .iter()
-        .try_fold(dtype.size(), |a, &d| a.checked_mul(d))
-        .ok_or("shape too large")?;
+    let need =
+        shape.iter().try_fold(dtype.size(), |a, &d| a.checked_mul(d)).ok_or("shape too large")?;
     if rest.len() < need {
         return Err(format!(
             "truncated data: shape {} needs {need} bytes, file has {}",
@@ -403,11 +359,8 @@ pub fn to_npy_bytes(a: &Array) -> Result<Vec<u8>, String> {
     fn write<T: npyz::AutoSerialize + Copy>(shape: &[u64], v: &[T]) -> std::io::Result<Vec<u8>> {
         use npyz::WriterBuilder;
         let mut out = Vec::new();
-        let mut w = npyz::WriteOptions::new()
-            .default_dtype()
-            .shape(shape)
-            .writer(&mut out)
-            .begin_nd()?;
+        let mut w =
+            npyz::WriteOptions::new().default_dtype().shape(shape).writer(&mut out).begin_nd()?;
         w.extend(v.iter().copied())?;
         w.finish()?;
         Ok(out)
@@ -429,8 +382,7 @@ pub fn write_npy(path: impl AsRef<Path>, a: &Array) -> Result<(), String> {
     let path = path.as_ref();
     let mut f = std::fs::File::create(path)
         .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-    f.write_all(&to_npy_bytes(a)?)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    f.write_all(&to_npy_bytes(a)?).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 #[cfg(test)]
@@ -450,14 +402,9 @@ mod tests {
         let a = Array::f32(vec![2, 3], vec![0., 1., 2., 3., 4., 5.]);
         assert_eq!(parse_npy(&to_npy_bytes(&a).unwrap()).unwrap(), a);
         // [[0,1,2],[3,4,5]] stored column by column, as np.asfortranarray writes it.
-        let body: Vec<u8> = [0f32, 3., 1., 4., 2., 5.]
-            .iter()
-            .flat_map(|v| v.to_le_bytes())
-            .collect();
-        let f = with_header(
-            "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }\n",
-            &body,
-        );
+        let body: Vec<u8> =
+            [0f32, 3., 1., 4., 2., 5.].iter().flat_map(|v| v.to_le_bytes()).collect();
+        let f = with_header("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }\n", &body);
         assert_eq!(parse_npy(&f).unwrap(), a);
         let z = parse_npy(&with_header(
             "{'descr': '<i4', 'fortran_order': False, 'shape': (), }\n",

@@ -82,24 +82,17 @@ pub fn simulate(
         env.name(),
         env.obs()
     );
-    anyhow::ensure!(episodes > 0, "--episodes must be at least 1");
+    crate::limits::check_count("--episodes", episodes, crate::limits::MAX_EPISODES)
+        .map_err(|e| anyhow::anyhow!(e))?;
     let seeds: Vec<u64> = (0..episodes as u64).map(|i| seed.wrapping_add(i)).collect();
     let eps = run_episodes_par(env, &sizes, &model, scenario, &seeds)?;
     let (mean, sd) = mean_sd(&eps);
     let returns: Vec<f32> = eps.iter().map(|e| e.ret).collect();
     let n = eps.len() as f64;
     let before = eps.iter().map(|e| e.ret_before as f64).sum::<f64>() / n;
-    let after = eps
-        .iter()
-        .map(|e| (e.ret - e.ret_before) as f64)
-        .sum::<f64>()
-        / n;
+    let after = eps.iter().map(|e| (e.ret - e.ret_before) as f64).sum::<f64>() / n;
     let (kind, rule, sharing, count, network) = match &model {
-        Model::Plastic {
-            config,
-            q15,
-            coeffs,
-        } => (
+        Model::Plastic { config, q15, coeffs } => (
             "plastic",
             Some(config.rule.name()),
             Some(config.sharing.name()),
@@ -116,10 +109,7 @@ pub fn simulate(
         sd_return: sd,
         min_return: returns.iter().map(|&r| r as f64).fold(f64::MAX, f64::min),
         max_return: returns.iter().map(|&r| r as f64).fold(f64::MIN, f64::max),
-        solved_episodes: returns
-            .iter()
-            .filter(|&&r| r >= env.default_target())
-            .count(),
+        solved_episodes: returns.iter().filter(|&&r| r >= env.default_target()).count(),
         dynamics: scenario.dynamics.to_string(),
         change_at: scenario.change.as_ref().map(|c| c.0),
         change_to: scenario.change.as_ref().map(|c| c.1.to_string()),
@@ -133,9 +123,6 @@ pub fn simulate(
         network,
         returns,
         steps: eps.iter().map(|e| e.steps).collect(),
-        weight_checksums: eps
-            .iter()
-            .map(|e| format!("{:08x}", e.weights_checksum))
-            .collect(),
+        weight_checksums: eps.iter().map(|e| format!("{:08x}", e.weights_checksum)).collect(),
     })
 }

@@ -7,9 +7,7 @@ use assert_cmd::Command;
 use plasticore_host::npy::{read_npy, to_npy_bytes, write_npy, Array};
 
 fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/data")
-        .join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data").join(rel)
 }
 
 fn plasticore() -> Command {
@@ -43,11 +41,7 @@ fn run_fails(kernel: &str, inputs: &[(&str, PathBuf)], params: &[&str]) -> Strin
     for p in params {
         c.arg("--param").arg(p);
     }
-    let a = c
-        .arg("--output")
-        .arg(dir.path().join("out.npy"))
-        .assert()
-        .code(2);
+    let a = c.arg("--output").arg(dir.path().join("out.npy")).assert().code(2);
     let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
@@ -70,14 +64,8 @@ fn temp_npy(dir: &Path, name: &str, a: &Array) -> PathBuf {
 
 #[test]
 fn dot_matches_numpy() {
-    let got = run(
-        "linalg.dot",
-        &[
-            ("a", data("linalg/dot_a.npy")),
-            ("b", data("linalg/dot_b.npy")),
-        ],
-        &[],
-    );
+    let got =
+        run("linalg.dot", &[("a", data("linalg/dot_a.npy")), ("b", data("linalg/dot_b.npy"))], &[]);
     assert!(got.shape.is_empty());
     close(&got, &read_npy(data("linalg/dot_out.npy")).unwrap(), 1e-5);
 }
@@ -86,11 +74,7 @@ fn dot_matches_numpy() {
 fn matvec_matches_numpy_in_c_and_fortran_order() {
     let want = read_npy(data("linalg/matvec_out.npy")).unwrap();
     for m in ["linalg/matvec_m.npy", "linalg/matvec_m_fortran.npy"] {
-        let got = run(
-            "linalg.matvec",
-            &[("m", data(m)), ("x", data("linalg/matvec_x.npy"))],
-            &[],
-        );
+        let got = run("linalg.matvec", &[("m", data(m)), ("x", data("linalg/matvec_x.npy"))], &[]);
         close(&got, &want, 1e-5);
     }
 }
@@ -111,11 +95,7 @@ fn matmul_matches_numpy_in_c_and_fortran_order() {
 #[test]
 fn softmax_matches_numpy() {
     let got = run("nn.softmax", &[("x", data("linalg/softmax_x.npy"))], &[]);
-    close(
-        &got,
-        &read_npy(data("linalg/softmax_out.npy")).unwrap(),
-        1e-5,
-    );
+    close(&got, &read_npy(data("linalg/softmax_out.npy")).unwrap(), 1e-5);
 }
 
 #[test]
@@ -137,11 +117,7 @@ fn malformed_inputs_exit_2_with_a_clear_line() {
     let m23 = temp_npy(d, "m23.npy", &Array::f32(vec![2, 3], vec![1.0; 6]));
     let xi = temp_npy(d, "xi.npy", &Array::i32(vec![3], vec![1; 3]));
     let empty = temp_npy(d, "empty.npy", &Array::f32(vec![0], vec![]));
-    let nan = temp_npy(
-        d,
-        "nan.npy",
-        &Array::f32(vec![2, 2], vec![0.0, f32::NAN, 1.0, 2.0]),
-    );
+    let nan = temp_npy(d, "nan.npy", &Array::f32(vec![2, 2], vec![0.0, f32::NAN, 1.0, 2.0]));
     let mut bytes = to_npy_bytes(&Array::f32(vec![8], vec![1.0; 8])).unwrap();
     bytes.truncate(bytes.len() - 5);
     let truncated = d.join("truncated.npy");
@@ -150,47 +126,22 @@ fn malformed_inputs_exit_2_with_a_clear_line() {
     std::fs::write(&garbage, b"this is not numpy").unwrap();
 
     let e = run_fails("linalg.dot", &[("a", x3.clone()), ("b", x4.clone())], &[]);
-    assert!(
-        e.contains("input 'b'") && e.contains("n = 4") && e.contains("n = 3"),
-        "{e}"
-    );
+    assert!(e.contains("input 'b'") && e.contains("n = 4") && e.contains("n = 3"), "{e}");
     let e = run_fails("linalg.dot", &[("a", x3.clone()), ("b", xi)], &[]);
-    assert!(
-        e.contains("input 'b'") && e.contains("float32") && e.contains("int32"),
-        "{e}"
-    );
+    assert!(e.contains("input 'b'") && e.contains("float32") && e.contains("int32"), "{e}");
     let e = run_fails("linalg.dot", &[("a", x3.clone())], &[]);
     assert!(e.contains("missing input 'b'"), "{e}");
-    let e = run_fails(
-        "linalg.matvec",
-        &[("m", x3.clone()), ("x", x3.clone())],
-        &[],
-    );
-    assert!(
-        e.contains("input 'm'") && e.contains("[r,c]") && e.contains("(3,)"),
-        "{e}"
-    );
+    let e = run_fails("linalg.matvec", &[("m", x3.clone()), ("x", x3.clone())], &[]);
+    assert!(e.contains("input 'm'") && e.contains("[r,c]") && e.contains("(3,)"), "{e}");
     let e = run_fails("linalg.matvec", &[("m", m23.clone()), ("x", x4)], &[]);
     assert!(e.contains("input 'x'") && e.contains("c = 4"), "{e}");
-    let e = run_fails(
-        "linalg.matmul",
-        &[("a", m23.clone()), ("b", m23.clone())],
-        &[],
-    );
+    let e = run_fails("linalg.matmul", &[("a", m23.clone()), ("b", m23.clone())], &[]);
     assert!(e.contains("input 'b'") && e.contains("k = 2"), "{e}");
-    let e = run_fails(
-        "linalg.dot",
-        &[("a", x3.clone()), ("b", x3.clone())],
-        &["scale=2"],
-    );
+    let e = run_fails("linalg.dot", &[("a", x3.clone()), ("b", x3.clone())], &["scale=2"]);
     assert!(e.contains("unknown parameter 'scale'"), "{e}");
     let e = run_fails("linalg.dot", &[("a", x3.clone()), ("c", x3.clone())], &[]);
     assert!(e.contains("unknown input 'c'"), "{e}");
-    let e = run_fails(
-        "linalg.dot",
-        &[("a", x3.clone()), ("b", d.join("missing.npy"))],
-        &[],
-    );
+    let e = run_fails("linalg.dot", &[("a", x3.clone()), ("b", d.join("missing.npy"))], &[]);
     assert!(e.contains("input 'b'") && e.contains("cannot read"), "{e}");
     let e = run_fails("linalg.dot", &[("a", x3.clone()), ("b", truncated)], &[]);
     assert!(e.contains("truncated"), "{e}");
@@ -206,11 +157,46 @@ fn malformed_inputs_exit_2_with_a_clear_line() {
 
 #[test]
 fn missing_output_and_bad_flags_exit_2() {
-    let a = plasticore()
-        .args(["run", "linalg.dot", "--input", "a"])
-        .assert()
-        .code(2);
+    let a = plasticore().args(["run", "linalg.dot", "--input", "a"]).assert().code(2);
     let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
     assert!(err.contains("expected NAME=VALUE"), "{err}");
     plasticore().args(["frobnicate"]).assert().code(2);
+}
+
+/// Every number of a subcommand that sizes an allocation (counts, layer
+/// sizes, index sizes), set to 0, −1, 2⁴⁰ and 2⁶⁴ − 1: exit 2 before
+/// anything is allocated from it — never an aborted allocation (134), a
+/// panic (101) or a run. Values that parse give the usual one line.
+#[test]
+fn hostile_sizes_on_the_command_line_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let blob_out = dir.path().join("net.blob");
+    let blob_out = blob_out.to_str().unwrap();
+    let blob = data("hebbian/cartpole_abcd_lr.blob");
+    let blob = blob.to_str().unwrap();
+    let commands: &[(&[&str], &str)] = &[
+        (&["simulate", "cartpole", "--coeffs", blob], "--episodes"),
+        (&["evolve", "cartpole", "--out", blob_out], "--population"),
+        (&["evolve", "cartpole", "--out", blob_out], "--episodes"),
+        (&["evolve", "cartpole", "--out", blob_out], "--hidden"),
+        (&["evolve", "cartpole", "--out", blob_out], "--outputs"),
+        (&["adaptation", "--out-dir", out], "--population"),
+        (&["adaptation", "--out-dir", out], "--episodes"),
+        (&["adaptation", "--out-dir", out], "--eval-episodes"),
+        (&["planes", "--rust"], "--dim"),
+        (&["planes", "--rust", "--dim", "4"], "--tables"),
+        (&["planes", "--rust", "--dim", "4"], "--bits"),
+    ];
+    for (args, flag) in commands {
+        for v in ["0", "-1", "1099511627776", "18446744073709551615"] {
+            let a = plasticore().args(*args).arg(format!("{flag}={v}")).assert().code(2);
+            let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+            assert!(!err.contains("panicked"), "{args:?} {flag}={v}: {err}");
+            if v != "-1" {
+                assert_eq!(err.trim_end().lines().count(), 1, "{args:?} {flag}={v}: {err}");
+            }
+        }
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
 }

@@ -40,20 +40,10 @@ fn cargo_run_in_firmware_prints_the_decoded_log() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     // Decoded text, not defmt's binary frames.
-    assert!(
-        stdout.starts_with("app|adaptive-controller|qemu-mps2-an386|Cortex-M4F"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("\nsummary|plastic|200.0|300.0\n"),
-        "{stdout}"
-    );
+    assert!(stdout.starts_with("app|adaptive-controller|qemu-mps2-an386|Cortex-M4F"), "{stdout}");
+    assert!(stdout.contains("\nsummary|plastic|200.0|300.0\n"), "{stdout}");
 }
 
 #[test]

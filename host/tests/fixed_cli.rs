@@ -9,9 +9,7 @@ use assert_cmd::Command;
 use plasticore_host::npy::{read_npy, write_npy, Array};
 
 fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/data/fixed")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/fixed").join(name)
 }
 
 fn cmd(kernel: &str, inputs: &[(&str, PathBuf)], params: &[&str], out: &Path) -> Command {
@@ -72,36 +70,23 @@ fn dot_matvec_simhash_match_numpy_exactly() {
     for bits in [8, 16] {
         let d = run(
             "fixed.dot",
-            &[
-                ("a", data(&format!("dot_a{bits}.npy"))),
-                ("b", data(&format!("dot_b{bits}.npy"))),
-            ],
+            &[("a", data(&format!("dot_a{bits}.npy"))), ("b", data(&format!("dot_b{bits}.npy")))],
             &[],
         );
         assert_eq!(d, golden(&format!("dot_out{bits}.npy")));
-        for m in [
-            format!("matvec_m{bits}.npy"),
-            format!("matvec_m{bits}_fortran.npy"),
-        ] {
+        for m in [format!("matvec_m{bits}.npy"), format!("matvec_m{bits}_fortran.npy")] {
             for s in [0, 7, 15, 31] {
                 let y = run(
                     "fixed.matvec",
                     &[("m", data(&m)), ("x", data(&format!("matvec_x{bits}.npy")))],
                     &[&format!("shift={s}")],
                 );
-                assert_eq!(
-                    y,
-                    golden(&format!("matvec_out{bits}_s{s}.npy")),
-                    "{m} shift {s}"
-                );
+                assert_eq!(y, golden(&format!("matvec_out{bits}_s{s}.npy")), "{m} shift {s}");
             }
         }
         let h = run(
             "fixed.simhash",
-            &[
-                ("x", data(&format!("simhash_x{bits}.npy"))),
-                ("planes", data("simhash_planes.npy")),
-            ],
+            &[("x", data(&format!("simhash_x{bits}.npy"))), ("planes", data("simhash_planes.npy"))],
             &[],
         );
         assert_eq!(h, golden(&format!("simhash_out{bits}.npy")));
@@ -117,11 +102,8 @@ fn malformed_input_exits_2_with_one_line() {
     write_npy(p("f.npy"), &Array::f32(vec![3], vec![1.0; 3])).unwrap();
     write_npy(p("m8.npy"), &Array::i8(vec![2, 3], vec![1; 6])).unwrap();
     write_npy(p("x8.npy"), &Array::i8(vec![2, 3], vec![1; 6])).unwrap();
-    write_npy(
-        p("planes2.npy"),
-        &Array::i8(vec![3, 4], vec![0, 1, -1, 2, 0, 0, 0, 0, 1, 1, 1, 1]),
-    )
-    .unwrap();
+    write_npy(p("planes2.npy"), &Array::i8(vec![3, 4], vec![0, 1, -1, 2, 0, 0, 0, 0, 1, 1, 1, 1]))
+        .unwrap();
     write_npy(p("planes16.npy"), &Array::i16(vec![3, 4], vec![0; 12])).unwrap();
 
     fails(
@@ -130,67 +112,22 @@ fn malformed_input_exits_2_with_one_line() {
         &[],
         "expected int8 like input 'a'",
     );
-    fails(
-        "fixed.dot",
-        &[("a", p("f.npy")), ("b", p("a8.npy"))],
-        &[],
-        "input 'a'",
-    );
-    fails(
-        "fixed.matvec",
-        &[("m", p("m8.npy")), ("x", p("b16.npy"))],
-        &[],
-        "input 'x'",
-    );
-    fails(
-        "fixed.matvec",
-        &[("m", p("m8.npy")), ("x", p("a8.npy"))],
-        &["shift=32"],
-        "shift",
-    );
-    fails(
-        "fixed.matvec",
-        &[("m", p("m8.npy")), ("x", p("a8.npy"))],
-        &["shift=-1"],
-        "shift",
-    );
-    fails(
-        "fixed.simhash",
-        &[("x", p("x8.npy")), ("planes", p("planes2.npy"))],
-        &[],
-        "{-1, 0, +1}",
-    );
+    fails("fixed.dot", &[("a", p("f.npy")), ("b", p("a8.npy"))], &[], "input 'a'");
+    fails("fixed.matvec", &[("m", p("m8.npy")), ("x", p("b16.npy"))], &[], "input 'x'");
+    fails("fixed.matvec", &[("m", p("m8.npy")), ("x", p("a8.npy"))], &["shift=32"], "shift");
+    fails("fixed.matvec", &[("m", p("m8.npy")), ("x", p("a8.npy"))], &["shift=-1"], "shift");
+    fails("fixed.simhash", &[("x", p("x8.npy")), ("planes", p("planes2.npy"))], &[], "{-1, 0, +1}");
     fails(
         "fixed.simhash",
         &[("x", p("x8.npy")), ("planes", p("planes16.npy"))],
         &[],
         "input 'planes'",
     );
-    fails(
-        "fixed.quantize",
-        &[("x", p("a8.npy"))],
-        &["scale=1"],
-        "input 'x'",
-    );
-    fails(
-        "fixed.quantize",
-        &[("x", p("f.npy"))],
-        &["scale=0"],
-        "scale",
-    );
-    fails(
-        "fixed.quantize",
-        &[("x", p("f.npy"))],
-        &["scale=1", "bits=12"],
-        "bits",
-    );
+    fails("fixed.quantize", &[("x", p("a8.npy"))], &["scale=1"], "input 'x'");
+    fails("fixed.quantize", &[("x", p("f.npy"))], &["scale=0"], "scale");
+    fails("fixed.quantize", &[("x", p("f.npy"))], &["scale=1", "bits=12"], "bits");
     fails("fixed.quantize", &[("x", p("f.npy"))], &[], "scale");
-    fails(
-        "fixed.dequantize",
-        &[("q", p("f.npy"))],
-        &["scale=1"],
-        "input 'q'",
-    );
+    fails("fixed.dequantize", &[("q", p("f.npy"))], &["scale=1"], "input 'q'");
 }
 
 #[test]

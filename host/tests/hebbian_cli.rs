@@ -6,9 +6,7 @@ use assert_cmd::Command;
 use plasticore_host::npy::{read_npy, write_npy, Array};
 
 fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/data/hebbian")
-        .join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/hebbian").join(rel)
 }
 
 fn plasticore() -> Command {
@@ -27,25 +25,12 @@ fn one_line_exit_2(c: &mut Command) -> String {
 fn evolve_defaults_then_simulate_json() {
     let dir = tempfile::tempdir().unwrap();
     let blob = dir.path().join("cp.blob");
-    plasticore()
-        .args(["evolve", "cartpole", "--quiet", "--out"])
-        .arg(&blob)
-        .assert()
-        .success();
+    plasticore().args(["evolve", "cartpole", "--quiet", "--out"]).arg(&blob).assert().success();
     for ext in ["rs", "svg", "ckpt.json"] {
         assert!(blob.with_extension(ext).exists(), "{ext}");
     }
     let out = plasticore()
-        .args([
-            "simulate",
-            "cartpole",
-            "--episodes",
-            "100",
-            "--seed",
-            "7",
-            "--json",
-            "--coeffs",
-        ])
+        .args(["simulate", "cartpole", "--episodes", "100", "--seed", "7", "--json", "--coeffs"])
         .arg(&blob)
         .assert()
         .success()
@@ -84,17 +69,9 @@ fn every_environment_evolves_plastic_and_static_and_simulates_with_changes() {
         for st in [false, true] {
             let blob = dir.path().join(format!("{env}{st}.blob"));
             let mut c = plasticore();
-            c.args([
-                "evolve",
-                env,
-                "--quiet",
-                "--generations",
-                "2",
-                "--population",
-                "8",
-            ])
-            .args(["--randomize", randomize, "--out"])
-            .arg(&blob);
+            c.args(["evolve", env, "--quiet", "--generations", "2", "--population", "8"])
+                .args(["--randomize", randomize, "--out"])
+                .arg(&blob);
             if st {
                 c.arg("--static");
             }
@@ -102,25 +79,13 @@ fn every_environment_evolves_plastic_and_static_and_simulates_with_changes() {
             let v = simulate_json(&["--episodes", "4", env], &blob);
             assert_eq!(v["env"], env);
             assert_eq!(v["model"], if st { "static" } else { "plastic" });
-            let returns: Vec<f64> = v["returns"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r.as_f64().unwrap())
-                .collect();
+            let returns: Vec<f64> =
+                v["returns"].as_array().unwrap().iter().map(|r| r.as_f64().unwrap()).collect();
             let mean = returns.iter().sum::<f64>() / 4.0;
             assert!((v["mean_return"].as_f64().unwrap() - mean).abs() < 1e-3 * (1.0 + mean.abs()));
             // A change at step 10: the returns before and after add up to the whole.
             let w = simulate_json(
-                &[
-                    "--episodes",
-                    "4",
-                    "--change-at",
-                    "10",
-                    "--change-to",
-                    change,
-                    env,
-                ],
+                &["--episodes", "4", "--change-at", "10", "--change-to", change, env],
                 &blob,
             );
             let sum = w["mean_return_before_change"].as_f64().unwrap()
@@ -136,11 +101,7 @@ fn every_environment_evolves_plastic_and_static_and_simulates_with_changes() {
 fn dynamics_specs_are_checked() {
     let blob = data("cartpole_abcd_lr.blob");
     for (flag, spec, needle) in [
-        (
-            "--dynamics",
-            "bogus=1",
-            "unknown cartpole dynamics key 'bogus'",
-        ),
+        ("--dynamics", "bogus=1", "unknown cartpole dynamics key 'bogus'"),
         ("--dynamics", "length=abc", "expected a finite number"),
         ("--dynamics", "length=-1", "length"),
         ("--dynamics", "actuator_sign=0.5", "actuator_sign"),
@@ -150,9 +111,7 @@ fn dynamics_specs_are_checked() {
         ("--randomize", "m=1:2", "unknown cartpole dynamics key 'm'"),
     ] {
         let err = one_line_exit_2(
-            plasticore()
-                .args(["simulate", "cartpole", flag, spec, "--coeffs"])
-                .arg(&blob),
+            plasticore().args(["simulate", "cartpole", flag, spec, "--coeffs"]).arg(&blob),
         );
         assert!(err.contains(needle), "{spec}: {err}");
     }
@@ -164,20 +123,10 @@ fn dynamics_specs_are_checked() {
         "--out",
         "/tmp/never.blob",
     ]));
-    assert!(
-        err.contains("unknown pendulum dynamics key 'length'"),
-        "{err}"
-    );
+    assert!(err.contains("unknown pendulum dynamics key 'length'"), "{err}");
     // A CartPole blob in another environment names both sizes.
-    let err = one_line_exit_2(
-        plasticore()
-            .args(["simulate", "acrobot", "--coeffs"])
-            .arg(&blob),
-    );
-    assert!(
-        err.contains("4 inputs") && err.contains("6 observations"),
-        "{err}"
-    );
+    let err = one_line_exit_2(plasticore().args(["simulate", "acrobot", "--coeffs"]).arg(&blob));
+    assert!(err.contains("4 inputs") && err.contains("6 observations"), "{err}");
 }
 
 #[test]
@@ -186,21 +135,13 @@ fn simulate_rejects_corrupt_and_truncated_blobs() {
     let good = std::fs::read(data("cartpole_abcd_lr.blob")).unwrap();
     let trunc = dir.path().join("t.blob");
     std::fs::write(&trunc, &good[..good.len() - 3]).unwrap();
-    let err = one_line_exit_2(
-        plasticore()
-            .args(["simulate", "cartpole", "--coeffs"])
-            .arg(&trunc),
-    );
+    let err = one_line_exit_2(plasticore().args(["simulate", "cartpole", "--coeffs"]).arg(&trunc));
     assert!(err.contains("corrupt parameter blob: truncated"), "{err}");
     let mut bad = good.clone();
     bad[100] ^= 4;
     let flip = dir.path().join("f.blob");
     std::fs::write(&flip, &bad).unwrap();
-    let err = one_line_exit_2(
-        plasticore()
-            .args(["simulate", "cartpole", "--coeffs"])
-            .arg(&flip),
-    );
+    let err = one_line_exit_2(plasticore().args(["simulate", "cartpole", "--coeffs"]).arg(&flip));
     assert!(err.contains("checksum mismatch"), "{err}");
 }
 
@@ -212,10 +153,7 @@ fn case0(name: &str, keep: usize) -> Array {
     if keep < usize::MAX {
         // keep only the first `keep` components of the last axis
         let last = *shape.last().unwrap();
-        let v2: Vec<f32> = v
-            .chunks(last)
-            .flat_map(|c| c[..keep].iter().copied())
-            .collect();
+        let v2: Vec<f32> = v.chunks(last).flat_map(|c| c[..keep].iter().copied()).collect();
         *shape.last_mut().unwrap() = keep;
         return Array::f32(shape, v2);
     }
@@ -233,28 +171,17 @@ fn run_hebbian_update_matches_numpy_golden_and_rejects_bad_k() {
     write_npy(p("c4"), &case0("coeffs_synapse", 4)).unwrap();
     let inputs = |c: &mut Command, coeffs: &str| {
         c.args(["run", "hebbian.update"]);
-        for (k, f) in [
-            ("w", "w"),
-            ("pre", "pre"),
-            ("post", "post"),
-            ("coeffs", coeffs),
-        ] {
+        for (k, f) in [("w", "w"), ("pre", "pre"), ("post", "post"), ("coeffs", coeffs)] {
             c.arg("--input").arg(format!("{k}={}", p(f).display()));
         }
     };
     let out = dir.path().join("out.npy");
     let mut c = plasticore();
     inputs(&mut c, "c5");
-    c.args([
-        "--param",
-        "rule=ABCD_lr",
-        "--param",
-        "norm=maxabs",
-        "--output",
-    ])
-    .arg(&out)
-    .assert()
-    .success();
+    c.args(["--param", "rule=ABCD_lr", "--param", "norm=maxabs", "--output"])
+        .arg(&out)
+        .assert()
+        .success();
     let got = read_npy(&out).unwrap();
     // expected[rule 6 = ABCD_lr, sharing 0 = synapse, norm 1 = maxabs, case 0]
     let exp = read_npy(data("expected.npy")).unwrap();
@@ -267,8 +194,7 @@ fn run_hebbian_update_matches_numpy_golden_and_rejects_bad_k() {
     }
     let mut c = plasticore();
     inputs(&mut c, "c4");
-    c.args(["--param", "rule=ABCD_lr", "--output"])
-        .arg(dir.path().join("o2.npy"));
+    c.args(["--param", "rule=ABCD_lr", "--output"]).arg(dir.path().join("o2.npy"));
     let err = one_line_exit_2(&mut c);
     assert!(err.contains("needs k = 5"), "{err}");
 }
@@ -320,7 +246,5 @@ fn adaptation_writes_table_plot_and_json() {
     assert_eq!(cells.as_array().unwrap().len(), 4);
     // Two evolutions × 4 evaluation episodes pooled per cell.
     assert_eq!(cells[0]["episodes"], 8);
-    assert!(std::fs::read_to_string(dir.path().join("adaptation.svg"))
-        .unwrap()
-        .contains("<svg"));
+    assert!(std::fs::read_to_string(dir.path().join("adaptation.svg")).unwrap().contains("<svg"));
 }

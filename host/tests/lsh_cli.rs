@@ -14,11 +14,7 @@ fn tmp(test: &str, name: &str) -> PathBuf {
 }
 
 fn golden(name: &str) -> Array {
-    read_npy(format!(
-        "{}/../tests/data/lsh/{name}.npy",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
+    read_npy(format!("{}/../tests/data/lsh/{name}.npy", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
 /// Runs `plasticore run kernel`; returns (exit code, stderr, output).
@@ -65,48 +61,23 @@ fn same(r: (i32, String, Option<Array>), want: &Array) {
 fn hash_kernels_match_numpy() {
     let t = "golden";
     same(
-        run(
-            t,
-            "lsh.hyperplane",
-            &[("x", &golden("hp_x")), ("planes", &golden("hp_planes"))],
-            &[],
-        ),
+        run(t, "lsh.hyperplane", &[("x", &golden("hp_x")), ("planes", &golden("hp_planes"))], &[]),
         &golden("hp_codes"),
     );
     same(
-        run(
-            t,
-            "lsh.angular",
-            &[("x", &golden("ang_x")), ("rotations", &golden("ang_rot"))],
-            &[],
-        ),
+        run(t, "lsh.angular", &[("x", &golden("ang_x")), ("rotations", &golden("ang_rot"))], &[]),
         &golden("ang_buckets"),
     );
     same(
-        run(
-            t,
-            "lsh.crosspolytope",
-            &[("x", &golden("cp_x")), ("signs", &golden("cp_signs"))],
-            &[],
-        ),
+        run(t, "lsh.crosspolytope", &[("x", &golden("cp_x")), ("signs", &golden("cp_signs"))], &[]),
         &golden("cp_buckets"),
     );
     same(
-        run(
-            t,
-            "lsh.bitsample",
-            &[("x", &golden("bs_x")), ("positions", &golden("bs_pos"))],
-            &[],
-        ),
+        run(t, "lsh.bitsample", &[("x", &golden("bs_x")), ("positions", &golden("bs_pos"))], &[]),
         &golden("bs_codes"),
     );
     same(
-        run(
-            t,
-            "lsh.syndrome",
-            &[("x", &golden("syn_x")), ("h", &golden("syn_h"))],
-            &[],
-        ),
+        run(t, "lsh.syndrome", &[("x", &golden("syn_x")), ("h", &golden("syn_h"))], &[]),
         &golden("syn_codes"),
     );
 }
@@ -124,12 +95,7 @@ fn index_recall_on_digits() {
     let (n, q) = (data.len() / 64, queries.len() / 64);
     let data = Array::f32(vec![n, 64], data);
     let queries = Array::f32(vec![q, 64], queries);
-    let r = run(
-        "index",
-        "lsh.index",
-        &[("data", &data), ("queries", &queries)],
-        &[],
-    );
+    let r = run("index", "lsh.index", &[("data", &data), ("queries", &queries)], &[]);
     assert_eq!(r.0, 0, "stderr: {}", r.1);
     let ids = r.2.unwrap();
     assert_eq!(ids.shape, vec![q, 10]);
@@ -159,101 +125,31 @@ fn bad_shapes_and_values_exit_2() {
     let t = "bad";
     let x = Array::f32(vec![2, 3], vec![1.0; 6]);
     let planes = Array::f32(vec![4, 8], vec![1.0; 32]);
-    bad(
-        run(t, "lsh.hyperplane", &[("x", &x), ("planes", &planes)], &[]),
-        "planes",
-    );
+    bad(run(t, "lsh.hyperplane", &[("x", &x), ("planes", &planes)], &[]), "planes");
     let x1 = Array::f32(vec![6], vec![1.0; 6]);
-    bad(
-        run(t, "lsh.hyperplane", &[("x", &x1), ("planes", &planes)], &[]),
-        "x",
-    );
+    bad(run(t, "lsh.hyperplane", &[("x", &x1), ("planes", &planes)], &[]), "x");
     let xu = Array::u8(vec![2, 3], vec![1; 6]);
-    bad(
-        run(t, "lsh.hyperplane", &[("x", &xu), ("planes", &planes)], &[]),
-        "dtype",
-    );
+    bad(run(t, "lsh.hyperplane", &[("x", &xu), ("planes", &planes)], &[]), "dtype");
     let nan = Array::f32(vec![1, 4], vec![1.0, f32::NAN, 0.0, 0.0]);
-    bad(
-        run(
-            t,
-            "lsh.hyperplane",
-            &[("x", &nan), ("planes", &planes)],
-            &[],
-        ),
-        "non-finite",
-    );
+    bad(run(t, "lsh.hyperplane", &[("x", &nan), ("planes", &planes)], &[]), "non-finite");
     let rot = Array::f32(vec![3, 2], vec![1.0; 6]);
-    bad(
-        run(t, "lsh.angular", &[("x", &x), ("rotations", &rot)], &[]),
-        "rotations",
-    );
+    bad(run(t, "lsh.angular", &[("x", &x), ("rotations", &rot)], &[]), "rotations");
     let signs = Array::f32(vec![2, 3], vec![1.0; 6]);
-    bad(
-        run(t, "lsh.crosspolytope", &[("x", &x), ("signs", &signs)], &[]),
-        "power of two",
-    );
+    bad(run(t, "lsh.crosspolytope", &[("x", &x), ("signs", &signs)], &[]), "power of two");
     let halves = Array::f32(vec![1, 4], vec![0.5; 4]);
-    bad(
-        run(
-            t,
-            "lsh.crosspolytope",
-            &[("x", &x), ("signs", &halves)],
-            &[],
-        ),
-        "+1.0 or -1.0",
-    );
+    bad(run(t, "lsh.crosspolytope", &[("x", &x), ("signs", &halves)], &[]), "+1.0 or -1.0");
     let bytes = Array::u8(vec![2, 2], vec![0xff; 4]);
     let pos = Array::i32(vec![2], vec![3, 16]);
-    bad(
-        run(
-            t,
-            "lsh.bitsample",
-            &[("x", &bytes), ("positions", &pos)],
-            &[],
-        ),
-        "positions",
-    );
+    bad(run(t, "lsh.bitsample", &[("x", &bytes), ("positions", &pos)], &[]), "positions");
     let neg = Array::i32(vec![1], vec![-1]);
-    bad(
-        run(
-            t,
-            "lsh.bitsample",
-            &[("x", &bytes), ("positions", &neg)],
-            &[],
-        ),
-        "positions",
-    );
+    bad(run(t, "lsh.bitsample", &[("x", &bytes), ("positions", &neg)], &[]), "positions");
     let h = Array::u8(vec![2, 3], vec![1; 6]);
-    bad(
-        run(t, "lsh.syndrome", &[("x", &bytes), ("h", &h)], &[]),
-        "bytes",
-    );
+    bad(run(t, "lsh.syndrome", &[("x", &bytes), ("h", &h)], &[]), "bytes");
     let h33 = Array::u8(vec![33, 2], vec![1; 66]);
-    bad(
-        run(t, "lsh.syndrome", &[("x", &bytes), ("h", &h33)], &[]),
-        "32 rows",
-    );
+    bad(run(t, "lsh.syndrome", &[("x", &bytes), ("h", &h33)], &[]), "32 rows");
     let q = Array::f32(vec![1, 2], vec![1.0; 2]);
-    bad(
-        run(t, "lsh.index", &[("data", &x), ("queries", &q)], &[]),
-        "queries",
-    );
-    bad(
-        run(
-            t,
-            "lsh.index",
-            &[("data", &x), ("queries", &x)],
-            &["bits=40"],
-        ),
-        "bits",
-    );
-    bad(
-        run(t, "lsh.index", &[("data", &x), ("queries", &x)], &["k=0"]),
-        "k",
-    );
-    bad(
-        run(t, "lsh.index", &[("data", &nan), ("queries", &nan)], &[]),
-        "non-finite",
-    );
+    bad(run(t, "lsh.index", &[("data", &x), ("queries", &q)], &[]), "queries");
+    bad(run(t, "lsh.index", &[("data", &x), ("queries", &x)], &["bits=40"]), "bits");
+    bad(run(t, "lsh.index", &[("data", &x), ("queries", &x)], &["k=0"]), "k");
+    bad(run(t, "lsh.index", &[("data", &nan), ("queries", &nan)], &[]), "non-finite");
 }

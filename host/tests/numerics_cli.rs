@@ -6,10 +6,7 @@ use std::process::Command;
 use plasticore_host::npy::{read_npy, write_npy, Array};
 
 fn golden(name: &str) -> String {
-    format!(
-        "{}/../tests/data/numerics/{name}.npy",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/../tests/data/numerics/{name}.npy", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Runs `plasticore run kernel` with the given inputs (written to a temporary
@@ -64,48 +61,16 @@ fn stats_kl() {
     let q = f(&[2], &[0.5, 0.5]);
     let v = scalar(run("stats.kl", &[("p", p.clone()), ("q", q.clone())], &[]));
     assert!((v - 0.368_064).abs() < 1e-5);
-    let v = scalar(run(
-        "stats.kl",
-        &[("p", q), ("q", f(&[2], &[1.0, 0.0]))],
-        &[],
-    ));
+    let v = scalar(run("stats.kl", &[("p", q), ("q", f(&[2], &[1.0, 0.0]))], &[]));
     assert_eq!(v, f32::INFINITY);
+    bad(run("stats.kl", &[("p", p.clone()), ("q", f(&[3], &[0.2; 3]))], &[]), "dimension n");
+    bad(run("stats.kl", &[("p", f(&[2], &[1.1, -0.1])), ("q", p.clone())], &[]), "non-negative");
+    bad(run("stats.kl", &[("p", f(&[0], &[])), ("q", f(&[0], &[]))], &[]), "empty");
     bad(
-        run(
-            "stats.kl",
-            &[("p", p.clone()), ("q", f(&[3], &[0.2; 3]))],
-            &[],
-        ),
-        "dimension n",
-    );
-    bad(
-        run(
-            "stats.kl",
-            &[("p", f(&[2], &[1.1, -0.1])), ("q", p.clone())],
-            &[],
-        ),
-        "non-negative",
-    );
-    bad(
-        run("stats.kl", &[("p", f(&[0], &[])), ("q", f(&[0], &[]))], &[]),
-        "empty",
-    );
-    bad(
-        run(
-            "stats.kl",
-            &[("p", f(&[1, 2], &[0.5, 0.5])), ("q", p.clone())],
-            &[],
-        ),
+        run("stats.kl", &[("p", f(&[1, 2], &[0.5, 0.5])), ("q", p.clone())], &[]),
         "expected float32 [n]",
     );
-    bad(
-        run(
-            "stats.kl",
-            &[("p", Array::i32(vec![2], vec![1, 0])), ("q", p)],
-            &[],
-        ),
-        "dtype",
-    );
+    bad(run("stats.kl", &[("p", Array::i32(vec![2], vec![1, 0])), ("q", p)], &[]), "dtype");
 }
 
 #[test]
@@ -120,32 +85,12 @@ fn stats_moving_average() {
         run("stats.moving_average", &[("x", x.clone())], &["window=6"]),
         "no longer than the series",
     );
+    bad(run("stats.moving_average", &[("x", x.clone())], &["window=0"]), "window");
+    bad(run("stats.moving_average", &[("x", x.clone())], &["window=-1"]), "window");
+    bad(run("stats.moving_average", &[("x", x.clone())], &[]), "missing parameter 'window'");
+    bad(run("stats.moving_average", &[("x", f(&[0], &[]))], &["window=1"]), "empty");
     bad(
-        run("stats.moving_average", &[("x", x.clone())], &["window=0"]),
-        "window",
-    );
-    bad(
-        run("stats.moving_average", &[("x", x.clone())], &["window=-1"]),
-        "window",
-    );
-    bad(
-        run("stats.moving_average", &[("x", x.clone())], &[]),
-        "missing parameter 'window'",
-    );
-    bad(
-        run(
-            "stats.moving_average",
-            &[("x", f(&[0], &[]))],
-            &["window=1"],
-        ),
-        "empty",
-    );
-    bad(
-        run(
-            "stats.moving_average",
-            &[("x", f(&[2], &[1.0, f32::NAN]))],
-            &["window=1"],
-        ),
+        run("stats.moving_average", &[("x", f(&[2], &[1.0, f32::NAN]))], &["window=1"]),
         "non-finite",
     );
 }
@@ -165,12 +110,7 @@ fn stats_per_capita() {
     let out = out.unwrap();
     let want = read_npy(golden("pc_expected")).unwrap();
     assert_eq!(out.shape, vec![60, 4]);
-    for (a, w) in out
-        .as_f32()
-        .unwrap()
-        .iter()
-        .zip(want.as_f32().unwrap().chunks(2))
-    {
+    for (a, w) in out.as_f32().unwrap().iter().zip(want.as_f32().unwrap().chunks(2)) {
         let w = w[0] as f64 + w[1] as f64;
         assert!(
             a.is_nan() == w.is_nan()
@@ -180,10 +120,7 @@ fn stats_per_capita() {
     bad(
         run(
             "stats.per_capita",
-            &[
-                ("counts", f(&[3, 1], &[1.0; 3])),
-                ("population", f(&[1], &[10.0])),
-            ],
+            &[("counts", f(&[3, 1], &[1.0; 3])), ("population", f(&[1], &[10.0]))],
             &[],
         ),
         "window",
@@ -191,10 +128,7 @@ fn stats_per_capita() {
     bad(
         run(
             "stats.per_capita",
-            &[
-                ("counts", f(&[7, 1], &[1.0; 7])),
-                ("population", f(&[1], &[0.0])),
-            ],
+            &[("counts", f(&[7, 1], &[1.0; 7])), ("population", f(&[1], &[0.0]))],
             &[],
         ),
         "population",
@@ -217,10 +151,7 @@ fn loss_supcon() {
     bad(
         run(
             "loss.supcon",
-            &[
-                ("features", fe.clone()),
-                ("labels", Array::i32(vec![3], vec![0, 1, 2])),
-            ],
+            &[("features", fe.clone()), ("labels", Array::i32(vec![3], vec![0, 1, 2]))],
             &[],
         ),
         "same label",
@@ -228,10 +159,7 @@ fn loss_supcon() {
     bad(
         run(
             "loss.supcon",
-            &[
-                ("features", fe.clone()),
-                ("labels", Array::i32(vec![3], vec![0, 0, 1])),
-            ],
+            &[("features", fe.clone()), ("labels", Array::i32(vec![3], vec![0, 0, 1]))],
             &["temperature=0"],
         ),
         "temperature",
@@ -239,29 +167,19 @@ fn loss_supcon() {
     bad(
         run(
             "loss.supcon",
-            &[
-                ("features", fe.clone()),
-                ("labels", Array::i32(vec![2], vec![0, 0])),
-            ],
+            &[("features", fe.clone()), ("labels", Array::i32(vec![2], vec![0, 0]))],
             &[],
         ),
         "dimension n",
     );
     bad(
-        run(
-            "loss.supcon",
-            &[("features", fe.clone()), ("labels", f(&[3], &[0.0; 3]))],
-            &[],
-        ),
+        run("loss.supcon", &[("features", fe.clone()), ("labels", f(&[3], &[0.0; 3]))], &[]),
         "int32",
     );
     bad(
         run(
             "loss.supcon",
-            &[
-                ("features", f(&[0, 2], &[])),
-                ("labels", Array::i32(vec![0], vec![])),
-            ],
+            &[("features", f(&[0, 2], &[])), ("labels", Array::i32(vec![0], vec![]))],
             &[],
         ),
         "empty",
@@ -283,11 +201,8 @@ fn loss_supcon() {
 fn radioactive_mark_and_pvalue() {
     let feats = f(&[2, 3], &[3.0, 4.0, 0.0, 0.0, 0.0, 2.0]);
     let u = f(&[3], &[0.0, 0.0, 2.0]);
-    let r = run(
-        "radioactive.mark",
-        &[("features", feats.clone()), ("u", u.clone())],
-        &["strength=5"],
-    );
+    let r =
+        run("radioactive.mark", &[("features", feats.clone()), ("u", u.clone())], &["strength=5"]);
     assert_eq!(r.0, 0, "{}", r.1);
     let m = r.2.unwrap();
     assert_eq!(m.shape, vec![2, 3]);
@@ -302,11 +217,7 @@ fn radioactive_mark_and_pvalue() {
         "dimension d",
     );
     bad(
-        run(
-            "radioactive.mark",
-            &[("features", feats.clone()), ("u", u.clone())],
-            &["strength=-1"],
-        ),
+        run("radioactive.mark", &[("features", feats.clone()), ("u", u.clone())], &["strength=-1"]),
         "strength",
     );
     bad(
@@ -324,63 +235,34 @@ fn radioactive_mark_and_pvalue() {
     // d = 3: p = (1 − c)/2; c = cos((1, 1, 0), (1, 0, 0)) = 1/√2.
     let p = scalar(run(
         "radioactive.pvalue",
-        &[
-            ("w", f(&[3], &[1.0, 1.0, 0.0])),
-            ("u", f(&[3], &[1.0, 0.0, 0.0])),
-        ],
+        &[("w", f(&[3], &[1.0, 1.0, 0.0])), ("u", f(&[3], &[1.0, 0.0, 0.0]))],
         &[],
     ));
     assert!((p as f64 - (1.0 - 0.5f64.sqrt()) / 2.0).abs() < 1e-7);
     bad(
-        run(
-            "radioactive.pvalue",
-            &[("w", f(&[3], &[1.0; 3])), ("u", f(&[4], &[1.0; 4]))],
-            &[],
-        ),
+        run("radioactive.pvalue", &[("w", f(&[3], &[1.0; 3])), ("u", f(&[4], &[1.0; 4]))], &[]),
         "dimension d",
     );
     bad(
-        run(
-            "radioactive.pvalue",
-            &[("w", f(&[1], &[1.0])), ("u", f(&[1], &[1.0]))],
-            &[],
-        ),
+        run("radioactive.pvalue", &[("w", f(&[1], &[1.0])), ("u", f(&[1], &[1.0]))], &[]),
         "at least 2",
     );
     bad(
-        run(
-            "radioactive.pvalue",
-            &[("w", f(&[2], &[0.0, 0.0])), ("u", f(&[2], &[1.0, 0.0]))],
-            &[],
-        ),
+        run("radioactive.pvalue", &[("w", f(&[2], &[0.0, 0.0])), ("u", f(&[2], &[1.0, 0.0]))], &[]),
         "non-zero",
     );
-    bad(
-        run(
-            "radioactive.pvalue",
-            &[("w", f(&[0], &[])), ("u", f(&[0], &[]))],
-            &[],
-        ),
-        "empty",
-    );
+    bad(run("radioactive.pvalue", &[("w", f(&[0], &[])), ("u", f(&[0], &[]))], &[]), "empty");
 }
 
 #[test]
 fn tensor_reshape() {
-    for (file, spec) in [
-        ("reshape_r3_x", "4,6"),
-        ("reshape_r3_x_fortran", "4,6"),
-        ("reshape_rneg_x", "2,-1,3"),
-    ] {
-        let case = if file.starts_with("reshape_r3") {
-            "r3"
-        } else {
-            "rneg"
-        };
+    for (file, spec) in
+        [("reshape_r3_x", "4,6"), ("reshape_r3_x_fortran", "4,6"), ("reshape_rneg_x", "2,-1,3")]
+    {
+        let case = if file.starts_with("reshape_r3") { "r3" } else { "rneg" };
         for o in ["C", "F"] {
             let mut c = Command::new(env!("CARGO_BIN_EXE_plasticore"));
-            c.args(["run", "tensor.reshape", "--input"])
-                .arg(format!("x={}", golden(file)));
+            c.args(["run", "tensor.reshape", "--input"]).arg(format!("x={}", golden(file)));
             let (code, err, out) = run_cmd(c, &[&format!("shape={spec}"), &format!("order={o}")]);
             assert_eq!(code, 0, "{err}");
             let want = read_npy(golden(&format!("reshape_{case}_{o}"))).unwrap();
@@ -388,40 +270,14 @@ fn tensor_reshape() {
         }
     }
     let x = f(&[2, 3], &[0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
+    bad(run("tensor.reshape", &[("x", x.clone())], &["shape=4,2"]), "element count");
+    bad(run("tensor.reshape", &[("x", x.clone())], &["shape=-1,-1"]), "at most one -1");
+    bad(run("tensor.reshape", &[("x", x.clone())], &["shape=4,-1"]), "-1");
+    bad(run("tensor.reshape", &[("x", x.clone())], &["shape=2,x"]), "not an integer");
     bad(
-        run("tensor.reshape", &[("x", x.clone())], &["shape=4,2"]),
-        "element count",
-    );
-    bad(
-        run("tensor.reshape", &[("x", x.clone())], &["shape=-1,-1"]),
-        "at most one -1",
-    );
-    bad(
-        run("tensor.reshape", &[("x", x.clone())], &["shape=4,-1"]),
-        "-1",
-    );
-    bad(
-        run("tensor.reshape", &[("x", x.clone())], &["shape=2,x"]),
-        "not an integer",
-    );
-    bad(
-        run(
-            "tensor.reshape",
-            &[("x", x.clone())],
-            &["shape=1,1,1,1,1,1,2,3,1"],
-        ),
+        run("tensor.reshape", &[("x", x.clone())], &["shape=1,1,1,1,1,1,2,3,1"]),
         "at most 8 dimensions",
     );
-    bad(
-        run(
-            "tensor.reshape",
-            &[("x", x.clone())],
-            &["shape=3,2", "order=K"],
-        ),
-        "order",
-    );
-    bad(
-        run("tensor.reshape", &[("x", x)], &[]),
-        "missing parameter 'shape'",
-    );
+    bad(run("tensor.reshape", &[("x", x.clone())], &["shape=3,2", "order=K"]), "order");
+    bad(run("tensor.reshape", &[("x", x)], &[]), "missing parameter 'shape'");
 }

@@ -17,29 +17,10 @@ pub fn check_nn() {
     sink(nn::softmax_in_place(cut_mut(&mut out)));
     sink(nn::softmax_rows(cut(&x), opaque(8), cut_mut(&mut out)));
     let g = opaque([1.0f32; 8]);
-    sink(nn::layer_norm(
-        cut(&x),
-        opaque(8),
-        cut(&g),
-        cut(&g),
-        cut_mut(&mut out),
-    ));
-    sink(nn::layer_norm_in_place(
-        cut_mut(&mut out),
-        opaque(8),
-        cut(&g),
-        cut(&g),
-    ));
-    let act = if opaque(true) {
-        Activation::Gelu
-    } else {
-        Activation::Relu
-    };
-    sink((
-        act.apply(opaque(0.3)),
-        nn::relu(opaque(-1.0)),
-        nn::gelu(opaque(1.0)),
-    ));
+    sink(nn::layer_norm(cut(&x), opaque(8), cut(&g), cut(&g), cut_mut(&mut out)));
+    sink(nn::layer_norm_in_place(cut_mut(&mut out), opaque(8), cut(&g), cut(&g)));
+    let act = if opaque(true) { Activation::Gelu } else { Activation::Relu };
+    sink((act.apply(opaque(0.3)), nn::relu(opaque(-1.0)), nn::gelu(opaque(1.0))));
     sink(act.apply_in_place(cut_mut(&mut out)));
     let w1 = opaque([0.1f32; 64]);
     let b1 = opaque([0.0f32; 16]);
@@ -55,28 +36,11 @@ pub fn check_nn() {
 pub fn check_attention_kernels() {
     let q = opaque([0.1f32; 64]);
     let mut out = opaque([0.0f32; 64]);
-    let shape = SdpaShape {
-        heads: opaque(2),
-        n: opaque(4),
-        m: opaque(4),
-        d: opaque(8),
-        dv: opaque(8),
-    };
+    let shape =
+        SdpaShape { heads: opaque(2), n: opaque(4), m: opaque(4), d: opaque(8), dv: opaque(8) };
     sink(shape.lens());
-    sink(sdpa(
-        cut(&q),
-        cut(&q),
-        cut(&q),
-        shape,
-        opaque(true),
-        cut_mut(&mut out),
-    ));
-    let lshape = LshShape {
-        heads: opaque(1),
-        n: opaque(8),
-        d: opaque(8),
-        dv: opaque(8),
-    };
+    sink(sdpa(cut(&q), cut(&q), cut(&q), shape, opaque(true), cut_mut(&mut out)));
+    let lshape = LshShape { heads: opaque(1), n: opaque(8), d: opaque(8), dv: opaque(8) };
     let cfg = LshConfig {
         rounds: opaque(2),
         n_buckets: opaque(4),
@@ -112,17 +76,11 @@ pub fn check_attention_kernels() {
 #[inline(never)]
 pub fn check_attention_blocks() {
     let p = opaque([0.05f32; 512]);
-    let dims = TransformerDims {
-        d: opaque(8),
-        heads: opaque(2),
-        d_ff: opaque(16),
-        act: Activation::Gelu,
-    };
+    let dims =
+        TransformerDims { d: opaque(8), heads: opaque(2), d_ff: opaque(16), act: Activation::Gelu };
     let rot = opaque([0.3f32; 8 * 2 * 2]);
     let mode = if opaque(true) {
-        AttentionMode::Full {
-            causal: opaque(true),
-        }
+        AttentionMode::Full { causal: opaque(true) }
     } else {
         AttentionMode::Lsh {
             rotations: cut(&rot),
@@ -157,14 +115,7 @@ pub fn check_attention_blocks() {
         wv: cut(&p),
         wo: cut(&p),
     };
-    let ff = FeedForward::new(
-        cut(&p),
-        cut(&p),
-        cut(&p),
-        cut(&p),
-        opaque(8),
-        Activation::Relu,
-    );
+    let ff = FeedForward::new(cut(&p), cut(&p), cut(&p), cut(&p), opaque(8), Activation::Relu);
     if let (Ok(attn), Ok(ff)) = (SelfAttention::new(opaque(8), opaque(2), w, mode), ff) {
         sink((attn.d(), attn.scratch_len(opaque(8))));
         sink(attn.forward(cut(&x), scratch.parts(), cut_mut(&mut o)));

@@ -26,10 +26,7 @@ pub fn check_env<E: Environment>(keys: &[&str]) {
         let out = opaque([0.3f32, -0.2, 0.9]);
         sink(env.act(cut(&out)).map(|(_, r, d)| (r, d)));
     }
-    let change = Some(Change {
-        at: opaque(3),
-        to: p,
-    });
+    let change = Some(Change { at: opaque(3), to: p });
     let sizes = opaque([E::OBS, 4, 1]);
     let coeffs = opaque([0.01f32; 40 * 5]);
     let mut weights = opaque([0.0f32; 40]);
@@ -99,12 +96,7 @@ pub fn check_env_es() {
         let mut scratch = opaque([0.0f32; 8]);
         es.noise(opaque(9), cut_mut(&mut out));
         sink(es.candidate(cut(&theta), opaque(9), cut_mut(&mut out)));
-        sink(es.tell(
-            cut_mut(&mut theta),
-            cut(&fit),
-            cut_mut(&mut ranks),
-            cut_mut(&mut scratch),
-        ));
+        sink(es.tell(cut_mut(&mut theta), cut(&fit), cut_mut(&mut ranks), cut_mut(&mut scratch)));
         sink(OpenAiEs::from_state(es.config(), es.state()).is_ok());
     }
 }

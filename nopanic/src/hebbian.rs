@@ -67,32 +67,15 @@ pub fn check_hebbian_rules() {
     let h = opaque([0.1f32; 5]);
     let r = rule();
     let s = sharing();
-    sink((
-        r.k(),
-        r.name().len(),
-        r.id(),
-        r.delta(cut(&h), opaque(0.5), opaque(-0.5)),
-    ));
-    sink((
-        Rule::from_name("ABCD_lr"),
-        Sharing::from_name("per_synapse"),
-    ));
-    sink((
-        s.vectors(opaque(usize::MAX), opaque(3)),
-        s.name().len(),
-        s.id(),
-    ));
+    sink((r.k(), r.name().len(), r.id(), r.delta(cut(&h), opaque(0.5), opaque(-0.5))));
+    sink((Rule::from_name("ABCD_lr"), Sharing::from_name("per_synapse")));
+    sink((s.vectors(opaque(usize::MAX), opaque(3)), s.name().len(), s.id()));
     sink(s.coeff_len(r, opaque(usize::MAX), opaque(usize::MAX)));
     let n = norm();
     sink((n.id(), n.param(), n.validate()));
     let mut w = opaque([0.3f32; 32]);
     n.apply(cut_mut(&mut w));
-    sink(hebbian::update_cost(
-        r,
-        s,
-        opaque(usize::MAX),
-        opaque(usize::MAX),
-    ));
+    sink(hebbian::update_cost(r, s, opaque(usize::MAX), opaque(usize::MAX)));
     let c = opaque([0.01f32; 32 * 5]);
     let pre = opaque([0.5f32; 4]);
     let post = opaque([0.5f32; 8]);
@@ -104,13 +87,7 @@ pub fn check_hebbian_rules() {
             coeffs.inputs(),
             coeffs.data().len(),
         ));
-        sink(hebbian::update(
-            cut_mut(&mut w),
-            cut(&pre),
-            cut(&post),
-            &coeffs,
-            n,
-        ));
+        sink(hebbian::update(cut_mut(&mut w), cut(&pre), cut(&post), &coeffs, n));
     }
     let act = HebbAct::from_id(opaque(0)).unwrap_or(HebbAct::Linear);
     sink(act.id());
@@ -151,12 +128,7 @@ pub fn check_hebbian_nets() {
     ) {
         net.reset(&mut Rng::new(opaque(1)));
         sink(net.step(cut(&opaque([0.1f32; 4]))).map(|o| o.len()));
-        sink((
-            net.topology().layers(),
-            net.config(),
-            net.weights().len(),
-            net.activations().len(),
-        ));
+        sink((net.topology().layers(), net.config(), net.weights().len(), net.activations().len()));
         sink(hebbian::cartpole_episode(&mut net, opaque(5)));
         sink(net.weights_checksum());
     }
@@ -180,11 +152,7 @@ pub fn check_blob() {
     if let Ok(h) = Header::new(opaque(1), opaque([0; 8]), opaque(0.0), cut(&dims)) {
         sink(h.dims().len());
         let mut out = opaque([0u8; 256]);
-        sink(blob::encode(
-            &h,
-            cut(&opaque([1.0f32; 32])),
-            cut_mut(&mut out),
-        ));
+        sink(blob::encode(&h, cut(&opaque([1.0f32; 32])), cut_mut(&mut out)));
     }
     if let Ok(b) = Blob::parse(cut(&bytes)) {
         sink((b.len(), b.is_empty(), b.get(opaque(3))));

@@ -14,13 +14,7 @@ pub fn check_linalg() {
     sink(linalg::axpy(opaque(0.5), cut(&a), cut_mut(&mut y)));
     let (r, c) = (opaque(8), opaque(8));
     if let Ok(m) = MatRef::new(cut(&a), r, c, layout()) {
-        sink((
-            m.rows(),
-            m.cols(),
-            m.layout(),
-            m.data().len(),
-            m.get(opaque(3), opaque(9)),
-        ));
+        sink((m.rows(), m.cols(), m.layout(), m.data().len(), m.get(opaque(3), opaque(9))));
         sink(linalg::matvec(&m, cut(&b), cut_mut(&mut y)));
         let mut o = opaque([0.0f32; 64]);
         if let Ok(mut out) = MatMut::new(cut_mut(&mut o), opaque(8), opaque(8), layout()) {
@@ -34,20 +28,13 @@ pub fn check_linalg() {
         sink(tensor::vec(&m, cut_mut(&mut flat)));
     }
     let l = layout();
-    sink((
-        l.index(opaque(1), opaque(2), opaque(3), opaque(4)),
-        l.strides(opaque(3), opaque(4)),
-    ));
+    sink((l.index(opaque(1), opaque(2), opaque(3), opaque(4)), l.strides(opaque(3), opaque(4))));
     let mut v = Vector::<8>::zeros();
     let w = opaque(Vector::<8>::zeros());
     v.axpy(opaque(2.0), &w);
     sink((v.dot(&w), v.as_slice().len()));
     let m = opaque(Matrix::<4, 8>::zeros());
-    sink((
-        m.matvec(&w),
-        m.get(opaque(1), opaque(9)),
-        m.as_mat_ref().rows(),
-    ));
+    sink((m.matvec(&w), m.get(opaque(1), opaque(9)), m.as_mat_ref().rows()));
     let mut o4 = [0.0f32; 4];
     m.matvec_into(&opaque([1.0; 8]), &mut o4);
     sink(o4);
@@ -62,15 +49,7 @@ pub fn check_tensor() {
     if let (Ok(from), Ok(to)) = (Shape::new(cut(&dims)), Shape::infer(cut(&spec), opaque(24))) {
         sink((from.dims().len(), from.rank(), from.len(), from.is_empty()));
         sink(from.strides(layout()));
-        sink(tensor::reshape(
-            cut(&x),
-            &from,
-            layout(),
-            &to,
-            layout(),
-            cut_mut(&mut out),
-            layout(),
-        ));
+        sink(tensor::reshape(cut(&x), &from, layout(), &to, layout(), cut_mut(&mut out), layout()));
     }
 }
 
@@ -84,22 +63,8 @@ pub fn check_fixed() {
     sink(flin::dot(cut(&a8), cut(&b8)));
     let mut y = opaque([0i16; 64]);
     let mut y8 = opaque([0i8; 64]);
-    sink(flin::matvec(
-        cut(&a),
-        opaque(8),
-        opaque(8),
-        cut(&b),
-        opaque(40),
-        cut_mut(&mut y),
-    ));
-    sink(flin::matvec(
-        cut(&a8),
-        opaque(8),
-        opaque(8),
-        cut(&b8),
-        opaque(3),
-        cut_mut(&mut y8),
-    ));
+    sink(flin::matvec(cut(&a), opaque(8), opaque(8), cut(&b), opaque(40), cut_mut(&mut y)));
+    sink(flin::matvec(cut(&a8), opaque(8), opaque(8), cut(&b8), opaque(3), cut_mut(&mut y8)));
     let mut bt = opaque([0i16; 64]);
     sink(flin::matmul(
         cut(&a),

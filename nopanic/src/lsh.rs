@@ -11,11 +11,7 @@ use plasticore::lsh::{self, binary_index_positions};
 #[inline(never)]
 pub fn check_ternary() {
     let mut planes = opaque([0i8; 16 * 32]);
-    sink(ternary::sign_planes_i8(
-        opaque(3),
-        opaque(32),
-        cut_mut(&mut planes),
-    ));
+    sink(ternary::sign_planes_i8(opaque(3), opaque(32), cut_mut(&mut planes)));
     let x = opaque([100i16; 16]);
     let x8 = opaque([100i8; 16]);
     if let Ok(p) = TernaryPlanes::new(cut(&planes), opaque(16), opaque(32)) {
@@ -27,18 +23,8 @@ pub fn check_ternary() {
         sink(p.hash_u64(cut(&x8)));
     }
     let mut yy = opaque([0i32; 16]);
-    sink(ternary::crosspolytope_bucket_i(
-        cut(&x),
-        opaque(5),
-        opaque(2),
-        cut_mut(&mut yy),
-    ));
-    sink(ternary::crosspolytope_bucket_i(
-        cut(&x8),
-        opaque(5),
-        opaque(2),
-        cut_mut(&mut yy),
-    ));
+    sink(ternary::crosspolytope_bucket_i(cut(&x), opaque(5), opaque(2), cut_mut(&mut yy)));
+    sink(ternary::crosspolytope_bucket_i(cut(&x8), opaque(5), opaque(2), cut_mut(&mut yy)));
 }
 
 #[inline(never)]
@@ -46,35 +32,19 @@ pub fn check_lsh_hashes() {
     let x = opaque([0.25f32; 16]);
     let mut planes = opaque([0.0f32; 16 * 32]);
     hyperplane::hyperplane_planes(opaque(1), cut_mut(&mut planes));
-    sink(hyperplane::sign_planes(
-        opaque(1),
-        opaque(32),
-        cut_mut(&mut planes),
-    ));
+    sink(hyperplane::sign_planes(opaque(1), opaque(32), cut_mut(&mut planes)));
     let mut proj = opaque([0.0f32; 32]);
     let mut code = opaque([0u8; 4]);
     let mut words = opaque([0u32; 1]);
-    sink(hyperplane::hyperplane_project(
-        cut(&x),
-        cut(&planes),
-        cut_mut(&mut proj),
-    ));
+    sink(hyperplane::hyperplane_project(cut(&x), cut(&planes), cut_mut(&mut proj)));
     sink(hyperplane::hyperplane_hash(
         cut(&x),
         cut(&planes),
         cut_mut(&mut proj),
         cut_mut(&mut code),
     ));
-    sink(hyperplane::hyperplane_project_seeded(
-        cut(&x),
-        opaque(2),
-        cut_mut(&mut proj),
-    ));
-    sink(hyperplane::hyperplane_project_sign_seeded(
-        cut(&x),
-        opaque(2),
-        cut_mut(&mut proj),
-    ));
+    sink(hyperplane::hyperplane_project_seeded(cut(&x), opaque(2), cut_mut(&mut proj)));
+    sink(hyperplane::hyperplane_project_sign_seeded(cut(&x), opaque(2), cut_mut(&mut proj)));
     sink(hyperplane::hyperplane_hash_seeded(
         cut(&x),
         opaque(2),
@@ -82,14 +52,8 @@ pub fn check_lsh_hashes() {
         cut_mut(&mut code),
     ));
     sink(hyperplane::pack_signs(cut(&proj), cut_mut(&mut code)));
-    sink(hyperplane::pack_signs_words(
-        cut(&proj),
-        cut_mut(&mut words),
-    ));
-    sink((
-        hyperplane::code_bytes(opaque(usize::MAX)),
-        hyperplane::code_words(opaque(usize::MAX)),
-    ));
+    sink(hyperplane::pack_signs_words(cut(&proj), cut_mut(&mut words)));
+    sink((hyperplane::code_bytes(opaque(usize::MAX)), hyperplane::code_words(opaque(usize::MAX))));
     let xa = opaque([0.25f32; 16]);
     let hp = Hyperplane::<16, 32>::new(opaque(3));
     let hs = Hyperplane::<16, 32>::new_sign(opaque(3));
@@ -130,20 +94,9 @@ pub fn check_lsh_angular_crosspolytope() {
     let x = opaque([0.25f32; 16]);
     let mut rot = opaque([0.0f32; 16 * 2 * 4]);
     angular::angular_rotations(opaque(1), cut_mut(&mut rot));
-    sink(angular::angular_bucket(
-        cut(&x),
-        cut(&rot),
-        opaque(8),
-        opaque(4),
-    ));
+    sink(angular::angular_bucket(cut(&x), cut(&rot), opaque(8), opaque(4)));
     let mut buckets = opaque([0u32; 2]);
-    sink(angular::angular_hash(
-        cut(&x),
-        cut(&rot),
-        opaque(2),
-        opaque(4),
-        cut_mut(&mut buckets),
-    ));
+    sink(angular::angular_hash(cut(&x), cut(&rot), opaque(2), opaque(4), cut_mut(&mut buckets)));
     let mut scratch = opaque([0.0f32; 8]);
     sink(angular::angular_hash_seeded(
         cut(&x),
@@ -159,18 +112,9 @@ pub fn check_lsh_angular_crosspolytope() {
     sink(Angular::<16, 2, 4>::new(opaque(1)).hash(&xa, &mut sc, &mut bk));
     sink(SeededAngular::<16, 2, 4>::new(opaque(1)).hash(&xa, &mut sc, &mut bk));
     let mut signs = opaque([0.0f32; 3 * 16]);
-    sink(crosspolytope::crosspolytope_signs(
-        opaque(1),
-        opaque(16),
-        cut_mut(&mut signs),
-    ));
+    sink(crosspolytope::crosspolytope_signs(opaque(1), opaque(16), cut_mut(&mut signs)));
     let mut s16 = opaque([0.0f32; 16]);
-    sink(crosspolytope::crosspolytope_bucket(
-        cut(&x),
-        cut(&signs),
-        opaque(16),
-        cut_mut(&mut s16),
-    ));
+    sink(crosspolytope::crosspolytope_bucket(cut(&x), cut(&signs), opaque(16), cut_mut(&mut s16)));
     sink(crosspolytope::crosspolytope_bucket_seeded(
         cut(&x),
         opaque(1),
@@ -200,20 +144,10 @@ pub fn check_lsh_binary() {
     let x = opaque([0xA5u8; 8]);
     sink(binary::get_bit(cut(&x), opaque(70)));
     let mut pos = opaque([0u32; 8]);
-    sink(binary::bitsample_positions(
-        opaque(1),
-        opaque(64),
-        cut_mut(&mut pos),
-    ));
+    sink(binary::bitsample_positions(opaque(1), opaque(64), cut_mut(&mut pos)));
     sink(binary::bitsample(cut(&x), cut(&pos)));
     let mut h = opaque([0u8; 8 * 8]);
-    sink(binary::sparse_parity_check(
-        opaque(1),
-        opaque(8),
-        opaque(8),
-        opaque(3),
-        cut_mut(&mut h),
-    ));
+    sink(binary::sparse_parity_check(opaque(1), opaque(8), opaque(8), opaque(3), cut_mut(&mut h)));
     sink(binary::syndrome(cut(&x), cut(&h)));
     if let Ok(bs) = BitSample::<8>::new(opaque(1), opaque(64)) {
         sink(bs.hash(cut(&x)));
@@ -221,10 +155,5 @@ pub fn check_lsh_binary() {
     if let Ok(sy) = Syndrome::<8, 8>::new(opaque(1), opaque(64), opaque(3)) {
         sink(sy.hash(&opaque([1u8; 8])));
     }
-    sink(binary_index_positions(
-        opaque(1),
-        opaque(64),
-        opaque(8),
-        cut_mut(&mut pos),
-    ));
+    sink(binary_index_positions(opaque(1), opaque(64), opaque(8), cut_mut(&mut pos)));
 }

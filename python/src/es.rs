@@ -6,6 +6,7 @@ use pyo3::types::PyDict;
 
 use plasticore::es::{EsConfig, EsState, OpenAiEs};
 use plasticore_host::evolve::{self as ev, EvolveOptions};
+use plasticore_host::limits::{check_buffer, check_count, MAX_POPULATION};
 
 use crate::hebbian::Blob;
 use crate::{anyhow_err, err};
@@ -37,20 +38,10 @@ impl OpenAIES {
         lr_decay: f32,
         lr_min: f32,
     ) -> PyResult<Self> {
-        let cfg = EsConfig {
-            population,
-            sigma,
-            sigma_decay,
-            sigma_min,
-            lr,
-            lr_decay,
-            lr_min,
-            l2,
-        };
-        Ok(OpenAIES {
-            es: OpenAiEs::new(cfg, seed).map_err(err)?,
-            ranks: vec![0.0; population],
-        })
+        let cfg = EsConfig { population, sigma, sigma_decay, sigma_min, lr, lr_decay, lr_min, l2 };
+        let es = OpenAiEs::new(cfg, seed).map_err(err)?;
+        check_count("population", population, MAX_POPULATION).map_err(err)?;
+        Ok(OpenAIES { es, ranks: vec![0.0; population] })
     }
     /// The population of this generation around `theta`: `[population, dim]`.
     fn ask<'py>(
@@ -60,7 +51,7 @@ impl OpenAIES {
     ) -> PyResult<Bound<'py, PyArray2<f32>>> {
         let theta = theta.as_array().to_vec();
         let (n, d) = (self.es.config().population, theta.len());
-        let mut out = vec![0.0; n * d];
+        let mut out = vec![0.0; check_buffer("population × len(theta)", n, d).map_err(err)?];
         for (k, row) in out.chunks_exact_mut(d.max(1)).enumerate() {
             self.es.candidate(&theta, k, row).map_err(err)?;
         }
@@ -77,20 +68,13 @@ impl OpenAIES {
         let mut theta = theta.as_array().to_vec();
         let fitness = fitness.as_array().to_vec();
         let mut scratch = vec![0.0; theta.len()];
-        self.es
-            .tell(&mut theta, &fitness, &mut self.ranks, &mut scratch)
-            .map_err(err)?;
+        self.es.tell(&mut theta, &fitness, &mut self.ranks, &mut scratch).map_err(err)?;
         Ok(theta.into_pyarray(py))
     }
     /// σ, learning rate, generation and seed.
     #[getter]
     fn state(&self) -> (f32, f32, u64, u64) {
-        let EsState {
-            sigma,
-            lr,
-            generation,
-            seed,
-        } = self.es.state();
+        let EsState { sigma, lr, generation, seed } = self.es.state();
         (sigma, lr, generation, seed)
     }
 }
@@ -147,9 +131,7 @@ pub(crate) struct Evolution {
 
 impl Evolution {
     fn get(&self) -> PyResult<&ev::Evolution> {
-        self.inner
-            .as_ref()
-            .ok_or_else(|| err("the run is finished"))
+        self.inner.as_ref().ok_or_else(|| err("the run is finished"))
     }
 }
 
@@ -159,9 +141,7 @@ impl Evolution {
     #[pyo3(signature = (**kwargs))]
     fn new(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         let opts = evolve_options(kwargs)?;
-        Ok(Evolution {
-            inner: Some(ev::Evolution::new(&opts, None, false).map_err(anyhow_err)?),
-        })
+        Ok(Evolution { inner: Some(ev::Evolution::new(&opts, None, false).map_err(anyhow_err)?) })
     }
     /// The options as JSON: what [`evaluate_candidates`] takes.
     fn options_json(&self) -> PyResult<String> {
@@ -200,10 +180,7 @@ impl Evolution {
         fitness: PyReadonlyArray1<'py, f32>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let f = fitness.as_array().to_vec();
-        let e = self
-            .inner
-            .as_mut()
-            .ok_or_else(|| err("the run is finished"))?;
+        let e = self.inner.as_mut().ok_or_else(|| err("the run is finished"))?;
         let st = e.tell(&f).map_err(anyhow_err)?;
         let d = PyDict::new(py);
         d.set_item("generation", st.generation)?;
@@ -215,20 +192,11 @@ impl Evolution {
     /// Ends the run: `(blob, validation)` — the best θ by validation as a
     /// [`Blob`], and its validation mean return.
     fn finish(&mut self, py: Python<'_>) -> PyResult<(Blob, f32)> {
-        let e = self
-            .inner
-            .take()
-            .ok_or_else(|| err("the run is finished"))?;
+        let e = self.inner.take().ok_or_else(|| err("the run is finished"))?;
         let opts = e.options().clone();
         let r = py.detach(|| e.finish()).map_err(anyhow_err)?;
         let model = opts.model(&r.coeffs).map_err(anyhow_err)?;
-        Ok((
-            Blob {
-                sizes: r.sizes,
-                model,
-            },
-            r.validation,
-        ))
+        Ok((Blob { sizes: r.sizes, model }, r.validation))
     }
 }
 
@@ -248,8 +216,6 @@ pub(crate) fn evaluate_candidates<'py>(
     opts.validate().map_err(anyhow_err)?;
     let c: Vec<f32> = candidates.as_array().iter().copied().collect();
     let s = seeds.as_array().to_vec();
-    let f = py
-        .detach(|| ev::evaluate_candidates(&opts, &c, &s))
-        .map_err(anyhow_err)?;
+    let f = py.detach(|| ev::evaluate_candidates(&opts, &c, &s)).map_err(anyhow_err)?;
     Ok(f.into_pyarray(py))
 }

@@ -11,6 +11,7 @@ use plasticore_host::envs::{
     run_episodes_par, DynamicsSpec, EnvName, Model, RandomizeSpec, Scenario,
 };
 use plasticore_host::evolve::{self as ev, EvolveOptions};
+use plasticore_host::limits::{check_count, check_network, MAX_EPISODES};
 
 use crate::registry::param_text;
 use crate::{anyhow_err, err};
@@ -79,11 +80,7 @@ impl Blob {
         };
         let b = Blob {
             sizes,
-            model: Model::Plastic {
-                config,
-                q15,
-                coeffs: coeffs.as_array().to_vec(),
-            },
+            model: Model::Plastic { config, q15, coeffs: coeffs.as_array().to_vec() },
         };
         b.bytes_vec()?;
         Ok(b)
@@ -97,13 +94,8 @@ impl Blob {
         output: &str,
     ) -> PyResult<Self> {
         let output = network_config("ABCD_lr", "synapse", "none", output)?.output;
-        let b = Blob {
-            sizes,
-            model: Model::Static {
-                output,
-                weights: weights.as_array().to_vec(),
-            },
-        };
+        let b =
+            Blob { sizes, model: Model::Static { output, weights: weights.as_array().to_vec() } };
         b.bytes_vec()?;
         Ok(b)
     }
@@ -232,14 +224,8 @@ impl PlasticNet {
     /// The core's network over the buffers this object owns (drawn by
     /// `reset`).
     fn net(&mut self) -> PyResult<CoreNet<'_>> {
-        CoreNet::reopen(
-            &self.sizes,
-            self.config,
-            &self.coeffs,
-            &mut self.weights,
-            &mut self.acts,
-        )
-        .map_err(err)
+        CoreNet::reopen(&self.sizes, self.config, &self.coeffs, &mut self.weights, &mut self.acts)
+            .map_err(err)
     }
 }
 
@@ -249,19 +235,13 @@ impl PlasticNet {
     #[new]
     #[pyo3(signature = (blob, seed = 0))]
     fn new(blob: &Blob, seed: u64) -> PyResult<Self> {
-        let Model::Plastic {
-            config,
-            q15,
-            coeffs,
-        } = &blob.model
-        else {
+        let Model::Plastic { config, q15, coeffs } = &blob.model else {
             return Err(err("PlasticNet: the blob holds a static network"));
         };
         if *q15 {
-            return Err(err(
-                "PlasticNet: the blob is for the Q15 network; evaluate() runs it",
-            ));
+            return Err(err("PlasticNet: the blob is for the Q15 network; evaluate() runs it"));
         }
+        check_network(&blob.sizes).map_err(|e| err(format!("PlasticNet: {e}")))?;
         let mut n = PlasticNet {
             sizes: blob.sizes.clone(),
             config: *config,
@@ -353,12 +333,9 @@ fn run_seeds(
 ) -> PyResult<Vec<plasticore::hebbian::Outcome>> {
     let env = env_name(env)?;
     let scenario = scenario(env, dynamics, randomize)?;
-    if seeds.is_empty() {
-        return Err(err("episodes must be at least 1"));
-    }
+    check_count("episodes", seeds.len(), MAX_EPISODES).map_err(err)?;
     let (sizes, model) = (&coeffs.sizes, &coeffs.model);
-    py.detach(|| run_episodes_par(env, sizes, model, &scenario, &seeds))
-        .map_err(anyhow_err)
+    py.detach(|| run_episodes_par(env, sizes, model, &scenario, &seeds)).map_err(anyhow_err)
 }
 
 /// Returns of `episodes` episodes of the network in `coeffs` (a [`Blob`]) in
@@ -377,13 +354,10 @@ pub(crate) fn evaluate<'py>(
     dynamics: Option<&Bound<'py, PyDict>>,
     randomize: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyArray1<f32>>> {
+    check_count("episodes", episodes, MAX_EPISODES).map_err(err)?;
     let seeds = (0..episodes as u64).map(|i| seed.wrapping_add(i)).collect();
     let eps = run_seeds(py, env, coeffs, seeds, dynamics, randomize)?;
-    Ok(eps
-        .iter()
-        .map(|e| e.ret)
-        .collect::<Vec<f32>>()
-        .into_pyarray(py))
+    Ok(eps.iter().map(|e| e.ret).collect::<Vec<f32>>().into_pyarray(py))
 }
 
 /// One episode per seed of `seeds`, as [`evaluate`], with what the board

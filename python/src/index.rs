@@ -32,9 +32,7 @@ impl LshIndex {
         if got == d {
             return Ok(());
         }
-        Err(err(format!(
-            "{what}: {got} values, but the index takes {d}"
-        )))
+        Err(err(format!("{what}: {got} values, but the index takes {d}")))
     }
 
     /// Ids (−1 where fewer were found), cosines and the count found of
@@ -47,10 +45,7 @@ impl LshIndex {
     ) -> PyResult<(Vec<i64>, Vec<f32>, Vec<usize>)> {
         let (res, stats) =
             query_rows(&self.idx, qs, k, probes).map_err(|e| err(format!("LshIndex: {e}")))?;
-        let ids = res
-            .iter()
-            .map(|r| if r.id == u32::MAX { -1 } else { r.id as i64 })
-            .collect();
+        let ids = res.iter().map(|r| if r.id == u32::MAX { -1 } else { r.id as i64 }).collect();
         let cos = res.iter().map(|r| r.cosine).collect();
         Ok((ids, cos, stats.iter().map(|s| s.found).collect()))
     }
@@ -64,12 +59,7 @@ impl LshIndex {
     #[new]
     #[pyo3(signature = (dim, capacity, tables = DEFAULT_TABLES, bits = DEFAULT_BITS, seed = 0))]
     fn new(dim: usize, capacity: usize, tables: usize, bits: usize, seed: u64) -> PyResult<Self> {
-        let params = IndexParams {
-            dim,
-            tables,
-            bits,
-            capacity,
-        };
+        let params = IndexParams { dim, tables, bits, capacity };
         let idx = new_index(params, seed).map_err(|e| err(format!("LshIndex: {e}")))?;
         Ok(LshIndex { idx })
     }
@@ -154,15 +144,9 @@ impl LshIndex {
         let (n, d) = (qs.shape()[0], qs.shape()[1]);
         self.check_dim("LshIndex.query_batch: rows", d)?;
         let flat: Vec<f32> = qs.as_array().iter().copied().collect();
-        let (ids, cos, _) = if n == 0 {
-            (vec![], vec![], vec![])
-        } else {
-            self.query_rows(&flat, k, probes)?
-        };
-        Ok((
-            ids.into_pyarray(py).reshape([n, k])?,
-            cos.into_pyarray(py).reshape([n, k])?,
-        ))
+        let (ids, cos, _) =
+            if n == 0 { (vec![], vec![], vec![]) } else { self.query_rows(&flat, k, probes)? };
+        Ok((ids.into_pyarray(py).reshape([n, k])?, cos.into_pyarray(py).reshape([n, k])?))
     }
     /// Checks the internal invariants (tables sorted, each live item once,
     /// codes those of the stored vectors); raises `ValueError` if broken.

@@ -29,10 +29,8 @@ pub(crate) fn kernels(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
         for i in &k.inputs {
             let e = PyDict::new(py);
             e.set_item("name", i.name)?;
-            let dtypes: Vec<&str> = std::iter::once(i.dtype)
-                .chain(i.also.iter().copied())
-                .map(DType::name)
-                .collect();
+            let dtypes: Vec<&str> =
+                std::iter::once(i.dtype).chain(i.also.iter().copied()).map(DType::name).collect();
             e.set_item("dtypes", dtypes)?;
             e.set_item("shape", i.shape)?;
             inputs.append(e)?;
@@ -79,10 +77,7 @@ impl Held<'_> {
     fn view(&self) -> NdArray<'_> {
         macro_rules! arm {
             ($a:expr, $v:ident) => {
-                NdArray {
-                    shape: $a.shape().to_vec(),
-                    data: Data::$v(c_order($a)),
-                }
+                NdArray { shape: $a.shape().to_vec(), data: Data::$v(c_order($a)) }
             };
         }
         match self {
@@ -129,10 +124,7 @@ fn hold<'py>(k: &Kernel, name: &str, obj: &Bound<'py, PyAny>) -> PyResult<Held<'
         .find(|s| s.name == name)
         .map(|s| format!("{} [{}]", s.dtypes(), s.shape))
         .unwrap_or_default();
-    Err(err(format!(
-        "input '{name}': expected {want}, got dtype {}",
-        dt.str()?.to_str()?
-    )))
+    Err(err(format!("input '{name}': expected {want}, got dtype {}", dt.str()?.to_str()?)))
 }
 
 fn to_numpy<'py>(py: Python<'py>, a: Array) -> PyResult<Bound<'py, PyAny>> {
@@ -170,11 +162,8 @@ pub(crate) fn run<'py>(
     name: &str,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let k = registry::find(name).ok_or_else(|| {
-        err(format!(
-            "unknown kernel '{name}' (plasticore.kernels() lists them)"
-        ))
-    })?;
+    let k = registry::find(name)
+        .ok_or_else(|| err(format!("unknown kernel '{name}' (plasticore.kernels() lists them)")))?;
     let mut held: Vec<(String, Held<'py>)> = Vec::new();
     let mut params = BTreeMap::new();
     if let Some(kw) = kwargs {

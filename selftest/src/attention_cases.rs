@@ -30,7 +30,7 @@ use plasticore::cost::Cost;
 use plasticore::nn::Activation;
 use plasticore::rng::Rng;
 
-use crate::{checksum, ram, Case, Meter, Outcome};
+use crate::{checksum, Case, Meter, Outcome};
 
 const H: usize = 2;
 const D: usize = 32;
@@ -50,12 +50,7 @@ const fn n_buckets(n: usize) -> usize {
 }
 
 const fn lsh_config(n: usize) -> LshConfig {
-    LshConfig {
-        rounds: ROUNDS,
-        n_buckets: n_buckets(n),
-        bucket_size: CHUNK,
-        causal: false,
-    }
+    LshConfig { rounds: ROUNDS, n_buckets: n_buckets(n), bucket_size: CHUNK, causal: false }
 }
 
 /// Running worst relative error (scale max(1, |want|)) of checked rows.
@@ -235,17 +230,8 @@ fn lsh_row_ref<T: Copy + Into<f64>>(
         o[r].iter_mut().for_each(|a| *a /= z);
         lse[r] = mx + libm::log(z);
     }
-    let big = lse[..cfg.rounds]
-        .iter()
-        .cloned()
-        .fold(f64::NEG_INFINITY, f64::max);
-    let total = big
-        + libm::log(
-            lse[..cfg.rounds]
-                .iter()
-                .map(|&l| libm::exp(l - big))
-                .sum::<f64>(),
-        );
+    let big = lse[..cfg.rounds].iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let total = big + libm::log(lse[..cfg.rounds].iter().map(|&l| libm::exp(l - big)).sum::<f64>());
     out.iter_mut().for_each(|a| *a = 0.0);
     for r in 0..cfg.rounds {
         let w = libm::exp(lse[r] - total);
@@ -267,13 +253,7 @@ fn sdpa_case<const N: usize, const L: usize>(m: &mut dyn Meter) -> Outcome {
     normals(501, &mut qk, 1.0);
     normals(502, &mut v, 1.0);
     let mut out = [0.0f32; L];
-    let shape = SdpaShape {
-        heads: H,
-        n: N,
-        m: N,
-        d: D,
-        dv: DV,
-    };
+    let shape = SdpaShape { heads: H, n: N, m: N, d: D, dv: DV };
     let mut ok = true;
     m.measure(&mut || ok &= sdpa(&qk, &qk, &v, shape, false, &mut out).is_ok());
     let mut check = Check::new(ok);
@@ -310,12 +290,7 @@ fn lsh_case<const N: usize, const L: usize, const RL: usize, const IL: usize, co
     let mut idx = [0u32; IL];
     let mut f = [0.0f32; FL];
     let mut out = [0.0f32; L];
-    let shape = LshShape {
-        heads: H,
-        n: N,
-        d: D,
-        dv: DV,
-    };
+    let shape = LshShape { heads: H, n: N, d: D, dv: DV };
     let cfg = lsh_config(N);
     let mut ok = true;
     m.measure(&mut || {
@@ -357,29 +332,15 @@ const fn lsh_data(n: usize) -> u32 {
 macro_rules! attention_cases {
     ($($sdpa:ident, $lsh:ident, $n:literal;)*) => {$(
         #[doc = concat!("attention.sdpa (full, k = q), 2 heads, d = dv = 32, n = ", stringify!($n), ".")]
-        pub const $sdpa: Case = Case {
-            kernel: "attention.sdpa",
-            shape: concat!("n=", stringify!($n)),
-            cost: sdpa_cost($n),
-            data_bytes: sdpa_data($n),
-            ram_bytes: ram(sdpa_data($n)),
-            run: sdpa_case::<$n, { H * $n * D }>,
-        };
+        pub const $sdpa: Case = Case::new("attention.sdpa", concat!("n=", stringify!($n)), sdpa_cost($n), sdpa_data($n), sdpa_case::<$n, { H * $n * D }>);
         #[doc = concat!("attention.lsh, 2 heads, d = dv = 32, R = 2, chunks of 32, n = ", stringify!($n), ".")]
-        pub const $lsh: Case = Case {
-            kernel: "attention.lsh",
-            shape: concat!("n=", stringify!($n)),
-            cost: lsh_cost($n),
-            data_bytes: lsh_data($n),
-            ram_bytes: ram(lsh_data($n)),
-            run: lsh_case::<
+        pub const $lsh: Case = Case::new("attention.lsh", concat!("n=", stringify!($n)), lsh_cost($n), lsh_data($n), lsh_case::<
                 $n,
                 { H * $n * D },
                 { D * ROUNDS * (n_buckets($n) / 2) },
                 { lsh_index_scratch_len($n, ROUNDS, n_buckets($n)) },
                 { lsh_f32_scratch_len($n) },
-            >,
-        };
+            >);
     )*};
 }
 
@@ -397,12 +358,8 @@ const TH: usize = 2;
 const TDH: usize = TD / TH;
 const TN: usize = 128;
 const TFF: usize = 64;
-const DIMS: TransformerDims = TransformerDims {
-    d: TD,
-    heads: TH,
-    d_ff: TFF,
-    act: Activation::Gelu,
-};
+const DIMS: TransformerDims =
+    TransformerDims { d: TD, heads: TH, d_ff: TFF, act: Activation::Gelu };
 const T_CFG: LshConfig = lsh_config(TN);
 const T_ROT: usize = TDH * ROUNDS * (n_buckets(TN) / 2);
 const P_FULL: usize = TransformerBlock::flat_len(DIMS, false);
@@ -437,11 +394,7 @@ fn load_block<'a>(
 fn layer_norm_ref(x: &[f32], gamma: &[f32], beta: &[f32], out: &mut [f64]) {
     let n = x.len() as f64;
     let mu = x.iter().map(|&v| v as f64).sum::<f64>() / n;
-    let var = x
-        .iter()
-        .map(|&v| (v as f64 - mu) * (v as f64 - mu))
-        .sum::<f64>()
-        / n;
+    let var = x.iter().map(|&v| (v as f64 - mu) * (v as f64 - mu)).sum::<f64>() / n;
     let inv = 1.0 / libm::sqrt(var + 1e-5);
     for (((o, &v), &g), &b) in out.iter_mut().zip(x).zip(gamma).zip(beta) {
         *o = g as f64 * (v as f64 - mu) * inv + b as f64;
@@ -452,11 +405,7 @@ fn layer_norm_ref(x: &[f32], gamma: &[f32], beta: &[f32], out: &mut [f64]) {
 fn affine_ref(w: &[f32], b: Option<&[f32]>, x: &[f64], y: &mut [f64]) {
     let cols = x.len();
     for (o, yo) in y.iter_mut().enumerate() {
-        let s: f64 = w[o * cols..(o + 1) * cols]
-            .iter()
-            .zip(x)
-            .map(|(&a, &c)| a as f64 * c)
-            .sum();
+        let s: f64 = w[o * cols..(o + 1) * cols].iter().zip(x).map(|(&a, &c)| a as f64 * c).sum();
         *yo = s + b.map_or(0.0, |b| b[o] as f64);
     }
 }
@@ -513,8 +462,7 @@ fn block_row_ref(
     }
     let mut hid = [0.0f64; TFF];
     affine_ref(w1, Some(b1), &ln, &mut hid);
-    hid.iter_mut()
-        .for_each(|a| *a = 0.5 * *a * (1.0 + libm::erf(*a / core::f64::consts::SQRT_2)));
+    hid.iter_mut().for_each(|a| *a = 0.5 * *a * (1.0 + libm::erf(*a / core::f64::consts::SQRT_2)));
     let mut ff = [0.0f64; TD];
     affine_ref(w2, Some(b2), &hid, &mut ff);
     for e in 0..d {
@@ -531,10 +479,7 @@ fn block_case<const SHARED: bool, const P: usize, const FL: usize, const IL: usi
     let mut x0 = [0.0f32; TN * TD];
     normals(604, &mut x0, 1.0);
     let mode = if SHARED {
-        AttentionMode::Lsh {
-            rotations: &rot,
-            config: T_CFG,
-        }
+        AttentionMode::Lsh { rotations: &rot, config: T_CFG }
     } else {
         AttentionMode::Full { causal: false }
     };
@@ -558,10 +503,7 @@ fn block_case<const SHARED: bool, const P: usize, const FL: usize, const IL: usi
     let (wk, wv) = if SHARED {
         (wq, &params[2 * d + d * d..][..d * d])
     } else {
-        (
-            &params[2 * d + d * d..][..d * d],
-            &params[2 * d + 2 * d * d..][..d * d],
-        )
+        (&params[2 * d + d * d..][..d * d], &params[2 * d + 2 * d * d..][..d * d])
     };
     let mut q = [0.0f64; TN * TD];
     let mut k = [0.0f64; TN * TD];
@@ -596,11 +538,7 @@ fn block_case<const SHARED: bool, const P: usize, const FL: usize, const IL: usi
     let mut check = Check::new(ok);
     let mut want = [0.0f64; TD];
     for i in [0, 1, 31, 64, 100, 127] {
-        let lsh = if SHARED {
-            Some((&order[..], &slot[..]))
-        } else {
-            None
-        };
+        let lsh = if SHARED { Some((&order[..], &slot[..])) } else { None };
         block_row_ref(&params, SHARED, &x0, &q, &k, &v, lsh, i, &mut want);
         check.row(&x[i * d..(i + 1) * d], &want, 1e-4);
     }
@@ -634,21 +572,19 @@ const fn block_data(shared: bool) -> u32 {
 }
 
 /// attention.transformer_block with full attention: d = 32, 2 heads, n = 128, d_ff = 64.
-pub const BLOCK_FULL: Case = Case {
-    kernel: "attention.transformer_block",
-    shape: "full d=32 h=2 n=128 ff=64",
-    cost: block_cost(false),
-    data_bytes: block_data(false),
-    ram_bytes: ram(block_data(false)),
-    run: block_case::<false, P_FULL, TF_FULL, 1>,
-};
+pub const BLOCK_FULL: Case = Case::new(
+    "attention.transformer_block",
+    "full d=32 h=2 n=128 ff=64",
+    block_cost(false),
+    block_data(false),
+    block_case::<false, P_FULL, TF_FULL, 1>,
+);
 
 /// attention.transformer_block with LSH attention (R = 2, b = 4, chunks of 32).
-pub const BLOCK_LSH: Case = Case {
-    kernel: "attention.transformer_block",
-    shape: "lsh d=32 h=2 n=128 ff=64",
-    cost: block_cost(true),
-    data_bytes: block_data(true),
-    ram_bytes: ram(block_data(true)),
-    run: block_case::<true, P_LSH, TF_LSH, TI_LSH>,
-};
+pub const BLOCK_LSH: Case = Case::new(
+    "attention.transformer_block",
+    "lsh d=32 h=2 n=128 ff=64",
+    block_cost(true),
+    block_data(true),
+    block_case::<true, P_LSH, TF_LSH, TI_LSH>,
+);

@@ -25,10 +25,7 @@ fn exact(v: i128) -> [f64; 4] {
 }
 
 fn dot_ref<T: Fixed>(a: &[T], b: &[T]) -> i128 {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| x.to_i32() as i128 * y.to_i32() as i128)
-        .sum()
+    a.iter().zip(b).map(|(x, y)| x.to_i32() as i128 * y.to_i32() as i128).sum()
 }
 
 fn dot_case<T: Fixed, const N: usize>(m: &mut dyn Meter) -> Outcome {
@@ -46,14 +43,7 @@ fn dot_case<T: Fixed, const N: usize>(m: &mut dyn Meter) -> Outcome {
 macro_rules! dot_cases {
     ($($name:ident: $t:ty, $n:expr, $shape:expr, $bytes:expr;)*) => {$(
         #[doc = concat!("fixed.dot, ", $shape)]
-        pub const $name: Case = Case {
-            kernel: "fixed.dot",
-            shape: $shape,
-            cost: cost::dot($n),
-            data_bytes: (2 * $n * $bytes + 8) as u32,
-            ram_bytes: ram((2 * $n * $bytes + 8) as u32),
-            run: dot_case::<$t, $n>,
-        };
+        pub const $name: Case = Case::new("fixed.dot", $shape, cost::dot($n), (2 * $n * $bytes + 8) as u32, dot_case::<$t, $n>);
     )*};
 }
 
@@ -87,24 +77,22 @@ fn matvec_case<T: Fixed, const R: usize, const C: usize, const RC: usize>(
 }
 
 /// fixed.matvec, Q15 64 × 64, shift 15 (Q15 out).
-pub const MATVEC_Q15_64: Case = Case {
-    kernel: "fixed.matvec",
-    shape: "q15 64x64",
-    cost: cost::matvec(64, 64),
-    data_bytes: ((4096 + 64 + 64) * 2) as u32,
-    ram_bytes: ram(((4096 + 64 + 64) * 2) as u32),
-    run: matvec_case::<i16, 64, 64, 4096>,
-};
+pub const MATVEC_Q15_64: Case = Case::new(
+    "fixed.matvec",
+    "q15 64x64",
+    cost::matvec(64, 64),
+    ((4096 + 64 + 64) * 2) as u32,
+    matvec_case::<i16, 64, 64, 4096>,
+);
 
 /// fixed.matvec, Q7 64 × 64, shift 7 (Q7 out).
-pub const MATVEC_Q7_64: Case = Case {
-    kernel: "fixed.matvec",
-    shape: "q7 64x64",
-    cost: cost::matvec(64, 64),
-    data_bytes: (4096 + 64 + 64) as u32,
-    ram_bytes: ram((4096 + 64 + 64) as u32),
-    run: matvec_case::<i8, 64, 64, 4096>,
-};
+pub const MATVEC_Q7_64: Case = Case::new(
+    "fixed.matvec",
+    "q7 64x64",
+    cost::matvec(64, 64),
+    (4096 + 64 + 64) as u32,
+    matvec_case::<i8, 64, 64, 4096>,
+);
 
 const D: usize = 64;
 const B: usize = 64;
@@ -124,33 +112,29 @@ fn simhash_case<T: Fixed>(m: &mut dyn Meter) -> Outcome {
     }
     let mut want = 0u64;
     for j in 0..B {
-        let s: i64 = (0..D)
-            .map(|i| x[i].to_i32() as i64 * planes[i * B + j] as i64)
-            .sum();
+        let s: i64 = (0..D).map(|i| x[i].to_i32() as i64 * planes[i * B + j] as i64).sum();
         want |= ((s > 0) as u64) << j;
     }
     outcome(ok, &pieces(code as i64), &exact(want as i64 as i128), 0.0)
 }
 
 /// fixed.simhash, Q15 input, d = 64, 64 bits, ±1 planes (4 KiB of i8).
-pub const SIMHASH_Q15_64X64: Case = Case {
-    kernel: "fixed.simhash",
-    shape: "q15 d=64 b=64",
-    cost: Cost::new(D * B, D * B, 0),
-    data_bytes: (D * B + D * 2 + 8) as u32,
-    ram_bytes: ram((D * B + D * 2 + 8) as u32),
-    run: simhash_case::<i16>,
-};
+pub const SIMHASH_Q15_64X64: Case = Case::new(
+    "fixed.simhash",
+    "q15 d=64 b=64",
+    Cost::new(D * B, D * B, 0),
+    (D * B + D * 2 + 8) as u32,
+    simhash_case::<i16>,
+);
 
 /// fixed.simhash, Q7 input, d = 64, 64 bits, ±1 planes.
-pub const SIMHASH_Q7_64X64: Case = Case {
-    kernel: "fixed.simhash",
-    shape: "q7 d=64 b=64",
-    cost: Cost::new(D * B, D * B, 0),
-    data_bytes: (D * B + D + 8) as u32,
-    ram_bytes: ram((D * B + D + 8) as u32),
-    run: simhash_case::<i8>,
-};
+pub const SIMHASH_Q7_64X64: Case = Case::new(
+    "fixed.simhash",
+    "q7 d=64 b=64",
+    Cost::new(D * B, D * B, 0),
+    (D * B + D + 8) as u32,
+    simhash_case::<i8>,
+);
 
 fn crosspolytope_case(m: &mut dyn Meter) -> Outcome {
     let x = ints::<i16, D>(13);
@@ -207,14 +191,15 @@ fn crosspolytope_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// fixed crosspolytope (integer FWHT), Q15 input, d' = 64, 3 rounds, 3 hashes.
-pub const CROSSPOLYTOPE_Q15_64: Case = Case {
-    kernel: "fixed.crosspolytope",
-    shape: "q15 d=64 k=3 x3",
-    cost: Cost::new(0, 3 * 3 * (64 * 6 + 64), 64 * 4),
-    data_bytes: (D * 2 + D * 4 + 12) as u32,
-    ram_bytes: ram((D * 2 + D * 4 + 12) as u32) + (D * 16) as u32, // the i64 reference vectors
-    run: crosspolytope_case,
-};
+// Stack: the i64 reference vectors.
+pub const CROSSPOLYTOPE_Q15_64: Case = Case::new(
+    "fixed.crosspolytope",
+    "q15 d=64 k=3 x3",
+    Cost::new(0, 3 * 3 * (64 * 6 + 64), 64 * 4),
+    (D * 2 + D * 4 + 12) as u32,
+    crosspolytope_case,
+)
+.with_ram(ram((D * 2 + D * 4 + 12) as u32) + (D * 16) as u32);
 
 fn quantize_case(m: &mut dyn Meter) -> Outcome {
     let mut r = Rng::new(35);
@@ -245,11 +230,6 @@ fn quantize_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// fixed.quantize to Q15, 256 values in [−1.2, 1.2] (some saturate).
-pub const QUANTIZE_Q15_256: Case = Case {
-    kernel: "fixed.quantize",
-    shape: "q15 n=256",
-    cost: Cost::new(0, 256, 0),
-    data_bytes: 256 * 6,
-    ram_bytes: ram(256 * 6) + 256 * 12,
-    run: quantize_case,
-};
+pub const QUANTIZE_Q15_256: Case =
+    Case::new("fixed.quantize", "q15 n=256", Cost::new(0, 256, 0), 256 * 6, quantize_case)
+        .with_ram(ram(256 * 6) + 256 * 12);

@@ -127,14 +127,7 @@ const UPDATE_BYTES: u32 = ((2 * N * N + 2 * N) * 4) as u32;
 macro_rules! update_cases {
     ($($name:ident = ($r:expr, $s:expr, $shape:expr)),* $(,)?) => {$(
         #[doc = concat!("hebbian.update, ", $shape, ", no normalisation.")]
-        pub const $name: Case = Case {
-            kernel: "hebbian.update",
-            shape: $shape,
-            cost: update_cost(Rule::ALL[$r], Sharing::ALL[$s], N, N),
-            data_bytes: UPDATE_BYTES,
-            ram_bytes: ram(UPDATE_BYTES),
-            run: update_case::<$r, $s>,
-        };
+        pub const $name: Case = Case::new("hebbian.update", $shape, update_cost(Rule::ALL[$r], Sharing::ALL[$s], N, N), UPDATE_BYTES, update_case::<$r, $s>);
     )*};
 }
 
@@ -202,14 +195,13 @@ fn cartpole_case(m: &mut dyn Meter) -> Outcome {
 /// Four CartPole episodes (seeds 0–3, up to 500 steps each) of the evolved plastic
 /// network `[4, 8, 1]`, ABCD_lr per synapse, coefficients in flash (200 parameters).
 /// MACs count synapse updates (40 per step, 2000 steps when every episode is balanced).
-pub const CARTPOLE_EPISODES: Case = Case {
-    kernel: "hebbian.cartpole",
-    shape: "[4,8,1] ABCD_lr 4 episodes",
-    cost: Cost::new(200, 40 * 500 * 4, 0),
-    data_bytes: ((40 + 13) * 4 + 3 * 4 * 4) as u32,
-    ram_bytes: ram(((40 + 13) * 4 + 3 * 4 * 4) as u32),
-    run: cartpole_case,
-};
+pub const CARTPOLE_EPISODES: Case = Case::new(
+    "hebbian.cartpole",
+    "[4,8,1] ABCD_lr 4 episodes",
+    Cost::new(200, 40 * 500 * 4, 0),
+    ((40 + 13) * 4 + 3 * 4 * 4) as u32,
+    cartpole_case,
+);
 
 /// Every Hebbian case, for the lead to append to [`crate::cases`].
 pub static HEBBIAN_CASES: &[Case] = &[
@@ -250,11 +242,7 @@ const fn folded<const L: usize, const M: usize>(t: [f32; L]) -> [i16; M] {
         let mut i = 0;
         while i < 4 {
             let x = eta * v[i] * if i < 2 { 16384.0 } else { 8192.0 };
-            out[4 * s + i] = if x >= 0.0 {
-                (x + 0.5) as i16
-            } else {
-                (x - 0.5) as i16
-            };
+            out[4 * s + i] = if x >= 0.0 { (x + 0.5) as i16 } else { (x - 0.5) as i16 };
             i += 1;
         }
         s += 1;
@@ -325,24 +313,25 @@ fn update_q15_case<const S: usize>(m: &mut dyn Meter) -> Outcome {
 const UPDATE_Q15_BYTES: u32 = ((2 * N * N + 2 * N) * 2) as u32;
 
 /// hebbian.update in Q15, 64 × 64, ABCD_lr per synapse (folded coefficients in flash).
-pub const UPDATE_Q15_ABCD_LR_SYNAPSE_64: Case = Case {
-    kernel: "hebbian.update_q15",
-    shape: "64x64 ABCD_lr synapse",
-    cost: update_cost(Rule::ABCDLr, Sharing::PerSynapse, N, N),
-    data_bytes: UPDATE_Q15_BYTES,
-    ram_bytes: ram(UPDATE_Q15_BYTES) + (N * N * 4) as u32, // the f32 W0 draw
-    run: update_q15_case::<0>,
-};
+// Stack: the f32 W0 draw.
+pub const UPDATE_Q15_ABCD_LR_SYNAPSE_64: Case = Case::new(
+    "hebbian.update_q15",
+    "64x64 ABCD_lr synapse",
+    update_cost(Rule::ABCDLr, Sharing::PerSynapse, N, N),
+    UPDATE_Q15_BYTES,
+    update_q15_case::<0>,
+)
+.with_ram(ram(UPDATE_Q15_BYTES) + (N * N * 4) as u32);
 
 /// hebbian.update in Q15, 64 × 64, ABCD_lr per post-neuron.
-pub const UPDATE_Q15_ABCD_LR_NEURON_64: Case = Case {
-    kernel: "hebbian.update_q15",
-    shape: "64x64 ABCD_lr neuron",
-    cost: update_cost(Rule::ABCDLr, Sharing::PerPostNeuron, N, N),
-    data_bytes: UPDATE_Q15_BYTES,
-    ram_bytes: ram(UPDATE_Q15_BYTES) + (N * N * 4) as u32,
-    run: update_q15_case::<1>,
-};
+pub const UPDATE_Q15_ABCD_LR_NEURON_64: Case = Case::new(
+    "hebbian.update_q15",
+    "64x64 ABCD_lr neuron",
+    update_cost(Rule::ABCDLr, Sharing::PerPostNeuron, N, N),
+    UPDATE_Q15_BYTES,
+    update_q15_case::<1>,
+)
+.with_ram(ram(UPDATE_Q15_BYTES) + (N * N * 4) as u32);
 
 fn cartpole_q15_case(m: &mut dyn Meter) -> Outcome {
     use plasticore::hebbian::q15::{fold_coeffs, PlasticNetQ15, OBS_FRAC};
@@ -366,11 +355,10 @@ fn cartpole_q15_case(m: &mut dyn Meter) -> Outcome {
 /// Four CartPole episodes of the fixed-point plastic network `[4, 8, 1]`
 /// (ABCD_lr per synapse, weights and activations Q15, coefficients folded) with
 /// the coefficients evolved against it; every episode must reach 500 steps.
-pub const CARTPOLE_Q15_EPISODES: Case = Case {
-    kernel: "hebbian.cartpole_q15",
-    shape: "[4,8,1] ABCD_lr 4 episodes",
-    cost: Cost::new(200, 40 * 500 * 4, 0),
-    data_bytes: (200 * 2 + (40 + 13) * 2 + 3 * 4 * 4) as u32,
-    ram_bytes: ram((200 * 2 + (40 + 13) * 2 + 3 * 4 * 4) as u32),
-    run: cartpole_q15_case,
-};
+pub const CARTPOLE_Q15_EPISODES: Case = Case::new(
+    "hebbian.cartpole_q15",
+    "[4,8,1] ABCD_lr 4 episodes",
+    Cost::new(200, 40 * 500 * 4, 0),
+    (200 * 2 + (40 + 13) * 2 + 3 * 4 * 4) as u32,
+    cartpole_q15_case,
+);

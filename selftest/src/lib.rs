@@ -121,6 +121,25 @@ pub struct Case {
     pub run: fn(&mut dyn Meter) -> Outcome,
 }
 
+impl Case {
+    /// A case whose stack need is [`ram`]`(data_bytes)`: its data twice
+    /// (inputs and the reference's copy) and 1 KiB of frames.
+    pub const fn new(
+        kernel: &'static str,
+        shape: &'static str,
+        cost: plasticore::cost::Cost,
+        data_bytes: u32,
+        run: fn(&mut dyn Meter) -> Outcome,
+    ) -> Case {
+        Case { kernel, shape, cost, data_bytes, ram_bytes: ram(data_bytes), run }
+    }
+
+    /// The case with another stack need (a reference that keeps more).
+    pub const fn with_ram(self, ram_bytes: u32) -> Case {
+        Case { ram_bytes, ..self }
+    }
+}
+
 /// Every case, in the order the firmware runs them.
 pub fn cases() -> &'static [Case] {
     CASES

@@ -4,7 +4,7 @@ use plasticore::cost;
 use plasticore::linalg::{self, Layout, MatMut, MatRef};
 use plasticore::nn;
 
-use crate::{outcome, ram, Case, Meter, Outcome};
+use crate::{outcome, Case, Meter, Outcome};
 
 use crate::inputs::{self, uniform as fill};
 
@@ -25,24 +25,12 @@ fn dot_case<const N: usize>(m: &mut dyn Meter) -> Outcome {
 }
 
 /// linalg.dot, n = 64.
-pub const DOT_64: Case = Case {
-    kernel: "linalg.dot",
-    shape: "n=64",
-    cost: cost::dot(64),
-    data_bytes: 2 * 64 * 4 + 4,
-    ram_bytes: ram(2 * 64 * 4 + 4),
-    run: dot_case::<64>,
-};
+pub const DOT_64: Case =
+    Case::new("linalg.dot", "n=64", cost::dot(64), 2 * 64 * 4 + 4, dot_case::<64>);
 
 /// linalg.dot, n = 4096.
-pub const DOT_4096: Case = Case {
-    kernel: "linalg.dot",
-    shape: "n=4096",
-    cost: cost::dot(4096),
-    data_bytes: 2 * 4096 * 4 + 4,
-    ram_bytes: ram(2 * 4096 * 4 + 4),
-    run: dot_case::<4096>,
-};
+pub const DOT_4096: Case =
+    Case::new("linalg.dot", "n=4096", cost::dot(4096), 2 * 4096 * 4 + 4, dot_case::<4096>);
 
 fn axpy_case(m: &mut dyn Meter) -> Outcome {
     let x = fill::<64>(3);
@@ -61,14 +49,7 @@ fn axpy_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// linalg.axpy, n = 64.
-pub const AXPY_64: Case = Case {
-    kernel: "linalg.axpy",
-    shape: "n=64",
-    cost: cost::axpy(64),
-    data_bytes: 3 * 64 * 4,
-    ram_bytes: ram(3 * 64 * 4),
-    run: axpy_case,
-};
+pub const AXPY_64: Case = Case::new("linalg.axpy", "n=64", cost::axpy(64), 3 * 64 * 4, axpy_case);
 
 fn matvec_case<const R: usize, const C: usize, const RC: usize>(
     m: &mut dyn Meter,
@@ -92,34 +73,22 @@ fn matvec_case<const R: usize, const C: usize, const RC: usize>(
 }
 
 /// linalg.matvec, 16 × 16, row-major.
-pub const MATVEC_16: Case = Case {
-    kernel: "linalg.matvec",
-    shape: "16x16",
-    cost: cost::matvec(16, 16),
-    data_bytes: (256 + 16 + 16) * 4,
-    ram_bytes: ram((256 + 16 + 16) * 4),
-    run: |m| matvec_case::<16, 16, 256>(m, Layout::RowMajor),
-};
+pub const MATVEC_16: Case =
+    Case::new("linalg.matvec", "16x16", cost::matvec(16, 16), (256 + 16 + 16) * 4, |m| {
+        matvec_case::<16, 16, 256>(m, Layout::RowMajor)
+    });
 
 /// linalg.matvec, 64 × 64, row-major.
-pub const MATVEC_64: Case = Case {
-    kernel: "linalg.matvec",
-    shape: "64x64",
-    cost: cost::matvec(64, 64),
-    data_bytes: (4096 + 64 + 64) * 4,
-    ram_bytes: ram((4096 + 64 + 64) * 4),
-    run: |m| matvec_case::<64, 64, 4096>(m, Layout::RowMajor),
-};
+pub const MATVEC_64: Case =
+    Case::new("linalg.matvec", "64x64", cost::matvec(64, 64), (4096 + 64 + 64) * 4, |m| {
+        matvec_case::<64, 64, 4096>(m, Layout::RowMajor)
+    });
 
 /// linalg.matvec, 64 × 64, column-major (same result bits as row-major of the same matrix).
-pub const MATVEC_64_COLMAJOR: Case = Case {
-    kernel: "linalg.matvec",
-    shape: "64x64 colmajor",
-    cost: cost::matvec(64, 64),
-    data_bytes: (4096 + 64 + 64) * 4,
-    ram_bytes: ram((4096 + 64 + 64) * 4),
-    run: |m| matvec_case::<64, 64, 4096>(m, Layout::ColMajor),
-};
+pub const MATVEC_64_COLMAJOR: Case =
+    Case::new("linalg.matvec", "64x64 colmajor", cost::matvec(64, 64), (4096 + 64 + 64) * 4, |m| {
+        matvec_case::<64, 64, 4096>(m, Layout::ColMajor)
+    });
 
 fn matmul_case(m: &mut dyn Meter) -> Outcome {
     const N: usize = 16;
@@ -139,23 +108,15 @@ fn matmul_case(m: &mut dyn Meter) -> Outcome {
     let mut want = [0.0f64; 256];
     for i in 0..N {
         for j in 0..N {
-            want[i * N + j] = (0..N)
-                .map(|k| a[i * N + k] as f64 * b[k * N + j] as f64)
-                .sum();
+            want[i * N + j] = (0..N).map(|k| a[i * N + k] as f64 * b[k * N + j] as f64).sum();
         }
     }
     outcome(ok, &out, &want, 1e-5)
 }
 
 /// linalg.matmul, 16 × 16 × 16.
-pub const MATMUL_16: Case = Case {
-    kernel: "linalg.matmul",
-    shape: "16x16x16",
-    cost: cost::matmul(16, 16, 16),
-    data_bytes: 3 * 256 * 4,
-    ram_bytes: ram(3 * 256 * 4),
-    run: matmul_case,
-};
+pub const MATMUL_16: Case =
+    Case::new("linalg.matmul", "16x16x16", cost::matmul(16, 16, 16), 3 * 256 * 4, matmul_case);
 
 fn softmax_case(m: &mut dyn Meter) -> Outcome {
     let mut x = fill::<64>(9);
@@ -175,11 +136,5 @@ fn softmax_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// nn.softmax, n = 64.
-pub const SOFTMAX_64: Case = Case {
-    kernel: "nn.softmax",
-    shape: "n=64",
-    cost: cost::softmax(64),
-    data_bytes: 2 * 64 * 4,
-    ram_bytes: ram(2 * 64 * 4),
-    run: softmax_case,
-};
+pub const SOFTMAX_64: Case =
+    Case::new("nn.softmax", "n=64", cost::softmax(64), 2 * 64 * 4, softmax_case);

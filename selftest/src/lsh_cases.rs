@@ -41,11 +41,7 @@ fn pieces(code: u64) -> ([f32; 4], [f64; 4]) {
 fn hyperplane_ref<const B: usize>(x: &[f32; D], planes: &[[f32; B]; D]) -> u64 {
     let mut code = 0u64;
     for j in 0..B {
-        let s: f64 = x
-            .iter()
-            .zip(planes)
-            .map(|(&xi, row)| xi as f64 * row[j] as f64)
-            .sum();
+        let s: f64 = x.iter().zip(planes).map(|(&xi, row)| xi as f64 * row[j] as f64).sum();
         code |= ((s > 0.0) as u64) << j;
     }
     code
@@ -65,45 +61,40 @@ fn hyperplane_case<const B: usize>(m: &mut dyn Meter) -> Outcome {
 }
 
 /// lsh.hyperplane, d = 64, 32 bits, stored planes.
-pub const HYPERPLANE_64X32: Case = Case {
-    kernel: "lsh.hyperplane",
-    shape: "d=64 b=32 stored",
-    cost: Cost::new(64 * 32, 64 * 32, 32 * 4),
-    data_bytes: (64 * 32 * 4 + 64 * 4 + 32 * 4) as u32,
-    ram_bytes: ram((64 * 32 * 4 + 64 * 4 + 32 * 4) as u32),
-    run: hyperplane_case::<32>,
-};
+pub const HYPERPLANE_64X32: Case = Case::new(
+    "lsh.hyperplane",
+    "d=64 b=32 stored",
+    Cost::new(64 * 32, 64 * 32, 32 * 4),
+    (64 * 32 * 4 + 64 * 4 + 32 * 4) as u32,
+    hyperplane_case::<32>,
+);
 
 /// lsh.hyperplane, d = 64, 64 bits, stored planes.
-pub const HYPERPLANE_64X64: Case = Case {
-    kernel: "lsh.hyperplane",
-    shape: "d=64 b=64 stored",
-    cost: Cost::new(64 * 64, 64 * 64, 64 * 4),
-    data_bytes: (64 * 64 * 4 + 64 * 4 + 64 * 4) as u32,
-    ram_bytes: ram((64 * 64 * 4 + 64 * 4 + 64 * 4) as u32),
-    run: hyperplane_case::<64>,
-};
+pub const HYPERPLANE_64X64: Case = Case::new(
+    "lsh.hyperplane",
+    "d=64 b=64 stored",
+    Cost::new(64 * 64, 64 * 64, 64 * 4),
+    (64 * 64 * 4 + 64 * 4 + 64 * 4) as u32,
+    hyperplane_case::<64>,
+);
 
 fn hyperplane_seeded_case(m: &mut dyn Meter) -> Outcome {
     let (s, x) = (SeededHyperplane::<D, 64>::new(11), normal::<D>(12));
     let mut proj = [0.0f32; 64];
     let (code, ok) = measured(m, || s.hash_u64(&x, &mut proj));
-    code_outcome(
-        ok,
-        code,
-        hyperplane_ref(&x, &Hyperplane::<D, 64>::new(11).planes),
-    )
+    code_outcome(ok, code, hyperplane_ref(&x, &Hyperplane::<D, 64>::new(11).planes))
 }
 
 /// lsh.hyperplane, d = 64, 64 bits, Gaussian planes regenerated from the seed (0 bytes).
-pub const HYPERPLANE_64X64_SEEDED: Case = Case {
-    kernel: "lsh.hyperplane",
-    shape: "d=64 b=64 seeded",
-    cost: Cost::new(0, 64 * 64, 64 * 4),
-    data_bytes: (64 * 4 + 64 * 4) as u32,
-    ram_bytes: 64 * 64 * 4 + ram((64 * 4 + 64 * 4) as u32), // the reference builds the stored planes
-    run: hyperplane_seeded_case,
-};
+// Stack: the reference builds the stored planes.
+pub const HYPERPLANE_64X64_SEEDED: Case = Case::new(
+    "lsh.hyperplane",
+    "d=64 b=64 seeded",
+    Cost::new(0, 64 * 64, 64 * 4),
+    (64 * 4 + 64 * 4) as u32,
+    hyperplane_seeded_case,
+)
+.with_ram(64 * 64 * 4 + ram((64 * 4 + 64 * 4) as u32));
 
 fn hyperplane_sign_case(m: &mut dyn Meter) -> Outcome {
     let (s, x) = (SeededSignHyperplane::<D, 64>::new(11), normal::<D>(12));
@@ -114,14 +105,15 @@ fn hyperplane_sign_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// lsh.hyperplane, d = 64, 64 bits, ±1 planes regenerated from the seed (0 bytes).
-pub const HYPERPLANE_64X64_SIGN_SEEDED: Case = Case {
-    kernel: "lsh.hyperplane",
-    shape: "d=64 b=64 ±1 seeded",
-    cost: Cost::new(0, 64 * 64, 64 * 4),
-    data_bytes: (64 * 4 + 64 * 4) as u32,
-    ram_bytes: 64 * 64 * 4 + ram((64 * 4 + 64 * 4) as u32), // the reference builds the stored planes
-    run: hyperplane_sign_case,
-};
+// Stack: the reference builds the stored planes.
+pub const HYPERPLANE_64X64_SIGN_SEEDED: Case = Case::new(
+    "lsh.hyperplane",
+    "d=64 b=64 ±1 seeded",
+    Cost::new(0, 64 * 64, 64 * 4),
+    (64 * 4 + 64 * 4) as u32,
+    hyperplane_sign_case,
+)
+.with_ram(64 * 64 * 4 + ram((64 * 4 + 64 * 4) as u32));
 
 /// Cross-polytope bucket in f64 with the packed signs of `cp`.
 fn crosspolytope_ref(x: &[f32; D], words: &[[u32; 2]; 3]) -> u32 {
@@ -168,23 +160,17 @@ fn crosspolytope_case(m: &mut dyn Meter) -> Outcome {
     let (cp, x) = (CrossPolytope::<D, 3, 2>::new(13), normal::<D>(14));
     let mut y = [0.0f32; D];
     let (b, ok) = measured(m, || cp.bucket(&x, &mut y));
-    outcome(
-        ok,
-        &[b as f32],
-        &[crosspolytope_ref(&x, &cp.words) as f64],
-        0.0,
-    )
+    outcome(ok, &[b as f32], &[crosspolytope_ref(&x, &cp.words) as f64], 0.0)
 }
 
 /// lsh.crosspolytope, d = d' = 64, 3 rounds, packed signs (24 bytes).
-pub const CROSSPOLYTOPE_64: Case = Case {
-    kernel: "lsh.crosspolytope",
-    shape: "d=64 k=3 stored",
-    cost: Cost::new(3 * 64, CP_MACS, 64 * 4),
-    data_bytes: (3 * 8 + 64 * 4 + 64 * 4) as u32,
-    ram_bytes: ram((3 * 8 + 64 * 4 + 64 * 4) as u32),
-    run: crosspolytope_case,
-};
+pub const CROSSPOLYTOPE_64: Case = Case::new(
+    "lsh.crosspolytope",
+    "d=64 k=3 stored",
+    Cost::new(3 * 64, CP_MACS, 64 * 4),
+    (3 * 8 + 64 * 4 + 64 * 4) as u32,
+    crosspolytope_case,
+);
 
 fn crosspolytope_seeded_case(m: &mut dyn Meter) -> Outcome {
     let (cp, x) = (SeededCrossPolytope::<D, 3>::new(13), normal::<D>(14));
@@ -195,25 +181,20 @@ fn crosspolytope_seeded_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// lsh.crosspolytope, d = d' = 64, 3 rounds, signs regenerated from the seed.
-pub const CROSSPOLYTOPE_64_SEEDED: Case = Case {
-    kernel: "lsh.crosspolytope",
-    shape: "d=64 k=3 seeded",
-    cost: Cost::new(0, CP_MACS, 64 * 4),
-    data_bytes: (64 * 4 + 64 * 4) as u32,
-    ram_bytes: ram((64 * 4 + 64 * 4) as u32),
-    run: crosspolytope_seeded_case,
-};
+pub const CROSSPOLYTOPE_64_SEEDED: Case = Case::new(
+    "lsh.crosspolytope",
+    "d=64 k=3 seeded",
+    Cost::new(0, CP_MACS, 64 * 4),
+    (64 * 4 + 64 * 4) as u32,
+    crosspolytope_seeded_case,
+);
 
 fn angular_ref(x: &[f32; D], rot: &[[[f32; 16]; 1]; D]) -> u32 {
     let mut best = f64::NEG_INFINITY;
     let mut arg = 0u32;
     for (idx, sign) in [(0u32, 1.0f64), (16, -1.0)] {
         for j in 0..16 {
-            let s: f64 = x
-                .iter()
-                .zip(rot)
-                .map(|(&xi, r)| xi as f64 * r[0][j] as f64)
-                .sum();
+            let s: f64 = x.iter().zip(rot).map(|(&xi, r)| xi as f64 * r[0][j] as f64).sum();
             if sign * s > best {
                 best = sign * s;
                 arg = idx + j as u32;
@@ -231,14 +212,13 @@ fn angular_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// lsh.angular, d = 64, b = 32 (one round), stored rotation.
-pub const ANGULAR_64X32: Case = Case {
-    kernel: "lsh.angular",
-    shape: "d=64 b=32 stored",
-    cost: Cost::new(64 * 16, 64 * 16, 16 * 4),
-    data_bytes: (64 * 16 * 4 + 64 * 4 + 16 * 4) as u32,
-    ram_bytes: ram((64 * 16 * 4 + 64 * 4 + 16 * 4) as u32),
-    run: angular_case,
-};
+pub const ANGULAR_64X32: Case = Case::new(
+    "lsh.angular",
+    "d=64 b=32 stored",
+    Cost::new(64 * 16, 64 * 16, 16 * 4),
+    (64 * 16 * 4 + 64 * 4 + 16 * 4) as u32,
+    angular_case,
+);
 
 fn angular_seeded_case(m: &mut dyn Meter) -> Outcome {
     let (a, x) = (SeededAngular::<D, 1, 16>::new(15), normal::<D>(16));
@@ -249,14 +229,15 @@ fn angular_seeded_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// lsh.angular, d = 64, b = 32 (one round), rotation regenerated from the seed.
-pub const ANGULAR_64X32_SEEDED: Case = Case {
-    kernel: "lsh.angular",
-    shape: "d=64 b=32 seeded",
-    cost: Cost::new(0, 64 * 16, 16 * 4),
-    data_bytes: (64 * 4 + 16 * 4) as u32,
-    ram_bytes: 64 * 32 * 4 + ram((64 * 4 + 16 * 4) as u32), // the reference builds the stored planes
-    run: angular_seeded_case,
-};
+// Stack: the reference builds the stored planes.
+pub const ANGULAR_64X32_SEEDED: Case = Case::new(
+    "lsh.angular",
+    "d=64 b=32 seeded",
+    Cost::new(0, 64 * 16, 16 * 4),
+    (64 * 4 + 16 * 4) as u32,
+    angular_seeded_case,
+)
+.with_ram(64 * 32 * 4 + ram((64 * 4 + 16 * 4) as u32));
 
 const ID: usize = 16;
 const ICAP: usize = 128;
@@ -303,9 +284,7 @@ fn query_outcome<S: IndexStorage<Vector = [f32; ID]>>(
         got[i] = n.id as f32;
         want[i] = n.id as f64;
         got[4 + i] = n.cosine;
-        want[4 + i] = data
-            .get(n.id as usize)
-            .map_or(f64::NAN, |x| cosine_ref(&q, x));
+        want[4 + i] = data.get(n.id as usize).map_or(f64::NAN, |x| cosine_ref(&q, x));
     }
     ok &= out.len() == 4 && out.first().is_some_and(|n| n.id == 5);
     outcome(ok, &got, &want, tol)
@@ -329,14 +308,15 @@ fn index_query_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// lsh.index query: 128 items of d = 16, L = 4 tables × K = 8 bits, 16 probes, top 4.
-pub const INDEX_QUERY_128: Case = Case {
-    kernel: "lsh.index",
-    shape: "query n=128 d=16 L=4 K=8 probes=16 k=4",
-    cost: Cost::new(IL * ID * IK, IL * ID * IK, IL * IK * 5 + 12 * IP + ICAP),
-    data_bytes: IBYTES,
-    ram_bytes: 2 * IBYTES + 4096, // the index and its data, built in place
-    run: index_query_case,
-};
+// Stack: the index and its data, built in place.
+pub const INDEX_QUERY_128: Case = Case::new(
+    "lsh.index",
+    "query n=128 d=16 L=4 K=8 probes=16 k=4",
+    Cost::new(IL * ID * IK, IL * ID * IK, IL * IK * 5 + 12 * IP + ICAP),
+    IBYTES,
+    index_query_case,
+)
+.with_ram(2 * IBYTES + 4096);
 
 /// Bytes of the quantised index: i8 codes and a scale per item instead of f32 vectors.
 const IBYTES_I8: u32 = (ICAP * (ID + 4 + 8 * IL + 1) + 4 * IL * ID * IK + 4 * ID) as u32;
@@ -350,14 +330,15 @@ fn index_i8_query_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// lsh.index_i8 query: the index of [`INDEX_QUERY_128`] with i8 vectors, integer-cosine re-ranking.
-pub const INDEX_I8_QUERY_128: Case = Case {
-    kernel: "lsh.index_i8",
-    shape: "query n=128 d=16 L=4 K=8 probes=16 k=4",
-    cost: Cost::new(IL * ID * IK, IL * ID * IK, IL * IK * 5 + 12 * IP + ICAP),
-    data_bytes: IBYTES_I8,
-    ram_bytes: 2 * IBYTES_I8 + (ICAP * ID * 4) as u32 + 4096, // the f32 data kept for the reference
-    run: index_i8_query_case,
-};
+// Stack: the f32 data kept for the reference.
+pub const INDEX_I8_QUERY_128: Case = Case::new(
+    "lsh.index_i8",
+    "query n=128 d=16 L=4 K=8 probes=16 k=4",
+    Cost::new(IL * ID * IK, IL * ID * IK, IL * IK * 5 + 12 * IP + ICAP),
+    IBYTES_I8,
+    index_i8_query_case,
+)
+.with_ram(2 * IBYTES_I8 + (ICAP * ID * 4) as u32 + 4096);
 
 fn index_insert_case(m: &mut dyn Meter) -> Outcome {
     let mut idx = LshIndex::<ID, ICAP, IL, IK>::new(17);
@@ -374,14 +355,15 @@ fn index_insert_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// lsh.index remove + insert into a full index of 128 items (d = 16, L = 4, K = 8).
-pub const INDEX_INSERT_128: Case = Case {
-    kernel: "lsh.index",
-    shape: "remove+insert n=128 d=16 L=4 K=8",
-    cost: Cost::new(IL * ID * IK, IL * ID * IK + ID, 0),
-    data_bytes: IBYTES,
-    ram_bytes: 2 * IBYTES + 4096, // the index and its data, built in place
-    run: index_insert_case,
-};
+// Stack: the index and its data, built in place.
+pub const INDEX_INSERT_128: Case = Case::new(
+    "lsh.index",
+    "remove+insert n=128 d=16 L=4 K=8",
+    Cost::new(IL * ID * IK, IL * ID * IK + ID, 0),
+    IBYTES,
+    index_insert_case,
+)
+.with_ram(2 * IBYTES + 4096);
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@ use plasticore::stats::MovingAverage;
 use plasticore::tensor::{self, Shape};
 use plasticore::{cost, loss, radioactive, stats};
 
-use crate::{outcome, ram, Case, Meter, Outcome};
+use crate::{outcome, Case, Meter, Outcome};
 
 fn fill<const N: usize>(seed: u64, lo: f32, hi: f32) -> [f32; N] {
     let mut r = Rng::new(seed);
@@ -43,14 +43,7 @@ fn kl_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// stats.kl, n = 64.
-pub const KL_64: Case = Case {
-    kernel: "stats.kl",
-    shape: "n=64",
-    cost: cost::kl(64),
-    data_bytes: 2 * 64 * 4 + 4,
-    ram_bytes: ram(2 * 64 * 4 + 4),
-    run: kl_case,
-};
+pub const KL_64: Case = Case::new("stats.kl", "n=64", cost::kl(64), 2 * 64 * 4 + 4, kl_case);
 
 const MA_N: usize = 256;
 const MA_W: usize = 7;
@@ -68,14 +61,13 @@ fn moving_average_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// stats.moving_average, n = 256, window 7.
-pub const MOVING_AVERAGE_256: Case = Case {
-    kernel: "stats.moving_average",
-    shape: "n=256 w=7",
-    cost: cost::moving_average(MA_N, MA_W),
-    data_bytes: ((MA_N + MA_N - MA_W + 1) * 4) as u32,
-    ram_bytes: ram(((MA_N + MA_N - MA_W + 1) * 4) as u32),
-    run: moving_average_case,
-};
+pub const MOVING_AVERAGE_256: Case = Case::new(
+    "stats.moving_average",
+    "n=256 w=7",
+    cost::moving_average(MA_N, MA_W),
+    ((MA_N + MA_N - MA_W + 1) * 4) as u32,
+    moving_average_case,
+);
 
 const ST_N: usize = 1024;
 const ST_W: usize = 64;
@@ -115,17 +107,16 @@ fn stream_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// stats::MovingAverage<64>::push, 1024 samples.
-pub const MOVING_AVERAGE_STREAM_64: Case = Case {
-    kernel: "stats.moving_average_stream",
-    shape: "W=64 x1024",
-    cost: {
+pub const MOVING_AVERAGE_STREAM_64: Case = Case::new(
+    "stats.moving_average_stream",
+    "W=64 x1024",
+    {
         let c = cost::moving_average_stream(ST_W);
         cost::Cost::new(c.params, c.macs * ST_N, c.scratch_bytes)
     },
-    data_bytes: ((ST_N + ST_N - ST_W + 1) * 4) as u32,
-    ram_bytes: ram(((ST_N + ST_N - ST_W + 1) * 4) as u32),
-    run: stream_case,
-};
+    ((ST_N + ST_N - ST_W + 1) * 4) as u32,
+    stream_case,
+);
 
 const SC_N: usize = 32;
 const SC_D: usize = 16;
@@ -142,11 +133,7 @@ fn supcon_ref(f: &[f32], labels: &[i32], out: &mut [f64]) {
         }
     }
     let s = |i: usize, a: usize| (0..SC_D).map(|k| z[i][k] * z[a][k]).sum::<f64>() / SC_T;
-    let npos = |i: usize| {
-        (0..SC_N)
-            .filter(|&p| p != i && labels[p] == labels[i])
-            .count()
-    };
+    let npos = |i: usize| (0..SC_N).filter(|&p| p != i && labels[p] == labels[i]).count();
     let anchors = (0..SC_N).filter(|&i| npos(i) > 0).count() as f64;
     let mut gz = [[0.0f64; SC_D]; SC_N];
     let mut total = 0.0;
@@ -155,17 +142,10 @@ fn supcon_ref(f: &[f32], labels: &[i32], out: &mut [f64]) {
         if np == 0 {
             continue;
         }
-        let den: f64 = (0..SC_N)
-            .filter(|&a| a != i)
-            .map(|a| libm::exp(s(i, a)))
-            .sum();
+        let den: f64 = (0..SC_N).filter(|&a| a != i).map(|a| libm::exp(s(i, a))).sum();
         for a in (0..SC_N).filter(|&a| a != i) {
             let q = libm::exp(s(i, a)) / den;
-            let pos = if labels[a] == labels[i] {
-                1.0 / np as f64
-            } else {
-                0.0
-            };
+            let pos = if labels[a] == labels[i] { 1.0 / np as f64 } else { 0.0 };
             if pos > 0.0 {
                 total -= pos * libm::log(q);
             }
@@ -188,10 +168,7 @@ fn supcon_ref(f: &[f32], labels: &[i32], out: &mut [f64]) {
 fn supcon_case(m: &mut dyn Meter) -> Outcome {
     let f = fill::<{ SC_N * SC_D }>(105, -1.0, 1.0);
     let mut labels = [0i32; SC_N];
-    labels
-        .iter_mut()
-        .enumerate()
-        .for_each(|(i, l)| *l = (i % 5) as i32);
+    labels.iter_mut().enumerate().for_each(|(i, l)| *l = (i % 5) as i32);
     let mut out = [0.0f32; 1 + SC_N * SC_D];
     let mut scratch = [0.0f32; loss::supcon_scratch_len(SC_N)];
     let mut ok = true;
@@ -208,14 +185,15 @@ fn supcon_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// loss.supcon with its gradient, n = 32, d = 16.
-pub const SUPCON_32X16: Case = Case {
-    kernel: "loss.supcon",
-    shape: "32x16 grad",
-    cost: cost::supcon_grad(SC_N, SC_D),
-    data_bytes: ((2 * SC_N * SC_D + 1 + 2 * SC_N) * 4 + SC_N * 4) as u32,
-    ram_bytes: 4 * (((2 * SC_N * SC_D + 1 + 2 * SC_N) * 4 + SC_N * 4) as u32) + 1024, // the f64 reference gradient
-    run: supcon_case,
-};
+// Stack: the f64 reference gradient.
+pub const SUPCON_32X16: Case = Case::new(
+    "loss.supcon",
+    "32x16 grad",
+    cost::supcon_grad(SC_N, SC_D),
+    ((2 * SC_N * SC_D + 1 + 2 * SC_N) * 4 + SC_N * 4) as u32,
+    supcon_case,
+)
+.with_ram(4 * (((2 * SC_N * SC_D + 1 + 2 * SC_N) * 4 + SC_N * 4) as u32) + 1024);
 
 const MK_N: usize = 32;
 const MK_D: usize = 64;
@@ -240,14 +218,13 @@ fn mark_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// radioactive.mark, n = 32, d = 64, strength 0.5.
-pub const MARK_32X64: Case = Case {
-    kernel: "radioactive.mark",
-    shape: "32x64",
-    cost: cost::radioactive_mark(MK_N, MK_D),
-    data_bytes: ((2 * MK_N * MK_D + MK_D) * 4) as u32,
-    ram_bytes: ram(((2 * MK_N * MK_D + MK_D) * 4) as u32),
-    run: mark_case,
-};
+pub const MARK_32X64: Case = Case::new(
+    "radioactive.mark",
+    "32x64",
+    cost::radioactive_mark(MK_N, MK_D),
+    ((2 * MK_N * MK_D + MK_D) * 4) as u32,
+    mark_case,
+);
 
 const PV_D: usize = 65;
 
@@ -264,12 +241,8 @@ fn pvalue_case(m: &mut dyn Meter) -> Outcome {
     });
     // d odd: p = ∫_c^1 (1−t²)^k dt / ∫_{−1}^1 (1−t²)^k dt, k = (d−3)/2, by the
     // recursion (2k+1) I_k = 2k I_{k−1} − c (1−c²)^k, I_0 = 1 − c.
-    let dot = |a: &[f32], b: &[f32]| {
-        a.iter()
-            .zip(b)
-            .map(|(&x, &y)| x as f64 * y as f64)
-            .sum::<f64>()
-    };
+    let dot =
+        |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(&x, &y)| x as f64 * y as f64).sum::<f64>();
     let c = dot(&w, &u) / libm::sqrt(dot(&w, &w) * dot(&u, &u));
     let (mut num, mut den) = (1.0 - c, 2.0);
     for k in 1..=(PV_D - 3) / 2 {
@@ -284,14 +257,13 @@ fn pvalue_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// radioactive.pvalue, d = 65 (f64 inside: software floating point on the M4F).
-pub const PVALUE_65: Case = Case {
-    kernel: "radioactive.pvalue",
-    shape: "d=65",
-    cost: cost::radioactive_pvalue(PV_D),
-    data_bytes: (2 * PV_D * 4 + 4) as u32,
-    ram_bytes: ram((2 * PV_D * 4 + 4) as u32),
-    run: pvalue_case,
-};
+pub const PVALUE_65: Case = Case::new(
+    "radioactive.pvalue",
+    "d=65",
+    cost::radioactive_pvalue(PV_D),
+    (2 * PV_D * 4 + 4) as u32,
+    pvalue_case,
+);
 
 fn reshape_case(m: &mut dyn Meter) -> Outcome {
     let x = fill::<256>(110, -1.0, 1.0);
@@ -324,11 +296,5 @@ fn reshape_case(m: &mut dyn Meter) -> Outcome {
 }
 
 /// tensor.reshape [8, 8, 4] → [16, 16], order F, C storage.
-pub const RESHAPE_F_256: Case = Case {
-    kernel: "tensor.reshape",
-    shape: "8x8x4->16x16 F",
-    cost: cost::reshape(256),
-    data_bytes: 2 * 256 * 4,
-    ram_bytes: ram(2 * 256 * 4),
-    run: reshape_case,
-};
+pub const RESHAPE_F_256: Case =
+    Case::new("tensor.reshape", "8x8x4->16x16 F", cost::reshape(256), 2 * 256 * 4, reshape_case);

@@ -84,25 +84,9 @@ fn rel_err(a: &[f32], b: &[f32]) -> f64 {
 }
 
 fn measure(rounds: usize, causal: bool) -> Row {
-    let mut acc = Row {
-        kl: 0.0,
-        kl_rev: 0.0,
-        missing: 0.0,
-        out_err: 0.0,
-        tok_err: 0.0,
-    };
-    let shape_i = LshShape {
-        heads: 1,
-        n: N,
-        d: D,
-        dv: N,
-    };
-    let shape_v = LshShape {
-        heads: 1,
-        n: N,
-        d: D,
-        dv: D,
-    };
+    let mut acc = Row { kl: 0.0, kl_rev: 0.0, missing: 0.0, out_err: 0.0, tok_err: 0.0 };
+    let shape_i = LshShape { heads: 1, n: N, d: D, dv: N };
+    let shape_v = LshShape { heads: 1, n: N, d: D, dv: D };
     let mut eye = vec![0.0f32; N * N];
     (0..N).for_each(|i| eye[i * N + i] = 1.0);
     for seed in 0..SEEDS {
@@ -110,50 +94,23 @@ fn measure(rounds: usize, causal: bool) -> Row {
         let mut rng = Rng::new(200 + seed);
         let rot: Vec<f32> = (0..D * rounds * B / 2).map(|_| rng.normal()).collect();
         let vals: Vec<f32> = (0..N * D).map(|_| rng.normal()).collect();
-        let cfg = LshConfig {
-            rounds,
-            n_buckets: B,
-            bucket_size: C,
-            causal,
-        };
+        let cfg = LshConfig { rounds, n_buckets: B, bucket_size: C, causal };
         let mut idx = vec![0u32; lsh_index_scratch_len(N, rounds, B)];
         let mut f = vec![0.0f32; lsh_f32_scratch_len(N)];
         let mut p_lsh = vec![0.0f32; N * N];
         let mut p_full = vec![0.0f32; N * N];
-        lsh_attention(
-            &qk,
-            &eye,
-            &rot,
-            shape_i,
-            cfg,
-            (&mut idx, &mut f),
-            &mut p_lsh,
-        )
-        .unwrap();
+        lsh_attention(&qk, &eye, &rot, shape_i, cfg, (&mut idx, &mut f), &mut p_lsh).unwrap();
         shared_qk_attention(&qk, &eye, shape_i, causal, &mut f, &mut p_full).unwrap();
         let mut o_lsh = vec![0.0f32; N * D];
         let mut o_full = vec![0.0f32; N * D];
-        lsh_attention(
-            &qk,
-            &vals,
-            &rot,
-            shape_v,
-            cfg,
-            (&mut idx, &mut f),
-            &mut o_lsh,
-        )
-        .unwrap();
+        lsh_attention(&qk, &vals, &rot, shape_v, cfg, (&mut idx, &mut f), &mut o_lsh).unwrap();
         shared_qk_attention(&qk, &vals, shape_v, causal, &mut f, &mut o_full).unwrap();
         for i in 0..N {
             let (p, q) = (&p_full[i * N..][..N], &p_lsh[i * N..][..N]);
             acc.kl += kl(p, q);
             acc.kl_rev += kl(q, p);
-            acc.missing += p
-                .iter()
-                .zip(q)
-                .filter(|(_, &b)| b == 0.0)
-                .map(|(&a, _)| a as f64)
-                .sum::<f64>();
+            acc.missing +=
+                p.iter().zip(q).filter(|(_, &b)| b == 0.0).map(|(&a, _)| a as f64).sum::<f64>();
         }
         acc.out_err += rel_err(&o_lsh, &o_full);
         lsh_attention(&qk, &tv, &rot, shape_v, cfg, (&mut idx, &mut f), &mut o_lsh).unwrap();
@@ -191,10 +148,7 @@ fn svg(all: &[(bool, Vec<Row>)]) -> String {
         w - r,
         h - b
     );
-    s += &format!(
-        "<line x1=\"{l}\" y1=\"{t}\" x2=\"{l}\" y2=\"{}\" stroke=\"black\"/>\n",
-        h - b
-    );
+    s += &format!("<line x1=\"{l}\" y1=\"{t}\" x2=\"{l}\" y2=\"{}\" stroke=\"black\"/>\n", h - b);
     for (i, rounds) in [1, 2, 4, 8].iter().enumerate() {
         s += &format!(
             "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{rounds}</text>\n",
@@ -228,31 +182,15 @@ fn svg(all: &[(bool, Vec<Row>)]) -> String {
                 .enumerate()
                 .map(|(i, row)| format!("{:.1},{:.1}", x(i), y(f(row))))
                 .collect();
-            let dash = if *causal {
-                " stroke-dasharray=\"5,3\""
-            } else {
-                ""
-            };
+            let dash = if *causal { " stroke-dasharray=\"5,3\"" } else { "" };
             s += &format!("<polyline points=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"{dash}/>\n", pts.join(" "));
         }
         let ly = t + 20.0 + 18.0 * si as f64;
         s += &format!("<line x1=\"{}\" y1=\"{ly}\" x2=\"{}\" y2=\"{ly}\" stroke=\"{color}\" stroke-width=\"2\"/>\n", w - r + 10.0, w - r + 30.0);
-        s += &format!(
-            "<text x=\"{}\" y=\"{}\">{name}</text>\n",
-            w - r + 35.0,
-            ly + 4.0
-        );
+        s += &format!("<text x=\"{}\" y=\"{}\">{name}</text>\n", w - r + 35.0, ly + 4.0);
     }
-    s += &format!(
-        "<text x=\"{}\" y=\"{}\">solid: non-causal</text>\n",
-        w - r + 10.0,
-        t + 110.0
-    );
-    s += &format!(
-        "<text x=\"{}\" y=\"{}\">dashed: causal</text>\n",
-        w - r + 10.0,
-        t + 126.0
-    );
+    s += &format!("<text x=\"{}\" y=\"{}\">solid: non-causal</text>\n", w - r + 10.0, t + 110.0);
+    s += &format!("<text x=\"{}\" y=\"{}\">dashed: causal</text>\n", w - r + 10.0, t + 126.0);
     s + "</svg>\n"
 }
 
@@ -274,19 +212,10 @@ fn approximation_improves_with_rounds() {
         }
         // More rounds: more of the full distribution is covered, and the
         // output gets closer (deterministic inputs; these are not flaky).
-        assert!(
-            rows[3].missing < rows[0].missing * 0.5,
-            "missing mass 8 vs 1 round"
-        );
+        assert!(rows[3].missing < rows[0].missing * 0.5, "missing mass 8 vs 1 round");
         assert!(rows[3].kl < rows[0].kl, "KL 8 vs 1 round");
-        assert!(
-            rows[3].out_err < rows[0].out_err,
-            "output error 8 vs 1 round"
-        );
-        assert!(
-            rows[3].tok_err < rows[0].tok_err,
-            "token output error 8 vs 1 round"
-        );
+        assert!(rows[3].out_err < rows[0].out_err, "output error 8 vs 1 round");
+        assert!(rows[3].tok_err < rows[0].tok_err, "token output error 8 vs 1 round");
         all.push((causal, rows));
     }
     // PLASTICORE_DOCS_DIR=docs writes the plot of docs/attention.md.

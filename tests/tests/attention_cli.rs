@@ -12,27 +12,17 @@ use plasticore_host::kernels::{find, Call};
 use plasticore_host::npy::{read_npy, Array};
 
 fn golden(name: &str) -> Array {
-    let p: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "data",
-        "attention",
-        &format!("{name}.npy"),
-    ]
-    .iter()
-    .collect();
+    let p: PathBuf =
+        [env!("CARGO_MANIFEST_DIR"), "data", "attention", &format!("{name}.npy")].iter().collect();
     read_npy(&p).unwrap()
 }
 
 fn run(kernel: &str, inputs: Vec<(&str, Array)>, params: &[(&str, &str)]) -> Result<Array, String> {
     let k = find(kernel).unwrap_or_else(|| panic!("kernel {kernel} is not registered"));
-    let inputs: BTreeMap<String, Array> = inputs
-        .into_iter()
-        .map(|(n, a)| (n.to_string(), a))
-        .collect();
-    let params: BTreeMap<String, String> = params
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let inputs: BTreeMap<String, Array> =
+        inputs.into_iter().map(|(n, a)| (n.to_string(), a)).collect();
+    let params: BTreeMap<String, String> =
+        params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let call = Call::new(&k, inputs, params)?;
     (k.run)(&call)
 }
@@ -52,32 +42,21 @@ fn close(got: &Array, want: &Array) {
 fn assert_one_line_error(r: Result<Array, String>, needle: &str) {
     let e = r.expect_err("expected an error (exit 2)");
     assert!(!e.contains('\n'), "multi-line message: {e}");
-    assert!(
-        e.contains(needle),
-        "message {e:?} does not mention {needle:?}"
-    );
+    assert!(e.contains(needle), "message {e:?} does not mention {needle:?}");
 }
 
 #[test]
 fn sdpa_cli_matches_golden() {
     let out = run(
         "attention.sdpa",
-        vec![
-            ("q", golden("sdpac_q")),
-            ("k", golden("sdpac_k")),
-            ("v", golden("sdpac_v")),
-        ],
+        vec![("q", golden("sdpac_q")), ("k", golden("sdpac_k")), ("v", golden("sdpac_v"))],
         &[("causal", "true")],
     )
     .unwrap();
     close(&out, &golden("sdpac_out"));
     let out = run(
         "attention.sdpa",
-        vec![
-            ("q", golden("sdpa_q")),
-            ("k", golden("sdpa_k")),
-            ("v", golden("sdpa_v")),
-        ],
+        vec![("q", golden("sdpa_q")), ("k", golden("sdpa_k")), ("v", golden("sdpa_v"))],
         &[],
     )
     .unwrap();
@@ -119,11 +98,7 @@ fn layernorm_cli_matches_golden() {
 #[test]
 fn sdpa_mismatches_are_errors() {
     let sd = |q: &[usize], k: &[usize], v: &[usize]| {
-        run(
-            "attention.sdpa",
-            vec![("q", zeros(q)), ("k", zeros(k)), ("v", zeros(v))],
-            &[],
-        )
+        run("attention.sdpa", vec![("q", zeros(q)), ("k", zeros(k)), ("v", zeros(v))], &[])
     };
     assert!(sd(&[2, 3, 4], &[2, 5, 4], &[2, 5, 6]).is_ok());
     // heads
@@ -140,11 +115,7 @@ fn sdpa_mismatches_are_errors() {
     // bad parameter value
     let r = run(
         "attention.sdpa",
-        vec![
-            ("q", zeros(&[1, 1, 1])),
-            ("k", zeros(&[1, 1, 1])),
-            ("v", zeros(&[1, 1, 1])),
-        ],
+        vec![("q", zeros(&[1, 1, 1])), ("k", zeros(&[1, 1, 1])), ("v", zeros(&[1, 1, 1]))],
         &[("causal", "maybe")],
     );
     assert_one_line_error(r, "causal");
@@ -164,11 +135,7 @@ fn lsh_mismatches_are_errors() {
     let ls = |qk: &[usize], v: &[usize], rot: &[usize], c: &str| {
         run(
             "attention.lsh",
-            vec![
-                ("qk", zeros(qk)),
-                ("v", zeros(v)),
-                ("rotations", zeros(rot)),
-            ],
+            vec![("qk", zeros(qk)), ("v", zeros(v)), ("rotations", zeros(rot))],
             &[("bucket_size", c)],
         )
     };
@@ -182,11 +149,7 @@ fn lsh_mismatches_are_errors() {
     // bucket_size is required
     let r = run(
         "attention.lsh",
-        vec![
-            ("qk", zeros(&[1, 4, 2])),
-            ("v", zeros(&[1, 4, 1])),
-            ("rotations", zeros(&[2, 1, 1])),
-        ],
+        vec![("qk", zeros(&[1, 4, 2])), ("v", zeros(&[1, 4, 1])), ("rotations", zeros(&[2, 1, 1]))],
         &[],
     );
     assert_one_line_error(r, "bucket_size");

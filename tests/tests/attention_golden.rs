@@ -13,14 +13,8 @@ use plasticore::nn::{gelu, layer_norm, Activation};
 use plasticore_host::npy::{read_npy, Array};
 
 fn load(name: &str) -> Array {
-    let p: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "data",
-        "attention",
-        &format!("{name}.npy"),
-    ]
-    .iter()
-    .collect();
+    let p: PathBuf =
+        [env!("CARGO_MANIFEST_DIR"), "data", "attention", &format!("{name}.npy")].iter().collect();
     read_npy(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
@@ -30,12 +24,7 @@ fn f32s(name: &str) -> (Vec<usize>, Vec<f32>) {
 }
 
 fn i32s(name: &str) -> Vec<usize> {
-    load(name)
-        .as_i32()
-        .expect("int32")
-        .iter()
-        .map(|&v| v as usize)
-        .collect()
+    load(name).as_i32().expect("int32").iter().map(|&v| v as usize).collect()
 }
 
 fn assert_close(what: &str, got: &[f32], want: &[f32]) {
@@ -44,10 +33,7 @@ fn assert_close(what: &str, got: &[f32], want: &[f32]) {
     for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
         let err = (g as f64 - w as f64).abs();
         let tol = 1e-5 * (w as f64).abs() + 1e-6;
-        assert!(
-            err <= tol,
-            "{what}[{i}]: rust {g} vs numpy {w} (err {err:e})"
-        );
+        assert!(err <= tol, "{what}[{i}]: rust {g} vs numpy {w} (err {err:e})");
         worst = worst.max(err / ((w as f64).abs() + 1e-1));
     }
     eprintln!("{what}: {} values, worst scaled error {worst:e}", got.len());
@@ -77,13 +63,7 @@ fn check_sdpa(case: &str, causal: bool) {
     let (ks, k) = f32s(&format!("{case}_k"));
     let (vs, v) = f32s(&format!("{case}_v"));
     let (_, want) = f32s(&format!("{case}_out"));
-    let shape = SdpaShape {
-        heads: qs[0],
-        n: qs[1],
-        m: ks[1],
-        d: qs[2],
-        dv: vs[2],
-    };
+    let shape = SdpaShape { heads: qs[0], n: qs[1], m: ks[1], d: qs[2], dv: vs[2] };
     let mut out = vec![f32::NAN; want.len()];
     sdpa(&q, &k, &v, shape, causal, &mut out).unwrap();
     assert_close(case, &out, &want);
@@ -105,18 +85,9 @@ fn check_lsh(case: &str) {
     let (_, rot) = f32s(&format!("{case}_rot"));
     let (_, want) = f32s(&format!("{case}_out"));
     let cfg = i32s(&format!("{case}_cfg"));
-    let cfg = LshConfig {
-        rounds: cfg[0],
-        n_buckets: cfg[1],
-        bucket_size: cfg[2],
-        causal: cfg[3] != 0,
-    };
-    let shape = LshShape {
-        heads: qs[0],
-        n: qs[1],
-        d: qs[2],
-        dv: vs[2],
-    };
+    let cfg =
+        LshConfig { rounds: cfg[0], n_buckets: cfg[1], bucket_size: cfg[2], causal: cfg[3] != 0 };
+    let shape = LshShape { heads: qs[0], n: qs[1], d: qs[2], dv: vs[2] };
     let mut idx = vec![0u32; lsh_index_scratch_len(shape.n, cfg.rounds, cfg.n_buckets)];
     let mut f = vec![0.0f32; lsh_f32_scratch_len(shape.n)];
     let mut out = vec![f32::NAN; want.len()];
@@ -140,12 +111,7 @@ fn check_block(case: &str) {
     let (_, want) = f32s(&format!("{case}_out"));
     let cfg = i32s(&format!("{case}_cfg"));
     let (n, d, heads, d_ff) = (cfg[0], cfg[1], cfg[2], cfg[3]);
-    let dims = TransformerDims {
-        d,
-        heads,
-        d_ff,
-        act: Activation::Gelu,
-    };
+    let dims = TransformerDims { d, heads, d_ff, act: Activation::Gelu };
     let rot;
     let mode = if cfg.len() > 4 {
         rot = f32s(&format!("{case}_rot")).1;

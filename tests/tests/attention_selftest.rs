@@ -8,20 +8,13 @@ use plasticore_selftest::{cases, NoMeter};
 #[test]
 fn attention_cases_pass_on_host() {
     let mut n = 0;
-    for c in cases()
-        .iter()
-        .filter(|c| c.kernel.starts_with("attention."))
-    {
+    for c in cases().iter().filter(|c| c.kernel.starts_with("attention.")) {
         let o = (c.run)(&mut NoMeter);
         eprintln!(
             "{} {}: ok={} max_rel_err={:.2e} checksum={:08x} macs={} data={}",
             c.kernel, c.shape, o.ok, o.max_rel_err, o.checksum, c.cost.macs, c.data_bytes
         );
-        assert!(
-            o.ok,
-            "{} {}: max_rel_err {}",
-            c.kernel, c.shape, o.max_rel_err
-        );
+        assert!(o.ok, "{} {}: max_rel_err {}", c.kernel, c.shape, o.max_rel_err);
         assert_eq!((c.run)(&mut NoMeter).checksum, o.checksum);
         n += 1;
     }
@@ -31,9 +24,7 @@ fn attention_cases_pass_on_host() {
 
 #[test]
 fn shapes_name_n() {
-    for c in cases()
-        .iter()
-        .filter(|c| c.kernel == "attention.sdpa" || c.kernel == "attention.lsh")
+    for c in cases().iter().filter(|c| c.kernel == "attention.sdpa" || c.kernel == "attention.lsh")
     {
         let n: usize = c.shape.strip_prefix("n=").unwrap().parse().unwrap();
         assert!([64, 128, 256, 512, 1024].contains(&n), "{}", c.shape);

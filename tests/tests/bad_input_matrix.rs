@@ -95,12 +95,7 @@ fn baseline(k: &Kernel) -> BTreeMap<String, Array> {
             };
             let a = if k.name == "fixed.simhash" && spec.name == "planes" {
                 let n = shape.iter().product();
-                Array::i8(
-                    shape,
-                    (0..n)
-                        .map(|i| if i.is_multiple_of(2) { 1 } else { -1 })
-                        .collect(),
-                )
+                Array::i8(shape, (0..n).map(|i| if i.is_multiple_of(2) { 1 } else { -1 }).collect())
             } else {
                 make(spec.dtype, shape, |i| value(k.name, spec.name, i))
             };
@@ -109,12 +104,19 @@ fn baseline(k: &Kernel) -> BTreeMap<String, Array> {
         .collect()
 }
 
-/// Runs a kernel as the binary would; the outcome cell.
+/// Runs a kernel as the binary would, with the baseline parameters; the outcome cell.
 fn outcome(k: &Kernel, inputs: BTreeMap<String, Array>) -> Result<String, String> {
-    let params: BTreeMap<String, String> = params(k.name)
-        .into_iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
+    let params: BTreeMap<String, String> =
+        params(k.name).into_iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    outcome_with(k, inputs, params)
+}
+
+/// Runs a kernel as the binary would; the outcome cell.
+fn outcome_with(
+    k: &Kernel,
+    inputs: BTreeMap<String, Array>,
+    params: BTreeMap<String, String>,
+) -> Result<String, String> {
     let r = catch_unwind(AssertUnwindSafe(|| {
         Call::new(k, inputs, params).and_then(|c| execute(k, &c))
     }))
@@ -168,10 +170,7 @@ fn cases(k: &Kernel) -> Vec<(String, Option<BTreeMap<String, Array>>)> {
     rank.push(1);
     out.push(("wrong rank".into(), with(make(a.dtype(), rank, |_| 0.5))));
     let other = if float { DType::I32 } else { DType::F32 };
-    out.push((
-        "wrong dtype".into(),
-        with(make(other, a.shape.clone(), |_| 0.5)),
-    ));
+    out.push(("wrong dtype".into(), with(make(other, a.shape.clone(), |_| 0.5))));
     for (axis, sym) in symbols(k.inputs[0].shape).iter().enumerate() {
         let mut s = a.shape.clone();
         if let Some(d) = s.get_mut(axis) {
@@ -192,10 +191,7 @@ fn cases(k: &Kernel) -> Vec<(String, Option<BTreeMap<String, Array>>)> {
     ] {
         out.push((name.into(), set(v)));
     }
-    out.push((
-        "all zero".into(),
-        with(make(a.dtype(), a.shape.clone(), |_| 0.0)),
-    ));
+    out.push(("all zero".into(), with(make(a.dtype(), a.shape.clone(), |_| 0.0))));
     out
 }
 
@@ -216,24 +212,61 @@ fn file_cases() -> Vec<(&'static str, String)> {
     let mut truncated = good.clone();
     truncated.truncate(good.len() - 5);
     let text = b"name,value\n1,2\n".to_vec();
-    [
-        ("a dimension of 2^31", huge),
-        ("truncated file", truncated),
-        ("not a .npy file", text),
-    ]
-    .into_iter()
-    .map(|(n, b)| {
-        let r = catch_unwind(|| parse_npy(&b)).expect("the reader never panics");
-        let cell = match r {
-            Err(e) => {
-                assert!(!e.contains('\n'), "{n}: {e}");
-                format!("exit 2: input 'x': {e}")
-            }
-            Ok(_) => panic!("{n}: the reader accepted it"),
-        };
-        (n, cell)
-    })
-    .collect()
+    [("a dimension of 2^31", huge), ("truncated file", truncated), ("not a .npy file", text)]
+        .into_iter()
+        .map(|(n, b)| {
+            let r = catch_unwind(|| parse_npy(&b)).expect("the reader never panics");
+            let cell = match r {
+                Err(e) => {
+                    assert!(!e.contains('\n'), "{n}: {e}");
+                    format!("exit 2: input 'x': {e}")
+                }
+                Ok(_) => panic!("{n}: the reader accepted it"),
+            };
+            (n, cell)
+        })
+        .collect()
+}
+
+/// The sizes a hostile caller passes: 0, −1, 2⁴⁰ and 2⁶⁴ − 1.
+const HOSTILE: [&str; 4] = ["0", "-1", "1099511627776", "18446744073709551615"];
+
+/// Every parameter of every kernel set to each [`HOSTILE`] value, the
+/// inputs and other parameters valid: a table of outcomes. Nothing may be
+/// allocated from such a value before it is checked, so a run that tried
+/// would abort this test (a failed allocation) or panic (`capacity overflow`).
+fn hostile_params() -> String {
+    let mut s = String::from(
+        "\n## Hostile parameter values\n\n\
+Every parameter of every kernel set to 0, −1, 2⁴⁰ and 2⁶⁴ − 1 in turn, with valid inputs and \
+the other parameters valid. A size is bounded by what the inputs make meaningful or refused in \
+one line before anything is allocated from it.\n\n| kernel | parameter | 0 | −1 | 2⁴⁰ | 2⁶⁴ − 1 |\n|---|---|---|---|---|---|\n",
+    );
+    for k in all() {
+        for p in &k.params {
+            let cells: Vec<String> = HOSTILE
+                .iter()
+                .map(|v| {
+                    let mut params: BTreeMap<String, String> = params(k.name)
+                        .into_iter()
+                        .map(|(a, b)| (a.to_string(), b.to_string()))
+                        .collect();
+                    params.insert(p.name.to_string(), v.to_string());
+                    let cell = outcome_with(&k, baseline(&k), params)
+                        .unwrap_or_else(|e| panic!("{e} ({}={v})", p.name));
+                    assert!(
+                        cell != "ok, non-finite result",
+                        "{} {}={v}: a non-finite result",
+                        k.name,
+                        p.name
+                    );
+                    cell
+                })
+                .collect();
+            s.push_str(&format!("| `{}` | `{}` | {} |\n", k.name, p.name, cells.join(" | ")));
+        }
+    }
+    s
 }
 
 fn matrix() -> String {
@@ -268,15 +301,12 @@ fails on a panic, a multi-line message, or a non-finite result.\n\n\
                 k.name
             );
             if name == "valid" {
-                assert!(
-                    cell.starts_with("ok"),
-                    "{}: the baseline fails: {cell}",
-                    k.name
-                );
+                assert!(cell.starts_with("ok"), "{}: the baseline fails: {cell}", k.name);
             }
             s.push_str(&format!("| {name} | {cell} |\n"));
         }
     }
+    s.push_str(&hostile_params());
     s
 }
 
@@ -289,15 +319,10 @@ fn bad_input_matrix_is_current() {
     let m = matrix();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/robustness.md");
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    let (head, generated) = committed
-        .split_once(MARKER)
-        .unwrap_or((committed.as_str(), ""));
+    let (head, generated) = committed.split_once(MARKER).unwrap_or((committed.as_str(), ""));
     if std::env::var_os("PLASTICORE_BLESS").is_some() {
         std::fs::write(&path, format!("{head}{MARKER}{m}")).unwrap();
         return;
     }
-    assert!(
-        generated == m,
-        "docs/robustness.md is out of date: rerun with PLASTICORE_BLESS=1"
-    );
+    assert!(generated == m, "docs/robustness.md is out of date: rerun with PLASTICORE_BLESS=1");
 }

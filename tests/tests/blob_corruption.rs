@@ -67,8 +67,5 @@ fn wrong_kind_is_an_error_for_both_decoders() {
     let tr = load("attention/transformer_block_full.blob");
     let (h, t) = (Blob::parse(&heb).unwrap(), Blob::parse(&tr).unwrap());
     assert!(matches!(NetSpec::parse(&t), Err(Error::CorruptBlob { .. })));
-    assert!(matches!(
-        TransformerSpec::parse(&h),
-        Err(Error::CorruptBlob { .. })
-    ));
+    assert!(matches!(TransformerSpec::parse(&h), Err(Error::CorruptBlob { .. })));
 }

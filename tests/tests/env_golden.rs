@@ -24,14 +24,8 @@ fn replay<const N: usize>(
     angles: usize,
     mut step: impl FnMut([f32; N], f32) -> ([f32; N], f32),
 ) -> [f32; N] {
-    let (s, a) = (
-        load(&format!("{name}_state")),
-        load(&format!("{name}_action")),
-    );
-    let (n, r) = (
-        load(&format!("{name}_next")),
-        load(&format!("{name}_reward")),
-    );
+    let (s, a) = (load(&format!("{name}_state")), load(&format!("{name}_action")));
+    let (n, r) = (load(&format!("{name}_next")), load(&format!("{name}_reward")));
     assert!(!r.is_empty() && s.len() == N * r.len() && n.len() == s.len() && a.len() == r.len());
     let mut worst = [0.0f32; N];
     for (i, (&act, &reward)) in a.iter().zip(&r).enumerate() {
@@ -41,11 +35,7 @@ fn replay<const N: usize>(
         for (k, w) in worst.iter_mut().enumerate() {
             let want = n[N * i + k];
             let d = (got[k] - want).abs();
-            let d = if k < angles {
-                d.min((d - std::f32::consts::TAU).abs())
-            } else {
-                d
-            };
+            let d = if k < angles { d.min((d - std::f32::consts::TAU).abs()) } else { d };
             *w = w.max(d / (1.0 + want.abs()));
         }
     }
@@ -95,10 +85,8 @@ fn pendulum_matches_gymnasium() {
 fn mountain_car_matches_gymnasium() {
     use plasticore::env::mountain_car::{MountainCar, MountainCarParams};
     let weak: MountainCarParams = params(&[("power", 0.0011)]);
-    for (name, p) in [
-        ("mountaincar", MountainCarParams::NOMINAL),
-        ("mountaincar_perturbed", weak),
-    ] {
+    for (name, p) in [("mountaincar", MountainCarParams::NOMINAL), ("mountaincar_perturbed", weak)]
+    {
         let mut env = MountainCar::new(p).unwrap();
         let [x, v] = replay(name, 0, |s, a| {
             env.set_state(s);
@@ -119,10 +107,7 @@ fn acrobot_matches_gymnasium() {
         ("link_mass_1", 0.9),
         ("link_mass_2", 1.6),
     ]);
-    for (name, p) in [
-        ("acrobot", AcrobotParams::NOMINAL),
-        ("acrobot_perturbed", other),
-    ] {
+    for (name, p) in [("acrobot", AcrobotParams::NOMINAL), ("acrobot_perturbed", other)] {
         let mut env = Acrobot::new(p).unwrap();
         let worst = replay(name, 2, |s, a| {
             env.set_state(s);
@@ -194,17 +179,10 @@ fn mid_episode_change_equals_switching_by_hand() {
         }
         assert_eq!(o.steps, steps, "change at {at}");
         assert_eq!(o.ret, steps as f32);
-        assert_eq!(
-            o.ret_before,
-            before.unwrap_or(steps as f32),
-            "change at {at}"
-        );
+        assert_eq!(o.ret_before, before.unwrap_or(steps as f32), "change at {at}");
     }
     // An invalid change is refused before anything runs.
-    let bad = CartPoleParams {
-        length: -1.0,
-        ..CartPoleParams::NOMINAL
-    };
+    let bad = CartPoleParams { length: -1.0, ..CartPoleParams::NOMINAL };
     assert!(plasticore::hebbian::episode::<CartPole, _>(
         &mut PushRight,
         CartPoleParams::NOMINAL,

@@ -80,26 +80,11 @@ fn equals_host(boot: &Boot) {
         for (i, (seed, steps, before, ret, sum)) in board.iter().enumerate() {
             assert_eq!(*seed, i as u64);
             assert_eq!(*steps, host.steps[i], "{name} {net} seed {seed}: steps");
-            assert_eq!(
-                *ret,
-                host.returns[i].to_bits(),
-                "{name} {net} seed {seed}: return"
-            );
-            assert_eq!(
-                sum, &host.weight_checksums[i],
-                "{name} {net} seed {seed}: weights"
-            );
+            assert_eq!(*ret, host.returns[i].to_bits(), "{name} {net} seed {seed}: return");
+            assert_eq!(sum, &host.weight_checksums[i], "{name} {net} seed {seed}: weights");
             // The return before the change: 200 steps survived, reward 1 each.
-            let want_before = if *steps > 200 {
-                200.0f32
-            } else {
-                host.returns[i]
-            };
-            assert_eq!(
-                *before,
-                want_before.to_bits(),
-                "{name} {net} seed {seed}: before"
-            );
+            let want_before = if *steps > 200 { 200.0f32 } else { host.returns[i] };
+            assert_eq!(*before, want_before.to_bits(), "{name} {net} seed {seed}: before");
         }
     }
 }
@@ -119,10 +104,7 @@ fn adaptive_controller_sources_equal_their_blobs() {
         panic!("static.blob is not a static network blob")
     };
     let rs = std::fs::read_to_string(dir.join("static.rs")).unwrap();
-    assert_eq!(
-        body(&rs),
-        body(&static_rust_source(&sizes, output, &weights, ""))
-    );
+    assert_eq!(body(&rs), body(&static_rust_source(&sizes, output, &weights, "")));
 }
 
 #[test]
@@ -132,11 +114,7 @@ fn adaptive_controller_links_no_panic_and_fits_its_budget() {
     // Budget at opt-level 3 (the report gives opt-level "s" too): the
     // measured figure + 5 %, as the self-test budgets.
     assert!(size.flash_bytes <= 39_000, "flash {} B", size.flash_bytes);
-    assert!(
-        size.static_ram_bytes <= 8 * 1024,
-        "static RAM {} B",
-        size.static_ram_bytes
-    );
+    assert!(size.static_ram_bytes <= 8 * 1024, "static RAM {} B", size.static_ram_bytes);
 }
 
 fn knn_line(boot: &Boot) -> (usize, usize, usize, u32) {
@@ -187,12 +165,9 @@ fn lsh_knn_accuracy_is_near_exact_knn() {
     let b = plasticore::blob::Blob::parse(&bytes).unwrap();
     let (rows, d) = b.dataset().unwrap();
     assert_eq!((rows, d), (1797, D));
-    let x: Vec<Vec<f64>> = (0..rows)
-        .map(|i| (0..D).map(|j| b.get(i * D + j).unwrap() as f64).collect())
-        .collect();
-    let y: Vec<u8> = (0..rows)
-        .map(|i| b.get(rows * D + i).unwrap() as u8)
-        .collect();
+    let x: Vec<Vec<f64>> =
+        (0..rows).map(|i| (0..D).map(|j| b.get(i * D + j).unwrap() as f64).collect()).collect();
+    let y: Vec<u8> = (0..rows).map(|i| b.get(rows * D + i).unwrap() as u8).collect();
     let unit = |v: &Vec<f64>| {
         let n = v.iter().map(|a| a * a).sum::<f64>().sqrt();
         v.iter().map(|a| a / n).collect::<Vec<f64>>()
@@ -254,10 +229,7 @@ fn silicon_images_carry_a_well_formed_rtt_control_block() {
         let elf = firmware::build_app(BoardName::Nrf52840Dk, app).expect("build");
         let bytes = std::fs::read(&elf).unwrap();
         let file = object::File::parse(&*bytes).unwrap();
-        let sym = file
-            .symbols()
-            .find(|s| s.name() == Ok("_SEGGER_RTT"))
-            .expect("_SEGGER_RTT");
+        let sym = file.symbols().find(|s| s.name() == Ok("_SEGGER_RTT")).expect("_SEGGER_RTT");
         let initial = |addr: u64, len: usize| -> Vec<u8> {
             let sec = file
                 .sections()
@@ -269,19 +241,12 @@ fn silicon_images_carry_a_well_formed_rtt_control_block() {
         let cb = initial(sym.address(), 16 + 4 * 2 + 4 * 6);
         let word = |i: usize| u32::from_le_bytes(cb[16 + 4 * i..20 + 4 * i].try_into().unwrap());
         assert_eq!(&cb[..16], b"SEGGER RTT\0\0\0\0\0\0", "{app}: id");
-        assert_eq!(
-            (word(0), word(1)),
-            (1, 0),
-            "{app}: one up channel, no down channel"
-        );
+        assert_eq!((word(0), word(1)), (1, 0), "{app}: one up channel, no down channel");
         let (name, buffer, size) = (word(2), word(3), word(4));
         assert_eq!(&initial(name as u64, 6), b"defmt\0", "{app}: channel name");
         // The ring lies in the nRF52840's RAM, 1 KiB of it.
         assert_eq!(size, 1024, "{app}");
-        assert!(
-            (0x2000_0000..=0x2004_0000 - 1024).contains(&buffer),
-            "{app}: buffer {buffer:#x}"
-        );
+        assert!((0x2000_0000..=0x2004_0000 - 1024).contains(&buffer), "{app}: buffer {buffer:#x}");
         // Write and read offsets 0; mode 1 (trim) until a probe attaches.
         assert_eq!((word(5), word(6), word(7)), (0, 0, 1), "{app}");
     }
@@ -294,9 +259,7 @@ fn symbols(elf: &std::path::Path) -> Vec<(String, String)> {
     let file = object::File::parse(&*bytes).unwrap();
     file.symbols()
         .filter_map(|s| {
-            let sec = s
-                .section_index()
-                .and_then(|i| file.section_by_index(i).ok())?;
+            let sec = s.section_index().and_then(|i| file.section_by_index(i).ok())?;
             Some((s.name().ok()?.to_string(), sec.name().ok()?.to_string()))
         })
         .collect()
@@ -308,27 +271,14 @@ fn symbols(elf: &std::path::Path) -> Vec<(String, String)> {
 /// the nRF52840-DK.
 #[test]
 fn applications_link_no_panic_handler() {
-    let has_handler = |elf: &std::path::Path| {
-        symbols(elf)
-            .iter()
-            .any(|(n, _)| n.contains("rust_begin_unwind"))
-    };
+    let has_handler =
+        |elf: &std::path::Path| symbols(elf).iter().any(|(n, _)| n.contains("rust_begin_unwind"));
     let selftest = firmware::build(BoardName::QemuMps2An386).expect("build");
-    assert!(
-        has_handler(&selftest),
-        "the check sees the self-test's handler"
-    );
-    for board in [
-        BoardName::QemuMps2An386,
-        BoardName::QemuRiscv32,
-        BoardName::Nrf52840Dk,
-    ] {
+    assert!(has_handler(&selftest), "the check sees the self-test's handler");
+    for board in [BoardName::QemuMps2An386, BoardName::QemuRiscv32, BoardName::Nrf52840Dk] {
         for app in firmware::APPS {
             let elf = firmware::build_app(board, app).expect("build");
-            assert!(
-                !has_handler(&elf),
-                "{app} on {board:?} links a panic handler"
-            );
+            assert!(!has_handler(&elf), "{app} on {board:?} links a panic handler");
         }
     }
 }

@@ -21,11 +21,8 @@ fn cargo_test_on_target(extra: &[&str]) -> (Output, String) {
         .env_remove("RUSTFLAGS")
         .output()
         .expect("running cargo test in firmware/");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     (out, text)
 }
 
@@ -83,9 +80,6 @@ fn a_failing_on_target_assertion_fails_cargo_test() {
     let (out, text) = cargo_test_on_target(&["--features", "on-target-fail"]);
     assert!(!out.status.success(), "expected failure:\n{text}");
     assert!(text.contains("running `fails_on_purpose`"), "{text}");
-    assert!(
-        text.contains("left: `4`") && text.contains("right: `5`"),
-        "{text}"
-    );
+    assert!(text.contains("left: `4`") && text.contains("right: `5`"), "{text}");
     assert!(!text.contains("all tests passed!"), "{text}");
 }

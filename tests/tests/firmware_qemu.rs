@@ -72,12 +72,7 @@ fn self_tests_pass(board: BoardName) {
     let r = run(board);
     let name = board.info().name;
     let (total, failed, skipped) = r.summary;
-    assert_eq!(
-        failed,
-        0,
-        "{name}: failed cases; log:\n{}",
-        r.lines.join("\n")
-    );
+    assert_eq!(failed, 0, "{name}: failed cases; log:\n{}", r.lines.join("\n"));
     assert_eq!(
         r.cases.len() + r.skips.len(),
         total as usize,
@@ -86,22 +81,13 @@ fn self_tests_pass(board: BoardName) {
     );
     assert_eq!(r.skips.len(), skipped as usize, "{name}: skip count");
     for c in &r.cases {
-        assert!(
-            c.ok,
-            "{name}: {} {} failed (max rel err {})",
-            c.kernel, c.shape, c.max_rel_err
-        );
+        assert!(c.ok, "{name}: {} {} failed (max rel err {})", c.kernel, c.shape, c.max_rel_err);
     }
     assert_eq!(r.status, 0, "{name}: firmware exit status");
     // Every host case not in this image belongs to a tier the board cannot fit.
     for c in plasticore_selftest::cases() {
-        let here = r
-            .cases
-            .iter()
-            .any(|l| l.kernel == c.kernel && l.shape == c.shape)
-            || r.skips
-                .iter()
-                .any(|l| l.kernel == c.kernel && l.shape == c.shape);
+        let here = r.cases.iter().any(|l| l.kernel == c.kernel && l.shape == c.shape)
+            || r.skips.iter().any(|l| l.kernel == c.kernel && l.shape == c.shape);
         if !here {
             assert!(
                 c.ram_bytes as u64 + 512 > board.info().ram_bytes.min(15 * 1024),
@@ -114,11 +100,7 @@ fn self_tests_pass(board: BoardName) {
     }
     // The boards with MiBs of RAM run every case, the large ones included.
     if board.info().ram_bytes >= 4 << 20 {
-        assert_eq!(
-            r.cases.len(),
-            plasticore_selftest::cases().len(),
-            "{name}: every case runs"
-        );
+        assert_eq!(r.cases.len(), plasticore_selftest::cases().len(), "{name}: every case runs");
     }
 }
 
@@ -127,11 +109,7 @@ fn outputs_equal_host(board: BoardName) {
     let host = report::host_checksums();
     for c in &r.cases {
         let (h, ok) = host[&(c.kernel.clone(), c.shape.clone())];
-        assert!(
-            ok,
-            "{} {} fails its self-test on the host",
-            c.kernel, c.shape
-        );
+        assert!(ok, "{} {} fails its self-test on the host", c.kernel, c.shape);
         assert_eq!(
             c.checksum,
             h,
@@ -213,10 +191,7 @@ fn budgets_hold(board: BoardName) {
         return;
     }
     let text = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "{}: no budgets; rerun with PLASTICORE_BLESS=1",
-            path.display()
-        )
+        panic!("{}: no budgets; rerun with PLASTICORE_BLESS=1", path.display())
     });
     let budgets: serde_json::Value = serde_json::from_str(&text).expect("budgets JSON");
     let mut problems = Vec::new();
@@ -246,11 +221,7 @@ fn budgets_hold(board: BoardName) {
             )),
         }
     }
-    assert!(
-        problems.is_empty(),
-        "{name}: budgets exceeded:\n{}",
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "{name}: budgets exceeded:\n{}", problems.join("\n"));
 }
 
 macro_rules! board_tests {
@@ -311,10 +282,7 @@ fn stack_overflow_faults(board: BoardName) {
     let elf = firmware::build_feature(board, "stack-overflow").expect("build");
     let boot = firmware::run_qemu(board, &elf, Duration::from_secs(120)).expect("boot");
     let lines = boot.lines.join("\n");
-    assert_eq!(
-        boot.status, 1,
-        "the run must end in the fault handler:\n{lines}"
-    );
+    assert_eq!(boot.status, 1, "the run must end in the fault handler:\n{lines}");
     let depths: Vec<u32> = boot
         .lines
         .iter()

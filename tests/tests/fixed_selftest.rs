@@ -14,11 +14,7 @@ fn fixed_cases_pass_on_host() {
             "{} {}: ok={} checksum={:08x} preview={:?}",
             c.kernel, c.shape, o.ok, o.checksum, o.preview
         );
-        assert!(
-            o.ok,
-            "{} {}: max_rel_err {}",
-            c.kernel, c.shape, o.max_rel_err
-        );
+        assert!(o.ok, "{} {}: max_rel_err {}", c.kernel, c.shape, o.max_rel_err);
         assert_eq!(o.max_rel_err, 0.0, "integer results are exact");
         assert_eq!((c.run)(&mut NoMeter).checksum, o.checksum);
         n += 1;
@@ -28,10 +24,8 @@ fn fixed_cases_pass_on_host() {
 
 #[test]
 fn quantised_index_case_passes_on_host() {
-    let c = cases()
-        .iter()
-        .find(|c| c.kernel == "lsh.index_i8")
-        .expect("the i8 index case is listed");
+    let c =
+        cases().iter().find(|c| c.kernel == "lsh.index_i8").expect("the i8 index case is listed");
     let o = (c.run)(&mut NoMeter);
     assert!(o.ok, "max error {}", o.max_rel_err);
     assert_eq!(o.preview[0], 5.0, "the planted neighbour comes first");

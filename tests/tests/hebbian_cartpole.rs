@@ -29,10 +29,9 @@ fn evolved_rule_solves_cartpole_on_unseen_seeds() {
     let mut w = vec![0.0; weight_len(&sizes)];
     let mut a = vec![0.0; act_len(&sizes)];
     let mut net = PlasticNet::new(&sizes, cfg, &c, &mut w, &mut a, &mut Rng::new(0)).unwrap();
-    // Evolution only uses seeds >= 2^62 (host/src/evolve.rs); these are unseen.
-    let returns: Vec<u32> = (0..100u64)
-        .map(|s| cartpole_episode(&mut net, s).unwrap().steps)
-        .collect();
+    // Evolution only uses seeds >= 2^62 (host/src/evolve/seeds.rs); these are unseen.
+    let returns: Vec<u32> =
+        (0..100u64).map(|s| cartpole_episode(&mut net, s).unwrap().steps).collect();
     let mean = returns.iter().sum::<u32>() as f64 / returns.len() as f64;
     assert!(mean >= 475.0, "mean return {mean}: {returns:?}");
 }
@@ -46,10 +45,9 @@ fn plasticity_matters_weights_move_far_from_their_random_start() {
     let mut w = vec![0.0; weight_len(&sizes)];
     let mut a = vec![0.0; act_len(&sizes)];
     let mut net = PlasticNet::new(&sizes, cfg, &zero, &mut w, &mut a, &mut Rng::new(0)).unwrap();
-    let mean = (0..100u64)
-        .map(|s| cartpole_episode(&mut net, s).unwrap().steps as f64)
-        .sum::<f64>()
-        / 100.0;
+    let mean =
+        (0..100u64).map(|s| cartpole_episode(&mut net, s).unwrap().steps as f64).sum::<f64>()
+            / 100.0;
     assert!(mean < 200.0, "random fixed weights reached {mean}");
 }
 

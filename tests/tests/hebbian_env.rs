@@ -20,12 +20,7 @@ fn gym_step(s: [f64; 4], action: usize) -> [f64; 4] {
     let temp = (f + pml * thd * thd * sn) / total;
     let thacc = (g * sn - cs * temp) / (l * (4.0 / 3.0 - mp * cs * cs / total));
     let xacc = temp - pml * thacc * cs / total;
-    [
-        x + tau * xd,
-        xd + tau * xacc,
-        th + tau * thd,
-        thd + tau * thacc,
-    ]
+    [x + tau * xd, xd + tau * xacc, th + tau * thd, thd + tau * thacc]
 }
 
 #[test]
@@ -44,10 +39,7 @@ fn single_steps_match_gym_formula_in_f64() {
         let got = env.step(action).unwrap();
         let want = gym_step(s.map(f64::from), action);
         for (g, w) in got.obs.iter().zip(want) {
-            assert!(
-                (*g as f64 - w).abs() < 1e-5 * (1.0 + w.abs()),
-                "{got:?} vs {want:?}"
-            );
+            assert!((*g as f64 - w).abs() < 1e-5 * (1.0 + w.abs()), "{got:?} vs {want:?}");
         }
         let term = want[0].abs() > 2.4 || want[2].abs() > 12.0 * 2.0 * std::f64::consts::PI / 360.0;
         assert_eq!(got.terminated, term);
@@ -114,12 +106,10 @@ fn network_step_matches_f64_forward_and_update() {
         let y = net.step(&x).unwrap().to_vec();
         // f64 reference: h = tanh(W1 x), y = W2 h, then ΔW[j,i] = h3(h0 oi oj + h1 oi + h2 oj + h4).
         let x64: Vec<f64> = x.iter().map(|&v| v as f64).collect();
-        let h64: Vec<f64> = (0..4)
-            .map(|j| (0..3).map(|i| w64[j * 3 + i] * x64[i]).sum::<f64>().tanh())
-            .collect();
-        let y64: Vec<f64> = (0..2)
-            .map(|j| (0..4).map(|i| w64[12 + j * 4 + i] * h64[i]).sum::<f64>())
-            .collect();
+        let h64: Vec<f64> =
+            (0..4).map(|j| (0..3).map(|i| w64[j * 3 + i] * x64[i]).sum::<f64>().tanh()).collect();
+        let y64: Vec<f64> =
+            (0..2).map(|j| (0..4).map(|i| w64[12 + j * 4 + i] * h64[i]).sum::<f64>()).collect();
         for (g, e) in y.iter().zip(&y64) {
             assert!((*g as f64 - e).abs() < 1e-5);
         }
@@ -161,10 +151,7 @@ fn bad_network_inputs_give_errors_and_change_nothing() {
     ));
     assert!(matches!(
         PlasticNet::new(&sizes, cfg, &c, &mut w[1..], &mut a, &mut Rng::new(0)),
-        Err(Error::ShapeMismatch {
-            what: "weights",
-            ..
-        })
+        Err(Error::ShapeMismatch { what: "weights", .. })
     ));
     assert!(matches!(
         PlasticNet::new(&[4], cfg, &c, &mut w, &mut a, &mut Rng::new(0)),
@@ -178,29 +165,17 @@ fn bad_network_inputs_give_errors_and_change_nothing() {
     bad[4] = f32::NAN;
     assert!(matches!(
         PlasticNet::new(&sizes, cfg, &bad, &mut w, &mut a, &mut Rng::new(0)),
-        Err(Error::NonFinite {
-            what: "coeffs",
-            index: 4
-        })
+        Err(Error::NonFinite { what: "coeffs", index: 4 })
     ));
-    let bad_norm = NetConfig {
-        norm: Norm::Clamp(0.0),
-        ..cfg
-    };
+    let bad_norm = NetConfig { norm: Norm::Clamp(0.0), ..cfg };
     assert!(PlasticNet::new(&sizes, bad_norm, &c, &mut w, &mut a, &mut Rng::new(0)).is_err());
     let mut net = PlasticNet::new(&sizes, cfg, &c, &mut w, &mut a, &mut Rng::new(0)).unwrap();
     net.reset(&mut Rng::new(3));
     let before = net.weights().to_vec();
-    assert!(matches!(
-        net.step(&[0.0; 3]),
-        Err(Error::ShapeMismatch { what: "input", .. })
-    ));
+    assert!(matches!(net.step(&[0.0; 3]), Err(Error::ShapeMismatch { what: "input", .. })));
     assert!(matches!(
         net.step(&[0.0, f32::INFINITY, 0.0, 0.0]),
-        Err(Error::NonFinite {
-            what: "input",
-            index: 1
-        })
+        Err(Error::NonFinite { what: "input", index: 1 })
     ));
     assert_eq!(net.weights(), &before[..]);
     assert!(PlasticMlp::<4, 3, 1>::new(&c[1..], cfg, &mut Rng::new(0)).is_err());
@@ -212,11 +187,7 @@ fn bad_network_inputs_give_errors_and_change_nothing() {
     for _ in 0..50 {
         mlp.step(&[1.0, -2.0, 0.5, 3.0]).unwrap();
     }
-    let m = mlp
-        .hidden
-        .weights()
-        .iter()
-        .fold(0.0f32, |m, v| m.max(v.abs()));
+    let m = mlp.hidden.weights().iter().fold(0.0f32, |m, v| m.max(v.abs()));
     assert!((m - 1.0).abs() < 1e-6, "{m}");
 }
 

@@ -11,11 +11,7 @@ fn defaults_solve_cartpole_on_unseen_seeds() {
     let r = evolve(&opts, None, false, false).unwrap();
     let seeds: Vec<u64> = (1000..1100).collect();
     let (mean, _) = mean_return_par(&r.sizes, &r.config, &r.coeffs, &seeds).unwrap();
-    assert!(
-        mean >= 475.0,
-        "defaults reached only {mean} after {} generations",
-        r.history.len()
-    );
+    assert!(mean >= 475.0, "defaults reached only {mean} after {} generations", r.history.len());
     // Round trip through the blob.
     let bytes = blob_bytes(&r.sizes, &r.config, &r.coeffs).unwrap();
     let (s, c, v) = parse_blob(&bytes).unwrap();
@@ -40,19 +36,13 @@ fn resume_continues_exactly() {
         ..EvolveOptions::default()
     };
     let full = evolve(&opts, None, false, false).unwrap();
-    let first = EvolveOptions {
-        generations: 3,
-        ..opts.clone()
-    };
+    let first = EvolveOptions { generations: 3, ..opts.clone() };
     evolve(&first, Some(&ck), false, false).unwrap();
     let resumed = evolve(&opts, Some(&ck), true, false).unwrap();
     assert_eq!(resumed.history.len(), 6);
     assert_eq!(full.coeffs, resumed.coeffs);
     // Other options cannot resume this checkpoint.
-    let other = EvolveOptions {
-        seed: 99,
-        ..opts.clone()
-    };
+    let other = EvolveOptions { seed: 99, ..opts.clone() };
     assert!(evolve(&other, Some(&ck), true, false).is_err());
     std::fs::remove_dir_all(&dir).ok();
 }

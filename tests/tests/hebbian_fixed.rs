@@ -11,9 +11,7 @@ fn q15_network_balances_cartpole_on_100_unseen_seeds() {
     let bytes = std::fs::read(plasticore_tests::data("hebbian/cartpole_q15.blob")).unwrap();
     let blob = plasticore::blob::Blob::parse(&bytes).unwrap();
     assert!(
-        plasticore::hebbian::NetSpec::parse(&blob)
-            .unwrap()
-            .fixed_point,
+        plasticore::hebbian::NetSpec::parse(&blob).unwrap().fixed_point,
         "the blob is marked for the Q15 network"
     );
     let (sizes, config, coeffs) = parse_blob(&bytes).unwrap();
@@ -43,10 +41,7 @@ fn fixed_point_hebbian_cases_pass_on_host() {
     let mut n = 0;
     for c in cases().iter().filter(|c| c.kernel.ends_with("_q15")) {
         let o = (c.run)(&mut NoMeter);
-        eprintln!(
-            "{} {}: ok={} err={:.2e}",
-            c.kernel, c.shape, o.ok, o.max_rel_err
-        );
+        eprintln!("{} {}: ok={} err={:.2e}", c.kernel, c.shape, o.ok, o.max_rel_err);
         assert!(o.ok, "{} {}: {}", c.kernel, c.shape, o.max_rel_err);
         n += 1;
     }

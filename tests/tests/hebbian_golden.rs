@@ -79,17 +79,11 @@ fn episode_matches_numpy_reimplementation() {
     use plasticore::hebbian::{act_len, weight_len, NetSpec, PlasticNet};
     use plasticore::rng::Rng;
 
-    let bytes = std::fs::read(format!(
-        "{}/data/hebbian/cartpole_abcd_lr.blob",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
+    let bytes =
+        std::fs::read(format!("{}/data/hebbian/cartpole_abcd_lr.blob", env!("CARGO_MANIFEST_DIR")))
+            .unwrap();
     let b = Blob::parse(&bytes).unwrap();
-    let NetSpec {
-        topology: topo,
-        config: cfg,
-        ..
-    } = NetSpec::parse(&b).unwrap();
+    let NetSpec { topology: topo, config: cfg, .. } = NetSpec::parse(&b).unwrap();
     let mut c = vec![0.0; b.len()];
     b.read_into(&mut c).unwrap();
     let sizes = topo.sizes();
@@ -120,10 +114,7 @@ fn episode_matches_numpy_reimplementation() {
             }
         }
         for (g, e) in net.weights().iter().zip(&wts[seed * nw..(seed + 1) * nw]) {
-            assert!(
-                (g - e).abs() < 1e-4,
-                "seed {seed} final weights: {g} vs numpy {e}"
-            );
+            assert!((g - e).abs() < 1e-4, "seed {seed} final weights: {g} vs numpy {e}");
         }
     }
     eprintln!("worst |rust - numpy| state error over {steps} steps: {worst:e}");

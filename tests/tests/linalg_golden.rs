@@ -19,12 +19,7 @@ fn matvec_matches_numpy_in_both_layouts() {
     let (_, want) = load_f32("linalg/matvec_out.npy");
     let (r, c) = (s[0], s[1]);
     let mut out = vec![0.0; r];
-    linalg::matvec(
-        &MatRef::new(&m, r, c, Layout::RowMajor).unwrap(),
-        &x,
-        &mut out,
-    )
-    .unwrap();
+    linalg::matvec(&MatRef::new(&m, r, c, Layout::RowMajor).unwrap(), &x, &mut out).unwrap();
     assert_close(&out, &want, 1e-5, "matvec C");
     // The same matrix stored column by column (what np.asfortranarray holds in memory).
     let mut mf = vec![0.0; r * c];
@@ -34,12 +29,7 @@ fn matvec_matches_numpy_in_both_layouts() {
         }
     }
     let mut out_f = vec![0.0; r];
-    linalg::matvec(
-        &MatRef::new(&mf, r, c, Layout::ColMajor).unwrap(),
-        &x,
-        &mut out_f,
-    )
-    .unwrap();
+    linalg::matvec(&MatRef::new(&mf, r, c, Layout::ColMajor).unwrap(), &x, &mut out_f).unwrap();
     assert_eq!(out, out_f, "layouts give the same bits");
 }
 
@@ -52,12 +42,7 @@ fn matmul_matches_numpy() {
     let mut out = vec![0.0; m * n];
     let am = MatRef::new(&a, m, k, Layout::RowMajor).unwrap();
     let bm = MatRef::new(&b, k, n, Layout::RowMajor).unwrap();
-    linalg::matmul(
-        &am,
-        &bm,
-        &mut MatMut::new(&mut out, m, n, Layout::RowMajor).unwrap(),
-    )
-    .unwrap();
+    linalg::matmul(&am, &bm, &mut MatMut::new(&mut out, m, n, Layout::RowMajor).unwrap()).unwrap();
     assert_close(&out, &want, 1e-5, "matmul");
 }
 

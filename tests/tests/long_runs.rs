@@ -18,12 +18,7 @@ const STEPS: usize = 1_000_000;
 const SIZES: [usize; 3] = [4, 8, 1];
 
 fn config(norm: Norm) -> NetConfig {
-    NetConfig {
-        rule: Rule::ABCDLr,
-        sharing: Sharing::PerSynapse,
-        norm,
-        output: Activation::Tanh,
-    }
+    NetConfig { rule: Rule::ABCDLr, sharing: Sharing::PerSynapse, norm, output: Activation::Tanh }
 }
 
 /// Coefficients with strong positive feedback: A = B = C = D = 1, η = 4,
@@ -46,9 +41,7 @@ fn plastic_network_stays_bounded_for_a_million_steps_under_each_norm() {
         let mut x = [0.0f32; 4];
         for step in 0..STEPS {
             rng.fill_uniform(&mut x, -1.0, 1.0);
-            let y = net
-                .step(&x)
-                .unwrap_or_else(|e| panic!("{norm:?} step {step}: {e}"));
+            let y = net.step(&x).unwrap_or_else(|e| panic!("{norm:?} step {step}: {e}"));
             assert!(y[0].is_finite());
             if step % 1000 == 0 || step + 1 == STEPS {
                 let m = net.weights().iter().fold(0.0f32, |m, v| m.max(v.abs()));
@@ -63,15 +56,8 @@ fn without_a_norm_divergence_is_an_error_not_a_nan() {
     let c = runaway();
     let mut w = vec![0.0; weight_len(&SIZES)];
     let mut a = vec![0.0; act_len(&SIZES)];
-    let mut net = PlasticNet::new(
-        &SIZES,
-        config(Norm::None),
-        &c,
-        &mut w,
-        &mut a,
-        &mut Rng::new(0),
-    )
-    .unwrap();
+    let mut net =
+        PlasticNet::new(&SIZES, config(Norm::None), &c, &mut w, &mut a, &mut Rng::new(0)).unwrap();
     let mut rng = Rng::new(2);
     net.reset(&mut rng);
     let x = [1.0f32, 1.0, 1.0, 1.0];
@@ -82,9 +68,7 @@ fn without_a_norm_divergence_is_an_error_not_a_nan() {
             Err(Error::NonFinite { what, .. } | Error::InvalidArgument { what, .. }) => {
                 assert!(what.contains("weights"), "{what}");
                 assert!(
-                    net.weights()
-                        .iter()
-                        .any(|w| !w.is_finite() || w.abs() > DIVERGED),
+                    net.weights().iter().any(|w| !w.is_finite() || w.abs() > DIVERGED),
                     "reported only once the weights are beyond the limit"
                 );
                 failed_at = Some(step);
@@ -105,16 +89,9 @@ fn fixed_point_network_stays_bounded_for_a_million_steps() {
     for norm in [Norm::None, Norm::MaxAbs, Norm::Clamp(0.5)] {
         let mut w = vec![0i16; weight_len(&SIZES)];
         let mut a = vec![0i16; act_len(&SIZES)];
-        let mut net = PlasticNetQ15::new(
-            &SIZES,
-            config(norm),
-            12,
-            &c,
-            &mut w,
-            &mut a,
-            &mut Rng::new(0),
-        )
-        .unwrap();
+        let mut net =
+            PlasticNetQ15::new(&SIZES, config(norm), 12, &c, &mut w, &mut a, &mut Rng::new(0))
+                .unwrap();
         let mut rng = Rng::new(3);
         net.reset(&mut rng);
         let mut x = [0i16; 4];
@@ -128,10 +105,7 @@ fn fixed_point_network_stays_bounded_for_a_million_steps() {
             Norm::Clamp(c) => (c * 32768.0) as i32,
             _ => 32767,
         };
-        assert!(
-            net.weights().iter().all(|&v| (v as i32).abs() <= bound),
-            "{norm:?}"
-        );
+        assert!(net.weights().iter().all(|&v| (v as i32).abs() <= bound), "{norm:?}");
     }
 }
 

@@ -43,15 +43,8 @@ fn pair(rng: &mut Rng, d: usize, deg: f64) -> (Vec<f32>, Vec<f32>) {
     let nu = norm(&u);
     u.iter_mut().for_each(|a| *a /= nu);
     let t = deg.to_radians();
-    let y: Vec<f64> = x
-        .iter()
-        .zip(&u)
-        .map(|(a, b)| t.cos() * a + t.sin() * b)
-        .collect();
-    (
-        x.iter().map(|&a| a as f32).collect(),
-        y.iter().map(|&a| a as f32).collect(),
-    )
+    let y: Vec<f64> = x.iter().zip(&u).map(|(a, b)| t.cos() * a + t.sin() * b).collect();
+    (x.iter().map(|&a| a as f32).collect(), y.iter().map(|&a| a as f32).collect())
 }
 
 fn sigma(p: f64, n: f64) -> f64 {
@@ -92,10 +85,7 @@ fn simhash_per_bit_collision_is_one_minus_theta_over_pi() {
         rows.push(("simhash per bit".to_string(), deg, got, Some(want)));
         rows.push(("simhash ±1 planes".to_string(), deg, got_sign, Some(want)));
         assert!(z.abs() < 3.0, "θ = {deg}°: {got} vs {want} (z = {z})");
-        assert!(
-            zs.abs() < 3.0,
-            "±1 planes, θ = {deg}°: {got_sign} vs {want} (z = {zs})"
-        );
+        assert!(zs.abs() < 3.0, "±1 planes, θ = {deg}°: {got_sign} vs {want} (z = {zs})");
     }
     record("simhash", &rows);
 }
@@ -113,10 +103,7 @@ fn bucket_curve(name: &str, mut hash: impl FnMut(&[f32], u64) -> u32, d: usize) 
         }
         out.push(same as f64 / PAIRS as f64);
     }
-    println!(
-        "{name}: {:?}",
-        out.iter().map(|p| format!("{p:.4}")).collect::<Vec<_>>()
-    );
+    println!("{name}: {:?}", out.iter().map(|p| format!("{p:.4}")).collect::<Vec<_>>());
     let n = PAIRS as f64;
     for w in out.windows(2) {
         // Strictly decreasing by more than 3σ of the difference while the
@@ -157,12 +144,7 @@ fn angular_and_crosspolytope_collision_decrease_with_angle() {
     println!("| θ | 1 − θ/π (1 bit) | angular b=8 | cross-polytope d'=16 (32 buckets) |");
     println!("|---|---|---|---|");
     for (i, deg) in ANGLES.iter().enumerate() {
-        println!(
-            "| {deg}° | {:.4} | {:.4} | {:.4} |",
-            1.0 - deg / 180.0,
-            ang[i],
-            cp[i]
-        );
+        println!("| {deg}° | {:.4} | {:.4} | {:.4} |", 1.0 - deg / 180.0, ang[i], cp[i]);
     }
     let mut rows = Vec::new();
     for (i, &deg) in ANGLES.iter().enumerate() {
@@ -181,10 +163,7 @@ fn choose(n: u64, k: u64) -> f64 {
 
 /// P(a random weight-`w` row of `n` bits meets `t` given bits an even number of times).
 fn p_even(n: u64, w: u64, t: u64) -> f64 {
-    (0..=w.min(t))
-        .step_by(2)
-        .map(|j| choose(t, j) * choose(n - t, w - j))
-        .sum::<f64>()
+    (0..=w.min(t)).step_by(2).map(|j| choose(t, j) * choose(n - t, w - j)).sum::<f64>()
         / choose(n, w)
 }
 

@@ -21,11 +21,7 @@ fn hyperplane_matches_numpy_packbits_little() {
     assert_eq!(planes.shape[0], d);
     let nb = code_bytes(b);
     assert_eq!(want.shape, vec![n, nb]);
-    let (xs, ps, ws) = (
-        x.as_f32().unwrap(),
-        planes.as_f32().unwrap(),
-        want.as_u8().unwrap(),
-    );
+    let (xs, ps, ws) = (x.as_f32().unwrap(), planes.as_f32().unwrap(), want.as_u8().unwrap());
     let mut proj = vec![0.0; b];
     let mut code = vec![0u8; nb];
     for i in 0..n {
@@ -40,11 +36,7 @@ fn angular_matches_numpy_argmax() {
     let (n, d) = (x.shape[0], x.shape[1]);
     let (rounds, half) = (rot.shape[1], rot.shape[2]);
     assert_eq!(rot.shape[0], d);
-    let (xs, rs, ws) = (
-        x.as_f32().unwrap(),
-        rot.as_f32().unwrap(),
-        want.as_i32().unwrap(),
-    );
+    let (xs, rs, ws) = (x.as_f32().unwrap(), rot.as_f32().unwrap(), want.as_i32().unwrap());
     let mut b = vec![0u32; rounds];
     for i in 0..n {
         angular_hash(&xs[i * d..(i + 1) * d], rs, rounds, half, &mut b).unwrap();
@@ -58,11 +50,7 @@ fn crosspolytope_matches_numpy_hadamard() {
     let (x, signs, want) = (load("cp_x"), load("cp_signs"), load("cp_buckets"));
     let (n, d) = (x.shape[0], x.shape[1]);
     let dp = signs.shape[1];
-    let (xs, ss, ws) = (
-        x.as_f32().unwrap(),
-        signs.as_f32().unwrap(),
-        want.as_i32().unwrap(),
-    );
+    let (xs, ss, ws) = (x.as_f32().unwrap(), signs.as_f32().unwrap(), want.as_i32().unwrap());
     let mut y = vec![0.0; dp];
     for i in 0..n {
         let got = crosspolytope_bucket(&xs[i * d..(i + 1) * d], ss, dp, &mut y).unwrap();
@@ -87,11 +75,7 @@ fn syndrome_matches_numpy_parity() {
     let (x, h, want) = (load("syn_x"), load("syn_h"), load("syn_codes"));
     let bytes = x.shape[1];
     assert_eq!(h.shape[1], bytes);
-    let (xs, hs, ws) = (
-        x.as_u8().unwrap(),
-        h.as_u8().unwrap(),
-        want.as_i32().unwrap(),
-    );
+    let (xs, hs, ws) = (x.as_u8().unwrap(), h.as_u8().unwrap(), want.as_i32().unwrap());
     // m = 32 rows: bit 31 set gives a negative i32, as in NumPy's view.
     assert!(ws.iter().any(|&w| w < 0));
     for (i, w) in ws.iter().enumerate() {

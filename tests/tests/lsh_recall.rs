@@ -29,20 +29,9 @@ struct Outcome {
     min_recall: f64,
 }
 
+/// One run with seed 1 and f32 vectors.
 fn run(x: &[f32], knn: &[i32], tables: usize, bits: usize, probes: usize, centre: bool) -> Outcome {
-    run_seed(x, knn, tables, bits, probes, centre, 1)
-}
-
-fn run_seed(
-    x: &[f32],
-    knn: &[i32],
-    tables: usize,
-    bits: usize,
-    probes: usize,
-    centre: bool,
-    seed: u64,
-) -> Outcome {
-    run_store(x, knn, tables, bits, probes, centre, seed, false)
+    run_store(x, knn, tables, bits, probes, centre, 1, false)
 }
 
 /// One run; `i8`: the index keeps its vectors as i8 codes and a scale and
@@ -60,25 +49,12 @@ fn run_store(
 ) -> Outcome {
     let d = 64;
     let rows: Vec<&[f32]> = x.chunks_exact(d).collect();
-    let queries: Vec<&[f32]> = rows
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| i % 9 == 0)
-        .map(|(_, r)| *r)
-        .collect();
-    let data: Vec<&[f32]> = rows
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| i % 9 != 0)
-        .map(|(_, r)| *r)
-        .collect();
+    let queries: Vec<&[f32]> =
+        rows.iter().enumerate().filter(|(i, _)| i % 9 == 0).map(|(_, r)| *r).collect();
+    let data: Vec<&[f32]> =
+        rows.iter().enumerate().filter(|(i, _)| i % 9 != 0).map(|(_, r)| *r).collect();
     let n = data.len();
-    let params = IndexParams {
-        dim: d,
-        tables,
-        bits,
-        capacity: n,
-    };
+    let params = IndexParams { dim: d, tables, bits, capacity: n };
     let mut planes = vec![0.0; tables * d * bits];
     index_planes(seed, &mut planes);
     let mut center = vec![0.0f32; d];
@@ -138,10 +114,7 @@ fn measure<S: IndexStorage<Vector = [f32]>>(
         let mut out = [Neighbor::NONE; 10];
         let st = idx.query(q, probes, &mut sc, &mut out).unwrap();
         let truth = &knn[qi * 10..(qi + 1) * 10];
-        let h = out
-            .iter()
-            .filter(|o| truth.contains(&(o.id as i32)))
-            .count();
+        let h = out.iter().filter(|o| truth.contains(&(o.id as i32))).count();
         hits += h;
         min_recall = min_recall.min(h as f64 / 10.0);
         examined += st.examined;
@@ -161,7 +134,7 @@ fn digits_recall_at_10_with_defaults() {
         for (l, k, p) in [(16, 10, 64), (8, 10, 64), (16, 12, 128), (24, 12, 192)] {
             let r: Vec<String> = (1..=8)
                 .map(|s| {
-                    let o = run_seed(&x, &knn, l, k, p, true, s);
+                    let o = run_store(&x, &knn, l, k, p, true, s, false);
                     format!("{:.3}/{:.1}%", o.recall, 100.0 * o.examined)
                 })
                 .collect();
@@ -185,14 +158,7 @@ fn digits_recall_at_10_with_defaults() {
         }
     }
     for centre in [true, false] {
-        let o = run(
-            &x,
-            &knn,
-            DEFAULT_TABLES,
-            DEFAULT_BITS,
-            DEFAULT_PROBES,
-            centre,
-        );
+        let o = run(&x, &knn, DEFAULT_TABLES, DEFAULT_BITS, DEFAULT_PROBES, centre);
         println!(
             "digits, L={DEFAULT_TABLES} K={DEFAULT_BITS} probes={DEFAULT_PROBES} centre={centre}: recall@10 {:.3}, examined {:.1}%, worst query recall {:.1}",
             o.recall,
@@ -212,26 +178,9 @@ fn digits_recall_at_10_with_defaults() {
 fn i8_index_recall_within_0_02_of_f32() {
     let (x, knn) = load();
     for seed in 1..=4 {
-        let f = run_store(
-            &x,
-            &knn,
-            DEFAULT_TABLES,
-            DEFAULT_BITS,
-            DEFAULT_PROBES,
-            true,
-            seed,
-            false,
-        );
-        let q = run_store(
-            &x,
-            &knn,
-            DEFAULT_TABLES,
-            DEFAULT_BITS,
-            DEFAULT_PROBES,
-            true,
-            seed,
-            true,
-        );
+        let f =
+            run_store(&x, &knn, DEFAULT_TABLES, DEFAULT_BITS, DEFAULT_PROBES, true, seed, false);
+        let q = run_store(&x, &knn, DEFAULT_TABLES, DEFAULT_BITS, DEFAULT_PROBES, true, seed, true);
         println!(
             "seed {seed}: recall@10 f32 {:.3} ({:.1}% examined), i8 {:.3} ({:.1}% examined)",
             f.recall,
@@ -239,11 +188,6 @@ fn i8_index_recall_within_0_02_of_f32() {
             q.recall,
             100.0 * q.examined
         );
-        assert!(
-            q.recall >= f.recall - 0.02,
-            "seed {seed}: i8 {} vs f32 {}",
-            q.recall,
-            f.recall
-        );
+        assert!(q.recall >= f.recall - 0.02, "seed {seed}: i8 {} vs f32 {}", q.recall, f.recall);
     }
 }

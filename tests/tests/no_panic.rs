@@ -13,10 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
 }
 
 fn build(opt: &str, dir: &str) {
@@ -62,14 +59,10 @@ fn public_fns(dir: &Path, names: &mut BTreeSet<String>) {
         let api = src.split("#[cfg(test)]").next().unwrap_or("");
         for line in api.lines() {
             let l = line.trim_start();
-            let rest = l
-                .strip_prefix("pub fn ")
-                .or_else(|| l.strip_prefix("pub const fn "));
+            let rest = l.strip_prefix("pub fn ").or_else(|| l.strip_prefix("pub const fn "));
             if let Some(rest) = rest {
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
+                let name: String =
+                    rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
                 names.insert(name);
             }
         }

@@ -23,9 +23,7 @@ fn f32s(name: &str) -> (Vec<usize>, Vec<f32>) {
 fn f64s(name: &str) -> Vec<f64> {
     let (shape, v) = f32s(name);
     assert_eq!(shape.last(), Some(&2), "{name}");
-    v.chunks_exact(2)
-        .map(|c| c[0] as f64 + c[1] as f64)
-        .collect()
+    v.chunks_exact(2).map(|c| c[0] as f64 + c[1] as f64).collect()
 }
 
 #[test]
@@ -48,10 +46,7 @@ fn kl_matches_scipy_rel_entr() {
         worst = worst.max(err / w.abs().max(1e-3));
         assert!(err <= 2e-6 * w.abs().max(1.0), "row {r}: {got} vs {w}");
     }
-    assert!(
-        want.iter().any(|w| w.is_infinite()),
-        "the golden has a +inf row"
-    );
+    assert!(want.iter().any(|w| w.is_infinite()), "the golden has a +inf row");
     eprintln!("kl: max relative error {worst:.2e}");
 }
 
@@ -87,10 +82,7 @@ fn per_capita_matches_pandas() {
         if b.is_nan() {
             assert!(a.is_nan(), "{i}");
         } else {
-            assert!(
-                (a as f64 - b).abs() <= 1e-6 * b.abs().max(1e-3),
-                "{i}: {a} vs {b}"
-            );
+            assert!((a as f64 - b).abs() <= 1e-6 * b.abs().max(1e-3), "{i}: {a} vs {b}");
         }
     }
 }
@@ -109,14 +101,8 @@ fn supcon_loss_and_gradient_match_numpy() {
         let rel = (l as f64 - want).abs() / want.abs();
         assert!(rel < 1e-5, "{name}: {l} vs {want}");
         let gmax = want_g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        let gerr = g
-            .iter()
-            .zip(&want_g)
-            .fold(0.0f64, |m, (&a, &b)| m.max((a as f64 - b).abs()));
-        assert!(
-            gerr <= 1e-5 * gmax.max(1.0),
-            "{name}: grad error {gerr} (max |g| {gmax})"
-        );
+        let gerr = g.iter().zip(&want_g).fold(0.0f64, |m, (&a, &b)| m.max((a as f64 - b).abs()));
+        assert!(gerr <= 1e-5 * gmax.max(1.0), "{name}: grad error {gerr} (max |g| {gmax})");
         eprintln!("supcon {name}: loss rel error {rel:.2e}, grad max abs error {gerr:.2e} (max |g| {gmax:.3})");
     }
 }
@@ -186,16 +172,8 @@ fn reshape_matches_numpy_c_and_f() {
             let (ws, want) = f32s(&format!("reshape_{name}_{o}"));
             assert_eq!(to.dims(), &ws[..], "{name} {o}");
             let mut out = vec![0.0f32; x.len()];
-            tensor::reshape(
-                &x,
-                &from,
-                Layout::RowMajor,
-                &to,
-                order,
-                &mut out,
-                Layout::RowMajor,
-            )
-            .unwrap();
+            tensor::reshape(&x, &from, Layout::RowMajor, &to, order, &mut out, Layout::RowMajor)
+                .unwrap();
             assert_eq!(out, want, "{name} order {o}");
             // The same tensor stored F-contiguous, written F-contiguous, gives
             // the same logical result.
@@ -211,16 +189,8 @@ fn reshape_matches_numpy_c_and_f() {
             )
             .unwrap();
             let mut of = vec![0.0f32; x.len()];
-            tensor::reshape(
-                &xf,
-                &from,
-                Layout::ColMajor,
-                &to,
-                order,
-                &mut of,
-                Layout::ColMajor,
-            )
-            .unwrap();
+            tensor::reshape(&xf, &from, Layout::ColMajor, &to, order, &mut of, Layout::ColMajor)
+                .unwrap();
             let mut back = vec![0.0f32; x.len()];
             tensor::reshape(
                 &of,

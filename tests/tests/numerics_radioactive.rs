@@ -98,10 +98,7 @@ fn clean_training_data_gives_uniform_pvalues() {
         .map(|(i, &p)| (p - i as f64 / n).abs().max(((i + 1) as f64 / n - p).abs()))
         .fold(0.0f64, f64::max);
     let mean = ps.iter().sum::<f64>() / n;
-    eprintln!(
-        "clean: 40 seeds, min p {:.3}, mean {mean:.3}, KS distance {ks:.3}",
-        ps[0]
-    );
+    eprintln!("clean: 40 seeds, min p {:.3}, mean {mean:.3}, KS distance {ks:.3}", ps[0]);
     assert!(ps[0] > 1e-3, "min p {}", ps[0]);
     assert!((mean - 0.5).abs() < 3.0 / (12.0 * n).sqrt(), "mean {mean}");
     assert!(ks < 1.36 / n.sqrt(), "KS {ks}");
@@ -119,11 +116,7 @@ fn pvalue_falls_with_strength() {
         ps.sort_by(|x, y| x.total_cmp(y));
         eprintln!("| {a} | {:.1e} | {:.1e} |", ps[2], ps[4]);
         if a > 0.0 {
-            assert!(
-                ps[2] < prev,
-                "strength {a}: median {} not below {prev}",
-                ps[2]
-            );
+            assert!(ps[2] < prev, "strength {a}: median {} not below {prev}", ps[2]);
         }
         prev = ps[2];
     }

@@ -60,15 +60,9 @@ fn no_drift_over_ten_million_samples() {
     let (first, last, all, naive) = run::<64>(1, 10);
     eprintln!("W=64: first {first:.2} ulp, last {last:.2} ulp, max {all:.2} ulp; naive f32 running sum at the end: {naive:.0} ulp");
     assert!(all <= 1.5, "max error {all} ulp");
-    assert!(
-        naive > 100.0,
-        "the naive sum should drift (got {naive} ulp)"
-    );
+    assert!(naive > 100.0, "the naive sum should drift (got {naive} ulp)");
     let (first, last, all, naive) = run::<7>(2, 13);
     eprintln!("W=7:  first {first:.2} ulp, last {last:.2} ulp, max {all:.2} ulp; naive f32 running sum at the end: {naive:.0} ulp");
     assert!(all <= 1.5, "max error {all} ulp");
-    assert!(
-        naive > 100.0,
-        "the naive sum should drift (got {naive} ulp)"
-    );
+    assert!(naive > 100.0, "the naive sum should drift (got {naive} ulp)");
 }

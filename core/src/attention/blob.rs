@@ -78,16 +78,7 @@ impl TransformerSpec {
                 expected: "sizes below 2^32",
             })?;
         }
-        let meta = [
-            act_id(self.dims.act),
-            self.shared_qk as u8,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-        ];
+        let meta = [act_id(self.dims.act), self.shared_qk as u8, 0, 0, 0, 0, 0, 0];
         Header::new(KIND_TRANSFORMER, meta, 0.0, &dims)
     }
 
@@ -131,12 +122,7 @@ impl TransformerSpec {
         }
         let spec = TransformerSpec {
             n: n as usize,
-            dims: TransformerDims {
-                d,
-                heads,
-                d_ff,
-                act,
-            },
+            dims: TransformerDims { d, heads, d_ff, act },
             shared_qk: m[1] == 1,
         };
         if spec.param_len() != blob.len() {
@@ -174,10 +160,7 @@ impl<'a> TransformerBlock<'a> {
         }
         check_len("transformer parameters", blob.len(), params.len())?;
         if let Some(index) = (0..blob.len()).find(|&i| !blob.get(i).is_some_and(f32::is_finite)) {
-            return Err(Error::NonFinite {
-                what: "transformer parameters",
-                index,
-            });
+            return Err(Error::NonFinite { what: "transformer parameters", index });
         }
         blob.read_into(params)?;
         Self::from_flat(params, spec.dims, mode)
@@ -199,12 +182,7 @@ mod tests {
     fn spec(d: usize, heads: usize, d_ff: usize, shared_qk: bool) -> TransformerSpec {
         TransformerSpec {
             n: 16,
-            dims: TransformerDims {
-                d,
-                heads,
-                d_ff,
-                act: Activation::Gelu,
-            },
+            dims: TransformerDims { d, heads, d_ff, act: Activation::Gelu },
             shared_qk,
         }
     }
@@ -218,9 +196,8 @@ mod tests {
     ) -> (TransformerSpec, Vec<f32>, Vec<u8>) {
         let s = spec(d, heads, d_ff, shared);
         let mut rng = Rng::new(11);
-        let mut p: Vec<f32> = (0..TransformerBlock::flat_len(s.dims, shared))
-            .map(|_| rng.normal() * 0.3)
-            .collect();
+        let mut p: Vec<f32> =
+            (0..TransformerBlock::flat_len(s.dims, shared)).map(|_| rng.normal() * 0.3).collect();
         p[..d].iter_mut().for_each(|g| *g += 1.0);
         let mut buf = vec![0u8; encoded_len(4, p.len())];
         let n = s.encode(&p, &mut buf).unwrap();
@@ -247,12 +224,7 @@ mod tests {
             let mode = if shared {
                 AttentionMode::Lsh {
                     rotations: &rot,
-                    config: LshConfig {
-                        rounds: 2,
-                        n_buckets: 4,
-                        bucket_size: 8,
-                        causal: false,
-                    },
+                    config: LshConfig { rounds: 2, n_buckets: 4, bucket_size: 8, causal: false },
                 }
             } else {
                 AttentionMode::Full { causal: true }
@@ -264,25 +236,16 @@ mod tests {
             let from_flat = TransformerBlock::from_flat(&p, s.dims, mode).unwrap();
             let (a, b) = (run(&from_blob, n, d), run(&from_flat, n, d));
             assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
-            assert!(table
-                .iter()
-                .zip(&p)
-                .all(|(x, y)| x.to_bits() == y.to_bits()));
+            assert!(table.iter().zip(&p).all(|(x, y)| x.to_bits() == y.to_bits()));
         }
     }
 
     #[test]
-    #[cfg_attr(
-        miri,
-        ignore = "exhaustive over a large blob: too slow under Miri; runs natively"
-    )]
+    #[cfg_attr(miri, ignore = "exhaustive over a large blob: too slow under Miri; runs natively")]
     fn every_truncation_and_bit_flip_is_rejected() {
         let (_, _, bytes) = sample(4, 2, 6, false);
         for cut in 0..bytes.len() {
-            assert!(matches!(
-                Blob::parse(&bytes[..cut]),
-                Err(Error::CorruptBlob { .. })
-            ));
+            assert!(matches!(Blob::parse(&bytes[..cut]), Err(Error::CorruptBlob { .. })));
         }
         for i in 0..bytes.len() {
             for bit in 0..8 {
@@ -303,9 +266,7 @@ mod tests {
         let mut buf = [0u8; 256];
         let n = encode(&h, &[0.5; 20], &mut buf).unwrap();
         let heb = Blob::parse(&buf[..n]).unwrap();
-        let err = Error::CorruptBlob {
-            reason: "not a transformer block blob",
-        };
+        let err = Error::CorruptBlob { reason: "not a transformer block blob" };
         assert_eq!(TransformerSpec::parse(&heb).unwrap_err(), err);
         let mut table = [0.0f32; 20];
         assert_eq!(
@@ -326,19 +287,11 @@ mod tests {
         let rot = [1.0f32; 4];
         let lsh = AttentionMode::Lsh {
             rotations: &rot,
-            config: LshConfig {
-                rounds: 2,
-                n_buckets: 2,
-                bucket_size: 4,
-                causal: false,
-            },
+            config: LshConfig { rounds: 2, n_buckets: 2, bucket_size: 4, causal: false },
         };
         assert!(matches!(
             TransformerBlock::from_blob(&blob, &mut table, lsh),
-            Err(Error::InvalidArgument {
-                what: "attention mode",
-                ..
-            })
+            Err(Error::InvalidArgument { what: "attention mode", .. })
         ));
         let full = AttentionMode::Full { causal: false };
         assert!(matches!(
@@ -351,10 +304,7 @@ mod tests {
         s.encode(&q, &mut nan).unwrap();
         assert_eq!(
             TransformerBlock::from_blob(&Blob::parse(&nan).unwrap(), &mut table, full).unwrap_err(),
-            Error::NonFinite {
-                what: "transformer parameters",
-                index: 9
-            }
+            Error::NonFinite { what: "transformer parameters", index: 9 }
         );
         assert!(table.iter().all(|&v| v == 0.0));
         // Well-framed blobs (valid CRC) with inconsistent contents.
@@ -374,28 +324,13 @@ mod tests {
             (Header::new(k, meta, 0.0, &[16, 4, 3, 6]).unwrap(), p.len()),
             (Header::new(k, meta, 0.0, &[16, 0, 2, 6]).unwrap(), p.len()),
             (Header::new(k, meta, 0.0, &[16, 4, 2, 0]).unwrap(), p.len()),
-            (
-                Header::new(k, [4, 0, 0, 0, 0, 0, 0, 0], 0.0, &[16, 4, 2, 6]).unwrap(),
-                p.len(),
-            ),
-            (
-                Header::new(k, [1, 2, 0, 0, 0, 0, 0, 0], 0.0, &[16, 4, 2, 6]).unwrap(),
-                p.len(),
-            ),
-            (
-                Header::new(k, [1, 0, 0, 0, 0, 0, 0, 1], 0.0, &[16, 4, 2, 6]).unwrap(),
-                p.len(),
-            ),
+            (Header::new(k, [4, 0, 0, 0, 0, 0, 0, 0], 0.0, &[16, 4, 2, 6]).unwrap(), p.len()),
+            (Header::new(k, [1, 2, 0, 0, 0, 0, 0, 0], 0.0, &[16, 4, 2, 6]).unwrap(), p.len()),
+            (Header::new(k, [1, 0, 0, 0, 0, 0, 0, 1], 0.0, &[16, 4, 2, 6]).unwrap(), p.len()),
             (Header::new(k, meta, 1.0, &[16, 4, 2, 6]).unwrap(), p.len()),
-            (
-                Header::new(k, meta, 0.0, &[16, u32::MAX, 1, u32::MAX]).unwrap(),
-                3,
-            ),
+            (Header::new(k, meta, 0.0, &[16, u32::MAX, 1, u32::MAX]).unwrap(), 3),
         ] {
-            assert!(
-                matches!(bad(h, len), Err(Error::CorruptBlob { .. })),
-                "{h:?} {len}"
-            );
+            assert!(matches!(bad(h, len), Err(Error::CorruptBlob { .. })), "{h:?} {len}");
         }
         // The encoder refuses what the decoder would refuse.
         assert!(matches!(

@@ -80,10 +80,7 @@ impl<'a> SelfAttention<'a> {
         check_nonempty("d", d)?;
         check_nonempty("heads", heads)?;
         if !d.is_multiple_of(heads) {
-            return Err(Error::InvalidArgument {
-                what: "heads",
-                expected: "a divisor of d",
-            });
+            return Err(Error::InvalidArgument { what: "heads", expected: "a divisor of d" });
         }
         let dd = mul("d * d", d, d)?;
         check_len("gamma", d, w.gamma.len())?;
@@ -136,8 +133,7 @@ impl<'a> SelfAttention<'a> {
         match self.mode {
             AttentionMode::Full { .. } => (nd.saturating_mul(4), 0),
             AttentionMode::Lsh { config, .. } => (
-                nd.saturating_mul(3)
-                    .saturating_add(super::lsh_f32_scratch_len(n)),
+                nd.saturating_mul(3).saturating_add(super::lsh_f32_scratch_len(n)),
                 super::lsh_index_scratch_len(n, config.rounds, config.n_buckets),
             ),
         }
@@ -196,13 +192,7 @@ impl<'a> SelfAttention<'a> {
                 project(self.w.wq, a, q);
                 project(self.w.wk, a, k);
                 project(self.w.wv, a, v);
-                let shape = SdpaShape {
-                    heads,
-                    n,
-                    m: n,
-                    d: dh,
-                    dv: dh,
-                };
+                let shape = SdpaShape { heads, n, m: n, d: dh, dv: dh };
                 sdpa(q, k, v, shape, causal, a)
             }
             AttentionMode::Lsh { rotations, config } => {
@@ -210,12 +200,7 @@ impl<'a> SelfAttention<'a> {
                 let (v, rest) = split_mut(rest, nd);
                 project(self.w.wq, a, qk);
                 project(self.w.wv, a, v);
-                let shape = LshShape {
-                    heads,
-                    n,
-                    d: dh,
-                    dv: dh,
-                };
+                let shape = LshShape { heads, n, d: dh, dv: dh };
                 lsh_attention(qk, v, rotations, shape, config, (idx, rest), a)
             }
         }
@@ -450,8 +435,7 @@ impl ReversibleBlock<'_> {
         scratch: (&mut [u32], &mut [f32]),
     ) -> Result<(), Error> {
         self.check(x1, x2, scratch.1)?;
-        self.f
-            .forward_add(x2, (&mut *scratch.0, &mut *scratch.1), x1)?;
+        self.f.forward_add(x2, (&mut *scratch.0, &mut *scratch.1), x1)?;
         self.g.run(x1, scratch.1, x2, Accum::Add)
     }
 
@@ -469,8 +453,7 @@ impl ReversibleBlock<'_> {
     ) -> Result<(), Error> {
         self.check(y1, y2, scratch.1)?;
         // G's checks are the same as F's; run G first so that y2 becomes x2.
-        self.f
-            .check_scratch(y1.len() / self.f.d().max(1), scratch.0, scratch.1)?;
+        self.f.check_scratch(y1.len() / self.f.d().max(1), scratch.0, scratch.1)?;
         self.g.run(y1, scratch.1, y2, Accum::Sub)?;
         self.f.run(y2, scratch, y1, Accum::Sub)
     }
@@ -564,10 +547,7 @@ impl<'a> TransformerBlock<'a> {
         let (w1, b1, w2, b2) = (take(f * d), take(f), take(d * f), take(d));
         let attn = SelfAttention::new(d, dims.heads, w, mode)?;
         let ff = FeedForward::new(w1, b1, w2, b2, d, dims.act)?;
-        Ok(TransformerBlock {
-            attn,
-            ffn: FeedForwardBlock::new(g2, b2n, ff)?,
-        })
+        Ok(TransformerBlock { attn, ffn: FeedForwardBlock::new(g2, b2n, ff)? })
     }
 
     /// (f32, u32) scratch lengths for n positions.
@@ -585,8 +565,7 @@ impl<'a> TransformerBlock<'a> {
         if scratch.1.len() < self.ffn.scratch_len() {
             check_len("f32 scratch", self.ffn.scratch_len(), scratch.1.len())?;
         }
-        self.attn
-            .residual_in_place(x, (&mut *scratch.0, &mut *scratch.1))?;
+        self.attn.residual_in_place(x, (&mut *scratch.0, &mut *scratch.1))?;
         self.ffn.residual_in_place(x, scratch.1)
     }
 }
@@ -608,12 +587,7 @@ mod tests {
     const DFF: usize = 24;
 
     fn params(seed: u64, shared: bool) -> Vec<f32> {
-        let dims = TransformerDims {
-            d: D,
-            heads: 2,
-            d_ff: DFF,
-            act: Activation::Gelu,
-        };
+        let dims = TransformerDims { d: D, heads: 2, d_ff: DFF, act: Activation::Gelu };
         let mut rng = Rng::new(seed);
         let mut p = normals(&mut rng, TransformerBlock::flat_len(dims, shared), 0.3);
         // γ near 1.
@@ -624,37 +598,20 @@ mod tests {
     fn lsh_mode(rot: &[f32]) -> AttentionMode<'_> {
         AttentionMode::Lsh {
             rotations: rot,
-            config: LshConfig {
-                rounds: 2,
-                n_buckets: 4,
-                bucket_size: 8,
-                causal: false,
-            },
+            config: LshConfig { rounds: 2, n_buckets: 4, bucket_size: 8, causal: false },
         }
     }
 
     #[test]
     fn reversible_inverse_recovers_inputs() {
-        let dims = TransformerDims {
-            d: D,
-            heads: 2,
-            d_ff: DFF,
-            act: Activation::Gelu,
-        };
+        let dims = TransformerDims { d: D, heads: 2, d_ff: DFF, act: Activation::Gelu };
         let mut rng = Rng::new(3);
         let rot = normals(&mut rng, (D / 2) * 2 * 2, 1.0);
         for (seed, shared) in [(1u64, false), (2, true)] {
             let p = params(seed, shared);
-            let mode = if shared {
-                lsh_mode(&rot)
-            } else {
-                AttentionMode::Full { causal: true }
-            };
+            let mode = if shared { lsh_mode(&rot) } else { AttentionMode::Full { causal: true } };
             let t = TransformerBlock::from_flat(&p, dims, mode).unwrap();
-            let rev = ReversibleBlock {
-                f: t.attn,
-                g: t.ffn,
-            };
+            let rev = ReversibleBlock { f: t.attn, g: t.ffn };
             let (fl, il) = rev.scratch_len(N);
             let (mut fs, mut is) = (vec![0.0f32; fl], vec![0u32; il]);
             let x1 = normals(&mut rng, N * D, 1.0);
@@ -680,12 +637,7 @@ mod tests {
 
     #[test]
     fn transformer_block_is_the_two_residuals() {
-        let dims = TransformerDims {
-            d: D,
-            heads: 4,
-            d_ff: DFF,
-            act: Activation::Relu,
-        };
+        let dims = TransformerDims { d: D, heads: 4, d_ff: DFF, act: Activation::Relu };
         let p = params(5, false);
         let t =
             TransformerBlock::from_flat(&p, dims, AttentionMode::Full { causal: false }).unwrap();
@@ -710,49 +662,23 @@ mod tests {
         (0..d).for_each(|i| eye[i * d + i] = 1.0);
         let ones = vec![1.0f32; d];
         let zeros = vec![0.0f32; d];
-        let w = AttentionWeights {
-            gamma: &ones,
-            beta: &zeros,
-            wq: &eye,
-            wk: &eye,
-            wv: &eye,
-            wo: &eye,
-        };
+        let w =
+            AttentionWeights { gamma: &ones, beta: &zeros, wq: &eye, wk: &eye, wv: &eye, wo: &eye };
         let att = SelfAttention::new(d, 1, w, AttentionMode::Full { causal: true }).unwrap();
         let mut rng = Rng::new(4);
         let x = normals(&mut rng, n * d, 1.0);
         let mut ln = vec![0.0f32; n * d];
         crate::nn::layer_norm(&x, d, &ones, &zeros, &mut ln).unwrap();
         let mut want = vec![0.0f32; n * d];
-        sdpa(
-            &ln,
-            &ln,
-            &ln,
-            SdpaShape {
-                heads: 1,
-                n,
-                m: n,
-                d,
-                dv: d,
-            },
-            true,
-            &mut want,
-        )
-        .unwrap();
+        sdpa(&ln, &ln, &ln, SdpaShape { heads: 1, n, m: n, d, dv: d }, true, &mut want).unwrap();
         let mut got = vec![0.0f32; n * d];
-        att.forward(&x, (&mut [], &mut vec![0.0; 4 * n * d]), &mut got)
-            .unwrap();
+        att.forward(&x, (&mut [], &mut vec![0.0; 4 * n * d]), &mut got).unwrap();
         assert_eq!(got, want);
     }
 
     #[test]
     fn bad_inputs_are_errors() {
-        let dims = TransformerDims {
-            d: D,
-            heads: 2,
-            d_ff: DFF,
-            act: Activation::Gelu,
-        };
+        let dims = TransformerDims { d: D, heads: 2, d_ff: DFF, act: Activation::Gelu };
         let p = params(1, false);
         assert!(matches!(
             TransformerBlock::from_flat(&p[1..], dims, AttentionMode::Full { causal: false }),
@@ -785,10 +711,7 @@ mod tests {
         x[7] = f32::INFINITY;
         assert!(matches!(
             t.forward(&mut x, (&mut [], &mut fs)),
-            Err(Error::NonFinite {
-                what: "x",
-                index: 7
-            })
+            Err(Error::NonFinite { what: "x", index: 7 })
         ));
         assert_eq!(x[0], 0.5);
         // LSH: n must be a multiple of the bucket size; wk must be empty.
@@ -801,10 +724,7 @@ mod tests {
         let mut x = vec![0.5f32; 12 * D];
         assert!(matches!(
             t.forward(&mut x, (&mut is, &mut fs)),
-            Err(Error::InvalidArgument {
-                what: "bucket_size",
-                ..
-            })
+            Err(Error::InvalidArgument { what: "bucket_size", .. })
         ));
         let mut x = vec![0.5f32; N * D];
         assert!(matches!(
@@ -815,10 +735,7 @@ mod tests {
             TransformerBlock::from_flat(&p, dims, lsh_mode(&rot)),
             Err(Error::ShapeMismatch { .. })
         ));
-        let rev = ReversibleBlock {
-            f: t.attn,
-            g: t.ffn,
-        };
+        let rev = ReversibleBlock { f: t.attn, g: t.ffn };
         let mut x1 = vec![0.5f32; N * D];
         let mut x2 = vec![0.5f32; N * D - 1];
         assert!(rev.forward(&mut x1, &mut x2, (&mut is, &mut fs)).is_err());

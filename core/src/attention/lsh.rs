@@ -74,10 +74,7 @@ pub struct LshConfig {
 
 /// u32 scratch of [`lsh_attention`]: R·n + n + b (saturating at `usize::MAX`).
 pub const fn lsh_index_scratch_len(n: usize, rounds: usize, n_buckets: usize) -> usize {
-    rounds
-        .saturating_mul(n)
-        .saturating_add(n)
-        .saturating_add(n_buckets)
+    rounds.saturating_mul(n).saturating_add(n).saturating_add(n_buckets)
 }
 
 /// f32 scratch of [`lsh_attention`]: 3·n (saturating at `usize::MAX`).
@@ -91,19 +88,12 @@ fn check_shape(qk: &[f32], v: &[f32], s: &LshShape, out: &[f32]) -> Result<(), E
     check_nonempty("d", s.d)?;
     check_nonempty("dv", s.dv)?;
     if s.n > u32::MAX as usize {
-        return Err(Error::InvalidArgument {
-            what: "n",
-            expected: "at most u32::MAX positions",
-        });
+        return Err(Error::InvalidArgument { what: "n", expected: "at most u32::MAX positions" });
     }
     let hn = mul("heads * n", s.heads, s.n)?;
     check_len("qk ([heads, n, d])", mul("qk length", hn, s.d)?, qk.len())?;
     check_len("v ([heads, n, dv])", mul("v length", hn, s.dv)?, v.len())?;
-    check_len(
-        "out ([heads, n, dv])",
-        mul("out length", hn, s.dv)?,
-        out.len(),
-    )?;
+    check_len("out ([heads, n, dv])", mul("out length", hn, s.dv)?, out.len())?;
     check_finite("qk", qk)?;
     check_finite("v", v)
 }
@@ -186,53 +176,27 @@ pub fn lsh_attention(
     let (index_scratch, scratch) = scratch;
     check_shape(qk, v, &shape, out)?;
     let LshShape { n, d, dv, .. } = shape;
-    let LshConfig {
-        rounds,
-        n_buckets: b,
-        bucket_size: c,
-        causal,
-    } = cfg;
+    let LshConfig { rounds, n_buckets: b, bucket_size: c, causal } = cfg;
     check_nonempty("rounds", rounds)?;
     check_nonempty("bucket_size", c)?;
     if b < 2 || b % 2 != 0 || b > u32::MAX as usize {
-        return Err(Error::InvalidArgument {
-            what: "n_buckets",
-            expected: "an even number >= 2",
-        });
+        return Err(Error::InvalidArgument { what: "n_buckets", expected: "an even number >= 2" });
     }
     if n % c != 0 {
-        return Err(Error::InvalidArgument {
-            what: "bucket_size",
-            expected: "a divisor of n",
-        });
+        return Err(Error::InvalidArgument { what: "bucket_size", expected: "a divisor of n" });
     }
     let half = b / 2;
-    let rot_len = mul(
-        "rotations length",
-        mul("rotations length", d, rounds)?,
-        half,
-    )?;
-    check_len(
-        "rotations ([d, rounds, n_buckets/2])",
-        rot_len,
-        rotations.len(),
-    )?;
+    let rot_len = mul("rotations length", mul("rotations length", d, rounds)?, half)?;
+    check_len("rotations ([d, rounds, n_buckets/2])", rot_len, rotations.len())?;
     check_finite("rotations", rotations)?;
     let total = mul("rounds * n", rounds, n)?;
     let idx_need =
-        total
-            .checked_add(n)
-            .and_then(|t| t.checked_add(b))
-            .ok_or(Error::InvalidArgument {
-                what: "index scratch",
-                expected: "a size that fits in usize",
-            })?;
+        total.checked_add(n).and_then(|t| t.checked_add(b)).ok_or(Error::InvalidArgument {
+            what: "index scratch",
+            expected: "a size that fits in usize",
+        })?;
     if index_scratch.len() < idx_need {
-        check_len(
-            "index scratch (rounds*n + n + n_buckets)",
-            idx_need,
-            index_scratch.len(),
-        )?;
+        check_len("index scratch (rounds*n + n + n_buckets)", idx_need, index_scratch.len())?;
     }
     let f_need = mul("f32 scratch", 3, n)?;
     if scratch.len() < f_need {
@@ -250,10 +214,7 @@ pub fn lsh_attention(
     let c = c.max(1);
     let chunks = total / c;
 
-    for ((qh, vh), oh) in rows(qk, n * d)
-        .zip(rows(v, n * dv))
-        .zip(rows_mut(out, n * dv))
-    {
+    for ((qh, vh), oh) in rows(qk, n * d).zip(rows(v, n * dv)).zip(rows_mut(out, n * dv)) {
         key_scales(qh, d, w);
         // Steps 2–3: per-round stable counting sort by bucket.
         for (r, sorted_r) in sorted.chunks_exact_mut(n.max(1)).enumerate() {
@@ -341,26 +302,16 @@ pub fn shared_qk_attention(
         check_len("f32 scratch (n)", n, scratch.len())?;
     }
     let w = window_mut(scratch, 0, n);
-    for ((qh, vh), oh) in rows(qk, n * d)
-        .zip(rows(v, n * dv))
-        .zip(rows_mut(out, n * dv))
-    {
+    for ((qh, vh), oh) in rows(qk, n * d).zip(rows(v, n * dv)).zip(rows_mut(out, n * dv)) {
         key_scales(qh, d, w);
         for (p, (q, acc)) in rows(qh, d).zip(rows_mut(oh, dv)).enumerate() {
             acc.iter_mut().for_each(|a| *a = 0.0);
             let keys = if causal { p + 1 } else { n };
             let mut st = Online::EMPTY;
-            for (j, ((kj, vj), &wj)) in rows(qh, d)
-                .zip(rows(vh, dv))
-                .zip(w.iter())
-                .enumerate()
-                .take(keys)
+            for (j, ((kj, vj), &wj)) in
+                rows(qh, d).zip(rows(vh, dv)).zip(w.iter()).enumerate().take(keys)
             {
-                let s = if j == p {
-                    LSH_SELF_LOGIT
-                } else {
-                    dot_unchecked(q, kj) * wj
-                };
+                let s = if j == p { LSH_SELF_LOGIT } else { dot_unchecked(q, kj) * wj };
                 st.push(s, vj, acc);
             }
             st.finish(acc);
@@ -395,13 +346,9 @@ mod tests {
         let mut items: Vec<(usize, usize, usize)> = Vec::new(); // (key, round, position)
         for r in 0..rounds {
             for i in 0..n {
-                let h = angular_bucket(
-                    &qk[i * d..(i + 1) * d],
-                    &rot[r * half..],
-                    rounds * half,
-                    half,
-                )
-                .unwrap() as usize;
+                let h =
+                    angular_bucket(&qk[i * d..(i + 1) * d], &rot[r * half..], rounds * half, half)
+                        .unwrap() as usize;
                 items.push(((h + r * b) * n + i, r, i));
             }
         }
@@ -409,9 +356,7 @@ mod tests {
         let key = |j: usize| -> Vec<f64> {
             let kj: Vec<f64> = qk[j * d..(j + 1) * d].iter().map(|&x| x as f64).collect();
             let norm = kj.iter().map(|x| x * x).sum::<f64>().sqrt();
-            kj.iter()
-                .map(|x| if norm > 0.0 { x / norm } else { 0.0 })
-                .collect()
+            kj.iter().map(|x| if norm > 0.0 { x / norm } else { 0.0 }).collect()
         };
         let chunks = rounds * n / c;
         let mut o = vec![0.0f64; rounds * n * dv];
@@ -444,14 +389,8 @@ mod tests {
         }
         let mut out = vec![0.0f64; n * dv];
         for p in 0..n {
-            let mx = (0..rounds)
-                .map(|r| lse[r * n + p])
-                .fold(f64::NEG_INFINITY, f64::max);
-            let big = mx
-                + (0..rounds)
-                    .map(|r| (lse[r * n + p] - mx).exp())
-                    .sum::<f64>()
-                    .ln();
+            let mx = (0..rounds).map(|r| lse[r * n + p]).fold(f64::NEG_INFINITY, f64::max);
+            let big = mx + (0..rounds).map(|r| (lse[r * n + p] - mx).exp()).sum::<f64>().ln();
             for r in 0..rounds {
                 let wgt = (lse[r * n + p] - big).exp();
                 for e in 0..dv {
@@ -482,10 +421,7 @@ mod tests {
 
     fn close(a: &[f32], b: &[f64], tol: f64) {
         for (i, (x, y)) in a.iter().zip(b).enumerate() {
-            assert!(
-                (*x as f64 - y).abs() <= tol * (1.0 + y.abs()),
-                "[{i}] {x} vs {y}"
-            );
+            assert!((*x as f64 - y).abs() <= tol * (1.0 + y.abs()), "[{i}] {x} vs {y}");
         }
     }
 
@@ -493,21 +429,11 @@ mod tests {
     fn one_round_two_chunks_is_full_attention_with_self_mask() {
         let mut rng = Rng::new(7);
         for causal in [false, true] {
-            let s = LshShape {
-                heads: 2,
-                n: 16,
-                d: 8,
-                dv: 5,
-            };
+            let s = LshShape { heads: 2, n: 16, d: 8, dv: 5 };
             let qk = normals(&mut rng, 2 * 16 * 8);
             let v = normals(&mut rng, 2 * 16 * 5);
             let rot = normals(&mut rng, 8 * 2);
-            let cfg = LshConfig {
-                rounds: 1,
-                n_buckets: 4,
-                bucket_size: 8,
-                causal,
-            };
+            let cfg = LshConfig { rounds: 1, n_buckets: 4, bucket_size: 8, causal };
             let lsh = run(&qk, &v, &rot, s, cfg).unwrap();
             let mut full = vec![0.0f32; lsh.len()];
             shared_qk_attention(&qk, &v, s, causal, &mut [0.0; 16], &mut full).unwrap();
@@ -547,18 +473,8 @@ mod tests {
     fn lone_token_attends_to_itself() {
         // n = 2, chunks of 1, one round: position 0 sees itself and 1; with
         // causal masking position 0 sees only itself (logit −5e4) → v_0.
-        let s = LshShape {
-            heads: 1,
-            n: 2,
-            d: 2,
-            dv: 1,
-        };
-        let cfg = LshConfig {
-            rounds: 1,
-            n_buckets: 2,
-            bucket_size: 1,
-            causal: true,
-        };
+        let s = LshShape { heads: 1, n: 2, d: 2, dv: 1 };
+        let cfg = LshConfig { rounds: 1, n_buckets: 2, bucket_size: 1, causal: true };
         let out = run(&[1.0, 0.0, 0.0, 1.0], &[3.0, 5.0], &[1.0, -1.0], s, cfg).unwrap();
         assert_eq!(out[0], 3.0);
     }
@@ -576,18 +492,9 @@ mod tests {
             let qk = normals(&mut rng, n * d);
             let v = normals(&mut rng, n * dv);
             let rot = normals(&mut rng, d * rounds * b / 2);
-            let cfg = LshConfig {
-                rounds,
-                n_buckets: b,
-                bucket_size: c,
-                causal,
-            };
+            let cfg = LshConfig { rounds, n_buckets: b, bucket_size: c, causal };
             let out = run(&qk, &v, &rot, LshShape { heads: 1, n, d, dv }, cfg).unwrap();
-            close(
-                &out,
-                &reference(&qk, &v, &rot, n, d, dv, cfg),
-                super::super::test_tol(),
-            );
+            close(&out, &reference(&qk, &v, &rot, n, d, dv, cfg), super::super::test_tol());
         }
     }
 
@@ -612,18 +519,8 @@ mod tests {
 
     #[test]
     fn bad_inputs_are_errors_and_leave_out_untouched() {
-        let s = LshShape {
-            heads: 1,
-            n: 4,
-            d: 2,
-            dv: 1,
-        };
-        let cfg = LshConfig {
-            rounds: 1,
-            n_buckets: 2,
-            bucket_size: 2,
-            causal: false,
-        };
+        let s = LshShape { heads: 1, n: 4, d: 2, dv: 1 };
+        let cfg = LshConfig { rounds: 1, n_buckets: 2, bucket_size: 2, causal: false };
         let qk = [0.5; 8];
         let v = [1.0; 4];
         let rot = [1.0, 0.5];
@@ -639,53 +536,23 @@ mod tests {
                       nf: usize| {
             lsh_attention(qk, v, rot, s, cfg, (&mut idx[..ni], &mut f[..nf]), &mut out)
         };
-        assert!(matches!(
-            go(&qk[..7], &v, &rot, s, cfg, 10, 12),
-            Err(Error::ShapeMismatch { .. })
-        ));
-        assert!(matches!(
-            go(&qk, &v[..3], &rot, s, cfg, 10, 12),
-            Err(Error::ShapeMismatch { .. })
-        ));
-        assert!(matches!(
-            go(&qk, &v, &rot[..1], s, cfg, 10, 12),
-            Err(Error::ShapeMismatch { .. })
-        ));
-        assert!(matches!(
-            go(&qk, &v, &rot, s, cfg, 9, 12),
-            Err(Error::ShapeMismatch { .. })
-        ));
-        assert!(matches!(
-            go(&qk, &v, &rot, s, cfg, 10, 11),
-            Err(Error::ShapeMismatch { .. })
-        ));
-        let odd = LshConfig {
-            n_buckets: 3,
-            ..cfg
-        };
+        assert!(matches!(go(&qk[..7], &v, &rot, s, cfg, 10, 12), Err(Error::ShapeMismatch { .. })));
+        assert!(matches!(go(&qk, &v[..3], &rot, s, cfg, 10, 12), Err(Error::ShapeMismatch { .. })));
+        assert!(matches!(go(&qk, &v, &rot[..1], s, cfg, 10, 12), Err(Error::ShapeMismatch { .. })));
+        assert!(matches!(go(&qk, &v, &rot, s, cfg, 9, 12), Err(Error::ShapeMismatch { .. })));
+        assert!(matches!(go(&qk, &v, &rot, s, cfg, 10, 11), Err(Error::ShapeMismatch { .. })));
+        let odd = LshConfig { n_buckets: 3, ..cfg };
         assert!(matches!(
             go(&qk, &v, &rot, s, odd, 10, 12),
-            Err(Error::InvalidArgument {
-                what: "n_buckets",
-                ..
-            })
+            Err(Error::InvalidArgument { what: "n_buckets", .. })
         ));
-        let nodiv = LshConfig {
-            bucket_size: 3,
-            ..cfg
-        };
+        let nodiv = LshConfig { bucket_size: 3, ..cfg };
         assert!(matches!(
             go(&qk, &v, &rot, s, nodiv, 10, 12),
-            Err(Error::InvalidArgument {
-                what: "bucket_size",
-                ..
-            })
+            Err(Error::InvalidArgument { what: "bucket_size", .. })
         ));
         let zero = LshConfig { rounds: 0, ..cfg };
-        assert_eq!(
-            go(&qk, &v, &rot, s, zero, 10, 12),
-            Err(Error::Empty { what: "rounds" })
-        );
+        assert_eq!(go(&qk, &v, &rot, s, zero, 10, 12), Err(Error::Empty { what: "rounds" }));
         assert_eq!(
             go(&[], &[], &rot, LshShape { n: 0, ..s }, cfg, 10, 12),
             Err(Error::Empty { what: "n" })
@@ -694,17 +561,11 @@ mod tests {
         bad[3] = f32::NAN;
         assert_eq!(
             go(&bad, &v, &rot, s, cfg, 10, 12),
-            Err(Error::NonFinite {
-                what: "qk",
-                index: 3
-            })
+            Err(Error::NonFinite { what: "qk", index: 3 })
         );
         assert_eq!(
             go(&qk, &v, &[1.0, f32::INFINITY], s, cfg, 10, 12),
-            Err(Error::NonFinite {
-                what: "rotations",
-                index: 1
-            })
+            Err(Error::NonFinite { what: "rotations", index: 1 })
         );
         assert_eq!(out, [7.0; 4]);
         assert!(shared_qk_attention(&qk, &v, s, false, &mut [0.0; 3], &mut out).is_err());
@@ -713,26 +574,9 @@ mod tests {
 
     #[test]
     fn zero_vectors_are_allowed() {
-        let s = LshShape {
-            heads: 1,
-            n: 4,
-            d: 2,
-            dv: 1,
-        };
-        let cfg = LshConfig {
-            rounds: 2,
-            n_buckets: 2,
-            bucket_size: 2,
-            causal: false,
-        };
-        let out = run(
-            &[0.0; 8],
-            &[1.0, 2.0, 3.0, 4.0],
-            &[1.0, 0.5, -0.3, 0.2],
-            s,
-            cfg,
-        )
-        .unwrap();
+        let s = LshShape { heads: 1, n: 4, d: 2, dv: 1 };
+        let cfg = LshConfig { rounds: 2, n_buckets: 2, bucket_size: 2, causal: false };
+        let out = run(&[0.0; 8], &[1.0, 2.0, 3.0, 4.0], &[1.0, 0.5, -0.3, 0.2], s, cfg).unwrap();
         assert!(out.iter().all(|o| o.is_finite()));
     }
 }

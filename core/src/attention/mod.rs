@@ -70,10 +70,7 @@ pub struct Scratch<const F: usize, const I: usize> {
 impl<const F: usize, const I: usize> Scratch<F, I> {
     /// Zeroed scratch (a `const fn`, so it can initialise a `static`).
     pub const fn new() -> Self {
-        Scratch {
-            f: [0.0; F],
-            idx: [0; I],
-        }
+        Scratch { f: [0.0; F], idx: [0; I] }
     }
 
     /// The (u32, f32) slices, in the order the kernels take them.
@@ -97,10 +94,7 @@ pub(crate) struct Online {
 
 impl Online {
     /// The empty state: m = −∞, l = 0 (the accumulator must be zero).
-    pub(crate) const EMPTY: Online = Online {
-        m: f32::NEG_INFINITY,
-        l: 0.0,
-    };
+    pub(crate) const EMPTY: Online = Online { m: f32::NEG_INFINITY, l: 0.0 };
 
     /// Folds in logit `s` with value row `v`.
     #[inline]
@@ -133,10 +127,7 @@ impl Online {
 
 /// a·b for caller sizes, as [`Error::InvalidArgument`] on overflow.
 pub(crate) fn mul(what: &'static str, a: usize, b: usize) -> Result<usize, Error> {
-    a.checked_mul(b).ok_or(Error::InvalidArgument {
-        what,
-        expected: "a size that fits in usize",
-    })
+    a.checked_mul(b).ok_or(Error::InvalidArgument { what, expected: "a size that fits in usize" })
 }
 
 /// Test tolerance (relative, with a floor of 1 in the scale): 1e-5, or ten

@@ -87,10 +87,7 @@ pub fn sdpa(
     check_finite("v", v)?;
     let SdpaShape { n, m, d, dv, .. } = shape;
     let scale = 1.0 / math::sqrt(d as f32);
-    let heads = rows(q, n * d)
-        .zip(rows(k, m * d))
-        .zip(rows(v, m * dv))
-        .zip(rows_mut(out, n * dv));
+    let heads = rows(q, n * d).zip(rows(k, m * d)).zip(rows(v, m * dv)).zip(rows_mut(out, n * dv));
     for (((qh, kh), vh), oh) in heads {
         for (i, (qi, oi)) in rows(qh, d).zip(rows_mut(oh, dv)).enumerate() {
             oi.iter_mut().for_each(|a| *a = 0.0);
@@ -128,10 +125,7 @@ pub(crate) mod tests {
                 let logits: Vec<f64> = (0..keys)
                     .map(|j| {
                         let kj = &k[(h * s.m + j) * s.d..][..s.d];
-                        qi.iter()
-                            .zip(kj)
-                            .map(|(&a, &b)| a as f64 * b as f64)
-                            .sum::<f64>()
+                        qi.iter().zip(kj).map(|(&a, &b)| a as f64 * b as f64).sum::<f64>()
                             / (s.d as f64).sqrt()
                     })
                     .collect();
@@ -156,36 +150,9 @@ pub(crate) mod tests {
     #[test]
     fn matches_two_pass_f64_reference() {
         for &(causal, s) in &[
-            (
-                false,
-                SdpaShape {
-                    heads: 2,
-                    n: 5,
-                    m: 7,
-                    d: 9,
-                    dv: 3,
-                },
-            ),
-            (
-                true,
-                SdpaShape {
-                    heads: 3,
-                    n: 6,
-                    m: 4,
-                    d: 16,
-                    dv: 8,
-                },
-            ),
-            (
-                true,
-                SdpaShape {
-                    heads: 1,
-                    n: 33,
-                    m: 33,
-                    d: 32,
-                    dv: 32,
-                },
-            ),
+            (false, SdpaShape { heads: 2, n: 5, m: 7, d: 9, dv: 3 }),
+            (true, SdpaShape { heads: 3, n: 6, m: 4, d: 16, dv: 8 }),
+            (true, SdpaShape { heads: 1, n: 33, m: 33, d: 32, dv: 32 }),
         ] {
             let q = random(1, s.heads * s.n * s.d, 2.0);
             let k = random(2, s.heads * s.m * s.d, 2.0);
@@ -204,57 +171,23 @@ pub(crate) mod tests {
 
     #[test]
     fn causal_first_query_copies_first_value() {
-        let s = SdpaShape {
-            heads: 1,
-            n: 2,
-            m: 2,
-            d: 1,
-            dv: 2,
-        };
+        let s = SdpaShape { heads: 1, n: 2, m: 2, d: 1, dv: 2 };
         let mut out = [0.0; 4];
-        sdpa(
-            &[1.0, 1.0],
-            &[5.0, -5.0],
-            &[1.0, 2.0, 3.0, 4.0],
-            s,
-            true,
-            &mut out,
-        )
-        .unwrap();
+        sdpa(&[1.0, 1.0], &[5.0, -5.0], &[1.0, 2.0, 3.0, 4.0], s, true, &mut out).unwrap();
         assert_eq!(&out[..2], &[1.0, 2.0]);
     }
 
     #[test]
     fn huge_logits_do_not_overflow() {
-        let s = SdpaShape {
-            heads: 1,
-            n: 1,
-            m: 3,
-            d: 1,
-            dv: 1,
-        };
+        let s = SdpaShape { heads: 1, n: 1, m: 3, d: 1, dv: 1 };
         let mut out = [0.0];
-        sdpa(
-            &[1e19],
-            &[1e19, -1e19, 1e18],
-            &[1.0, 2.0, 3.0],
-            s,
-            false,
-            &mut out,
-        )
-        .unwrap();
+        sdpa(&[1e19], &[1e19, -1e19, 1e18], &[1.0, 2.0, 3.0], s, false, &mut out).unwrap();
         assert_eq!(out, [1.0]);
     }
 
     #[test]
     fn bad_inputs_are_errors_and_leave_out_untouched() {
-        let s = SdpaShape {
-            heads: 2,
-            n: 2,
-            m: 3,
-            d: 2,
-            dv: 1,
-        };
+        let s = SdpaShape { heads: 2, n: 2, m: 3, d: 2, dv: 1 };
         let q = [0.0; 8];
         let k = [0.0; 12];
         let v = [0.0; 6];
@@ -276,26 +209,14 @@ pub(crate) mod tests {
             Err(Error::ShapeMismatch { .. })
         ));
         let z = SdpaShape { heads: 0, ..s };
-        assert_eq!(
-            sdpa(&[], &[], &[], z, false, &mut []),
-            Err(Error::Empty { what: "heads" })
-        );
+        assert_eq!(sdpa(&[], &[], &[], z, false, &mut []), Err(Error::Empty { what: "heads" }));
         let mut kk = k;
         kk[5] = f32::NAN;
         assert_eq!(
             sdpa(&q, &kk, &v, s, false, &mut out),
-            Err(Error::NonFinite {
-                what: "k",
-                index: 5
-            })
+            Err(Error::NonFinite { what: "k", index: 5 })
         );
-        let huge = SdpaShape {
-            heads: usize::MAX,
-            n: 2,
-            m: 2,
-            d: 2,
-            dv: 2,
-        };
+        let huge = SdpaShape { heads: usize::MAX, n: 2, m: 2, d: 2, dv: 2 };
         assert!(matches!(
             sdpa(&q, &k, &v, huge, false, &mut out),
             Err(Error::InvalidArgument { .. })

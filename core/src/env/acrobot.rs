@@ -111,11 +111,7 @@ impl Acrobot {
     /// ([`Dynamics::validate`]).
     pub fn new(params: AcrobotParams) -> Result<Self, Error> {
         params.validate()?;
-        Ok(Acrobot {
-            params,
-            state: [0.0; 4],
-            steps: 0,
-        })
+        Ok(Acrobot { params, state: [0.0; 4], steps: 0 })
     }
 
     /// Start of an episode: every component ~ U(−0.1, 0.1).
@@ -148,10 +144,7 @@ impl Acrobot {
     /// [`Error::InvalidArgument`] for an action other than 0, 1, 2 (nothing changes).
     pub fn step(&mut self, action: usize) -> Result<Step<6>, Error> {
         let Some(&torque) = TORQUES.get(action) else {
-            return Err(Error::InvalidArgument {
-                what: "action",
-                expected: "0, 1 or 2",
-            });
+            return Err(Error::InvalidArgument { what: "action", expected: "0, 1 or 2" });
         };
         let a = torque * self.params.actuator_sign;
         let p = self.params;
@@ -202,11 +195,7 @@ environment!(
             }
             3 => super::action_from_output(output),
             n => {
-                return Err(Error::ShapeMismatch {
-                    what: "network outputs",
-                    expected: 1,
-                    found: n,
-                })
+                return Err(Error::ShapeMismatch { what: "network outputs", expected: 1, found: n })
             }
         };
         let st = self.step(action)?;

@@ -103,12 +103,7 @@ impl CartPole {
     /// An environment with the nominal dynamics at state 0; call
     /// [`CartPole::reset`] before stepping.
     pub const fn new() -> Self {
-        CartPole {
-            params: CartPoleParams::NOMINAL,
-            state: [0.0; 4],
-            steps: 0,
-            done: false,
-        }
+        CartPole { params: CartPoleParams::NOMINAL, state: [0.0; 4], steps: 0, done: false }
     }
 
     /// An environment with `params` at state 0.
@@ -117,10 +112,7 @@ impl CartPole {
     /// [`Error::InvalidArgument`] for parameters [`Dynamics::validate`] refuses.
     pub fn with(params: CartPoleParams) -> Result<Self, Error> {
         params.validate()?;
-        Ok(CartPole {
-            params,
-            ..CartPole::new()
-        })
+        Ok(CartPole { params, ..CartPole::new() })
     }
 
     /// Draws `[x, ẋ, θ, θ̇]` from U(−0.05, 0.05) (four draws, in that order) and returns it.
@@ -172,11 +164,7 @@ impl CartPole {
         let total_mass = p.masspole + p.masscart;
         let polemass_length = p.masspole * p.length;
         let [x, x_dot, theta, theta_dot] = self.state;
-        let push = if action == 1 {
-            p.force_mag
-        } else {
-            -p.force_mag
-        };
+        let push = if action == 1 { p.force_mag } else { -p.force_mag };
         let force = push * p.actuator_sign;
         let (s, c) = (sin(theta), cos(theta));
         let temp = (force + polemass_length * theta_dot * theta_dot * s) / total_mass;
@@ -195,12 +183,7 @@ impl CartPole {
             || !(-THETA_THRESHOLD..=THETA_THRESHOLD).contains(&theta);
         let truncated = !terminated && self.steps >= MAX_STEPS;
         self.done = terminated || truncated;
-        Ok(Step {
-            obs: self.state,
-            reward: 1.0,
-            terminated,
-            truncated,
-        })
+        Ok(Step { obs: self.state, reward: 1.0, terminated, truncated })
     }
 }
 

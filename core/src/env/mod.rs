@@ -163,10 +163,9 @@ pub trait Dynamics: Copy + PartialEq + core::fmt::Debug {
                 *v = value;
                 Ok(())
             }
-            None => Err(Error::InvalidArgument {
-                what: "dynamics key",
-                expected: Self::KEYS_MESSAGE,
-            }),
+            None => {
+                Err(Error::InvalidArgument { what: "dynamics key", expected: Self::KEYS_MESSAGE })
+            }
         }
     }
 }
@@ -176,10 +175,7 @@ pub(crate) fn check_sign(sign: f32) -> Result<(), Error> {
     if sign == 1.0 || sign == -1.0 {
         Ok(())
     } else {
-        Err(Error::InvalidArgument {
-            what: "actuator_sign",
-            expected: "+1 or -1",
-        })
+        Err(Error::InvalidArgument { what: "actuator_sign", expected: "+1 or -1" })
     }
 }
 
@@ -231,15 +227,10 @@ pub struct Change<P> {
 /// Clamps a network output to [−1, 1]; NaN is an error.
 pub(crate) fn unit_output(output: &[f32]) -> Result<f32, Error> {
     match output {
-        [y] if y.is_nan() => Err(Error::NonFinite {
-            what: "network output",
-            index: 0,
-        }),
+        [y] if y.is_nan() => Err(Error::NonFinite { what: "network output", index: 0 }),
         [y] => Ok(y.clamp(-1.0, 1.0)),
-        _ => Err(Error::ShapeMismatch {
-            what: "network outputs",
-            expected: 1,
-            found: output.len(),
-        }),
+        _ => {
+            Err(Error::ShapeMismatch { what: "network outputs", expected: 1, found: output.len() })
+        }
     }
 }

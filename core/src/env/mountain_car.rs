@@ -43,10 +43,7 @@ dynamics_params! {
 /// Errors unless `power` is finite and > 0 and `actuator_sign` is ±1.
 fn validate(p: &MountainCarParams) -> Result<(), Error> {
     if !(p.power.is_finite() && p.power > 0.0) {
-        return Err(Error::InvalidArgument {
-            what: "power",
-            expected: "a finite power > 0",
-        });
+        return Err(Error::InvalidArgument { what: "power", expected: "a finite power > 0" });
     }
     check_sign(p.actuator_sign)
 }
@@ -67,11 +64,7 @@ impl MountainCar {
     /// ([`Dynamics::validate`]).
     pub fn new(params: MountainCarParams) -> Result<Self, Error> {
         params.validate()?;
-        Ok(MountainCar {
-            params,
-            state: [-0.5, 0.0],
-            steps: 0,
-        })
+        Ok(MountainCar { params, state: [-0.5, 0.0], steps: 0 })
     }
 
     /// Start of an episode: x ~ U(−0.6, −0.4), v = 0.
@@ -97,10 +90,7 @@ impl MountainCar {
     /// [`Error::NonFinite`] for `a` (nothing changes).
     pub fn step(&mut self, a: f32) -> Result<Step<2>, Error> {
         if !a.is_finite() {
-            return Err(Error::NonFinite {
-                what: "action",
-                index: 0,
-            });
+            return Err(Error::NonFinite { what: "action", index: 0 });
         }
         let f = a.clamp(-1.0, 1.0) * self.params.actuator_sign;
         let [mut x, mut v] = self.state;
@@ -114,12 +104,7 @@ impl MountainCar {
         self.steps += 1;
         let terminated = x >= GOAL_POSITION && v >= 0.0;
         let reward = if terminated { 100.0 } else { 0.0 } - 0.1 * a * a;
-        Ok(Step {
-            obs: self.state,
-            reward,
-            terminated,
-            truncated: self.steps >= MAX_STEPS,
-        })
+        Ok(Step { obs: self.state, reward, terminated, truncated: self.steps >= MAX_STEPS })
     }
 }
 

@@ -76,11 +76,7 @@ impl Pendulum {
     /// ([`Dynamics::validate`]).
     pub fn new(params: PendulumParams) -> Result<Self, Error> {
         params.validate()?;
-        Ok(Pendulum {
-            params,
-            state: [0.0; 2],
-            steps: 0,
-        })
+        Ok(Pendulum { params, state: [0.0; 2], steps: 0 })
     }
 
     /// Start of an episode: θ ~ U(−π, π), θ̇ ~ U(−1, 1).
@@ -115,10 +111,7 @@ impl Pendulum {
     /// [`Error::NonFinite`] for `u` (nothing changes).
     pub fn step(&mut self, u: f32) -> Result<Step<3>, Error> {
         if !u.is_finite() {
-            return Err(Error::NonFinite {
-                what: "torque",
-                index: 0,
-            });
+            return Err(Error::NonFinite { what: "torque", index: 0 });
         }
         let p = self.params;
         let u = u.max(-p.max_torque).min(p.max_torque) * p.actuator_sign;

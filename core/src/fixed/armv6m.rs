@@ -89,11 +89,7 @@ pub(crate) fn dot_i16(a: &[i16], b: &[i16]) -> i64 {
     }
     let pairs = 2 * passes as i64;
     let mut acc = join(lo, hi) + pairs;
-    for (x, y) in slices::split(a, 4 * passes)
-        .1
-        .iter()
-        .zip(slices::split(b, 4 * passes).1)
-    {
+    for (x, y) in slices::split(a, 4 * passes).1.iter().zip(slices::split(b, 4 * passes).1) {
         acc += (*x as i32 * *y as i32) as i64;
     }
     acc

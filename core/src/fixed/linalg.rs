@@ -34,10 +34,7 @@ pub const MAX_LEN: usize = u32::MAX as usize;
 #[allow(clippy::absurd_extreme_comparisons)]
 fn check_max(what: &'static str, n: usize) -> Result<(), Error> {
     if n > MAX_LEN {
-        Err(Error::InvalidArgument {
-            what,
-            expected: "at most 2^32 - 1 products per sum",
-        })
+        Err(Error::InvalidArgument { what, expected: "at most 2^32 - 1 products per sum" })
     } else {
         Ok(())
     }
@@ -230,10 +227,7 @@ pub fn matmul<T: Fixed>(
 }
 
 fn too_big() -> Error {
-    Error::InvalidArgument {
-        what: "matrix size",
-        expected: "rows * cols that fits in usize",
-    }
+    Error::InvalidArgument { what: "matrix size", expected: "rows * cols that fits in usize" }
 }
 
 fn check_shape(len: usize, rows: usize, cols: usize) -> Result<(), Error> {
@@ -245,10 +239,7 @@ fn check_shape(len: usize, rows: usize, cols: usize) -> Result<(), Error> {
 
 fn check_shift(shift: u32) -> Result<(), Error> {
     if shift > 63 {
-        Err(Error::InvalidArgument {
-            what: "shift",
-            expected: "0..=63",
-        })
+        Err(Error::InvalidArgument { what: "shift", expected: "0..=63" })
     } else {
         Ok(())
     }
@@ -262,10 +253,7 @@ mod tests {
     use std::{vec, vec::Vec};
 
     fn naive<T: Fixed>(a: &[T], b: &[T]) -> i128 {
-        a.iter()
-            .zip(b)
-            .map(|(x, y)| x.to_i32() as i128 * y.to_i32() as i128)
-            .sum()
+        a.iter().zip(b).map(|(x, y)| x.to_i32() as i128 * y.to_i32() as i128).sum()
     }
 
     proptest! {
@@ -310,11 +298,7 @@ mod tests {
             for shift in 0..=63 {
                 let n = Narrow::new(shift);
                 let want = super::super::round_shift(v, shift);
-                assert_eq!(
-                    n.apply::<i16>(v),
-                    i16::saturate(want),
-                    "v={v} shift={shift}"
-                );
+                assert_eq!(n.apply::<i16>(v), i16::saturate(want), "v={v} shift={shift}");
                 assert_eq!(n.apply::<i8>(v), i8::saturate(want), "v={v} shift={shift}");
             }
         }

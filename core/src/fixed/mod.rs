@@ -46,20 +46,12 @@ fn dot2_chunks<T: Fixed, const N: usize>(
     block: impl FnOnce(&[[T; N]], &[[T; N]], &[[T; N]], usize) -> [u32; 4],
 ) -> (i64, i64) {
     let n = x.len().min(r0.len()).min(r1.len());
-    let (r0, r1, x) = (
-        slices::split(r0, n).0,
-        slices::split(r1, n).0,
-        slices::split(x, n).0,
-    );
+    let (r0, r1, x) = (slices::split(r0, n).0, slices::split(r1, n).0, slices::split(x, n).0);
     let (c0, t0) = r0.as_chunks::<N>();
     let (c1, t1) = r1.as_chunks::<N>();
     let (cx, tx) = x.as_chunks::<N>();
     let count = cx.len().min(c0.len()).min(c1.len());
-    let [lo0, hi0, lo1, hi1] = if count > 0 {
-        block(c0, c1, cx, count)
-    } else {
-        [0; 4]
-    };
+    let [lo0, hi0, lo1, hi1] = if count > 0 { block(c0, c1, cx, count) } else { [0; 4] };
     let (mut s0, mut s1) = (join(lo0, hi0), join(lo1, hi1));
     for ((a, b), v) in t0.iter().zip(t1).zip(tx) {
         s0 += (a.to_i32() * v.to_i32()) as i64;
@@ -88,10 +80,7 @@ impl Narrow {
     /// `shift` in 0..=63 (checked by the callers).
     pub(crate) fn new(shift: u32) -> Self {
         let shift = shift.min(63);
-        Narrow {
-            half: ((1u64 << shift) >> 1) as i64,
-            shift,
-        }
+        Narrow { half: ((1u64 << shift) >> 1) as i64, shift }
     }
 
     /// `saturate((s + 2^(shift−1)) >> shift)`.
@@ -255,10 +244,7 @@ fn check_scale(scale: f32) -> Result<(), Error> {
     if scale.is_finite() && scale > 0.0 {
         Ok(())
     } else {
-        Err(Error::InvalidArgument {
-            what: "scale",
-            expected: "a finite value > 0",
-        })
+        Err(Error::InvalidArgument { what: "scale", expected: "a finite value > 0" })
     }
 }
 
@@ -320,10 +306,7 @@ impl Requant {
             });
         }
         if shift < -31 || shift > 31 {
-            return Err(Error::InvalidArgument {
-                what: "shift",
-                expected: "a value in -31..=31",
-            });
+            return Err(Error::InvalidArgument { what: "shift", expected: "a value in -31..=31" });
         }
         Ok(Requant { multiplier, shift })
     }
@@ -437,10 +420,7 @@ mod tests {
                 let want = libm::floor(acc as f64 * m + 0.5);
                 let got = r.apply(acc) as f64;
                 // multiplier keeps 31 bits: the error is below half a unit plus 2^-31 relative
-                assert!(
-                    (got - want).abs() <= 1.0,
-                    "m={m} acc={acc}: {got} vs {want}"
-                );
+                assert!((got - want).abs() <= 1.0, "m={m} acc={acc}: {got} vs {want}");
             }
         }
         assert_eq!(Requant::from_real(0.5).unwrap().apply(3), 2); // 1.5 → 2 (half up)

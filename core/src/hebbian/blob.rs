@@ -37,12 +37,7 @@ fn header(kind: u16, meta: [u8; 8], param: f32, topology: &Topology) -> Result<H
     for (d, &s) in dims.iter_mut().zip(topology.sizes()) {
         *d = s as u32; // ≤ 65 536 (Topology::new)
     }
-    Header::new(
-        kind,
-        meta,
-        param,
-        dims.get(..topology.sizes().len()).unwrap_or(&[]),
-    )
+    Header::new(kind, meta, param, dims.get(..topology.sizes().len()).unwrap_or(&[]))
 }
 
 /// What a Hebbian coefficient blob describes: the network its coefficients
@@ -64,11 +59,7 @@ impl NetSpec {
     /// # Errors
     /// As [`Topology::new`].
     pub fn new(sizes: &[usize], config: NetConfig) -> Result<Self, Error> {
-        Ok(NetSpec {
-            topology: Topology::new(sizes)?,
-            config,
-            fixed_point: false,
-        })
+        Ok(NetSpec { topology: Topology::new(sizes)?, config, fixed_point: false })
     }
 
     /// Number of coefficients the network needs ([`coeff_len`]).
@@ -94,15 +85,9 @@ impl NetSpec {
             norm: Norm::from_id(m[2], blob.header.param).map_err(bad)?,
             output: Activation::from_id(m[3]).map_err(bad)?,
         };
-        let spec = NetSpec {
-            topology: topology(blob)?,
-            config,
-            fixed_point: m[4] == 1,
-        };
+        let spec = NetSpec { topology: topology(blob)?, config, fixed_point: m[4] == 1 };
         if spec.coeff_len() != blob.len() {
-            return Err(corrupt(
-                "coefficient count does not fit the layer sizes and rule",
-            ));
+            return Err(corrupt("coefficient count does not fit the layer sizes and rule"));
         }
         Ok(spec)
     }
@@ -155,10 +140,7 @@ impl StaticNetSpec {
     /// # Errors
     /// As [`Topology::new`].
     pub fn new(sizes: &[usize], output: Activation) -> Result<Self, Error> {
-        Ok(StaticNetSpec {
-            topology: Topology::new(sizes)?,
-            output,
-        })
+        Ok(StaticNetSpec { topology: Topology::new(sizes)?, output })
     }
 
     /// Reads the spec of a [`KIND_STATIC_NET`] blob.
@@ -227,22 +209,14 @@ impl<'a, const IN: usize, const H: usize, const OUT: usize> PlasticMlp<'a, IN, H
     /// assert_eq!(e.to_string(), "blob's hidden layer size: expected length 16, found 8");
     /// ```
     pub fn from_blob(blob: &Blob<'_>, coeffs: &'a mut [f32], rng: &mut Rng) -> Result<Self, Error> {
-        let NetSpec {
-            topology,
-            config,
-            fixed_point,
-        } = NetSpec::parse(blob)?;
+        let NetSpec { topology, config, fixed_point } = NetSpec::parse(blob)?;
         if fixed_point {
             return Err(Error::CorruptBlob {
                 reason: "a fixed-point (Q15) network's blob, not an f32 one",
             });
         }
         check_len("blob's number of layer sizes", 3, topology.sizes().len())?;
-        let what = [
-            "blob's input size",
-            "blob's hidden layer size",
-            "blob's output size",
-        ];
+        let what = ["blob's input size", "blob's hidden layer size", "blob's output size"];
         for ((what, want), &got) in what.into_iter().zip([IN, H, OUT]).zip(topology.sizes()) {
             check_len(what, want, got)?;
         }
@@ -277,16 +251,9 @@ mod tests {
         assert_eq!(back.topology.sizes(), &[4, 3, 1]);
         assert_eq!(back.config.norm, Norm::Clamp(2.5));
         assert!(!back.fixed_point);
-        let q15 = NetSpec {
-            fixed_point: true,
-            ..spec
-        };
+        let q15 = NetSpec { fixed_point: true, ..spec };
         let n = q15.encode(&vals, &mut buf).unwrap();
-        assert!(
-            NetSpec::parse(&Blob::parse(&buf[..n]).unwrap())
-                .unwrap()
-                .fixed_point
-        );
+        assert!(NetSpec::parse(&Blob::parse(&buf[..n]).unwrap()).unwrap().fixed_point);
         assert!(spec.encode(&vals[..19], &mut buf).is_err());
     }
 
@@ -298,10 +265,7 @@ mod tests {
         let n = st.encode(&[1.0; 4], &mut buf).unwrap();
         let blob = Blob::parse(&buf[..n]).unwrap();
         assert_eq!(StaticNetSpec::parse(&blob).unwrap(), st);
-        assert!(matches!(
-            NetSpec::parse(&blob),
-            Err(Error::CorruptBlob { .. })
-        ));
+        assert!(matches!(NetSpec::parse(&blob), Err(Error::CorruptBlob { .. })));
         // An unknown rule id, and a count that does not fit.
         let h = Header::new(KIND_HEBBIAN, [99, 0, 0, 0, 0, 0, 0, 0], 0.0, &[2, 2]).unwrap();
         let n = encode(&h, &[0.0; 4], &mut buf).unwrap();

@@ -72,12 +72,7 @@ pub fn episode<E: Environment, C: Controller + ?Sized>(
     if change.is_none_or(|c| c.at >= steps) {
         ret_before = ret;
     }
-    Ok(Outcome {
-        ret,
-        ret_before,
-        steps,
-        weights_checksum: controller.weights_checksum(),
-    })
+    Ok(Outcome { ret, ret_before, steps, weights_checksum: controller.weights_checksum() })
 }
 
 /// One CartPole episode of `controller` with seed `seed` (see the module docs).
@@ -89,8 +84,5 @@ pub fn cartpole_episode<C: Controller + ?Sized>(
     seed: u64,
 ) -> Result<Episode, Error> {
     let o = episode::<CartPole, C>(controller, crate::env::CartPoleParams::NOMINAL, seed, None)?;
-    Ok(Episode {
-        steps: o.steps,
-        weights_checksum: o.weights_checksum,
-    })
+    Ok(Episode { steps: o.steps, weights_checksum: o.weights_checksum })
 }

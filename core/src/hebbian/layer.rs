@@ -39,9 +39,7 @@ impl<const IN: usize, const OUT: usize> Default for PlasticLayer<IN, OUT> {
 impl<const IN: usize, const OUT: usize> PlasticLayer<IN, OUT> {
     /// All-zero weights.
     pub const fn zeros() -> Self {
-        PlasticLayer {
-            w: [[0.0; IN]; OUT],
-        }
+        PlasticLayer { w: [[0.0; IN]; OUT] }
     }
 
     /// Draws every weight from U(−0.1, 0.1), row by row.

@@ -102,10 +102,7 @@ impl Topology {
             }
             *d = v;
         }
-        Ok(Topology {
-            sizes: s,
-            len: sizes.len(),
-        })
+        Ok(Topology { sizes: s, len: sizes.len() })
     }
     /// The sizes.
     pub fn sizes(&self) -> &[usize] {
@@ -166,11 +163,7 @@ pub(crate) fn forward_layers(
     for (l, pair) in sizes.windows(2).enumerate() {
         let &[n_in, n_out] = pair else { break };
         let (head, rest) = split_mut(acts, aoff + n_in);
-        let act = if l + 1 == n_layers {
-            output
-        } else {
-            Activation::Tanh
-        };
+        let act = if l + 1 == n_layers { output } else { Activation::Tanh };
         forward_unchecked(
             window(weights, woff, n_in * n_out),
             tail(head, aoff),
@@ -234,22 +227,12 @@ impl<'a> PlasticNet<'a> {
         acts: &'a mut [f32],
     ) -> Result<Self, Error> {
         let topo = Topology::new(sizes)?;
-        check_len(
-            "coeffs",
-            coeff_len(sizes, config.rule, config.sharing),
-            coeffs.len(),
-        )?;
+        check_len("coeffs", coeff_len(sizes, config.rule, config.sharing), coeffs.len())?;
         check_len("weights", weight_len(sizes), weights.len())?;
         check_len("acts", act_len(sizes), acts.len())?;
         check_finite("coeffs", coeffs)?;
         config.norm.validate()?;
-        Ok(PlasticNet {
-            topo,
-            config,
-            coeffs,
-            weights,
-            acts,
-        })
+        Ok(PlasticNet { topo, config, coeffs, weights, acts })
     }
 
     /// The layer sizes.
@@ -290,12 +273,7 @@ impl<'a> PlasticNet<'a> {
         let sizes = self.topo.sizes();
         forward_layers(sizes, self.config.output, self.weights, input, self.acts);
         let (mut woff, mut aoff, mut coff) = (0, 0, 0);
-        let NetConfig {
-            rule,
-            sharing,
-            norm,
-            ..
-        } = self.config;
+        let NetConfig { rule, sharing, norm, .. } = self.config;
         for pair in sizes.windows(2) {
             let &[n_in, n_out] = pair else { break };
             let nc = sharing.coeff_len(rule, n_out, n_in);
@@ -351,12 +329,7 @@ impl<'a, const IN: usize, const H: usize, const OUT: usize> PlasticMlp<'a, IN, H
     /// # Errors
     /// As [`PlasticNet::new`].
     pub fn new(coeffs: &'a [f32], config: NetConfig, rng: &mut Rng) -> Result<Self, Error> {
-        let NetConfig {
-            rule,
-            sharing,
-            norm,
-            output,
-        } = config;
+        let NetConfig { rule, sharing, norm, output } = config;
         check_len("coeffs", Self::coeff_len(rule, sharing), coeffs.len())?;
         norm.validate()?;
         let (a, b) = split(coeffs, sharing.coeff_len(rule, H, IN));
@@ -395,25 +368,11 @@ impl<'a, const IN: usize, const H: usize, const OUT: usize> PlasticMlp<'a, IN, H
         self.hidden.forward(&self.x, &mut self.h, Activation::Tanh);
         self.out.forward(&self.h, &mut self.y, self.output);
         let w1 = self.hidden.w.as_flattened_mut();
-        update_unchecked(
-            w1,
-            &self.x,
-            &self.h,
-            self.c1.data(),
-            self.c1.rule(),
-            self.c1.sharing(),
-        );
+        update_unchecked(w1, &self.x, &self.h, self.c1.data(), self.c1.rule(), self.c1.sharing());
         self.norm.apply(w1);
         diverged(self.norm, w1)?;
         let w2 = self.out.w.as_flattened_mut();
-        update_unchecked(
-            w2,
-            &self.h,
-            &self.y,
-            self.c2.data(),
-            self.c2.rule(),
-            self.c2.sharing(),
-        );
+        update_unchecked(w2, &self.h, &self.y, self.c2.data(), self.c2.rule(), self.c2.sharing());
         self.norm.apply(w2);
         diverged(self.norm, w2)?;
         Ok(&self.y)

@@ -145,11 +145,7 @@ fn finish(u: i32, oi: i16, t: i32) -> i16 {
 pub fn delta_q15(c: &[i16], pre: i16, post: i16) -> i16 {
     let g = |n: usize| c.get(n).copied().unwrap_or(0);
     let oj14 = post_q14(post);
-    finish(
-        pair_term(g(0), g(1), oj14),
-        pre,
-        pair_term(g(2), g(3), oj14),
-    )
+    finish(pair_term(g(0), g(1), oj14), pre, pair_term(g(2), g(3), oj14))
 }
 
 /// One Hebbian step of an `out × in` layer: `W[j, i] ← sat16(W[j, i] + Δw)`
@@ -176,9 +172,7 @@ pub fn update_q15(w: &mut [i16], pre: &[i16], post: &[i16], h: &[i16], sharing: 
     };
     #[cfg(not(plasticore_arm_dsp))]
     let done = 0usize;
-    let rows = split_mut(w, done.saturating_mul(n_in))
-        .1
-        .chunks_exact_mut(n_in);
+    let rows = split_mut(w, done.saturating_mul(n_in)).1.chunks_exact_mut(n_in);
     for (j, (row, &oj)) in rows.zip(tail(post, done)).enumerate() {
         let j = j + done;
         let oj14 = post_q14(oj);
@@ -217,8 +211,7 @@ pub fn norm_q15(norm: Norm, w: &mut [i16]) {
             if m > 0 {
                 // inv = 32767·2^15 / m, rounded: w·inv >> 15 maps ±m to ±32767.
                 let inv = ((32767i64 << 15) + (m as i64 / 2)) / m as i64;
-                w.iter_mut()
-                    .for_each(|v| *v = i16::saturate(round_shift(*v as i64 * inv, 15)));
+                w.iter_mut().for_each(|v| *v = i16::saturate(round_shift(*v as i64 * inv, 15)));
             }
         }
         Norm::Clamp(c) => {
@@ -315,15 +308,8 @@ impl<'a> PlasticNetQ15<'a> {
                 expected: "at most 8 outputs and in_frac <= 15",
             });
         }
-        let mut net = PlasticNetQ15 {
-            topo,
-            config,
-            in_frac,
-            coeffs,
-            weights,
-            acts,
-            out: [0.0; MAX_OUTPUTS],
-        };
+        let mut net =
+            PlasticNetQ15 { topo, config, in_frac, coeffs, weights, acts, out: [0.0; MAX_OUTPUTS] };
         net.reset(rng);
         Ok(net)
     }
@@ -360,11 +346,7 @@ impl<'a> PlasticNetQ15<'a> {
             let &[n_in, n_out] = pair else { break };
             let frac = if l == 0 { self.in_frac } else { 15 };
             let shift = 15 + frac - PRE_FRAC;
-            let act = if l + 1 == n_layers {
-                self.config.output
-            } else {
-                Activation::Tanh
-            };
+            let act = if l + 1 == n_layers { self.config.output } else { Activation::Tanh };
             let (head, rest) = split_mut(self.acts, aoff + n_in);
             let x = tail(head, aoff);
             let w = window(self.weights, woff, n_in * n_out);
@@ -503,12 +485,7 @@ mod tests {
             let want = ((u as i64 * oi as i64) >> 16) as i32;
             assert_eq!(mul_wb(u, oi), want, "{u} {oi}");
         }
-        for (u, oi) in [
-            (i32::MIN, i16::MIN),
-            (i32::MAX, i16::MIN),
-            (-1, 1),
-            (1 << 30, 32767),
-        ] {
+        for (u, oi) in [(i32::MIN, i16::MIN), (i32::MAX, i16::MIN), (-1, 1), (1 << 30, 32767)] {
             assert_eq!(mul_wb(u, oi), ((u as i64 * oi as i64) >> 16) as i32);
         }
     }
@@ -526,9 +503,8 @@ mod tests {
                 fold_coeffs(rule, &h[..k], &mut q).unwrap();
                 let (pq, oq) = (r.next() as i16, r.next() as i16);
                 let (x, y) = (pq as f64 / 32768.0, oq as f64 / 32768.0);
-                let want = rule
-                    .delta_f64(&h.map(|v| v as f64), x, y)
-                    .clamp(-1.0, 32767.0 / 32768.0);
+                let want =
+                    rule.delta_f64(&h.map(|v| v as f64), x, y).clamp(-1.0, 32767.0 / 32768.0);
                 let got = delta_q15(&q, pq, oq) as f64 / 32768.0;
                 // Coefficients rounded to half a step (2^-15 for A', B',
                 // 2^-14 for C', D'; f32 products add < 1e-6), o_j rounded to
@@ -544,10 +520,7 @@ mod tests {
                     + 2f64.powi(-27)
                     + 2f64.powi(-16)
                     + 1e-6;
-                assert!(
-                    (got - want).abs() <= bound,
-                    "{rule:?}: {got} vs {want} (bound {bound})"
-                );
+                assert!((got - want).abs() <= bound, "{rule:?}: {got} vs {want} (bound {bound})");
             }
         }
     }

@@ -136,10 +136,7 @@ impl Rule {
         Rule::ALL
             .get(id as usize)
             .copied()
-            .ok_or(Error::InvalidArgument {
-                what: "rule id",
-                expected: "0..=8",
-            })
+            .ok_or(Error::InvalidArgument { what: "rule id", expected: "0..=8" })
     }
 
     /// Δw for one synapse, evaluated literally from the table (reference; slow path).
@@ -216,11 +213,7 @@ pub enum Sharing {
 
 impl Sharing {
     /// Every sharing mode, in id order.
-    pub const ALL: [Sharing; 3] = [
-        Sharing::PerSynapse,
-        Sharing::PerPostNeuron,
-        Sharing::PerLayer,
-    ];
+    pub const ALL: [Sharing; 3] = [Sharing::PerSynapse, Sharing::PerPostNeuron, Sharing::PerLayer];
 
     /// Number of coefficient vectors for an `out × in` layer (saturating).
     pub const fn vectors(self, outputs: usize, inputs: usize) -> usize {
@@ -250,14 +243,10 @@ impl Sharing {
     /// # Errors
     /// [`Error::InvalidArgument`] for an unknown name.
     pub fn from_name(name: &str) -> Result<Sharing, Error> {
-        Sharing::ALL
-            .iter()
-            .copied()
-            .find(|s| s.name() == name)
-            .ok_or(Error::InvalidArgument {
-                what: "sharing",
-                expected: "one of synapse, neuron, layer",
-            })
+        Sharing::ALL.iter().copied().find(|s| s.name() == name).ok_or(Error::InvalidArgument {
+            what: "sharing",
+            expected: "one of synapse, neuron, layer",
+        })
     }
 
     /// Stable numeric id (index in [`Sharing::ALL`]).
@@ -277,10 +266,7 @@ impl Sharing {
         Sharing::ALL
             .get(id as usize)
             .copied()
-            .ok_or(Error::InvalidArgument {
-                what: "sharing id",
-                expected: "0..=2",
-            })
+            .ok_or(Error::InvalidArgument { what: "sharing id", expected: "0..=2" })
     }
 }
 
@@ -324,10 +310,9 @@ impl Norm {
             0 => Ok(Norm::None),
             1 => Ok(Norm::MaxAbs),
             2 if param.is_finite() && param > 0.0 => Ok(Norm::Clamp(param)),
-            2 => Err(Error::InvalidArgument {
-                what: "clamp bound",
-                expected: "a finite value > 0",
-            }),
+            2 => {
+                Err(Error::InvalidArgument { what: "clamp bound", expected: "a finite value > 0" })
+            }
             _ => Err(Error::InvalidArgument {
                 what: "norm id",
                 expected: "0 (none), 1 (maxabs) or 2 (clamp)",
@@ -409,19 +394,9 @@ impl<'a> Coeffs<'a> {
                 expected: "a size that fits in usize",
             });
         }
-        check_len(
-            "coeffs",
-            sharing.coeff_len(rule, outputs, inputs),
-            data.len(),
-        )?;
+        check_len("coeffs", sharing.coeff_len(rule, outputs, inputs), data.len())?;
         check_finite("coeffs", data)?;
-        Ok(Coeffs {
-            data,
-            rule,
-            sharing,
-            outputs,
-            inputs,
-        })
+        Ok(Coeffs { data, rule, sharing, outputs, inputs })
     }
     /// The rule.
     pub fn rule(&self) -> Rule {
@@ -577,10 +552,7 @@ pub(crate) fn update_unchecked(
             }
         }
         Sharing::PerSynapse => {
-            let rows = w
-                .chunks_exact_mut(n_in)
-                .zip(post)
-                .zip(h.chunks_exact(n_in * k));
+            let rows = w.chunks_exact_mut(n_in).zip(post).zip(h.chunks_exact(n_in * k));
             for ((row, &oj), hr) in rows {
                 match rule {
                     Rule::A => row_synapse::<1>(row, pre, hr, |h, oi| h[0] * oj * oi),
@@ -786,14 +758,8 @@ mod tests {
             let c1 = Coeffs::new(&hl[..k], rule, Sharing::PerLayer, n_out, n_in).unwrap();
             let c2 =
                 Coeffs::new(&hn[..n_out * k], rule, Sharing::PerPostNeuron, n_out, n_in).unwrap();
-            let c3 = Coeffs::new(
-                &hs[..n_out * n_in * k],
-                rule,
-                Sharing::PerSynapse,
-                n_out,
-                n_in,
-            )
-            .unwrap();
+            let c3 = Coeffs::new(&hs[..n_out * n_in * k], rule, Sharing::PerSynapse, n_out, n_in)
+                .unwrap();
             update(&mut w1, &pre, &post, &c1, Norm::None).unwrap();
             update(&mut w2, &pre, &post, &c2, Norm::None).unwrap();
             update(&mut w3, &pre, &post, &c3, Norm::None).unwrap();
@@ -828,11 +794,7 @@ mod tests {
         let h = [0.1f32; 5 * 6];
         assert!(matches!(
             Coeffs::new(&h[..29], Rule::ABCDLr, Sharing::PerSynapse, 2, 3),
-            Err(Error::ShapeMismatch {
-                what: "coeffs",
-                expected: 30,
-                found: 29
-            })
+            Err(Error::ShapeMismatch { what: "coeffs", expected: 30, found: 29 })
         ));
         assert!(matches!(
             Coeffs::new(&h, Rule::ABCDLr, Sharing::PerSynapse, 0, 3),
@@ -842,10 +804,7 @@ mod tests {
         bad[7] = f32::NAN;
         assert!(matches!(
             Coeffs::new(&bad, Rule::ABCDLr, Sharing::PerSynapse, 2, 3),
-            Err(Error::NonFinite {
-                what: "coeffs",
-                index: 7
-            })
+            Err(Error::NonFinite { what: "coeffs", index: 7 })
         ));
         let c = Coeffs::new(&h, Rule::ABCDLr, Sharing::PerSynapse, 2, 3).unwrap();
         let mut w = [0.25f32; 6];
@@ -862,17 +821,8 @@ mod tests {
             Err(Error::ShapeMismatch { what: "w", .. })
         ));
         assert!(matches!(
-            update(
-                &mut w,
-                &[1.0, f32::INFINITY, 0.0],
-                &[1.0; 2],
-                &c,
-                Norm::None
-            ),
-            Err(Error::NonFinite {
-                what: "pre",
-                index: 1
-            })
+            update(&mut w, &[1.0, f32::INFINITY, 0.0], &[1.0; 2], &c, Norm::None),
+            Err(Error::NonFinite { what: "pre", index: 1 })
         ));
         assert!(matches!(
             update(&mut w, &[1.0; 3], &[1.0; 2], &c, Norm::Clamp(-1.0)),

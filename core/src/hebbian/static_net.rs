@@ -42,12 +42,7 @@ impl<'a> StaticNet<'a> {
         check_len("weights", weight_len(sizes), weights.len())?;
         check_len("acts", act_len(sizes), acts.len())?;
         check_finite("weights", weights)?;
-        Ok(StaticNet {
-            topo,
-            output,
-            weights,
-            acts,
-        })
+        Ok(StaticNet { topo, output, weights, acts })
     }
 
     /// The layer sizes.
@@ -98,10 +93,7 @@ mod tests {
         let mut acts = [0.0; 5];
         let mut net = StaticNet::new(&[2, 2, 1], Activation::Tanh, &w, &mut acts).unwrap();
         let x = [0.3f64, -0.7];
-        let h = [
-            (0.5 * x[0] - 1.0 * x[1]).tanh(),
-            (2.0 * x[0] + 0.25 * x[1]).tanh(),
-        ];
+        let h = [(0.5 * x[0] - 1.0 * x[1]).tanh(), (2.0 * x[0] + 0.25 * x[1]).tanh()];
         let want = (1.5 * h[0] - 0.5 * h[1]).tanh();
         let y = net.step(&[0.3, -0.7]).unwrap()[0];
         assert!((y as f64 - want).abs() < 1e-6, "{y} vs {want}");
@@ -117,19 +109,13 @@ mod tests {
         // The one `Activation` (nn's and hebbian's are the same type): y = act(W2 h).
         let w = [0.5, -1.0, 2.0, 0.25, 1.5, -0.5];
         let x = [0.3f64, -0.7];
-        let h = [
-            (0.5 * x[0] - 1.0 * x[1]).tanh(),
-            (2.0 * x[0] + 0.25 * x[1]).tanh(),
-        ];
+        let h = [(0.5 * x[0] - 1.0 * x[1]).tanh(), (2.0 * x[0] + 0.25 * x[1]).tanh()];
         let z = 1.5 * h[0] - 0.5 * h[1];
         let erf = |v: f64| libm::erf(v);
         for (act, want) in [
             (crate::nn::Activation::Linear, z),
             (crate::nn::Activation::Relu, z.max(0.0)),
-            (
-                crate::nn::Activation::Gelu,
-                0.5 * z * (1.0 + erf(z / 2f64.sqrt())),
-            ),
+            (crate::nn::Activation::Gelu, 0.5 * z * (1.0 + erf(z / 2f64.sqrt()))),
         ] {
             let mut acts = [0.0; 5];
             let mut net = StaticNet::new(&[2, 2, 1], act, &w, &mut acts).unwrap();

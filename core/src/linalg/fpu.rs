@@ -88,12 +88,7 @@ pub(super) fn matvec_rows4(block: &[f32], cols: usize, x: &[f32], out: &mut [f32
     let mut r = rows(block, cols);
     let mut row = || r.next().unwrap_or(&[]);
     let (r0, r1, r2, r3) = (row(), row(), row(), row());
-    let len = x
-        .len()
-        .min(r0.len())
-        .min(r1.len())
-        .min(r2.len())
-        .min(r3.len());
+    let len = x.len().min(r0.len()).min(r1.len()).min(r2.len()).min(r3.len());
     let passes = len / 4;
     *out = [0.0; ROWS];
     if passes == 0 {

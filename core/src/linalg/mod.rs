@@ -74,12 +74,7 @@ impl<'a> MatRef<'a> {
             expected: "a size that fits in usize",
         })?;
         check_len("matrix data", n, data.len())?;
-        Ok(MatRef {
-            data,
-            rows,
-            cols,
-            layout,
-        })
+        Ok(MatRef { data, rows, cols, layout })
     }
     /// Number of rows.
     pub fn rows(&self) -> usize {
@@ -100,9 +95,7 @@ impl<'a> MatRef<'a> {
     /// Element (i, j), or `None` out of bounds.
     pub fn get(&self, i: usize, j: usize) -> Option<f32> {
         if i < self.rows && j < self.cols {
-            self.data
-                .get(self.layout.index(i, j, self.rows, self.cols))
-                .copied()
+            self.data.get(self.layout.index(i, j, self.rows, self.cols)).copied()
         } else {
             None
         }
@@ -130,21 +123,11 @@ impl<'a> MatMut<'a> {
         layout: Layout,
     ) -> Result<Self, Error> {
         MatRef::new(data, rows, cols, layout)?;
-        Ok(MatMut {
-            data,
-            rows,
-            cols,
-            layout,
-        })
+        Ok(MatMut { data, rows, cols, layout })
     }
     /// The matrix, read only (its sizes, layout and elements).
     pub fn as_ref(&self) -> MatRef<'_> {
-        MatRef {
-            data: self.data,
-            rows: self.rows,
-            cols: self.cols,
-            layout: self.layout,
-        }
+        MatRef { data: self.data, rows: self.rows, cols: self.cols, layout: self.layout }
     }
     /// Number of rows.
     pub fn rows(&self) -> usize {
@@ -268,11 +251,8 @@ fn matvec_row_major(m: &[f32], cols: usize, x: &[f32], out: &mut [f32]) {
     let (ob, ot) = out.split_at_mut(blocks * MV_BLOCK);
     let (mb, mt) = m.split_at((blocks * MV_BLOCK * cols).min(m.len()));
     let x = &x[..cols.min(x.len())];
-    for (o, block) in ob
-        .as_chunks_mut::<MV_BLOCK>()
-        .0
-        .iter_mut()
-        .zip(rows(mb, MV_BLOCK.saturating_mul(cols)))
+    for (o, block) in
+        ob.as_chunks_mut::<MV_BLOCK>().0.iter_mut().zip(rows(mb, MV_BLOCK.saturating_mul(cols)))
     {
         let mut r = rows(block, cols);
         let mut row = || r.next().unwrap_or(&[]);
@@ -475,12 +455,7 @@ impl<const R: usize, const C: usize> Matrix<R, C> {
     }
     /// A run-time view of the same data (row-major).
     pub fn as_mat_ref(&self) -> MatRef<'_> {
-        MatRef {
-            data: self.0.as_flattened(),
-            rows: R,
-            cols: C,
-            layout: Layout::RowMajor,
-        }
+        MatRef { data: self.0.as_flattened(), rows: R, cols: C, layout: Layout::RowMajor }
     }
 }
 
@@ -537,11 +512,7 @@ mod tests {
     fn shape_errors_leave_outputs_untouched() {
         assert_eq!(
             dot(&[1.0, 2.0], &[1.0]),
-            Err(Error::ShapeMismatch {
-                what: "b",
-                expected: 2,
-                found: 1
-            })
+            Err(Error::ShapeMismatch { what: "b", expected: 2, found: 1 })
         );
         let mut y = [5.0; 3];
         assert!(axpy(1.0, &[1.0; 2], &mut y).is_err());

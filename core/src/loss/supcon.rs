@@ -39,10 +39,9 @@ fn validate(
     let n = labels.len();
     check_nonempty("d", d)?;
     check_nonempty("labels", n)?;
-    let total = n.checked_mul(d).ok_or(Error::InvalidArgument {
-        what: "n * d",
-        expected: "a size that fits in usize",
-    })?;
+    let total = n
+        .checked_mul(d)
+        .ok_or(Error::InvalidArgument { what: "n * d", expected: "a size that fits in usize" })?;
     check_len("features", total, features.len())?;
     if scratch.len() < supcon_scratch_len(n) {
         return Err(Error::ShapeMismatch {
@@ -83,11 +82,7 @@ fn positives(labels: &[i32], i: usize) -> usize {
     let Some(&li) = labels.get(i) else {
         return 0;
     };
-    labels
-        .iter()
-        .enumerate()
-        .filter(|&(j, &l)| j != i && l == li)
-        .count()
+    labels.iter().enumerate().filter(|&(j, &l)| j != i && l == li).count()
 }
 
 fn compute(
@@ -117,11 +112,8 @@ fn compute(
         };
         // Similarities s_ia and their maximum over a ≠ i.
         let mut m = f32::NEG_INFINITY;
-        for (a, ((r, fa), &inv_fa)) in row
-            .iter_mut()
-            .zip(features.chunks_exact(d))
-            .zip(inv.iter())
-            .enumerate()
+        for (a, ((r, fa), &inv_fa)) in
+            row.iter_mut().zip(features.chunks_exact(d)).zip(inv.iter()).enumerate()
         {
             *r = dot_unchecked(fi, fa) * inv_i * inv_fa * inv_t;
             if a != i && *r > m {
@@ -152,11 +144,8 @@ fn compute(
                 };
             }
             let zi_scale = inv_i * inv_t;
-            for (a, ((fa, &gia), &inv_fa)) in features
-                .chunks_exact(d)
-                .zip(row.iter())
-                .zip(inv.iter())
-                .enumerate()
+            for (a, ((fa, &gia), &inv_fa)) in
+                features.chunks_exact(d).zip(row.iter()).zip(inv.iter()).enumerate()
             {
                 if gia == 0.0 {
                     continue;
@@ -251,9 +240,7 @@ mod tests {
         let s = |i: usize, a: usize| z[i].iter().zip(&z[a]).map(|(x, y)| x * y).sum::<f64>() / t;
         let (mut tot, mut cnt) = (0.0, 0);
         for i in 0..n {
-            let pos: Vec<usize> = (0..n)
-                .filter(|&p| p != i && labels[p] == labels[i])
-                .collect();
+            let pos: Vec<usize> = (0..n).filter(|&p| p != i && labels[p] == labels[i]).collect();
             if pos.is_empty() {
                 continue;
             }
@@ -352,24 +339,12 @@ mod tests {
             e(supcon_loss(&f, 2, &[0, 1, 2], 0.1, &mut s)),
             Error::InvalidArgument { what: "labels", .. }
         ));
-        assert!(matches!(
-            e(supcon_loss(&f, 2, &[0, 0], 0.1, &mut s)),
-            Error::ShapeMismatch { .. }
-        ));
-        assert!(matches!(
-            e(supcon_loss(&f, 0, &[0, 0, 0], 0.1, &mut s)),
-            Error::Empty { .. }
-        ));
-        assert!(matches!(
-            e(supcon_loss(&f, 2, &[], 0.1, &mut s)),
-            Error::Empty { .. }
-        ));
+        assert!(matches!(e(supcon_loss(&f, 2, &[0, 0], 0.1, &mut s)), Error::ShapeMismatch { .. }));
+        assert!(matches!(e(supcon_loss(&f, 0, &[0, 0, 0], 0.1, &mut s)), Error::Empty { .. }));
+        assert!(matches!(e(supcon_loss(&f, 2, &[], 0.1, &mut s)), Error::Empty { .. }));
         assert!(matches!(
             e(supcon_loss(&f, 2, &[0, 0, 0], 0.0, &mut s)),
-            Error::InvalidArgument {
-                what: "temperature",
-                ..
-            }
+            Error::InvalidArgument { what: "temperature", .. }
         ));
         assert!(matches!(
             e(supcon_loss(&f, 2, &[0, 0, 0], f32::NAN, &mut s)),
@@ -377,32 +352,14 @@ mod tests {
         ));
         assert!(matches!(
             e(supcon_loss(&f, 2, &[0, 0, 0], 0.1, &mut s[..5])),
-            Error::ShapeMismatch {
-                what: "scratch",
-                ..
-            }
+            Error::ShapeMismatch { what: "scratch", .. }
         ));
         assert!(matches!(
-            e(supcon_loss(
-                &[0.0, 0.0, 0.0, 1.0, 1.0, 1.0],
-                2,
-                &[0, 0, 0],
-                0.1,
-                &mut s
-            )),
-            Error::InvalidArgument {
-                what: "features",
-                ..
-            }
+            e(supcon_loss(&[0.0, 0.0, 0.0, 1.0, 1.0, 1.0], 2, &[0, 0, 0], 0.1, &mut s)),
+            Error::InvalidArgument { what: "features", .. }
         ));
         assert!(matches!(
-            e(supcon_loss(
-                &[f32::NAN, 0.0, 0.0, 1.0, 1.0, 1.0],
-                2,
-                &[0, 0, 0],
-                0.1,
-                &mut s
-            )),
+            e(supcon_loss(&[f32::NAN, 0.0, 0.0, 1.0, 1.0, 1.0], 2, &[0, 0, 0], 0.1, &mut s)),
             Error::NonFinite { .. }
         ));
         assert!(matches!(
@@ -410,14 +367,7 @@ mod tests {
             Error::InvalidArgument { .. }
         ));
         assert!(matches!(
-            e(supcon_loss_grad(
-                &f,
-                2,
-                &[0, 0, 0],
-                0.1,
-                &mut g[..4],
-                &mut s
-            )),
+            e(supcon_loss_grad(&f, 2, &[0, 0, 0], 0.1, &mut g[..4], &mut s)),
             Error::ShapeMismatch { what: "grad", .. }
         ));
         assert_eq!(g, [3.0; 6]);

@@ -26,15 +26,9 @@ pub fn angular_bucket(x: &[f32], rot: &[f32], stride: usize, half: usize) -> Res
     check_nonempty("x", d)?;
     check_nonempty("half", half)?;
     if stride < half {
-        return Err(Error::InvalidArgument {
-            what: "stride",
-            expected: "stride >= half",
-        });
+        return Err(Error::InvalidArgument { what: "stride", expected: "stride >= half" });
     }
-    let need = (d - 1)
-        .checked_mul(stride)
-        .and_then(|n| n.checked_add(half))
-        .unwrap_or(usize::MAX);
+    let need = (d - 1).checked_mul(stride).and_then(|n| n.checked_add(half)).unwrap_or(usize::MAX);
     if rot.len() < need {
         check_len("rotations", need, rot.len())?;
     }
@@ -265,9 +259,7 @@ mod tests {
         assert!(angular_hash_seeded(&[1.0, 2.0], 1, 2, 2, &mut [0.0; 3], &mut b).is_err());
         assert_eq!(b, [9, 9]);
         let a = Angular::<2, 2, 2>::new(1);
-        assert!(a
-            .hash(&[f32::INFINITY, 0.0], &mut [[0.0; 2]; 2], &mut b)
-            .is_err());
+        assert!(a.hash(&[f32::INFINITY, 0.0], &mut [[0.0; 2]; 2], &mut b).is_err());
     }
 
     #[test]

@@ -47,10 +47,7 @@ pub fn get_bit(x: &[u8], p: usize) -> Option<bool> {
 pub fn bitsample(x: &[u8], positions: &[u32]) -> Result<u32, Error> {
     check_nonempty("x", x.len())?;
     if positions.len() > 32 {
-        return Err(Error::InvalidArgument {
-            what: "positions",
-            expected: "at most 32 positions",
-        });
+        return Err(Error::InvalidArgument { what: "positions", expected: "at most 32 positions" });
     }
     let mut code = 0u32;
     for (j, &p) in positions.iter().enumerate() {
@@ -117,10 +114,7 @@ pub fn syndrome(x: &[u8], h: &[u8]) -> Result<u32, Error> {
         });
     }
     if h.len() / bytes > 32 {
-        return Err(Error::InvalidArgument {
-            what: "h",
-            expected: "at most 32 rows",
-        });
+        return Err(Error::InvalidArgument { what: "h", expected: "at most 32 rows" });
     }
     let mut code = 0u32;
     for (r, row) in h.chunks_exact(bytes).enumerate() {
@@ -266,10 +260,7 @@ mod tests {
             h[r * 2 + (*p as usize) / 8] |= 1 << (p % 8);
         }
         let x = [0b0000_1000u8, 0b0100_0000];
-        assert_eq!(
-            syndrome(&x, &h).unwrap(),
-            bitsample(&x, &[3, 9, 14]).unwrap()
-        );
+        assert_eq!(syndrome(&x, &h).unwrap(), bitsample(&x, &[3, 9, 14]).unwrap());
         assert_eq!(bitsample(&x, &[3, 9, 14]).unwrap(), 0b101);
     }
 

@@ -21,7 +21,9 @@
 use super::binary::bitsample_positions;
 use super::hamming_unchecked;
 use super::index::{Flat, QueryStats};
-use super::tables::{check_table_params, index_accessors, Entry, TablesMut, TablesRef};
+use super::tables::{
+    check_room, check_table_params, index_accessors, insert_rows, Entry, TablesMut, TablesRef,
+};
 use super::top::{Ranked, TopK};
 use crate::error::{check_len, check_nonempty, Error};
 
@@ -37,10 +39,7 @@ pub struct HammingNeighbor {
 
 impl HammingNeighbor {
     /// Placeholder for a missing neighbour.
-    pub const NONE: HammingNeighbor = HammingNeighbor {
-        id: u32::MAX,
-        distance: u32::MAX,
-    };
+    pub const NONE: HammingNeighbor = HammingNeighbor { id: u32::MAX, distance: u32::MAX };
 }
 
 /// Neighbours rank by lower distance, then lower id.
@@ -176,22 +175,13 @@ impl<const BYTES: usize, const CAP: usize, const L: usize, const K: usize> Binar
 
     #[inline(always)]
     fn params(&self) -> BinaryParams {
-        BinaryParams {
-            bytes: BYTES,
-            tables: L,
-            bits: K,
-            capacity: CAP,
-        }
+        BinaryParams { bytes: BYTES, tables: L, bits: K, capacity: CAP }
     }
 
     #[inline(always)]
     fn buffers(&self) -> BinaryBuffersRef<'_> {
         BinaryBuffersRef {
-            positions: if self.drawn {
-                self.positions.as_flattened()
-            } else {
-                &[]
-            },
+            positions: if self.drawn { self.positions.as_flattened() } else { &[] },
             data: self.data.as_flattened(),
             live: &self.live,
             entries: self.entries.as_flattened(),
@@ -201,11 +191,7 @@ impl<const BYTES: usize, const CAP: usize, const L: usize, const K: usize> Binar
     #[inline(always)]
     fn buffers_mut(&mut self) -> BinaryBuffers<'_> {
         BinaryBuffers {
-            positions: if self.drawn {
-                self.positions.as_flattened()
-            } else {
-                &[]
-            },
+            positions: if self.drawn { self.positions.as_flattened() } else { &[] },
             data: self.data.as_flattened_mut(),
             live: &mut self.live,
             entries: self.entries.as_flattened_mut(),
@@ -262,9 +248,8 @@ pub type BinaryIndex<const BYTES: usize, const CAP: usize, const L: usize, const
 pub type BinaryIndexView<'a> = BinaryIndexInner<BinaryView<'a>>;
 
 /// The error of a binary index whose positions were never drawn.
-const NOT_DRAWN: Error = Error::Uninitialized {
-    what: "binary index (draw its positions with new or reset first)",
-};
+const NOT_DRAWN: Error =
+    Error::Uninitialized { what: "binary index (draw its positions with new or reset first)" };
 
 /// Draws `[L, K]` distinct-per-table bit positions in `[0, nbits)` from `seed`
 /// (table `t` uses seed `seed + t`).
@@ -280,10 +265,7 @@ pub fn binary_index_positions(
 ) -> Result<(), Error> {
     check_nonempty("bits", bits)?;
     if !positions.len().is_multiple_of(bits) {
-        return Err(Error::InvalidArgument {
-            what: "positions",
-            expected: "shape [tables, bits]",
-        });
+        return Err(Error::InvalidArgument { what: "positions", expected: "shape [tables, bits]" });
     }
     for (t, row) in positions.chunks_exact_mut(bits).enumerate() {
         bitsample_positions(seed.wrapping_add(t as u64), nbits, row)?;
@@ -412,12 +394,8 @@ impl<S: BinaryStorage> BinaryIndexInner<S> {
         }
         let pos = b.positions;
         let code = |t: usize| sample(x, pos.get(t * p.bits..(t + 1) * p.bits).unwrap_or(&[]));
-        let mut tables = TablesMut {
-            live: b.live,
-            entries: b.entries,
-            tables: p.tables,
-            len: &mut len,
-        };
+        let mut tables =
+            TablesMut { live: b.live, entries: b.entries, tables: p.tables, len: &mut len };
         if append {
             tables.append(slot, code);
         } else {
@@ -430,12 +408,7 @@ impl<S: BinaryStorage> BinaryIndexInner<S> {
     fn with_tables<R>(&mut self, f: impl FnOnce(&mut TablesMut<'_>) -> R) -> R {
         let tables = self.storage.params().tables;
         let b = self.storage.buffers_mut();
-        f(&mut TablesMut {
-            live: b.live,
-            entries: b.entries,
-            tables,
-            len: &mut self.len,
-        })
+        f(&mut TablesMut { live: b.live, entries: b.entries, tables, len: &mut self.len })
     }
 
     /// Inserts `x` and returns its id (the lowest free slot).
@@ -465,21 +438,13 @@ impl<S: BinaryStorage> BinaryIndexInner<S> {
     pub fn insert_all(&mut self, xs: &S::Rows, ids: &mut [u32]) -> Result<(), Error> {
         self.positions()?;
         let (xs, p) = (xs.flat(), self.params());
-        if ids.len() > p.capacity.saturating_sub(self.len) {
-            return Err(Error::Capacity {
-                capacity: p.capacity,
-            });
-        }
+        check_room(p.capacity, self.len, ids.len())?;
         check_len("xs", ids.len() * p.bytes, xs.len())?;
-        let mut from = 0;
-        for (x, id) in xs.chunks_exact(p.bytes).zip(ids.iter_mut()) {
-            let Ok(slot) = self.with_tables(|t| t.free_slot(from)) else {
-                break;
-            };
-            from = slot + 1;
+        insert_rows(xs.chunks_exact(p.bytes), ids, |from, x| {
+            let slot = self.with_tables(|t| t.free_slot(from)).ok()?;
             self.put(slot, x, true);
-            *id = slot as u32;
-        }
+            Some(slot)
+        });
         self.with_tables(|t| t.sort());
         Ok(())
     }
@@ -511,11 +476,7 @@ impl<S: BinaryStorage> BinaryIndexInner<S> {
                 Err("items stored while the positions are not drawn")
             };
         };
-        let tables = TablesRef {
-            live: b.live,
-            entries: b.entries,
-            len: self.len,
-        };
+        let tables = TablesRef { live: b.live, entries: b.entries, len: self.len };
         tables.check(p.tables, |t, s| {
             let x = b.data.get(s * p.bytes..(s + 1) * p.bytes)?;
             Some(sample(x, pos.get(t * p.bits..(t + 1) * p.bits)?))
@@ -547,11 +508,7 @@ impl<S: BinaryStorage> BinaryIndexInner<S> {
         out.reset();
         seen.iter_mut().for_each(|s| *s = false);
         let (k, nt) = (p.bits, p.tables);
-        let tables = TablesRef {
-            live: b.live,
-            entries: b.entries,
-            len: self.len,
-        };
+        let tables = TablesRef { live: b.live, entries: b.entries, len: self.len };
         let mut stats = QueryStats::default();
         let budget = probes.max(1);
         // Radius 0, then every 1-bit flip, then every 2-bit flip, round the tables.
@@ -584,10 +541,7 @@ impl<S: BinaryStorage> BinaryIndexInner<S> {
                     stats.examined += tables.scan(t, code ^ flip, seen, |slot| {
                         let s = slot as usize;
                         let v = b.data.get(s * p.bytes..(s + 1) * p.bytes).unwrap_or(&[]);
-                        out.offer(HammingNeighbor {
-                            id: slot,
-                            distance: hamming_unchecked(q, v),
-                        });
+                        out.offer(HammingNeighbor { id: slot, distance: hamming_unchecked(q, v) });
                     });
                 }
             }
@@ -620,10 +574,7 @@ mod tests {
         a.check_invariants().unwrap();
         a.reset(3);
         let b = BinaryIndex::<4, 8, 2, 5>::new(3);
-        assert_eq!(
-            a.storage().buffers().positions,
-            b.storage().buffers().positions
-        );
+        assert_eq!(a.storage().buffers().positions, b.storage().buffers().positions);
         let id = a.insert(&[1, 2, 3, 4]).unwrap();
         assert_eq!(a.len(), 1);
         a.clear();
@@ -655,11 +606,7 @@ mod tests {
         assert_eq!(out[0], HammingNeighbor { id: 7, distance: 0 });
         // Reference: every distance by popcount of the xor, sorted.
         let mut d: [(u32, u32); 20] = core::array::from_fn(|i| {
-            let dist = q
-                .iter()
-                .zip(&data[i])
-                .map(|(a, b)| (a ^ b).count_ones())
-                .sum();
+            let dist = q.iter().zip(&data[i]).map(|(a, b)| (a ^ b).count_ones()).sum();
             (dist, i as u32)
         });
         d.sort();
@@ -723,10 +670,7 @@ mod tests {
             assert_eq!(codes(a.entries), codes(b.entries));
         }
         bulk.check_invariants().unwrap();
-        assert_eq!(
-            bulk.insert_all(&data[..3], &mut [0; 3]),
-            Err(Error::Capacity { capacity: 14 })
-        );
+        assert_eq!(bulk.insert_all(&data[..3], &mut [0; 3]), Err(Error::Capacity { capacity: 14 }));
         assert_eq!(bulk.len(), 12);
     }
 
@@ -740,12 +684,7 @@ mod tests {
         assert!(idx.remove(0).is_err());
         assert_eq!(idx.insert(&[5, 6]).unwrap(), 0);
         assert_eq!(idx.len(), 2);
-        let params = BinaryParams {
-            bytes: 2,
-            tables: 1,
-            bits: 4,
-            capacity: 2,
-        };
+        let params = BinaryParams { bytes: 2, tables: 1, bits: 4, capacity: 2 };
         let (mut data, mut live, mut entries) = ([0u8; 4], [false; 2], [Entry::default(); 2]);
         macro_rules! view {
             ($params:expr, $pos:expr) => {
@@ -763,14 +702,7 @@ mod tests {
         assert!(view!(params, &[0u32, 1, 2, 16]).is_err());
         assert!(view!(params, &[0u32, 1, 2]).is_err());
         assert!(view!(BinaryParams { bits: 33, ..params }, &[0u32, 1, 2, 3]).is_err());
-        assert!(view!(
-            BinaryParams {
-                capacity: usize::MAX,
-                ..params
-            },
-            &[0u32, 1, 2, 3]
-        )
-        .is_err());
+        assert!(view!(BinaryParams { capacity: usize::MAX, ..params }, &[0u32, 1, 2, 3]).is_err());
         let mut b = view!(params, &[0u32, 1, 2, 3]).unwrap();
         assert!(b.insert(&[1]).is_err());
         b.insert(&[1, 1]).unwrap();

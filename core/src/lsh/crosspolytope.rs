@@ -33,10 +33,7 @@ where
     T: Copy + core::ops::Add<Output = T> + core::ops::Sub<Output = T>,
 {
     if !y.len().is_power_of_two() {
-        return Err(Error::InvalidArgument {
-            what: "fwht length",
-            expected: "a power of two",
-        });
+        return Err(Error::InvalidArgument { what: "fwht length", expected: "a power of two" });
     }
     butterflies(y, |u, v| {
         let (p, q) = (*u, *v);
@@ -92,10 +89,7 @@ pub fn crosspolytope_signs(seed: u64, dp: usize, signs: &mut [f32]) -> Result<()
 fn check_common(x: &[f32], dp: usize, scratch: &[f32]) -> Result<(), Error> {
     check_nonempty("x", x.len())?;
     if !dp.is_power_of_two() || dp < x.len() {
-        return Err(Error::InvalidArgument {
-            what: "d'",
-            expected: "a power of two >= d",
-        });
+        return Err(Error::InvalidArgument { what: "d'", expected: "a power of two >= d" });
     }
     check_len("scratch", dp, scratch.len())?;
     finite("x", x)
@@ -183,10 +177,7 @@ pub fn crosspolytope_bucket(
     let k = signs.len() / dp;
     Ok(bucket_core(x, k, scratch, |r, w| {
         let row = signs.get(r * dp + w * 32..).unwrap_or(&[]);
-        row.iter()
-            .take(32)
-            .enumerate()
-            .fold(0u32, |m, (t, &s)| m | (((s > 0.0) as u32) << t))
+        row.iter().take(32).enumerate().fold(0u32, |m, (t, &s)| m | (((s > 0.0) as u32) << t))
     }))
 }
 
@@ -225,16 +216,12 @@ pub fn crosspolytope_bucket_batch(
 ) -> Result<(), Error> {
     check_nonempty("d", d)?;
     if !dp.is_power_of_two() || dp < d {
-        return Err(Error::InvalidArgument {
-            what: "d'",
-            expected: "a power of two >= d",
-        });
+        return Err(Error::InvalidArgument { what: "d'", expected: "a power of two >= d" });
     }
     let n = out.len();
-    let len = n.checked_mul(d).ok_or(Error::InvalidArgument {
-        what: "xs",
-        expected: "n·d values that fit in memory",
-    })?;
+    let len = n
+        .checked_mul(d)
+        .ok_or(Error::InvalidArgument { what: "xs", expected: "n·d values that fit in memory" })?;
     check_len("xs", len, xs.len())?;
     check_len("scratch", batch_scratch_len(dp), scratch.len())?;
     check_signs(signs, dp)?;
@@ -330,16 +317,10 @@ impl<const DP: usize, const K: usize, const W: usize> CrossPolytope<DP, K, W> {
         let () = Self::CHECK;
         let mut rng = Rng::new(seed);
         let mut words = [[0u32; W]; K];
-        words
-            .as_flattened_mut()
-            .iter_mut()
-            .for_each(|w| *w = rng.next());
+        words.as_flattened_mut().iter_mut().for_each(|w| *w = rng.next());
         if DP < 32 {
             // Only the low DP bits are used; clear the rest so equal families compare equal.
-            words
-                .as_flattened_mut()
-                .iter_mut()
-                .for_each(|w| *w &= (1u32 << DP) - 1);
+            words.as_flattened_mut().iter_mut().for_each(|w| *w &= (1u32 << DP) - 1);
         }
         CrossPolytope { words }
     }
@@ -352,11 +333,7 @@ impl<const DP: usize, const K: usize, const W: usize> CrossPolytope<DP, K, W> {
         let () = Self::CHECK;
         check_common(x, DP, scratch)?;
         Ok(bucket_core(x, K, scratch, |r, w| {
-            self.words
-                .get(r)
-                .and_then(|row| row.get(w))
-                .copied()
-                .unwrap_or(0)
+            self.words.get(r).and_then(|row| row.get(w)).copied().unwrap_or(0)
         }))
     }
 }
@@ -396,15 +373,8 @@ mod tests {
         let mut y = x;
         fwht(&mut y).unwrap();
         for (i, &yi) in y.iter().enumerate() {
-            let e: f32 = (0..n)
-                .map(|j| {
-                    if (i & j).count_ones() % 2 == 0 {
-                        x[j]
-                    } else {
-                        -x[j]
-                    }
-                })
-                .sum();
+            let e: f32 =
+                (0..n).map(|j| if (i & j).count_ones() % 2 == 0 { x[j] } else { -x[j] }).sum();
             assert_eq!(yi, e);
         }
         assert!(fwht(&mut [0.0; 6]).is_err());
@@ -507,10 +477,7 @@ mod tests {
         // so the first index wins and its sign is that of H_0i = +1.
         let mut y = [0.0; 4];
         let s = [1.0f32; 4];
-        assert_eq!(
-            crosspolytope_bucket(&[0.0, 1.0, 0.0, 0.0], &s, 4, &mut y).unwrap(),
-            0
-        );
+        assert_eq!(crosspolytope_bucket(&[0.0, 1.0, 0.0, 0.0], &s, 4, &mut y).unwrap(), 0);
         // x = (1, 1, 1, 1): y = (2, 0, 0, 0).
         assert_eq!(crosspolytope_bucket(&[1.0; 4], &s, 4, &mut y).unwrap(), 0);
         assert_eq!(crosspolytope_bucket(&[-1.0; 4], &s, 4, &mut y).unwrap(), 4);

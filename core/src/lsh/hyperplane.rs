@@ -81,11 +81,7 @@ pub(crate) fn fill_signs<T: Copy>(
 /// # Errors
 /// [`Error::Empty`] for an empty `x` or `proj`, [`Error::NonFinite`] in `x`.
 pub fn hyperplane_project_sign_seeded(x: &[f32], seed: u64, proj: &mut [f32]) -> Result<(), Error> {
-    check_nonempty("x", x.len())?;
-    check_nonempty("bits", proj.len())?;
-    finite("x", x)?;
-    let mut rng = Rng::new(seed);
-    proj.iter_mut().for_each(|a| *a = 0.0);
+    let mut rng = seeded_start(x, seed, proj)?;
     for &xi in x {
         let xb = xi.to_bits();
         for chunk in proj.chunks_mut(32) {
@@ -116,14 +112,7 @@ pub const fn code_words(bits: usize) -> usize {
 /// # Errors
 /// [`Error::ShapeMismatch`] for a `code` of another length.
 pub fn pack_signs(p: &[f32], code: &mut [u8]) -> Result<(), Error> {
-    check_len("code", code_bytes(p.len()), code.len())?;
-    for (c, chunk) in code.iter_mut().zip(p.chunks(8)) {
-        *c = chunk
-            .iter()
-            .enumerate()
-            .fold(0u8, |m, (t, &v)| m | (((v > 0.0) as u8) << t));
-    }
-    Ok(())
+    pack(p, code)
 }
 
 /// Packs `[p_j > 0]` LSB first into 32-bit words; `code.len()` must be `ceil(p.len()/32)`.
@@ -131,26 +120,43 @@ pub fn pack_signs(p: &[f32], code: &mut [u8]) -> Result<(), Error> {
 /// # Errors
 /// [`Error::ShapeMismatch`] for a `code` of another length.
 pub fn pack_signs_words(p: &[f32], code: &mut [u32]) -> Result<(), Error> {
-    check_len("code", code_words(p.len()), code.len())?;
-    for (c, chunk) in code.iter_mut().zip(p.chunks(32)) {
-        *c = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |m, (t, &v)| m | (((v > 0.0) as u32) << t));
+    pack(p, code)
+}
+
+/// Packs `[p_j > 0]` LSB first into words of `W` (`u8` or `u32`).
+fn pack<W>(p: &[f32], code: &mut [W]) -> Result<(), Error>
+where
+    W: Copy
+        + Default
+        + From<bool>
+        + core::ops::Shl<usize, Output = W>
+        + core::ops::BitOr<Output = W>,
+{
+    let width = 8 * core::mem::size_of::<W>();
+    check_len("code", p.len().div_ceil(width), code.len())?;
+    for (c, chunk) in code.iter_mut().zip(p.chunks(width)) {
+        *c = chunk.iter().enumerate().fold(W::default(), |m, (t, &v)| m | (W::from(v > 0.0) << t));
     }
     Ok(())
+}
+
+/// The checks of the seeded projections, `proj` zeroed, and the generator
+/// that draws the planes.
+fn seeded_start(x: &[f32], seed: u64, proj: &mut [f32]) -> Result<Rng, Error> {
+    check_nonempty("x", x.len())?;
+    check_nonempty("bits", proj.len())?;
+    finite("x", x)?;
+    proj.iter_mut().for_each(|a| *a = 0.0);
+    Ok(Rng::new(seed))
 }
 
 fn check_shapes(x: &[f32], planes_len: usize, proj: &[f32]) -> Result<(), Error> {
     check_nonempty("x", x.len())?;
     check_nonempty("bits", proj.len())?;
-    let need = x
-        .len()
-        .checked_mul(proj.len())
-        .ok_or(Error::InvalidArgument {
-            what: "d * bits",
-            expected: "a size that fits in usize",
-        })?;
+    let need = x.len().checked_mul(proj.len()).ok_or(Error::InvalidArgument {
+        what: "d * bits",
+        expected: "a size that fits in usize",
+    })?;
     check_len("planes", need, planes_len)?;
     finite("x", x)
 }
@@ -286,16 +292,12 @@ fn hash_group<const V: usize>(xs: [&[f32]; V], planes: &[f32], b: usize, codes: 
         let w = (b - lo).min(BATCH_PLANES);
         let acc = if w == BATCH_PLANES {
             block_sums(&xs, planes, b, |row| {
-                row.get(lo..)
-                    .and_then(|t| t.first_chunk::<BATCH_PLANES>())
-                    .copied()
+                row.get(lo..).and_then(|t| t.first_chunk::<BATCH_PLANES>()).copied()
             })
         } else {
             // The last, partial block: zeros past the last plane.
             block_sums(&xs, planes, b, |row| {
-                Some(core::array::from_fn(|l| {
-                    row.get(lo + l).copied().unwrap_or(0.0)
-                }))
+                Some(core::array::from_fn(|l| row.get(lo + l).copied().unwrap_or(0.0)))
             })
         };
         for (a, c) in acc.iter().zip(codes.iter_mut()) {
@@ -341,11 +343,7 @@ fn block_sums<const V: usize>(
 /// # Errors
 /// [`Error::Empty`] for an empty `x` or `proj`, [`Error::NonFinite`] in `x`.
 pub fn hyperplane_project_seeded(x: &[f32], seed: u64, proj: &mut [f32]) -> Result<(), Error> {
-    check_nonempty("x", x.len())?;
-    check_nonempty("bits", proj.len())?;
-    finite("x", x)?;
-    let mut rng = Rng::new(seed);
-    proj.iter_mut().for_each(|a| *a = 0.0);
+    let mut rng = seeded_start(x, seed, proj)?;
     for &xi in x {
         for a in proj.iter_mut() {
             *a += xi * rng.normal();
@@ -373,9 +371,7 @@ pub fn hyperplane_hash_seeded(
 /// Packs at most 64 signs into a `u64`, bit `j = [p_j > 0]`.
 #[inline]
 fn signs_u64(p: &[f32]) -> u64 {
-    p.iter()
-        .enumerate()
-        .fold(0u64, |c, (j, &v)| c | (((v > 0.0) as u64) << (j & 63)))
+    p.iter().enumerate().fold(0u64, |c, (j, &v)| c | (((v > 0.0) as u64) << (j & 63)))
 }
 
 /// SimHash with `B` stored planes over `D` dimensions, sizes fixed at compile
@@ -593,13 +589,7 @@ mod tests {
         let mut xs = [[1.0f32; 4]; 3];
         xs[2][1] = f32::NAN;
         let mut codes = [7u64; 3];
-        assert_eq!(
-            h.hash_batch(&xs, &mut codes),
-            Err(Error::NonFinite {
-                what: "x",
-                index: 1
-            })
-        );
+        assert_eq!(h.hash_batch(&xs, &mut codes), Err(Error::NonFinite { what: "x", index: 1 }));
         assert!(h.hash_batch(&xs[..2], &mut codes).is_err());
         assert_eq!(codes, [7; 3]);
         let planes = h.planes.as_flattened();
@@ -650,31 +640,21 @@ mod tests {
             hyperplane_hash(&x, h.planes.as_flattened(), &mut p1, &mut c1).unwrap();
             hyperplane_hash_seeded(&x, 9, &mut p2, &mut c2).unwrap();
             assert_eq!(c1, c2);
-            assert_eq!(
-                u64::from_le_bytes([c1[0], c1[1], c1[2], c1[3], c1[4], 0, 0, 0]),
-                a
-            );
+            assert_eq!(u64::from_le_bytes([c1[0], c1[1], c1[2], c1[3], c1[4], 0, 0, 0]), a);
         }
     }
 
     #[test]
     fn stored_and_seeded_sign_planes_agree() {
         let h = Hyperplane::<16, 40>::new_sign(4);
-        assert!(h
-            .planes
-            .as_flattened()
-            .iter()
-            .all(|&v| v == 1.0 || v == -1.0));
+        assert!(h.planes.as_flattened().iter().all(|&v| v == 1.0 || v == -1.0));
         let s = SeededSignHyperplane::<16, 40>::new(4);
         let mut rng = Rng::new(3);
         for _ in 0..50 {
             let mut x = [0.0f32; 16];
             rng.fill_normal(&mut x);
             let (mut p1, mut p2) = ([0.0; 40], [0.0; 40]);
-            assert_eq!(
-                h.hash_u64(&x, &mut p1).unwrap(),
-                s.hash_u64(&x, &mut p2).unwrap()
-            );
+            assert_eq!(h.hash_u64(&x, &mut p1).unwrap(), s.hash_u64(&x, &mut p2).unwrap());
             assert_eq!(p1, p2);
         }
         assert!(sign_planes(1, 0, &mut []).is_err());
@@ -689,18 +669,11 @@ mod tests {
         let mut code = [7u8; 1];
         assert_eq!(
             hyperplane_hash(&[1.0], &planes, &mut proj, &mut code),
-            Err(Error::ShapeMismatch {
-                what: "planes",
-                expected: 3,
-                found: 6
-            })
+            Err(Error::ShapeMismatch { what: "planes", expected: 3, found: 6 })
         );
         assert_eq!(
             hyperplane_hash(&[1.0, f32::NAN], &planes, &mut proj, &mut code),
-            Err(Error::NonFinite {
-                what: "x",
-                index: 1
-            })
+            Err(Error::NonFinite { what: "x", index: 1 })
         );
         assert!(matches!(
             hyperplane_hash(&[], &planes, &mut proj, &mut code),

@@ -25,10 +25,7 @@ pub fn vote<L: PartialEq + Copy>(
         if nearer.iter().any(|m| label_of(m.id) == Some(label)) {
             continue;
         }
-        let count = rest
-            .iter()
-            .filter(|m| label_of(m.id) == Some(label))
-            .count();
+        let count = rest.iter().filter(|m| label_of(m.id) == Some(label)).count();
         if best.is_none_or(|(_, c)| count > c) {
             best = Some((label, count));
         }

@@ -145,13 +145,7 @@ mod tests {
 
     fn floats(n: usize) -> impl Strategy<Value = Vec<f32>> {
         proptest::collection::vec(
-            prop_oneof![
-                Just(f32::NAN),
-                Just(0.0f32),
-                Just(-1.0),
-                Just(1.0),
-                -3.0f32..3.0
-            ],
+            prop_oneof![Just(f32::NAN), Just(0.0f32), Just(-1.0), Just(1.0), -3.0f32..3.0],
             0..n,
         )
     }

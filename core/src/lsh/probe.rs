@@ -144,11 +144,7 @@ mod tests {
 
     fn probes() -> Vec<Probe> {
         (0..40u32)
-            .map(|i| Probe {
-                score: ((i * 37) % 11) as f32 * 0.5,
-                table: i % 3,
-                mask: i,
-            })
+            .map(|i| Probe { score: ((i * 37) % 11) as f32 * 0.5, table: i % 3, mask: i })
             .collect()
     }
 
@@ -159,10 +155,7 @@ mod tests {
         let mut want = probes();
         want.sort();
         let mut data = [Probe::default(); 40];
-        let mut heap = Heap {
-            data: &mut data,
-            len: 0,
-        };
+        let mut heap = Heap { data: &mut data, len: 0 };
         let mut hl = BinaryHeap::<Probe, Min, 40>::new();
         for p in probes() {
             heap.put(p);
@@ -174,10 +167,7 @@ mod tests {
         }
         assert_eq!(heap.take(), None);
         let mut small = [Probe::default(); 2];
-        let mut heap = Heap {
-            data: &mut small,
-            len: 0,
-        };
+        let mut heap = Heap { data: &mut small, len: 0 };
         for p in probes() {
             heap.put(p);
         }

@@ -32,10 +32,7 @@ pub(crate) fn check_table_params(tables: usize, bits: usize, capacity: usize) ->
     check_nonempty("tables", tables)?;
     check_nonempty("capacity", capacity)?;
     if !(1..=32).contains(&bits) {
-        return Err(Error::InvalidArgument {
-            what: "bits",
-            expected: "1 to 32 bits per table",
-        });
+        return Err(Error::InvalidArgument { what: "bits", expected: "1 to 32 bits per table" });
     }
     if capacity > u32::MAX as usize - 1 {
         return Err(Error::InvalidArgument {
@@ -81,10 +78,8 @@ macro_rules! index_accessors {
 pub(crate) use index_accessors;
 
 /// The error of an id that is not stored.
-pub(crate) const NOT_STORED: Error = Error::InvalidArgument {
-    what: "id",
-    expected: "the id of a stored item",
-};
+pub(crate) const NOT_STORED: Error =
+    Error::InvalidArgument { what: "id", expected: "the id of a stored item" };
 
 /// The tables, read only.
 #[derive(Debug, Clone, Copy)]
@@ -190,11 +185,7 @@ pub(crate) struct TablesMut<'a> {
 impl TablesMut<'_> {
     /// The read-only view.
     pub(crate) fn as_ref(&self) -> TablesRef<'_> {
-        TablesRef {
-            live: self.live,
-            entries: self.entries,
-            len: *self.len,
-        }
+        TablesRef { live: self.live, entries: self.entries, len: *self.len }
     }
 
     /// The lowest free slot at or after `from`.
@@ -203,11 +194,7 @@ impl TablesMut<'_> {
     /// [`Error::Capacity`] when every slot is taken.
     pub(crate) fn free_slot(&self, from: usize) -> Result<usize, Error> {
         let cap = self.live.len();
-        match self
-            .live
-            .get(from..)
-            .and_then(|l| l.iter().position(|&l| !l))
-        {
+        match self.live.get(from..).and_then(|l| l.iter().position(|&l| !l)) {
             Some(s) if *self.len < cap => Ok(from + s),
             _ => Err(Error::Capacity { capacity: cap }),
         }
@@ -219,10 +206,7 @@ impl TablesMut<'_> {
     pub(crate) fn insert(&mut self, slot: usize, mut code: impl FnMut(usize) -> u32) {
         let (cap, len) = (self.live.len(), *self.len);
         for t in 0..self.tables {
-            let entry = Entry {
-                code: code(t),
-                slot: slot as u32,
-            };
+            let entry = Entry { code: code(t), slot: slot as u32 };
             if let Some(table) = self.entries.get_mut(t * cap..t * cap + len + 1) {
                 let (sorted, _) = table.split_at(len.min(table.len()));
                 let pos = sorted.partition_point(|e| e.code <= entry.code);
@@ -245,10 +229,7 @@ impl TablesMut<'_> {
         let (cap, len) = (self.live.len(), *self.len);
         for t in 0..self.tables {
             if let Some(e) = self.entries.get_mut(t * cap + len) {
-                *e = Entry {
-                    code: code(t),
-                    slot: slot as u32,
-                };
+                *e = Entry { code: code(t), slot: slot as u32 };
             }
         }
         self.mark(slot, true);
@@ -277,9 +258,7 @@ impl TablesMut<'_> {
     /// The stored entries of table `t`, to change codes (then [`TablesMut::sort`]).
     pub(crate) fn table_mut(&mut self, t: usize) -> &mut [Entry] {
         let (cap, len) = (self.live.len(), *self.len);
-        self.entries
-            .get_mut(t * cap..t * cap + len)
-            .unwrap_or(&mut [])
+        self.entries.get_mut(t * cap..t * cap + len).unwrap_or(&mut [])
     }
 
     /// Sorts every table by (code, slot).
@@ -308,6 +287,36 @@ impl TablesMut<'_> {
 /// Sorts a table by (code, slot) in place: a heapsort, O(n log n) with no
 /// scratch. `sort_unstable` would do, but it links a panic for orders that are
 /// not total; this key is, and this sort has no panic path.
+/// Checks that `n` more items fit in an index holding `len` of `capacity`.
+///
+/// # Errors
+/// [`Error::Capacity`] if they do not.
+pub(crate) fn check_room(capacity: usize, len: usize, n: usize) -> Result<(), Error> {
+    if n > capacity.saturating_sub(len) {
+        return Err(Error::Capacity { capacity });
+    }
+    Ok(())
+}
+
+/// The slot loop of `insert_all` (after [`check_room`]): for each row,
+/// `put_free(from, row)` stores it in the lowest free slot at or after
+/// `from` and says which; the slots (increasing) go to `ids`. The caller
+/// sorts the tables.
+pub(crate) fn insert_rows<R>(
+    rows: impl Iterator<Item = R>,
+    ids: &mut [u32],
+    mut put_free: impl FnMut(usize, R) -> Option<usize>,
+) {
+    let mut from = 0;
+    for (x, id) in rows.zip(ids.iter_mut()) {
+        let Some(slot) = put_free(from, x) else {
+            break;
+        };
+        from = slot + 1;
+        *id = slot as u32;
+    }
+}
+
 pub(crate) fn heapsort(t: &mut [Entry]) {
     let key = |t: &[Entry], i: usize| t.get(i).map(|e| (e.code, e.slot));
     // Sift `t[root]` down within `t[..end]`.
@@ -392,12 +401,7 @@ mod tests {
     #[test]
     fn scan_marks_each_slot_once_and_stops_at_the_bucket_end() {
         let (mut live, mut entries, mut len) = ([false; 5], [Entry::ZERO; 5], 0usize);
-        let mut tb = TablesMut {
-            live: &mut live,
-            entries: &mut entries,
-            tables: 1,
-            len: &mut len,
-        };
+        let mut tb = TablesMut { live: &mut live, entries: &mut entries, tables: 1, len: &mut len };
         for (s, c) in [(0, 3u32), (1, 1), (2, 3), (3, 2), (4, 3)] {
             tb.append(s, |_| c);
         }

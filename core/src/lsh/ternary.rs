@@ -31,10 +31,7 @@ impl<'a> TernaryPlanes<'a> {
         check_nonempty("d", d)?;
         check_nonempty("bits", bits)?;
         if d > SIMHASH_MAX_D {
-            return Err(Error::InvalidArgument {
-                what: "d",
-                expected: "at most 65536",
-            });
+            return Err(Error::InvalidArgument { what: "d", expected: "at most 65536" });
         }
         let n = d.checked_mul(bits).ok_or(Error::InvalidArgument {
             what: "planes",
@@ -145,10 +142,7 @@ pub fn crosspolytope_bucket_i<T: Fixed>(
     check_nonempty("k", k)?;
     let dp = y.len();
     if !dp.is_power_of_two() || dp < x.len() {
-        return Err(Error::InvalidArgument {
-            what: "d'",
-            expected: "a power of two >= d",
-        });
+        return Err(Error::InvalidArgument { what: "d'", expected: "a power of two >= d" });
     }
     let log = dp.trailing_zeros() as usize;
     let growth = log.div_ceil(2);
@@ -172,8 +166,7 @@ pub fn crosspolytope_bucket_i<T: Fixed>(
             }
         }
         super::crosspolytope::fwht(y)?;
-        y.iter_mut()
-            .for_each(|v| *v = round_shift(*v as i64, shift) as i32);
+        y.iter_mut().for_each(|v| *v = round_shift(*v as i64, shift) as i32);
     }
     let mut best = -1i64;
     let mut arg = 0usize;
@@ -208,9 +201,7 @@ mod tests {
             p.hash(&x, &mut code).unwrap();
             let word = p.hash_u64(&x).unwrap();
             for j in 0..40 {
-                let s: i64 = (0..64)
-                    .map(|i| x[i] as i64 * planes[i * 40 + j] as i64)
-                    .sum();
+                let s: i64 = (0..64).map(|i| x[i] as i64 * planes[i * 40 + j] as i64).sum();
                 assert_eq!((code[j / 8] >> (j % 8)) & 1 == 1, s > 0);
                 assert_eq!((word >> j) & 1 == 1, s > 0);
             }

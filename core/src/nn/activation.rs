@@ -114,12 +114,7 @@ mod tests {
 
     #[test]
     fn ids_round_trip_and_unknown_ids_are_errors() {
-        for a in [
-            Activation::Linear,
-            Activation::Tanh,
-            Activation::Relu,
-            Activation::Gelu,
-        ] {
+        for a in [Activation::Linear, Activation::Tanh, Activation::Relu, Activation::Gelu] {
             assert_eq!(Activation::from_id(a.id()), Ok(a));
         }
         assert!(Activation::from_id(4).is_err());
@@ -138,11 +133,7 @@ mod tests {
             (2.5, 2.484_475_836_685_56),
             (-3.0, -0.004_049_694_094_89),
         ] {
-            assert!(
-                ((gelu(x) as f64) - want).abs() < 2e-6,
-                "gelu({x}) = {}",
-                gelu(x)
-            );
+            assert!(((gelu(x) as f64) - want).abs() < 2e-6, "gelu({x}) = {}", gelu(x));
         }
         assert_eq!(gelu(20.0), 20.0);
         assert_eq!(gelu(-20.0), 0.0);
@@ -155,10 +146,7 @@ mod tests {
         let mut x = [-1.0, 0.5, f32::NAN];
         assert_eq!(
             Activation::Relu.apply_in_place(&mut x),
-            Err(Error::NonFinite {
-                what: "x",
-                index: 2
-            })
+            Err(Error::NonFinite { what: "x", index: 2 })
         );
         assert_eq!(x[0], -1.0);
         let mut y = [-1.0, 0.5];

@@ -74,15 +74,7 @@ impl<'a> FeedForward<'a> {
         check_finite("b1", b1)?;
         check_finite("w2", w2)?;
         check_finite("b2", b2)?;
-        Ok(FeedForward {
-            w1,
-            b1,
-            w2,
-            b2,
-            d,
-            d_ff,
-            act,
-        })
+        Ok(FeedForward { w1, b1, w2, b2, d, d_ff, act })
     }
 
     /// Model width d.
@@ -103,18 +95,12 @@ impl<'a> FeedForward<'a> {
     /// One row, lengths already checked: out ← / += / −= FFN(x).
     pub(crate) fn row(&self, x: &[f32], hidden: &mut [f32], out: &mut [f32], op: Accum) {
         // d, d_ff ≥ 1 (checked by `new`); `max` keeps chunks_exact panic-free.
-        for ((h, w), &b) in hidden
-            .iter_mut()
-            .zip(self.w1.chunks_exact(self.d.max(1)))
-            .zip(self.b1)
+        for ((h, w), &b) in hidden.iter_mut().zip(self.w1.chunks_exact(self.d.max(1))).zip(self.b1)
         {
             *h = dot_unchecked(w, x) + b;
         }
         self.act.apply_slice(hidden);
-        for ((o, w), &b) in out
-            .iter_mut()
-            .zip(self.w2.chunks_exact(self.d_ff.max(1)))
-            .zip(self.b2)
+        for ((o, w), &b) in out.iter_mut().zip(self.w2.chunks_exact(self.d_ff.max(1))).zip(self.b2)
         {
             let v = dot_unchecked(w, hidden) + b;
             op.apply(o, v);
@@ -204,19 +190,14 @@ mod tests {
         let bad = [0.0, f32::NAN, 0.0, 0.0, 0.0, 0.0];
         assert!(matches!(
             FeedForward::new(&w, &[0.0; 3], &bad, &[0.0; 2], 2, Activation::Relu),
-            Err(Error::NonFinite {
-                what: "w2",
-                index: 1
-            })
+            Err(Error::NonFinite { what: "w2", index: 1 })
         ));
         let ff = FeedForward::new(&w, &[0.0; 3], &w, &[0.0; 2], 2, Activation::Relu).unwrap();
         let mut out = [5.0; 4];
         assert!(ff.forward(&[0.0; 3], &mut [0.0; 3], &mut out[..3]).is_err());
         assert!(ff.forward(&[0.0; 4], &mut [0.0; 2], &mut out).is_err());
         assert!(ff.forward(&[0.0; 4], &mut [0.0; 3], &mut out[..2]).is_err());
-        assert!(ff
-            .forward(&[0.0, f32::INFINITY, 0.0, 0.0], &mut [0.0; 3], &mut out)
-            .is_err());
+        assert!(ff.forward(&[0.0, f32::INFINITY, 0.0, 0.0], &mut [0.0; 3], &mut out).is_err());
         assert_eq!(out, [5.0; 4]);
     }
 }

@@ -101,10 +101,7 @@ pub fn softmax_rows(x: &[f32], n: usize, out: &mut [f32]) -> Result<(), Error> {
     }
     for (r, row) in x.chunks_exact(n).enumerate() {
         check_row(row).map_err(|e| match e {
-            Error::NonFinite { what, index } => Error::NonFinite {
-                what,
-                index: r * n + index,
-            },
+            Error::NonFinite { what, index } => Error::NonFinite { what, index: r * n + index },
             e => e,
         })?;
     }
@@ -125,10 +122,7 @@ mod tests {
         let mut p = [0.0; 4];
         softmax(&x, &mut p).unwrap();
         let s: f32 = p.iter().sum();
-        assert!(
-            (s - 1.0).abs() < 1e-6,
-            "normalised after the exps, whatever their error"
-        );
+        assert!((s - 1.0).abs() < 1e-6, "normalised after the exps, whatever their error");
         // Closed form: p_i = e^{x_i} / Σ e^{x_j}, in f64.
         let z: f64 = x.iter().map(|&v| (v as f64).exp()).sum();
         let tol = 4.0 * crate::math::EXP_MAX_REL_ERR as f64;
@@ -164,17 +158,11 @@ mod tests {
         let mut p = [7.0; 3];
         assert_eq!(
             softmax(&[0.0, f32::NAN, 1.0], &mut p),
-            Err(Error::NonFinite {
-                what: "x",
-                index: 1
-            })
+            Err(Error::NonFinite { what: "x", index: 1 })
         );
         assert_eq!(
             softmax(&[f32::INFINITY, 0.0, 1.0], &mut p),
-            Err(Error::NonFinite {
-                what: "x",
-                index: 0
-            })
+            Err(Error::NonFinite { what: "x", index: 0 })
         );
         assert_eq!(p, [7.0; 3]);
         let mut x = [1.0, f32::NAN];
@@ -185,10 +173,7 @@ mod tests {
     #[test]
     fn shapes_are_checked() {
         let mut p = [0.0; 2];
-        assert!(matches!(
-            softmax(&[1.0, 2.0, 3.0], &mut p),
-            Err(Error::ShapeMismatch { .. })
-        ));
+        assert!(matches!(softmax(&[1.0, 2.0, 3.0], &mut p), Err(Error::ShapeMismatch { .. })));
         assert_eq!(softmax(&[], &mut []), Err(Error::Empty { what: "x" }));
         let mut o = [0.0; 5];
         assert!(softmax_rows(&[0.0; 5], 2, &mut o).is_err());
@@ -207,10 +192,7 @@ mod tests {
         let mut o2 = [9.0; 4];
         assert_eq!(
             softmax_rows(&[0.0, 1.0, f32::NAN, 0.0], 2, &mut o2),
-            Err(Error::NonFinite {
-                what: "x",
-                index: 2
-            })
+            Err(Error::NonFinite { what: "x", index: 2 })
         );
         assert_eq!(o2, [9.0; 4]);
     }

@@ -147,11 +147,7 @@ mod tests {
     fn bad_input() {
         assert_eq!(
             kl(&[0.5, 0.5], &[1.0]),
-            Err(Error::ShapeMismatch {
-                what: "q",
-                expected: 2,
-                found: 1
-            })
+            Err(Error::ShapeMismatch { what: "q", expected: 2, found: 1 })
         );
         assert_eq!(kl(&[], &[]), Err(Error::Empty { what: "p" }));
         assert!(matches!(
@@ -164,17 +160,11 @@ mod tests {
         ));
         assert_eq!(
             kl(&[0.5, f32::NAN], &[0.5, 0.5]),
-            Err(Error::NonFinite {
-                what: "p",
-                index: 1
-            })
+            Err(Error::NonFinite { what: "p", index: 1 })
         );
         assert_eq!(
             kl(&[0.5, 0.5], &[f32::INFINITY, 0.5]),
-            Err(Error::NonFinite {
-                what: "q",
-                index: 0
-            })
+            Err(Error::NonFinite { what: "q", index: 0 })
         );
         let mut out = [7.0f32; 2];
         assert!(kl_rows(&[0.5; 4], &[0.5; 3], 2, &mut out).is_err());

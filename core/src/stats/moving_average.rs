@@ -25,11 +25,7 @@ struct WindowSum {
 
 impl WindowSum {
     const fn new() -> Self {
-        WindowSum {
-            sum: NeumaierSum::new(),
-            fresh: NeumaierSum::new(),
-            since: 0,
-        }
+        WindowSum { sum: NeumaierSum::new(), fresh: NeumaierSum::new(), since: 0 }
     }
 
     /// Adds `x`, removing `old` (the sample leaving a full window) if any.
@@ -123,10 +119,7 @@ impl<const W: usize> MovingAverage<W> {
     /// An empty filter.
     pub const fn new() -> Self {
         const { assert!(W > 0, "MovingAverage needs a window of at least 1") };
-        MovingAverage {
-            buf: heapless::HistoryBuf::new(),
-            sum: WindowSum::new(),
-        }
+        MovingAverage { buf: heapless::HistoryBuf::new(), sum: WindowSum::new() }
     }
 
     /// Adds a sample; returns the mean of the last `W` samples once `W` have
@@ -136,16 +129,9 @@ impl<const W: usize> MovingAverage<W> {
     /// [`Error::NonFinite`] for NaN/±∞ (the filter is unchanged).
     pub fn push(&mut self, x: f32) -> Result<Option<f32>, Error> {
         if !x.is_finite() {
-            return Err(Error::NonFinite {
-                what: "x",
-                index: 0,
-            });
+            return Err(Error::NonFinite { what: "x", index: 0 });
         }
-        let old = if self.buf.is_full() {
-            self.buf.oldest().copied()
-        } else {
-            None
-        };
+        let old = if self.buf.is_full() { self.buf.oldest().copied() } else { None };
         self.buf.write(x);
         self.sum.push(x, old, W);
         Ok(self.mean())
@@ -248,11 +234,7 @@ pub fn per_capita_7day(
         for (day, (&v, o)) in column.zip(outs).enumerate() {
             let old = if day >= w { leaving.next() } else { None };
             sum.push(v, old, w);
-            *o = if day + 1 >= w {
-                sum.sum.value() * scale
-            } else {
-                f32::NAN
-            };
+            *o = if day + 1 >= w { sum.sum.value() * scale } else { f32::NAN };
         }
     }
     Ok(())
@@ -265,9 +247,7 @@ mod tests {
     use std::vec::Vec;
 
     fn naive(x: &[f32], w: usize) -> Vec<f64> {
-        x.windows(w)
-            .map(|win| win.iter().map(|&v| v as f64).sum::<f64>() / w as f64)
-            .collect()
+        x.windows(w).map(|win| win.iter().map(|&v| v as f64).sum::<f64>() / w as f64).collect()
     }
 
     #[test]
@@ -321,24 +301,14 @@ mod tests {
             |e: Result<(), Error>| matches!(e, Err(Error::InvalidArgument { what: "window", .. }));
         assert!(inv(moving_average(&[1.0, 2.0], 3, &mut out)));
         assert!(inv(moving_average(&[1.0, 2.0], 0, &mut out)));
-        assert_eq!(
-            moving_average(&[], 1, &mut out),
-            Err(Error::Empty { what: "x" })
-        );
+        assert_eq!(moving_average(&[], 1, &mut out), Err(Error::Empty { what: "x" }));
         assert_eq!(
             moving_average(&[1.0, 2.0, 3.0], 2, &mut out),
-            Err(Error::ShapeMismatch {
-                what: "out",
-                expected: 2,
-                found: 3
-            })
+            Err(Error::ShapeMismatch { what: "out", expected: 2, found: 3 })
         );
         assert_eq!(
             moving_average(&[1.0, f32::NAN, 3.0, 4.0], 2, &mut out),
-            Err(Error::NonFinite {
-                what: "x",
-                index: 1
-            })
+            Err(Error::NonFinite { what: "x", index: 1 })
         );
         assert_eq!(out, [9.0; 3]);
         let mut ma = MovingAverage::<2>::new();

@@ -117,10 +117,7 @@ pub fn betainc(a: f64, b: f64, x: f64) -> Result<f64, Error> {
         });
     }
     if !(0.0..=1.0).contains(&x) {
-        return Err(Error::InvalidArgument {
-            what: "x",
-            expected: "0 <= x <= 1",
-        });
+        return Err(Error::InvalidArgument { what: "x", expected: "0 <= x <= 1" });
     }
     betainc_xy(a, b, x, 1.0 - x)
 }
@@ -137,10 +134,7 @@ mod tests {
             for &a in &[0.5, 2.0, 7.5, 40.0] {
                 let v = betainc(a, 1.0, x).unwrap();
                 let r = libm::pow(x, a);
-                assert!(
-                    (v - r).abs() <= 1e-13 * r.max(1e-300) + 1e-15,
-                    "a={a} x={x}"
-                );
+                assert!((v - r).abs() <= 1e-13 * r.max(1e-300) + 1e-15, "a={a} x={x}");
                 let v = betainc(1.0, a, x).unwrap();
                 let r = 1.0 - libm::pow(1.0 - x, a);
                 assert!((v - r).abs() < 1e-13, "b={a} x={x}");

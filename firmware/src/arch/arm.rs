@@ -28,11 +28,7 @@ pub fn known_loop(n: u32) {
 /// (on silicon) returns it.
 pub fn exit(success: bool) -> ! {
     use cortex_m_semihosting::debug;
-    debug::exit(if success {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
+    debug::exit(if success { debug::EXIT_SUCCESS } else { debug::EXIT_FAILURE });
     loop {
         cortex_m::asm::wfi();
     }

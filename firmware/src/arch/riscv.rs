@@ -30,11 +30,7 @@ pub fn known_loop(n: u32) {
 #[cfg(feature = "qemu-riscv32")]
 pub fn exit(success: bool) -> ! {
     use riscv_semihosting::debug;
-    debug::exit(if success {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
+    debug::exit(if success { debug::EXIT_SUCCESS } else { debug::EXIT_FAILURE });
     loop {
         riscv::asm::wfi();
     }

@@ -33,17 +33,10 @@ pub fn take() -> Esp32c3 {
     let led = Rmt::new(p.RMT, Rate::from_mhz(80))
         .ok()
         .and_then(|rmt| {
-            rmt.channel0
-                .configure_tx(&TxChannelConfig::default().with_clk_divider(1))
-                .ok()
+            rmt.channel0.configure_tx(&TxChannelConfig::default().with_clk_divider(1)).ok()
         })
         .map(|ch| ch.with_pin(p.GPIO8));
-    Esp32c3 {
-        led,
-        lit: false,
-        last: mpccr(),
-        high: 0,
-    }
+    Esp32c3 { led, lit: false, last: mpccr(), high: 0 }
 }
 
 /// The machine performance counter (cycles, 32 bits).

@@ -6,21 +6,9 @@
 //! feature is on; it selects one module here, whose board is [`Target`] and
 //! whose [`take`] starts it.
 
-#[cfg(any(
-    feature = "qemu-mps2-an386",
-    feature = "qemu-mps2-an385",
-    feature = "qemu-mps2-an500",
-    feature = "qemu-mps2-an505",
-    feature = "qemu-microbit"
-))]
+#[cfg(feature = "qemu-arm")]
 mod qemu_arm;
-#[cfg(any(
-    feature = "qemu-mps2-an386",
-    feature = "qemu-mps2-an385",
-    feature = "qemu-mps2-an500",
-    feature = "qemu-mps2-an505",
-    feature = "qemu-microbit"
-))]
+#[cfg(feature = "qemu-arm")]
 pub use qemu_arm::{take, QemuArm as Target};
 
 #[cfg(feature = "qemu-riscv32")]

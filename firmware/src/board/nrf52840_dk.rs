@@ -20,10 +20,9 @@ pub type Target = Nrf52840Dk<Pin<Output<PushPull>>>;
 
 /// Takes the peripherals, starts the cycle counter and configures LED1.
 pub fn take() -> Target {
-    let (Some(mut cp), Some(p)) = (
-        cortex_m::Peripherals::take(),
-        nrf52840_hal::pac::Peripherals::take(),
-    ) else {
+    let (Some(mut cp), Some(p)) =
+        (cortex_m::Peripherals::take(), nrf52840_hal::pac::Peripherals::take())
+    else {
         exit(false)
     };
     cp.DCB.enable_trace();
@@ -31,11 +30,7 @@ pub fn take() -> Target {
     let port0 = p0::Parts::new(p.P0);
     // LED1 is active low.
     let led = port0.p0_13.into_push_pull_output(Level::High).degrade();
-    Nrf52840Dk {
-        led,
-        last: DWT::cycle_count(),
-        high: 0,
-    }
+    Nrf52840Dk { led, last: DWT::cycle_count(), high: 0 }
 }
 
 impl<LED: OutputPin + StatefulOutputPin> Board for Nrf52840Dk<LED> {

@@ -16,9 +16,7 @@ pub struct QemuArm;
 
 /// Takes the core peripherals and starts SysTick.
 pub fn take() -> QemuArm {
-    let Some(cp) = cortex_m::Peripherals::take() else {
-        super::exit(false)
-    };
+    let Some(cp) = cortex_m::Peripherals::take() else { super::exit(false) };
     systick::start(cp.SYST);
     QemuArm
 }

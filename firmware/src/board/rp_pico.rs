@@ -48,9 +48,7 @@ pub fn take() -> Target {
     systick::start(cp.SYST);
     let sio = Sio::new(p.SIO);
     let pins = Pins::new(p.IO_BANK0, p.PADS_BANK0, sio.gpio_bank0, &mut p.RESETS);
-    RpPico {
-        led: pins.gpio25.into_push_pull_output(),
-    }
+    RpPico { led: pins.gpio25.into_push_pull_output() }
 }
 
 impl<LED: StatefulOutputPin> Board for RpPico<LED> {

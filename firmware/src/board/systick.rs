@@ -13,10 +13,7 @@ static WRAPS: AtomicU32 = AtomicU32::new(0);
 #[exception]
 fn SysTick() {
     // The only writer (thumbv6m has no atomic read-modify-write; none is needed).
-    WRAPS.store(
-        WRAPS.load(Ordering::Relaxed).wrapping_add(1),
-        Ordering::Relaxed,
-    );
+    WRAPS.store(WRAPS.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
 }
 
 /// Starts SysTick on the core clock with its wrap interrupt.

@@ -88,11 +88,8 @@ fn write_ring(mut bytes: &[u8]) {
         let read = up.read.load(Ordering::Acquire) % SIZE;
         // Contiguous free bytes from `write`: up to `read − 1`, or to the end
         // of the ring (keeping the last slot free if `read` is 0).
-        let free = if read > write {
-            read - write - 1
-        } else {
-            SIZE - write - usize::from(read == 0)
-        };
+        let free =
+            if read > write { read - write - 1 } else { SIZE - write - usize::from(read == 0) };
         if free == 0 {
             if up.flags.load(Ordering::Relaxed) & MODE_MASK == MODE_BLOCK_IF_FULL {
                 continue;
@@ -122,10 +119,8 @@ struct State {
     taken: bool,
 }
 
-static STATE: Mutex<RefCell<State>> = Mutex::new(RefCell::new(State {
-    encoder: defmt::Encoder::new(),
-    taken: false,
-}));
+static STATE: Mutex<RefCell<State>> =
+    Mutex::new(RefCell::new(State { encoder: defmt::Encoder::new(), taken: false }));
 
 /// Runs `f` on the state, unless a log call interrupted another (then the
 /// nested frame is dropped).

@@ -23,11 +23,8 @@ struct State {
     taken: bool,
 }
 
-static STATE: Mutex<RefCell<State>> = Mutex::new(RefCell::new(State {
-    encoder: defmt::Encoder::new(),
-    stdout: None,
-    taken: false,
-}));
+static STATE: Mutex<RefCell<State>> =
+    Mutex::new(RefCell::new(State { encoder: defmt::Encoder::new(), stdout: None, taken: false }));
 
 /// Runs `f` on the encoder with a sink that writes to the host.
 fn with_state(f: impl FnOnce(&mut State, &mut dyn FnMut(&[u8]))) {

@@ -35,13 +35,25 @@ pub struct AdaptationArgs {
     blobs: Option<PathBuf>,
 }
 
-/// Runs the comparison and writes its report.
-pub fn adaptation(a: AdaptationArgs) -> Result<()> {
-    use plasticore_host::adaptation;
+/// Checks the arguments before anything runs (a usage error).
+///
+/// # Errors
+/// One line naming the argument.
+pub fn check(a: &AdaptationArgs) -> Result<()> {
     anyhow::ensure!(
         a.generations > 0 && a.eval_episodes > 1 && a.episodes > 0 && !a.seeds.is_empty(),
         "--generations, --episodes, --seeds must be >= 1 and --eval-episodes >= 2"
     );
+    use plasticore_host::limits::{check_count, MAX_EPISODES, MAX_POPULATION};
+    check_count("--population", a.population, MAX_POPULATION).map_err(anyhow::Error::msg)?;
+    check_count("--episodes", a.episodes, MAX_EPISODES).map_err(anyhow::Error::msg)?;
+    check_count("--eval-episodes", a.eval_episodes, MAX_EPISODES).map_err(anyhow::Error::msg)?;
+    Ok(())
+}
+
+/// Runs the comparison and writes its report.
+pub fn adaptation(a: AdaptationArgs) -> Result<()> {
+    use plasticore_host::adaptation;
     if let Some(d) = &a.blobs {
         std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
     }
@@ -51,18 +63,11 @@ pub fn adaptation(a: AdaptationArgs) -> Result<()> {
         episodes: a.episodes,
         eval_episodes: a.eval_episodes,
         seeds: a.seeds.clone(),
-        envs: if a.env.is_empty() {
-            EnvName::ALL.to_vec()
-        } else {
-            a.env
-        },
+        envs: if a.env.is_empty() { EnvName::ALL.to_vec() } else { a.env },
         out_dir: a.out_dir.clone(),
         blob_dir: a.blobs,
     };
     adaptation::run(&o, &mut |m| eprintln!("{m}"))?;
-    println!(
-        "wrote {}/adaptation.md, adaptation.svg, adaptation.json",
-        a.out_dir.display()
-    );
+    println!("wrote {}/adaptation.md, adaptation.svg, adaptation.json", a.out_dir.display());
     Ok(())
 }

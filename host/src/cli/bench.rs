@@ -28,10 +28,7 @@ pub fn bench(args: BenchArgs) -> Result<(), Failure> {
         boards::emulated().map(|b| b.id).collect()
     } else {
         let b = <BoardName as clap::ValueEnum>::from_str(&args.board, false).map_err(|_| {
-            Failure::Usage(format!(
-                "--board '{}': expected all or a board name",
-                args.board
-            ))
+            Failure::Usage(format!("--board '{}': expected all or a board name", args.board))
         })?;
         if b.info().qemu.is_none() {
             return Err(Failure::Usage(format!(
@@ -49,10 +46,7 @@ pub fn bench(args: BenchArgs) -> Result<(), Failure> {
         let elf = match plasticore_host::cmsis::library(b) {
             Ok(lib) => firmware::build_with(b, Some(&lib))?,
             Err(why) => {
-                eprintln!(
-                    "plasticore: CMSIS-DSP not measured on {}: {why}",
-                    b.info().name
-                );
+                eprintln!("plasticore: CMSIS-DSP not measured on {}: {why}", b.info().name);
                 cmsis_not_measured.push((b.info().name.to_string(), why));
                 firmware::build(b)?
             }
@@ -106,9 +100,7 @@ pub fn bench(args: BenchArgs) -> Result<(), Failure> {
         r.apps = report::app_footprints()?;
     }
     print!("{}", report::table(&r));
-    let markdown = args
-        .markdown
-        .or_else(|| all.then(|| PathBuf::from("docs/benchmarks.md")));
+    let markdown = args.markdown.or_else(|| all.then(|| PathBuf::from("docs/benchmarks.md")));
     if let Some(md) = markdown {
         if let Some(parent) = md.parent() {
             std::fs::create_dir_all(parent).ok();
@@ -116,10 +108,8 @@ pub fn bench(args: BenchArgs) -> Result<(), Failure> {
         std::fs::write(&md, report::markdown(&r))
             .map_err(|e| Failure::Failed(format!("writing {}: {e}", md.display())))?;
         eprintln!("plasticore: wrote {}", md.display());
-        let dir = md
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
+        let dir =
+            md.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
         for plot in plasticore_host::report::write_plots(&r, dir)? {
             eprintln!("plasticore: wrote {}", plot.display());
         }

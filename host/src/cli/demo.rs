@@ -22,9 +22,7 @@ pub fn demo(board: BoardName) -> Result<(), Failure> {
     );
     let mut all_equal = !lines.is_empty();
     for l in &lines {
-        let h = host
-            .get(&(l.kernel.clone(), l.shape.clone()))
-            .map_or(0, |(c, _)| *c);
+        let h = host.get(&(l.kernel.clone(), l.shape.clone())).map_or(0, |(c, _)| *c);
         let same = l.checksum == h;
         all_equal &= same;
         let shown = l.preview.iter().take(l.outputs.min(4) as usize);
@@ -33,17 +31,9 @@ pub fn demo(board: BoardName) -> Result<(), Failure> {
             "{:<22} {:<18} {:<40} {:>9} {:>10} {:>9.1e} {:>6}",
             l.kernel,
             l.shape,
-            format!(
-                "[{}{}]",
-                preview.join(", "),
-                if l.outputs > 4 { ", …" } else { "" }
-            ),
+            format!("[{}{}]", preview.join(", "), if l.outputs > 4 { ", …" } else { "" }),
             format!("{:08x}", l.checksum),
-            if same {
-                "same bits".to_string()
-            } else {
-                format!("{h:08x}")
-            },
+            if same { "same bits".to_string() } else { format!("{h:08x}") },
             l.max_rel_err,
             if l.ok { "pass" } else { "FAIL" }
         );
@@ -66,10 +56,7 @@ pub fn demo(board: BoardName) -> Result<(), Failure> {
             x.kernel, x.shape, x.instructions, x.instructions_per_mac, x.stack_bytes
         );
     }
-    println!(
-        "  firmware image: {} B flash, {} B static RAM",
-        r.flash_bytes, r.static_ram_bytes
-    );
+    println!("  firmware image: {} B flash, {} B static RAM", r.flash_bytes, r.static_ram_bytes);
     println!(
         "  plasticore against CMSIS-DSP, both measured on every Arm core in one run: `plasticore bench` (docs/benchmarks.md)"
     );
@@ -79,11 +66,7 @@ pub fn demo(board: BoardName) -> Result<(), Failure> {
     println!(
         "\nself-tests on the board: {}; board vs host: {}",
         if passed { "all passed" } else { "FAILED" },
-        if all_equal {
-            "bit-identical on every kernel"
-        } else {
-            "DIFFERENT"
-        }
+        if all_equal { "bit-identical on every kernel" } else { "DIFFERENT" }
     );
     if passed && all_equal {
         Ok(())
@@ -183,10 +166,8 @@ fn print_highlights(core: &str, lines: &[firmware::CaseLine]) {
             if c.ok { "all balanced for 500 steps" } else { "NOT all balanced" }
         );
     }
-    if let (Some(f), Some(l)) = (
-        find("attention.sdpa", "n=1024"),
-        find("attention.lsh", "n=1024"),
-    ) {
+    if let (Some(f), Some(l)) = (find("attention.sdpa", "n=1024"), find("attention.lsh", "n=1024"))
+    {
         println!(
             "  attention at n = 1024 (2 heads, d 32): full {:.1} M vs LSH {:.1} M instructions ({:.1}x fewer)",
             f.cost / 1e6,
@@ -200,16 +181,10 @@ fn print_highlights(core: &str, lines: &[firmware::CaseLine]) {
         println!(
             "  SimHash d = 64, 64 bits: {:.0} instructions per vector; code (16-bit words) {}",
             h.cost,
-            h.preview
-                .iter()
-                .map(|v| format!("{:04x}", *v as u32))
-                .collect::<Vec<_>>()
-                .join(" ")
+            h.preview.iter().map(|v| format!("{:04x}", *v as u32)).collect::<Vec<_>>().join(" ")
         );
     }
-    if let Some(q) = lines
-        .iter()
-        .find(|l| l.kernel == "lsh.index" && l.shape.starts_with("query"))
+    if let Some(q) = lines.iter().find(|l| l.kernel == "lsh.index" && l.shape.starts_with("query"))
     {
         println!(
             "  LSH index query ({}): {:.0} instructions, nearest ids {:?}",

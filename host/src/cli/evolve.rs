@@ -167,12 +167,7 @@ pub fn evolve(a: EvolveArgs, opts: EvolveOptions) -> Result<()> {
         r.seconds,
         r.validation
     );
-    println!(
-        "wrote {} ({} bytes), {}",
-        a.out.display(),
-        bytes.len(),
-        rs.display()
-    );
+    println!("wrote {} ({} bytes), {}", a.out.display(), bytes.len(), rs.display());
     match plotted {
         Ok(()) => println!("wrote {}", svg.display()),
         Err(e) => eprintln!("warning: no plot: {e:#}"),

@@ -44,28 +44,17 @@ fn exec_image(elf: &std::path::Path) -> Result<(), Failure> {
     let info = board.info();
     if info.qemu.is_none() {
         let (tool, args): (&str, Vec<&str>) = match board {
-            BoardName::Esp32c3 => (
-                "espflash",
-                vec!["flash", "--monitor", "--log-format", "defmt"],
-            ),
+            BoardName::Esp32c3 => ("espflash", vec!["flash", "--monitor", "--log-format", "defmt"]),
             BoardName::RpPico => ("probe-rs", vec!["run", "--chip", "RP2040"]),
             _ => ("probe-rs", vec!["run", "--chip", "nRF52840_xxAA"]),
         };
-        let st = std::process::Command::new(tool)
-            .args(args)
-            .arg(elf)
-            .status()
-            .map_err(|e| {
-                Failure::Failed(format!(
-                    "running {tool} for the {}: {e} (install it: cargo install {} --locked)",
-                    info.name,
-                    if tool == "espflash" {
-                        "espflash"
-                    } else {
-                        "probe-rs-tools"
-                    }
-                ))
-            })?;
+        let st = std::process::Command::new(tool).args(args).arg(elf).status().map_err(|e| {
+            Failure::Failed(format!(
+                "running {tool} for the {}: {e} (install it: cargo install {} --locked)",
+                info.name,
+                if tool == "espflash" { "espflash" } else { "probe-rs-tools" }
+            ))
+        })?;
         return if st.success() {
             Ok(())
         } else {
@@ -83,11 +72,7 @@ fn run_on_silicon(board: BoardName, app: Option<&str>) -> Result<(), Failure> {
         BoardName::Esp32c3 => ("espflash", "cargo install espflash --locked"),
         _ => ("probe-rs", "cargo install probe-rs-tools --locked"),
     };
-    if std::process::Command::new(tool)
-        .arg("--version")
-        .output()
-        .is_err()
-    {
+    if std::process::Command::new(tool).arg("--version").output().is_err() {
         return Err(Failure::Failed(format!(
             "{tool} is not installed; install it with `{install}`, connect the {}, and run again",
             b.name
@@ -112,10 +97,7 @@ fn run_on_silicon(board: BoardName, app: Option<&str>) -> Result<(), Failure> {
     if st.success() {
         Ok(())
     } else {
-        Err(Failure::Failed(format!(
-            "the firmware on the {} failed",
-            b.name
-        )))
+        Err(Failure::Failed(format!("the firmware on the {} failed", b.name)))
     }
 }
 

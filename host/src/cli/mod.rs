@@ -53,9 +53,6 @@ pub fn print_log(b: &fw::Boot, what: &str) -> Result<(), Failure> {
     if b.status == 0 {
         Ok(())
     } else {
-        Err(Failure::Failed(format!(
-            "{what} exited with status {}",
-            b.status
-        )))
+        Err(Failure::Failed(format!("{what} exited with status {}", b.status)))
     }
 }

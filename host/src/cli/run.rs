@@ -37,13 +37,10 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         print!("{}", kernels::list());
         return Ok(());
     }
-    let name = args
-        .kernel
-        .ok_or_else(|| Failure::Usage("run: name a kernel, or use --list".into()))?;
+    let name =
+        args.kernel.ok_or_else(|| Failure::Usage("run: name a kernel, or use --list".into()))?;
     let kernel = kernels::find(&name).ok_or_else(|| {
-        Failure::Usage(format!(
-            "unknown kernel '{name}' (see `plasticore run --list`)"
-        ))
+        Failure::Usage(format!("unknown kernel '{name}' (see `plasticore run --list`)"))
     })?;
     let mut inputs = BTreeMap::new();
     for s in &args.inputs {
@@ -58,9 +55,8 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         let (k, v) = split_kv("param", s)?;
         params.insert(k.to_string(), v.to_string());
     }
-    let output = args
-        .output
-        .ok_or_else(|| Failure::Usage("run: --output FILE.npy is required".into()))?;
+    let output =
+        args.output.ok_or_else(|| Failure::Usage("run: --output FILE.npy is required".into()))?;
     let call = kernels::Call::new(&kernel, inputs, params).map_err(Failure::Usage)?;
     let result = kernels::execute(&kernel, &call).map_err(Failure::Usage)?;
     npy::write_npy(&output, &result).map_err(Failure::Failed)?;

@@ -33,8 +33,7 @@ pub fn blob_bytes_on(
         config.sharing.name()
     );
     let mut out = vec![0u8; blob::encoded_len(sizes.len(), coeffs.len())];
-    spec.encode(coeffs, &mut out)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    spec.encode(coeffs, &mut out).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(out)
 }
 
@@ -48,19 +47,14 @@ pub fn static_blob_bytes(sizes: &[usize], output: Activation, weights: &[f32]) -
         weights.len()
     );
     let mut out = vec![0u8; blob::encoded_len(sizes.len(), weights.len())];
-    spec.encode(weights, &mut out)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    spec.encode(weights, &mut out).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(out)
 }
 
 /// The blob of an evolved vector: Hebbian coefficients, or static weights.
 pub fn model_blob_bytes(sizes: &[usize], model: &Model) -> Result<Vec<u8>> {
     match model {
-        Model::Plastic {
-            config,
-            q15,
-            coeffs,
-        } => blob_bytes_on(sizes, config, *q15, coeffs),
+        Model::Plastic { config, q15, coeffs } => blob_bytes_on(sizes, config, *q15, coeffs),
         Model::Static { output, weights } => static_blob_bytes(sizes, *output, weights),
     }
 }
@@ -69,27 +63,16 @@ pub fn model_blob_bytes(sizes: &[usize], model: &Model) -> Result<Vec<u8>> {
 pub fn parse_model(bytes: &[u8]) -> Result<(Vec<usize>, Model)> {
     let b = Blob::parse(bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut values = vec![0.0; b.len()];
-    b.read_into(&mut values)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    b.read_into(&mut values).map_err(|e| anyhow::anyhow!("{e}"))?;
     if b.header.kind == blob::KIND_STATIC_NET {
         let spec = StaticNetSpec::parse(&b).map_err(|e| anyhow::anyhow!("{e}"))?;
         let output = spec.output;
-        return Ok((
-            spec.topology.sizes().to_vec(),
-            Model::Static {
-                output,
-                weights: values,
-            },
-        ));
+        return Ok((spec.topology.sizes().to_vec(), Model::Static { output, weights: values }));
     }
     let spec = NetSpec::parse(&b).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok((
         spec.topology.sizes().to_vec(),
-        Model::Plastic {
-            config: spec.config,
-            q15: spec.fixed_point,
-            coeffs: values,
-        },
+        Model::Plastic { config: spec.config, q15: spec.fixed_point, coeffs: values },
     ))
 }
 

@@ -27,24 +27,11 @@ pub fn episodes_on(
     coeffs: &[f32],
     seeds: &[u64],
 ) -> Result<Vec<Episode>> {
-    let model = Model::Plastic {
-        config: *config,
-        q15,
-        coeffs: coeffs.to_vec(),
-    };
-    let out = run_episodes(
-        EnvName::Cartpole,
-        sizes,
-        &model,
-        &Scenario::default(),
-        seeds,
-    )?;
+    let model = Model::Plastic { config: *config, q15, coeffs: coeffs.to_vec() };
+    let out = run_episodes(EnvName::Cartpole, sizes, &model, &Scenario::default(), seeds)?;
     Ok(out
         .into_iter()
-        .map(|o| Episode {
-            steps: o.steps,
-            weights_checksum: o.weights_checksum,
-        })
+        .map(|o| Episode { steps: o.steps, weights_checksum: o.weights_checksum })
         .collect())
 }
 
@@ -79,13 +66,8 @@ pub fn mean_return_par_on(
 
 /// The fitness of one candidate: its mean return over `seeds` (one thread).
 pub fn fitness(opts: &EvolveOptions, candidate: &[f32], seeds: &[u64]) -> Result<f32> {
-    let eps = run_episodes(
-        opts.env,
-        &opts.sizes(),
-        &opts.model(candidate)?,
-        &opts.scenario()?,
-        seeds,
-    )?;
+    let eps =
+        run_episodes(opts.env, &opts.sizes(), &opts.model(candidate)?, &opts.scenario()?, seeds)?;
     Ok(mean_sd(&eps).0 as f32)
 }
 
@@ -102,8 +84,5 @@ pub fn evaluate_candidates(
         "candidates: {} values are not whole rows of {dim} parameters",
         candidates.len()
     );
-    candidates
-        .chunks_exact(dim)
-        .map(|c| fitness(opts, c, seeds))
-        .collect()
+    candidates.chunks_exact(dim).map(|c| fitness(opts, c, seeds)).collect()
 }

@@ -7,6 +7,7 @@ use plasticore::hebbian::{coeff_len, weight_len, Activation, NetConfig, Norm, Ru
 use serde::{Deserialize, Serialize};
 
 use crate::envs::{EnvName, Model, RandomizeSpec, Scenario};
+use crate::limits::{check_buffer, check_count, check_network, MAX_EPISODES, MAX_POPULATION};
 
 /// Everything `evolve` needs.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -76,15 +77,12 @@ mod f32_or_inf {
         // Through a JSON value: a number parsed by serde_json itself (an
         // untagged enum would miss it when `arbitrary_precision` is on).
         match serde_json::Value::deserialize(d)? {
-            serde_json::Value::Number(n) => n
-                .as_f64()
-                .map(|v| v as f32)
-                .ok_or_else(|| D::Error::custom("expected a number")),
+            serde_json::Value::Number(n) => {
+                n.as_f64().map(|v| v as f32).ok_or_else(|| D::Error::custom("expected a number"))
+            }
             serde_json::Value::String(s) if s == "inf" => Ok(f32::INFINITY),
             serde_json::Value::String(s) if s == "-inf" => Ok(f32::NEG_INFINITY),
-            v => Err(D::Error::custom(format!(
-                "expected a number or inf, got {v}"
-            ))),
+            v => Err(D::Error::custom(format!("expected a number or inf, got {v}"))),
         }
     }
 }
@@ -165,7 +163,12 @@ impl EvolveOptions {
         plasticore::hebbian::Topology::new(&self.sizes())
             .map_err(|e| anyhow::anyhow!("--hidden: {e}"))?;
         OpenAiEs::new(self.es_config(), self.seed).map_err(|e| anyhow::anyhow!("{e}"))?;
-        anyhow::ensure!(self.episodes > 0, "--episodes must be at least 1");
+        let err = |e: String| anyhow::anyhow!(e);
+        check_count("--population", self.population, MAX_POPULATION).map_err(err)?;
+        check_count("--episodes", self.episodes, MAX_EPISODES).map_err(err)?;
+        check_count("--validate-episodes", self.validate_episodes, MAX_EPISODES).map_err(err)?;
+        check_network(&self.sizes()).map_err(err)?;
+        check_buffer("population × parameters", self.population, self.dim()?).map_err(err)?;
         anyhow::ensure!(
             matches!(self.network.as_str(), "f32" | "q15"),
             "--network '{}': expected f32 or q15",
@@ -203,16 +206,9 @@ impl EvolveOptions {
     pub fn model(&self, theta: &[f32]) -> Result<Model> {
         let config = self.config()?;
         Ok(if self.static_net {
-            Model::Static {
-                output: config.output,
-                weights: theta.to_vec(),
-            }
+            Model::Static { output: config.output, weights: theta.to_vec() }
         } else {
-            Model::Plastic {
-                config,
-                q15: self.network == "q15",
-                coeffs: theta.to_vec(),
-            }
+            Model::Plastic { config, q15: self.network == "q15", coeffs: theta.to_vec() }
         })
     }
     pub(crate) fn es_config(&self) -> EsConfig {
@@ -233,10 +229,7 @@ mod tests {
     #[test]
     fn options_with_an_infinite_target_round_trip_through_json() {
         for target in [f32::INFINITY, f32::NEG_INFINITY, 475.5] {
-            let o = EvolveOptions {
-                target,
-                ..EvolveOptions::default()
-            };
+            let o = EvolveOptions { target, ..EvolveOptions::default() };
             let text = serde_json::to_string(&o).unwrap();
             let back = serde_json::from_str::<EvolveOptions>(&text);
             assert_eq!(back.as_ref().ok(), Some(&o), "{text}: {back:?}");

@@ -12,10 +12,7 @@ pub fn plot_svg(path: &PathBuf, history: &[GenStat], title: &str) -> Result<()> 
     let root = SVGBackend::new(path, (800, 480)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| anyhow::anyhow!("{e}"))?;
     let n = history.len().max(1) as f32;
-    let values = history
-        .iter()
-        .flat_map(|h| [Some(h.mean), Some(h.max), h.validation])
-        .flatten();
+    let values = history.iter().flat_map(|h| [Some(h.mean), Some(h.max), h.validation]).flatten();
     let (lo, hi) = values.fold((f32::MAX, f32::MIN), |(a, b), v| (a.min(v), b.max(v)));
     let (lo, hi) = if lo <= hi { (lo, hi) } else { (0.0, 1.0) };
     let pad = ((hi - lo) * 0.05).max(1.0);
@@ -33,10 +30,7 @@ pub fn plot_svg(path: &PathBuf, history: &[GenStat], title: &str) -> Result<()> 
         .draw()
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let series = |f: &dyn Fn(&GenStat) -> Option<f32>| -> Vec<(f32, f32)> {
-        history
-            .iter()
-            .filter_map(|h| f(h).map(|v| (h.generation as f32, v)))
-            .collect()
+        history.iter().filter_map(|h| f(h).map(|v| (h.generation as f32, v))).collect()
     };
     chart
         .draw_series(LineSeries::new(series(&|h| Some(h.mean)), &BLUE))

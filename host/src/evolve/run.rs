@@ -98,10 +98,8 @@ impl Evolution {
                 let ck: Checkpoint =
                     serde_json::from_str(&text).context("parsing the checkpoint")?;
                 // Only --generations may change on resume (to extend a run).
-                let same = EvolveOptions {
-                    generations: opts.generations,
-                    ..ck.options.clone()
-                } == *opts;
+                let same =
+                    EvolveOptions { generations: opts.generations, ..ck.options.clone() } == *opts;
                 if !same || ck.theta.len() != dim {
                     bail!(
                         "checkpoint {} was made with other options; remove it or drop --resume",
@@ -128,18 +126,11 @@ impl Evolution {
         };
         let es = OpenAiEs::from_state(
             es_cfg,
-            EsState {
-                sigma: ck.sigma,
-                lr: ck.lr,
-                generation: ck.generation,
-                seed: opts.seed,
-            },
+            EsState { sigma: ck.sigma, lr: ck.lr, generation: ck.generation, seed: opts.seed },
         )
         .map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(Evolution {
-            val_seeds: (0..opts.validate_episodes)
-                .map(|e| validation_seed(opts.seed, e))
-                .collect(),
+            val_seeds: (0..opts.validate_episodes).map(|e| validation_seed(opts.seed, e)).collect(),
             ranks: vec![0.0; opts.population],
             scratch: vec![0.0; dim],
             evaluations: ck.generation * (opts.population * opts.episodes) as u64,
@@ -171,15 +162,11 @@ impl Evolution {
     }
     /// Episode seeds of the current generation (every candidate runs these).
     pub fn seeds(&self) -> Vec<u64> {
-        (0..self.opts.episodes)
-            .map(|e| train_seed(self.opts.seed, self.ck.generation, e))
-            .collect()
+        (0..self.opts.episodes).map(|e| train_seed(self.opts.seed, self.ck.generation, e)).collect()
     }
     /// Candidate `k` of the current generation into `out` (`dim` values).
     pub fn candidate(&self, k: usize, out: &mut [f32]) -> Result<()> {
-        self.es
-            .candidate(&self.ck.theta, k, out)
-            .map_err(|e| anyhow::anyhow!("{e}"))
+        self.es.candidate(&self.ck.theta, k, out).map_err(|e| anyhow::anyhow!("{e}"))
     }
     /// The whole population of the current generation, `population × dim`, row-major.
     pub fn candidates(&self) -> Result<Vec<f32>> {
@@ -198,12 +185,7 @@ impl Evolution {
         let mean = fitness.iter().sum::<f32>() / fitness.len().max(1) as f32;
         let max = fitness.iter().cloned().fold(f32::MIN, f32::max);
         self.es
-            .tell(
-                &mut self.ck.theta,
-                fitness,
-                &mut self.ranks,
-                &mut self.scratch,
-            )
+            .tell(&mut self.ck.theta, fitness, &mut self.ranks, &mut self.scratch)
             .map_err(|e| anyhow::anyhow!("fitness: {e}"))?;
         self.evaluations += (self.opts.population * self.opts.episodes) as u64;
         self.ck.generation += 1;
@@ -218,12 +200,7 @@ impl Evolution {
                 self.ck.best = Some((v, self.ck.theta.clone()));
             }
         }
-        let stat = GenStat {
-            generation: g,
-            mean,
-            max,
-            validation,
-        };
+        let stat = GenStat { generation: g, mean, max, validation };
         self.ck.history.push(stat.clone());
         self.ck.seconds = self.base + self.start.elapsed().as_secs_f64();
         if let Some(p) = &self.checkpoint {
@@ -258,13 +235,7 @@ impl Evolution {
         // The final θ competes too if it was not validated (not saved in the
         // checkpoint, so that a resumed run equals an uninterrupted one).
         let mut best = self.ck.best.clone();
-        if self
-            .ck
-            .history
-            .last()
-            .is_some_and(|h| h.validation.is_none())
-            || best.is_none()
-        {
+        if self.ck.history.last().is_some_and(|h| h.validation.is_none()) || best.is_none() {
             let v = self.validate(&self.ck.theta)?;
             if best.as_ref().is_none_or(|(b, _)| v > *b) {
                 best = Some((v, self.ck.theta.clone()));
@@ -321,10 +292,7 @@ pub fn evolve(
         let st = ev.tell(&fitness)?;
         let best = ev.best_validation().unwrap_or(0.0);
         bar.set_position(ev.generation());
-        bar.set_message(format!(
-            "mean {:6.1} max {:6.1} best val {best:6.1}",
-            st.mean, st.max
-        ));
+        bar.set_message(format!("mean {:6.1} max {:6.1} best val {best:6.1}", st.mean, st.max));
     }
     bar.finish_and_clear();
     ev.finish()

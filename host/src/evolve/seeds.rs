@@ -3,10 +3,7 @@
 
 /// Seed of training episode `e` of generation `g` (bit 63 set).
 pub fn train_seed(run: u64, g: u64, e: usize) -> u64 {
-    mix(
-        run ^ 0x5452_4149_4E00_0000,
-        g.wrapping_mul(1_000_003) + e as u64,
-    ) | (1 << 63)
+    mix(run ^ 0x5452_4149_4E00_0000, g.wrapping_mul(1_000_003) + e as u64) | (1 << 63)
 }
 
 /// Seed of validation episode `e` (bits 63..62 = 01).

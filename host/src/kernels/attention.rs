@@ -82,12 +82,7 @@ fn run_sdpa(c: &Call) -> Result<Array, String> {
 }
 
 fn run_lsh(c: &Call) -> Result<Array, String> {
-    let shape = LshShape {
-        heads: c.dim("h"),
-        n: c.dim("n"),
-        d: c.dim("d"),
-        dv: c.dim("dv"),
-    };
+    let shape = LshShape { heads: c.dim("h"), n: c.dim("n"), d: c.dim("d"), dv: c.dim("dv") };
     let bucket_size: usize = c.param("bucket_size")?;
     if bucket_size == 0 || !shape.n.is_multiple_of(bucket_size) {
         return Err(format!(

@@ -72,9 +72,7 @@ fn same_dtype(c: &Call, kernel: &str, a: &str, b: &str) -> Result<DType, String>
     if da == db {
         Ok(da)
     } else {
-        Err(format!(
-            "{kernel}: input '{b}': expected {da} like input '{a}', got {db}"
-        ))
+        Err(format!("{kernel}: input '{b}': expected {da} like input '{a}', got {db}"))
     }
 }
 
@@ -83,9 +81,7 @@ fn scale(c: &Call) -> Result<f32, String> {
     if s.is_finite() && s > 0.0 {
         Ok(s)
     } else {
-        Err(format!(
-            "parameter 'scale': expected a finite value > 0, got {s}"
-        ))
+        Err(format!("parameter 'scale': expected a finite value > 0, got {s}"))
     }
 }
 

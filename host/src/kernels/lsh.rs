@@ -120,10 +120,7 @@ fn crosspolytope(c: &Call) -> Result<Array, String> {
     // `crosspolytope_bucket` row by row, which the boards reproduce.
     let mut out = vec![0u32; n];
     crate::simd::crosspolytope_batch(x, d, signs, dp, &mut out).map_err(&e)?;
-    Ok(Array::i32(
-        vec![n],
-        out.into_iter().map(|b| b as i32).collect(),
-    ))
+    Ok(Array::i32(vec![n], out.into_iter().map(|b| b as i32).collect()))
 }
 
 fn bitsample_k(c: &Call) -> Result<Array, String> {
@@ -168,12 +165,7 @@ fn index(c: &Call) -> Result<Array, String> {
     crate::lsh_index::check_k(k).map_err(e)?;
     crate::lsh_index::probe_budget(probes, tables, bits).map_err(e)?;
     let (data, queries) = (c.f32("data"), c.f32("queries"));
-    let params = IndexParams {
-        dim: d,
-        tables,
-        bits,
-        capacity: n.max(1),
-    };
+    let params = IndexParams { dim: d, tables, bits, capacity: n.max(1) };
     let mut idx = crate::lsh_index::new_index(params, seed).map_err(e)?;
     let mut ids = vec![0u32; n];
     // The row the core refused: non-finite, or a norm that is 0 or
@@ -182,19 +174,17 @@ fn index(c: &Call) -> Result<Array, String> {
         let n2 = r.iter().fold(0.0f32, |a, v| a + v * v);
         r.iter().any(|v| !v.is_finite()) || n2 == 0.0 || !n2.is_finite()
     };
-    idx.insert_all(data.get(..n * d).unwrap_or(data), &mut ids)
-        .map_err(|err| match data.chunks_exact(d.max(1)).position(bad) {
+    idx.insert_all(data.get(..n * d).unwrap_or(data), &mut ids).map_err(|err| {
+        match data.chunks_exact(d.max(1)).position(bad) {
             Some(i) => format!("lsh.index: data row {i}: {err}"),
             None => format!("lsh.index: data: {err}"),
-        })?;
+        }
+    })?;
     if centre {
         idx.recenter().map_err(|err| format!("lsh.index: {err}"))?;
     }
     let qs = queries.get(..nq * d).unwrap_or(queries);
     let (res, _) = crate::lsh_index::query_rows(&idx, qs, k, probes).map_err(e)?;
-    let out = res
-        .iter()
-        .map(|r| if r.id == u32::MAX { -1 } else { r.id as i32 })
-        .collect();
+    let out = res.iter().map(|r| if r.id == u32::MAX { -1 } else { r.id as i32 }).collect();
     Ok(Array::i32(vec![nq, k], out))
 }

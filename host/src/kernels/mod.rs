@@ -89,22 +89,12 @@ pub struct Kernel {
 
 /// Shorthand for an [`InputSpec`].
 pub const fn input(name: &'static str, dtype: DType, shape: &'static str) -> InputSpec {
-    InputSpec {
-        name,
-        dtype,
-        also: &[],
-        shape,
-    }
+    InputSpec { name, dtype, also: &[], shape }
 }
 
 /// An input that is `int8` or `int16` (a fixed-point kernel).
 pub const fn input_fixed(name: &'static str, shape: &'static str) -> InputSpec {
-    InputSpec {
-        name,
-        dtype: DType::I8,
-        also: &[DType::I16],
-        shape,
-    }
+    InputSpec { name, dtype: DType::I8, also: &[DType::I16], shape }
 }
 
 impl InputSpec {
@@ -128,11 +118,7 @@ pub const fn param(
     default: Option<&'static str>,
     help: &'static str,
 ) -> ParamSpec {
-    ParamSpec {
-        name,
-        default,
-        help,
-    }
+    ParamSpec { name, default, help }
 }
 
 /// Checked inputs, bound dimension symbols and parameters of one invocation.
@@ -145,11 +131,7 @@ pub struct Call<'a> {
 }
 
 fn shape_symbols(spec: &str) -> (bool, Vec<&str>) {
-    let mut syms: Vec<&str> = spec
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let mut syms: Vec<&str> = spec.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
     let ellipsis = syms.first() == Some(&"...");
     if ellipsis {
         syms.remove(0);
@@ -180,11 +162,7 @@ impl<'a> Call<'a> {
                 return Err(format!(
                     "{}: unknown parameter '{name}' (parameters: {})",
                     k.name,
-                    if known.is_empty() {
-                        "none".to_string()
-                    } else {
-                        known.join(", ")
-                    }
+                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
                 ));
             }
         }
@@ -193,10 +171,7 @@ impl<'a> Call<'a> {
         for spec in &k.inputs {
             let want = format!("{} [{}]", spec.dtypes(), spec.shape);
             let a = inputs.get(spec.name).ok_or_else(|| {
-                format!(
-                    "{}: missing input '{}' (expected {want})",
-                    k.name, spec.name
-                )
+                format!("{}: missing input '{}' (expected {want})", k.name, spec.name)
             })?;
             if !spec.accepts(a.dtype()) {
                 return Err(format!(
@@ -206,11 +181,8 @@ impl<'a> Call<'a> {
                 ));
             }
             let (ellipsis, syms) = shape_symbols(spec.shape);
-            let rank_ok = if ellipsis {
-                a.shape.len() >= syms.len()
-            } else {
-                a.shape.len() == syms.len()
-            };
+            let rank_ok =
+                if ellipsis { a.shape.len() >= syms.len() } else { a.shape.len() == syms.len() };
             if !rank_ok {
                 return Err(format!(
                     "input '{}': expected {want}, got shape {}",
@@ -241,12 +213,7 @@ impl<'a> Call<'a> {
                 }
             }
         }
-        Ok(Call {
-            kernel: k.name,
-            inputs,
-            params,
-            dims,
-        })
+        Ok(Call { kernel: k.name, inputs, params, dims })
     }
 
     /// The checked array of input `name` (declared, so present).
@@ -277,10 +244,7 @@ impl<'a> Call<'a> {
     pub fn param<T: std::str::FromStr>(&self, name: &str) -> Result<T, String> {
         let raw = self.param_str(name)?;
         raw.parse::<T>().map_err(|_| {
-            format!(
-                "parameter '{name}': cannot parse '{raw}' as {}",
-                std::any::type_name::<T>()
-            )
+            format!("parameter '{name}': cannot parse '{raw}' as {}", std::any::type_name::<T>())
         })
     }
     /// Parameter `name` as text (the declared default if not given).
@@ -289,12 +253,7 @@ impl<'a> Call<'a> {
             return Ok(v.clone());
         }
         find(self.kernel)
-            .and_then(|k| {
-                k.params
-                    .iter()
-                    .find(|p| p.name == name)
-                    .and_then(|p| p.default)
-            })
+            .and_then(|k| k.params.iter().find(|p| p.name == name).and_then(|p| p.default))
             .map(str::to_string)
             .ok_or_else(|| format!("{}: missing parameter '{name}'", self.kernel))
     }
@@ -303,9 +262,7 @@ impl<'a> Call<'a> {
         match self.param_str(name)?.as_str() {
             "true" | "1" | "True" => Ok(true),
             "false" | "0" | "False" => Ok(false),
-            v => Err(format!(
-                "parameter '{name}': expected true or false, got '{v}'"
-            )),
+            v => Err(format!("parameter '{name}': expected true or false, got '{v}'")),
         }
     }
 }
@@ -321,10 +278,7 @@ fn unexpected_non_finite(k: &Kernel, out: &Array) -> Option<usize> {
     match k.name {
         "stats.per_capita" => {
             let skip = 6 * out.shape.get(1).copied().unwrap_or(1);
-            v.iter()
-                .skip(skip)
-                .position(|x| !x.is_finite())
-                .map(|i| i + skip)
+            v.iter().skip(skip).position(|x| !x.is_finite()).map(|i| i + skip)
         }
         "stats.kl" => v.iter().position(|x| x.is_nan() || *x == f32::NEG_INFINITY),
         _ => v.iter().position(|x| !x.is_finite()),
@@ -338,14 +292,9 @@ fn unexpected_non_finite(k: &Kernel, out: &Array) -> Option<usize> {
 pub fn execute(k: &Kernel, call: &Call) -> Result<Array, String> {
     let mut inputs_finite = true;
     for (name, a) in &call.inputs {
-        if let Some(i) = a
-            .as_f32()
-            .and_then(|v| v.iter().position(|x| !x.is_finite()))
-        {
+        if let Some(i) = a.as_f32().and_then(|v| v.iter().position(|x| !x.is_finite())) {
             if !NON_FINITE_INPUTS_OK.contains(&k.name) {
-                return Err(format!(
-                    "input '{name}': non-finite value (NaN or inf) at index {i}"
-                ));
+                return Err(format!("input '{name}': non-finite value (NaN or inf) at index {i}"));
             }
             inputs_finite = false;
         }
@@ -373,18 +322,10 @@ pub fn list() -> String {
     for k in all() {
         s.push_str(&format!("{}\n    {}\n", k.name, k.summary));
         for i in &k.inputs {
-            s.push_str(&format!(
-                "    input  {:<10} {} [{}]\n",
-                i.name,
-                i.dtypes(),
-                i.shape
-            ));
+            s.push_str(&format!("    input  {:<10} {} [{}]\n", i.name, i.dtypes(), i.shape));
         }
         for p in &k.params {
-            let d = p
-                .default
-                .map(|d| format!(" (default {d})"))
-                .unwrap_or_default();
+            let d = p.default.map(|d| format!(" (default {d})")).unwrap_or_default();
             s.push_str(&format!("    param  {:<10} {}{d}\n", p.name, p.help));
         }
         s.push_str(&format!("    output {}\n", k.output));

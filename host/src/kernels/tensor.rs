@@ -23,9 +23,7 @@ pub fn kernels() -> Vec<Kernel> {
 
 /// Parses `2,-1,3` (parentheses, brackets and spaces allowed; empty = scalar).
 fn parse_shape(s: &str) -> Result<Vec<i64>, String> {
-    let t = s
-        .trim()
-        .trim_matches(|c| matches!(c, '(' | ')' | '[' | ']'));
+    let t = s.trim().trim_matches(|c| matches!(c, '(' | ')' | '[' | ']'));
     t.split(',')
         .map(str::trim)
         .filter(|p| !p.is_empty())
@@ -49,15 +47,7 @@ fn reshape(c: &Call) -> Result<Array, String> {
     let from = Shape::new(c.shape("x")).map_err(&e)?;
     let to = Shape::infer(&spec, x.len()).map_err(&e)?;
     let mut out = vec![0.0; x.len()];
-    tensor::reshape(
-        x,
-        &from,
-        Layout::RowMajor,
-        &to,
-        order,
-        &mut out,
-        Layout::RowMajor,
-    )
-    .map_err(&e)?;
+    tensor::reshape(x, &from, Layout::RowMajor, &to, order, &mut out, Layout::RowMajor)
+        .map_err(&e)?;
     Ok(Array::f32(to.dims().to_vec(), out))
 }

@@ -18,10 +18,7 @@ pub fn image_size(elf: &Path) -> Result<ImageSize> {
     const SHF_ALLOC: u64 = 0x2;
     let bytes = std::fs::read(elf).with_context(|| format!("reading {}", elf.display()))?;
     let file = object::File::parse(&*bytes).context("parsing the firmware ELF")?;
-    let mut s = ImageSize {
-        flash_bytes: 0,
-        static_ram_bytes: 0,
-    };
+    let mut s = ImageSize { flash_bytes: 0, static_ram_bytes: 0 };
     for sec in file.sections() {
         let object::SectionFlags::Elf { sh_flags } = sec.flags() else {
             continue;
@@ -83,10 +80,7 @@ pub fn host_checksums() -> HashMap<CaseKey, (u32, bool)> {
         .iter()
         .map(|c| {
             let o = (c.run)(&mut NoMeter);
-            (
-                (c.kernel.to_string(), c.shape.to_string()),
-                (o.checksum, o.ok),
-            )
+            ((c.kernel.to_string(), c.shape.to_string()), (o.checksum, o.ok))
         })
         .collect()
 }
@@ -106,10 +100,7 @@ pub fn records(
                 .find(|c| c.kernel == l.kernel && c.shape == l.shape)
                 .map(|c| c.cost)
                 .unwrap_or_default();
-            let ns = host_ns
-                .get(&(l.kernel.clone(), l.shape.clone()))
-                .copied()
-                .unwrap_or(f64::NAN);
+            let ns = host_ns.get(&(l.kernel.clone(), l.shape.clone())).copied().unwrap_or(f64::NAN);
             (l, ns, cost)
         })
         .map(|(l, ns, cost)| Record {
@@ -120,11 +111,7 @@ pub fn records(
             macs: l.macs,
             scratch_bytes: cost.scratch_bytes as u64,
             instructions: l.cost,
-            instructions_per_mac: if l.macs > 0 {
-                l.cost / l.macs as f64
-            } else {
-                f64::NAN
-            },
+            instructions_per_mac: if l.macs > 0 { l.cost / l.macs as f64 } else { f64::NAN },
             stack_bytes: l.stack,
             data_bytes: l.data_bytes,
             peak_ram_bytes: size.static_ram_bytes + l.data_bytes as u64 + l.stack as u64,
@@ -162,12 +149,8 @@ impl BoardReport {
         let not_linked = cases()
             .iter()
             .filter(|c| {
-                !lines
-                    .iter()
-                    .any(|l| l.kernel == c.kernel && l.shape == c.shape)
-                    && !skips
-                        .iter()
-                        .any(|l| l.kernel == c.kernel && l.shape == c.shape)
+                !lines.iter().any(|l| l.kernel == c.kernel && l.shape == c.shape)
+                    && !skips.iter().any(|l| l.kernel == c.kernel && l.shape == c.shape)
             })
             .map(|c| (c.kernel.to_string(), c.shape.to_string(), c.ram_bytes))
             .collect();
@@ -177,10 +160,7 @@ impl BoardReport {
             fpu: info.fpu.to_string(),
             counter_check: crate::firmware::parse_calibration(&boot.lines)?,
             records: records(size, info.name, &lines, &HashMap::new()),
-            skipped: skips
-                .into_iter()
-                .map(|s| (s.kernel, s.shape, s.need, s.free))
-                .collect(),
+            skipped: skips.into_iter().map(|s| (s.kernel, s.shape, s.need, s.free)).collect(),
             not_linked,
         })
     }

@@ -120,49 +120,13 @@ pub struct BoardImage {
 /// CMSIS-DSP case kernel, goal for the ratio of instructions per MAC on cores
 /// with an FPU or DSP extension, goal on the Cortex-M0).
 pub const CMSIS_PAIRS: &[(&str, &str, &str, f64, f64)] = &[
-    (
-        "linalg.dot",
-        "n=64",
-        "cmsis.arm_dot_prod_f32",
-        0.75,
-        f64::NAN,
-    ),
-    (
-        "linalg.dot",
-        "n=4096",
-        "cmsis.arm_dot_prod_f32",
-        0.75,
-        f64::NAN,
-    ),
-    (
-        "linalg.matvec",
-        "64x64",
-        "cmsis.arm_mat_vec_mult_f32",
-        0.75,
-        f64::NAN,
-    ),
+    ("linalg.dot", "n=64", "cmsis.arm_dot_prod_f32", 0.75, f64::NAN),
+    ("linalg.dot", "n=4096", "cmsis.arm_dot_prod_f32", 0.75, f64::NAN),
+    ("linalg.matvec", "64x64", "cmsis.arm_mat_vec_mult_f32", 0.75, f64::NAN),
     ("fixed.dot", "q15 n=64", "cmsis.arm_dot_prod_q15", 0.75, 0.5),
-    (
-        "fixed.dot",
-        "q15 n=4096",
-        "cmsis.arm_dot_prod_q15",
-        0.75,
-        0.5,
-    ),
+    ("fixed.dot", "q15 n=4096", "cmsis.arm_dot_prod_q15", 0.75, 0.5),
     ("fixed.dot", "q7 n=64", "cmsis.arm_dot_prod_q7", 0.75, 0.5),
     ("fixed.dot", "q7 n=4096", "cmsis.arm_dot_prod_q7", 0.75, 0.5),
-    (
-        "fixed.matvec",
-        "q15 64x64",
-        "cmsis.arm_mat_vec_mult_q15",
-        0.75,
-        0.5,
-    ),
-    (
-        "fixed.matvec",
-        "q7 64x64",
-        "cmsis.arm_mat_vec_mult_q7",
-        0.75,
-        0.5,
-    ),
+    ("fixed.matvec", "q15 64x64", "cmsis.arm_mat_vec_mult_q15", 0.75, 0.5),
+    ("fixed.matvec", "q7 64x64", "cmsis.arm_mat_vec_mult_q7", 0.75, 0.5),
 ];

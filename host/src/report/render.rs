@@ -50,10 +50,7 @@ call, found by painting 48 KiB below the stack pointer. Host time is one thread 
     s.push_str(&sections::cmsis_table(
         r,
         &r.records,
-        r.boards
-            .first()
-            .map(|b| b.board.as_str())
-            .unwrap_or("qemu-mps2-an386"),
+        r.boards.first().map(|b| b.board.as_str()).unwrap_or("qemu-mps2-an386"),
     ));
     s.push_str("\n## Every kernel: compute and resources\n\nParameters, MACs and scratch are analytic (`plasticore::cost`), beside the measured instructions. \
 Data = inputs + outputs + scratch the case holds (analytic); peak RAM = static RAM + data + stack high-water mark.\n\n\

@@ -93,10 +93,7 @@ impl FmaSimHash {
     /// Lays out `planes` (`[d, b]` row-major, `d, b > 0`, `planes.len() == d·b`:
     /// the callers in `simd` check these first).
     pub(crate) fn new(planes: &[f32], d: usize, b: usize) -> Self {
-        assert!(
-            d > 0 && b > 0 && planes.len() == d * b,
-            "planes must be [d, b]"
-        );
+        assert!(d > 0 && b > 0 && planes.len() == d * b, "planes must be [d, b]");
         let blocks = b.div_ceil(BLOCK);
         let mut rows = vec![[0.0f32; BLOCK]; blocks * d];
         let mut scale = vec![[0.0f32; BLOCK]; blocks];
@@ -117,25 +114,14 @@ impl FmaSimHash {
             scale[blk][l] = (4.0 * gamma * norm * (1.0 + f64::powi(2.0, -10))) as f32;
             // ∞ for a non-finite plane: `max` would drop a NaN at the next
             // plane, but keeps ∞.
-            max_norm = max_norm.max(if norm.is_finite() {
-                norm as f32
-            } else {
-                f32::INFINITY
-            });
+            max_norm = max_norm.max(if norm.is_finite() { norm as f32 } else { f32::INFINITY });
         }
         if d > 1 << 22 {
             // The underflow term would exceed 2⁻¹²⁶ (and for d ≥ 2²¹ the
             // relative bound says nothing): every vector goes the exact way.
             max_norm = f32::INFINITY;
         }
-        FmaSimHash {
-            d,
-            b,
-            rows,
-            scale,
-            floor: f32::MIN_POSITIVE,
-            max_norm,
-        }
+        FmaSimHash { d, b, rows, scale, floor: f32::MIN_POSITIVE, max_norm }
     }
 
     /// Code words of the rows of `xs` (`[n, d]`, finite): `words[k·w + blk]`
@@ -146,10 +132,7 @@ impl FmaSimHash {
     pub(crate) fn encode(&self, kernel: Kernel, xs: &[f32], words: &mut [u64]) -> Vec<usize> {
         let (d, w) = (self.d, self.b.div_ceil(BLOCK));
         let n = xs.len() / d;
-        assert!(
-            xs.len() == n * d && words.len() == n * w,
-            "xs must be [n, d], words [n, w]"
-        );
+        assert!(xs.len() == n * d && words.len() == n * w, "xs must be [n, d], words [n, w]");
         let mut redo = Vec::new();
         let (quads, rest) = match kernel {
             Kernel::Avx512 => (n / 4, n % 4),
@@ -319,11 +302,7 @@ fn block256(
             *a = _mm256_fmadd_ps(xv, r, *a);
         }
     }
-    let (zero, fl, nxv) = (
-        _mm256_setzero_ps(),
-        _mm256_set1_ps(floor),
-        _mm256_set1_ps(nx),
-    );
+    let (zero, fl, nxv) = (_mm256_setzero_ps(), _mm256_set1_ps(floor), _mm256_set1_ps(nx));
     let sign = _mm256_set1_ps(-0.0);
     let mut out = Signs::default();
     for (k, a) in acc.iter().enumerate() {
@@ -397,15 +376,7 @@ mod tests {
     #[test]
     fn certified_codes_equal_the_core_codes() {
         assert!(!Kernel::available().is_empty() || !cfg!(target_arch = "x86_64"));
-        for (d, b) in [
-            (64, 64),
-            (7, 13),
-            (33, 64),
-            (50, 100),
-            (16, 128),
-            (64, 1),
-            (1, 65),
-        ] {
+        for (d, b) in [(64, 64), (7, 13), (33, 64), (50, 100), (16, 128), (64, 1), (1, 65)] {
             let n = 1003;
             let xs = gaussian(d as u64, n * d);
             let mut planes = vec![0.0f32; d * b];
@@ -439,14 +410,8 @@ mod tests {
             }
         }
         for (k, redone, wrong) in check(&xs, &planes, d, b) {
-            assert!(
-                redone >= n / 2,
-                "{k:?}: only {redone} of {n} rows left to the core"
-            );
-            assert!(
-                wrong > 0,
-                "{k:?}: the FMA bits never differed; the test has no teeth"
-            );
+            assert!(redone >= n / 2, "{k:?}: only {redone} of {n} rows left to the core");
+            assert!(wrong > 0, "{k:?}: the FMA bits never differed; the test has no teeth");
         }
     }
 
@@ -460,10 +425,8 @@ mod tests {
             planes[i * b + 7] = 0.0;
         }
         for scale in [0.0f32, 1e-44, 1e-40, 1e-30, 1.0, 1e18, 1e30, 3e38] {
-            let xs: Vec<f32> = gaussian(6, n * d)
-                .iter()
-                .map(|v| (v * 0.3).clamp(-1.0, 1.0) * scale)
-                .collect();
+            let xs: Vec<f32> =
+                gaussian(6, n * d).iter().map(|v| (v * 0.3).clamp(-1.0, 1.0) * scale).collect();
             for (k, redone, _) in check(&xs, &planes, d, b) {
                 // The zero plane's bit is never certain.
                 assert_eq!(redone, n, "{k:?}, scale {scale}");
@@ -482,22 +445,11 @@ mod tests {
                 assert_eq!(redone, n, "{k:?}, plane entry {bad}");
             }
         }
-        for (scale, all_redone) in [
-            (1e-42f32, true),
-            (1e-15, false),
-            (1e15, false),
-            (1e25, true),
-        ] {
-            let xs: Vec<f32> = gaussian(7, n * d)
-                .iter()
-                .map(|v| (v * 0.3).clamp(-1.0, 1.0) * scale)
-                .collect();
+        for (scale, all_redone) in [(1e-42f32, true), (1e-15, false), (1e15, false), (1e25, true)] {
+            let xs: Vec<f32> =
+                gaussian(7, n * d).iter().map(|v| (v * 0.3).clamp(-1.0, 1.0) * scale).collect();
             for (k, redone, _) in check(&xs, &planes, d, b) {
-                assert_eq!(
-                    redone == n,
-                    all_redone,
-                    "{k:?}, scale {scale}: {redone} redone"
-                );
+                assert_eq!(redone == n, all_redone, "{k:?}, scale {scale}: {redone} redone");
             }
         }
     }

@@ -261,12 +261,9 @@ mod tests {
         let flat = planes.planes.as_flattened();
         let mut xs = [0.5f32; 5 * 8];
         xs[13] = f32::NAN;
-        for (xs, b, len) in [
-            (&xs[..], 16, 10),
-            (&xs[..4], 16, 10),
-            (&xs[..40], 16, 9),
-            (&xs[..40], 0, 10),
-        ] {
+        for (xs, b, len) in
+            [(&xs[..], 16, 10), (&xs[..4], 16, 10), (&xs[..40], 16, 9), (&xs[..40], 0, 10)]
+        {
             let mut ours = vec![7u8; len];
             let mut core = vec![7u8; len];
             let e1 = hash_batch(xs, flat, b, &mut ours).unwrap_err();

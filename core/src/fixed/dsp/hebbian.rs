@@ -56,10 +56,7 @@ macro_rules! hebbian_row_end {
 /// operand is an explicit register.
 pub(crate) fn hebbian_layer(w: &mut [i16], pre: &[i16], post: &[i16], h: &[i16]) -> usize {
     let n_in = pre.len();
-    let rows = post
-        .len()
-        .min(w.len() / n_in.max(1))
-        .min(h.len() / n_in.saturating_mul(4).max(1));
+    let rows = post.len().min(w.len() / n_in.max(1)).min(h.len() / n_in.saturating_mul(4).max(1));
     let aligned = word_aligned(w.as_ptr()) && word_aligned(pre.as_ptr());
     if rows == 0 || n_in == 0 || !n_in.is_multiple_of(4) || !aligned || !word_aligned(h.as_ptr()) {
         return 0;
@@ -147,10 +144,7 @@ pub(crate) fn hebbian_layer_shared(
 ) -> usize {
     let n_in = pre.len();
     let sets = h.len() / 4;
-    let rows = post
-        .len()
-        .min(w.len() / n_in.max(1))
-        .min(if per_row { sets } else { usize::MAX });
+    let rows = post.len().min(w.len() / n_in.max(1)).min(if per_row { sets } else { usize::MAX });
     let aligned = word_aligned(w.as_ptr()) && word_aligned(pre.as_ptr());
     if rows == 0 || sets == 0 || n_in == 0 || !n_in.is_multiple_of(4) {
         return 0;

@@ -36,10 +36,7 @@ pub(crate) fn matvec_i16(m: &[i16], cols: usize, x: &[i16], shift: u32, out: &mu
     let xt = x.get(done..).unwrap_or(&[]);
     let tail = |row: &[i16]| -> i64 {
         let rt = row.get(done..).unwrap_or(&[]);
-        rt.iter()
-            .zip(xt)
-            .map(|(a, b)| (*a as i32 * *b as i32) as i64)
-            .sum()
+        rt.iter().zip(xt).map(|(a, b)| (*a as i32 * *b as i32) as i64).sum()
     };
     // Byte counts the assembly steps by (cols ≤ MAX_LEN, checked by the caller).
     let (row_bytes, x_bytes) = (2 * cols, 2 * done);

@@ -187,11 +187,7 @@ macro_rules! pass_i16_d {
 /// each, each word widened by `SXTB16` and summed by two `SMLALD`.
 macro_rules! pass_i8_d {
     () => {
-        concat!(
-            "ldrd {x0}, {x1}, [{pa}], #8\n",
-            "ldrd {y0}, {y1}, [{pb}], #8\n",
-            widen_i8!(),
-        )
+        concat!("ldrd {x0}, {x1}, [{pa}], #8\n", "ldrd {y0}, {y1}, [{pb}], #8\n", widen_i8!(),)
     };
 }
 
@@ -230,11 +226,7 @@ fn misalignment<T>(s: &[T]) -> usize {
 #[inline(always)]
 fn common3<'a, T>(r0: &'a [T], r1: &'a [T], x: &'a [T]) -> (&'a [T], &'a [T], &'a [T]) {
     let n = x.len().min(r0.len()).min(r1.len());
-    (
-        slices::split(r0, n).0,
-        slices::split(r1, n).0,
-        slices::split(x, n).0,
-    )
+    (slices::split(r0, n).0, slices::split(r1, n).0, slices::split(x, n).0)
 }
 
 /// Two `i16` as one word, the first in the low half (little-endian).

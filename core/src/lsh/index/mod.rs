@@ -58,7 +58,7 @@ pub use storage::{
 
 use super::finite;
 use super::probe::{Probe, ProbeQueue};
-use super::tables::{index_accessors, TablesMut, TablesRef};
+use super::tables::{check_room, index_accessors, insert_rows, TablesMut, TablesRef};
 use super::top::TopK;
 use crate::error::{check_len, Error};
 use crate::linalg::dot_unchecked;
@@ -77,9 +77,8 @@ pub const DEFAULT_BITS: usize = 10;
 pub const DEFAULT_PROBES: usize = 64;
 
 /// The error of an index whose planes were never drawn.
-const NOT_DRAWN: Error = Error::Uninitialized {
-    what: "index (draw its planes with new, reset or reset_signs first)",
-};
+const NOT_DRAWN: Error =
+    Error::Uninitialized { what: "index (draw its planes with new, reset or reset_signs first)" };
 
 /// An LSH index over any [`IndexStorage`]; use it through its aliases
 /// [`LshIndex`], [`LshIndexI8`], [`LshIndexView`] and [`LshIndexI8View`].
@@ -136,10 +135,7 @@ where
     /// index is zero bytes at start, so it lives in `.bss`, not `.data`.
     pub const fn with_planes(planes: P) -> Self {
         let () = Self::CHECK;
-        LshIndexInner {
-            len: 0,
-            storage: OwnedStorage::new(planes),
-        }
+        LshIndexInner { len: 0, storage: OwnedStorage::new(planes) }
     }
 
     /// The planes, if drawn.
@@ -188,11 +184,7 @@ where
 
     fn reset_center(&mut self) {
         self.clear();
-        self.storage
-            .buffers_mut()
-            .center
-            .iter_mut()
-            .for_each(|c| *c = 0.0);
+        self.storage.buffers_mut().center.iter_mut().for_each(|c| *c = 0.0);
     }
 }
 
@@ -262,11 +254,7 @@ impl<S: IndexStorage> LshIndexInner<S> {
         if b.planes.len() != p.planes_len() {
             return Err(NOT_DRAWN);
         }
-        Ok(Frozen {
-            p,
-            b,
-            len: self.len,
-        })
+        Ok(Frozen { p, b, len: self.len })
     }
 
     /// Codes of `x` (hashed as `x/|x| − μ`) in every table (`codes.len() == L`).
@@ -335,17 +323,9 @@ impl<S: IndexStorage> LshIndexInner<S> {
         let (p, mut len) = (self.storage.params(), self.len);
         let b = self.storage.buffers_mut();
         let (rows_, scales) = (&*b.rows, &*b.scales);
-        let f = Planes {
-            p,
-            planes: b.planes,
-            center: b.center,
-        };
-        let mut tables = TablesMut {
-            live: b.live,
-            entries: b.entries,
-            tables: p.tables,
-            len: &mut len,
-        };
+        let f = Planes { p, planes: b.planes, center: b.center };
+        let mut tables =
+            TablesMut { live: b.live, entries: b.entries, tables: p.tables, len: &mut len };
         for t in 0..p.tables {
             for e in tables.table_mut(t).iter_mut() {
                 let s = e.slot as usize;
@@ -391,26 +371,18 @@ impl<S: IndexStorage> LshIndexInner<S> {
     pub fn insert_all(&mut self, xs: &S::Rows, ids: &mut [u32]) -> Result<(), Error> {
         self.frozen()?;
         let (xs, p) = (xs.flat(), self.params());
-        if ids.len() > p.capacity.saturating_sub(self.len) {
-            return Err(Error::Capacity {
-                capacity: p.capacity,
-            });
-        }
+        check_room(p.capacity, self.len, ids.len())?;
         // `ids.len() ≤ cap`, so `ids.len()·d` fits: the rows hold `cap·d`.
         check_len("xs", ids.len() * p.dim, xs.len())?;
         finite("xs", xs)?;
         for x in rows(xs, p.dim) {
             inv_norm("xs (a row)", x)?;
         }
-        let mut from = 0;
-        for (x, id) in rows(xs, p.dim).zip(ids.iter_mut()) {
-            let Ok(slot) = self.tables_mut().free_slot(from) else {
-                break;
-            };
-            from = slot + 1;
+        insert_rows(rows(xs, p.dim), ids, |from, x| {
+            let slot = self.tables_mut().free_slot(from).ok()?;
             self.put(slot, x, inv_norm("xs", x).unwrap_or(0.0), true);
-            *id = slot as u32;
-        }
+            Some(slot)
+        });
         self.tables_mut().sort();
         Ok(())
     }
@@ -420,26 +392,15 @@ impl<S: IndexStorage> LshIndexInner<S> {
     fn put(&mut self, slot: usize, x: &[f32], inv: f32, append: bool) {
         let (p, mut len) = (self.storage.params(), self.len);
         let b = self.storage.buffers_mut();
-        let row = b
-            .rows
-            .get_mut(slot * p.dim..(slot + 1) * p.dim)
-            .unwrap_or(&mut []);
+        let row = b.rows.get_mut(slot * p.dim..(slot + 1) * p.dim).unwrap_or(&mut []);
         let scale = S::Item::store(x.iter().map(|&xi| xi * inv), row);
         if let Some(s) = b.scales.get_mut(slot) {
             *s = scale;
         }
-        let f = Planes {
-            p,
-            planes: b.planes,
-            center: b.center,
-        };
+        let f = Planes { p, planes: b.planes, center: b.center };
         let code = |t: usize| f.code(t, |i| x.get(i).copied().unwrap_or(0.0) * inv);
-        let mut tables = TablesMut {
-            live: b.live,
-            entries: b.entries,
-            tables: p.tables,
-            len: &mut len,
-        };
+        let mut tables =
+            TablesMut { live: b.live, entries: b.entries, tables: p.tables, len: &mut len };
         if append {
             tables.append(slot, code);
         } else {
@@ -452,12 +413,7 @@ impl<S: IndexStorage> LshIndexInner<S> {
     fn tables_mut(&mut self) -> TablesGuard<'_> {
         let tables = self.storage.params().tables;
         let b = self.storage.buffers_mut();
-        TablesGuard {
-            len: &mut self.len,
-            live: b.live,
-            entries: b.entries,
-            tables,
-        }
+        TablesGuard { len: &mut self.len, live: b.live, entries: b.entries, tables }
     }
 
     /// Removes item `id`; its slot is free again.
@@ -532,19 +488,9 @@ impl<S: IndexStorage> LshIndexInner<S> {
     {
         let f = self.frozen()?;
         let (heap, work) = scratch.split();
-        let Work {
-            proj,
-            order,
-            seen,
-            codes,
-        } = work;
+        let Work { proj, order, seen, codes } = work;
         self.storage.with_query_codes(codes, |codes| {
-            let work = Work {
-                proj,
-                order,
-                seen,
-                codes,
-            };
+            let work = Work { proj, order, seen, codes };
             f.query(q.flat(), probes, work, heap, out)
         })
     }
@@ -560,12 +506,7 @@ struct TablesGuard<'a> {
 
 impl TablesGuard<'_> {
     fn get(&mut self) -> TablesMut<'_> {
-        TablesMut {
-            live: self.live,
-            entries: self.entries,
-            tables: self.tables,
-            len: self.len,
-        }
+        TablesMut { live: self.live, entries: self.entries, tables: self.tables, len: self.len }
     }
     fn free_slot(&mut self, from: usize) -> Result<usize, Error> {
         self.get().free_slot(from)
@@ -616,21 +557,13 @@ impl Planes<'_> {
         let (d, k) = (self.p.dim, self.p.bits);
         let pl = self.planes.get(t * d * k..(t + 1) * d * k).unwrap_or(&[]);
         let mut acc = [0.0f32; 32];
-        for (i, (&ci, row)) in self
-            .center
-            .iter()
-            .zip(pl.chunks_exact(k.max(1)))
-            .enumerate()
-        {
+        for (i, (&ci, row)) in self.center.iter().zip(pl.chunks_exact(k.max(1))).enumerate() {
             let v = u(i) - ci;
             for (a, &r) in acc.iter_mut().zip(row) {
                 *a += v * r;
             }
         }
-        acc.iter()
-            .take(k)
-            .enumerate()
-            .fold(0u32, |c, (j, &v)| c | (((v > 0.0) as u32) << j))
+        acc.iter().take(k).enumerate().fold(0u32, |c, (j, &v)| c | (((v > 0.0) as u32) << j))
     }
 
     /// Projections `(s·x − μ)·r_tj` for every table into `proj` (`L·K`).
@@ -657,19 +590,11 @@ struct Frozen<'r, T> {
 
 impl<T: Item> Frozen<'_, T> {
     fn planes(&self) -> Planes<'_> {
-        Planes {
-            p: self.p,
-            planes: self.b.planes,
-            center: self.b.center,
-        }
+        Planes { p: self.p, planes: self.b.planes, center: self.b.center }
     }
 
     fn tables(&self) -> TablesRef<'_> {
-        TablesRef {
-            live: self.b.live,
-            entries: self.b.entries,
-            len: self.len,
-        }
+        TablesRef { live: self.b.live, entries: self.b.entries, len: self.len }
     }
 
     #[inline]
@@ -679,9 +604,7 @@ impl<T: Item> Frozen<'_, T> {
 
     /// The code of a projection row: bit j = `[p_j > 0]`.
     fn sign_code(p: &[f32]) -> u32 {
-        p.iter()
-            .enumerate()
-            .fold(0u32, |c, (j, &v)| c | (((v > 0.0) as u32) << (j & 31)))
+        p.iter().enumerate().fold(0u32, |c, (j, &v)| c | (((v > 0.0) as u32) << (j & 31)))
     }
 
     /// The query of [`LshIndexInner::query`].
@@ -764,16 +687,10 @@ impl<T: Item> Frozen<'_, T> {
                 v * v
             };
             let score = |t: usize, mask: u32| {
-                (0..k)
-                    .filter(|p| (mask >> p) & 1 == 1)
-                    .fold(0.0f32, |s, p| s + z2(t, p))
+                (0..k).filter(|p| (mask >> p) & 1 == 1).fold(0.0f32, |s, p| s + z2(t, p))
             };
             for t in 0..nt {
-                heap.put(Probe {
-                    score: z2(t, 0),
-                    table: t as u32,
-                    mask: 1,
-                });
+                heap.put(Probe { score: z2(t, 0), table: t as u32, mask: 1 });
             }
             while stats.probes < budget {
                 let Some(p) = heap.take() else { break };
@@ -791,16 +708,8 @@ impl<T: Item> Frozen<'_, T> {
                     let next = 1u32 << (top + 1);
                     let shift = (p.mask & !(1 << top)) | next;
                     let expand = p.mask | next;
-                    heap.put(Probe {
-                        score: score(t, shift),
-                        table: p.table,
-                        mask: shift,
-                    });
-                    heap.put(Probe {
-                        score: score(t, expand),
-                        table: p.table,
-                        mask: expand,
-                    });
+                    heap.put(Probe { score: score(t, shift), table: p.table, mask: shift });
+                    heap.put(Probe { score: score(t, expand), table: p.table, mask: expand });
                 }
             }
         }

@@ -19,10 +19,7 @@ pub struct Neighbor {
 
 impl Neighbor {
     /// Placeholder for a missing neighbour.
-    pub const NONE: Neighbor = Neighbor {
-        id: u32::MAX,
-        cosine: f32::NEG_INFINITY,
-    };
+    pub const NONE: Neighbor = Neighbor { id: u32::MAX, cosine: f32::NEG_INFINITY };
 }
 
 /// Neighbours rank by higher cosine, then lower id.
@@ -163,13 +160,7 @@ impl<'a> QueryBufView<'a> {
         seen: &'a mut [bool],
         codes: &'a mut [i8],
     ) -> Self {
-        QueryBufView {
-            proj,
-            order,
-            heap: Heap { data: heap, len: 0 },
-            seen,
-            codes,
-        }
+        QueryBufView { proj, order, heap: Heap { data: heap, len: 0 }, seen, codes }
     }
 }
 
@@ -182,12 +173,7 @@ impl<'a> QueryScratch for QueryBufView<'a> {
         self.heap.len = 0;
         (
             &mut self.heap,
-            Work {
-                proj: self.proj,
-                order: self.order,
-                seen: self.seen,
-                codes: self.codes,
-            },
+            Work { proj: self.proj, order: self.order, seen: self.seen, codes: self.codes },
         )
     }
 }

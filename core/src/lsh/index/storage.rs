@@ -30,9 +30,7 @@ pub struct IndexParams {
 impl IndexParams {
     /// Length of the planes, `L·d·K` (saturating).
     pub const fn planes_len(&self) -> usize {
-        self.tables
-            .saturating_mul(self.dim)
-            .saturating_mul(self.bits)
+        self.tables.saturating_mul(self.dim).saturating_mul(self.bits)
     }
     /// Length of the item rows, `capacity·d` (saturating).
     pub const fn rows_len(&self) -> usize {
@@ -243,9 +241,7 @@ impl Item for i8 {
     /// Codes `rint(u/s)` with `s = max|u|/127` (1 for the zero vector).
     #[inline]
     fn store(u: impl Iterator<Item = f32> + Clone, row: &mut [Self]) -> f32 {
-        let m = u
-            .clone()
-            .fold(0.0f32, |m, v| if abs(v) > m { abs(v) } else { m });
+        let m = u.clone().fold(0.0f32, |m, v| if abs(v) > m { abs(v) } else { m });
         let s = if m > 0.0 { m / 127.0 } else { 1.0 };
         for (c, v) in row.iter_mut().zip(u) {
             *c = i8::saturate(libm::rintf(v / s) as i64);
@@ -304,17 +300,11 @@ pub struct RamPlanes<const D: usize, const L: usize, const K: usize> {
 
 impl<const D: usize, const L: usize, const K: usize> RamPlanes<D, L, K> {
     /// Planes not drawn yet (all zero: a `const` for statics in `.bss`).
-    pub const UNDRAWN: Self = RamPlanes {
-        planes: [[[0.0; K]; D]; L],
-        drawn: false,
-    };
+    pub const UNDRAWN: Self = RamPlanes { planes: [[[0.0; K]; D]; L], drawn: false };
 
     /// These planes.
     pub const fn new(planes: [[[f32; K]; D]; L]) -> Self {
-        RamPlanes {
-            planes,
-            drawn: true,
-        }
+        RamPlanes { planes, drawn: true }
     }
 
     /// N(0, 1) planes from `seed` ([`index_planes`]).
@@ -435,21 +425,13 @@ where
 
     #[inline(always)]
     fn params(&self) -> IndexParams {
-        IndexParams {
-            dim: D,
-            tables: L,
-            bits: K,
-            capacity: CAP,
-        }
+        IndexParams { dim: D, tables: L, bits: K, capacity: CAP }
     }
 
     #[inline(always)]
     fn buffers(&self) -> IndexBuffersRef<'_, T> {
         IndexBuffersRef {
-            planes: self
-                .planes
-                .planes()
-                .map_or(&[], |p| p.as_flattened().as_flattened()),
+            planes: self.planes.planes().map_or(&[], |p| p.as_flattened().as_flattened()),
             center: &self.center,
             rows: self.rows.as_flattened(),
             scales: self.scales.as_ref(),
@@ -461,10 +443,7 @@ where
     #[inline(always)]
     fn buffers_mut(&mut self) -> IndexBuffers<'_, T> {
         IndexBuffers {
-            planes: self
-                .planes
-                .planes()
-                .map_or(&[], |p| p.as_flattened().as_flattened()),
+            planes: self.planes.planes().map_or(&[], |p| p.as_flattened().as_flattened()),
             center: &mut self.center,
             rows: self.rows.as_flattened_mut(),
             scales: self.scales.as_mut(),

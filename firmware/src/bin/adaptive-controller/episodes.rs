@@ -7,12 +7,7 @@ use plasticore_firmware::{meter::units_u32, Board, Target};
 /// The change: from step 200 on, a longer, heavier pole and a weaker push.
 pub const CHANGE: Change<CartPoleParams> = Change {
     at: 200,
-    to: CartPoleParams {
-        length: 1.0,
-        masspole: 0.3,
-        force_mag: 5.0,
-        ..CartPoleParams::NOMINAL
-    },
+    to: CartPoleParams { length: 1.0, masspole: 0.3, force_mag: 5.0, ..CartPoleParams::NOMINAL },
 };
 
 /// Ten episodes (seeds 0–9) of one network, logged; false on an error.
@@ -40,11 +35,6 @@ pub fn run(board: &mut Target, name: &str, net: &mut dyn Controller) -> bool {
         (before, after) = (before + o.ret_before, after + o.ret - o.ret_before);
         board.heartbeat();
     }
-    defmt::info!(
-        "summary|{=str}|{=f32}|{=f32}",
-        name,
-        before / 10.0,
-        after / 10.0
-    );
+    defmt::info!("summary|{=str}|{=f32}|{=f32}", name, before / 10.0, after / 10.0);
     true
 }

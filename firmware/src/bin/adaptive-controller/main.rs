@@ -37,12 +37,8 @@ fn main() -> ! {
     let plastic = PlasticMlp::<4, 8, 1>::new(&plastic::COEFFS, plastic::CONFIG, &mut Rng::new(0));
     let ok_plastic = plastic.is_ok_and(|mut net| run(&mut b, "plastic", &mut net));
     let mut acts = [0.0f32; act_len(&static_net::SIZES)];
-    let st = StaticNet::new(
-        &static_net::SIZES,
-        static_net::OUTPUT,
-        &static_net::WEIGHTS,
-        &mut acts,
-    );
+    let st =
+        StaticNet::new(&static_net::SIZES, static_net::OUTPUT, &static_net::WEIGHTS, &mut acts);
     let ok_static = st.is_ok_and(|mut net| run(&mut b, "static", &mut net));
     defmt::info!("stack|{=u32}", high.bytes());
     fw::exit(ok_plastic && ok_static)

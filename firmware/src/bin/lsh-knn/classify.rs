@@ -40,11 +40,8 @@ pub struct Knn {
 
 impl Knn {
     /// Empty: every byte zero.
-    pub const EMPTY: Knn = Knn {
-        index: LshIndexI8::with_planes(Planes),
-        labels: [0; CAP],
-        scratch: QueryBuf::new(),
-    };
+    pub const EMPTY: Knn =
+        Knn { index: LshIndexI8::with_planes(Planes), labels: [0; CAP], scratch: QueryBuf::new() };
 }
 
 /// Counts of one run.
@@ -79,15 +76,11 @@ pub fn classify(board: &mut Target, knn: &mut Knn, blob: &Blob<'_>) -> Option<Ta
     for i in TRAIN..rows {
         let q = row(i);
         let t0 = board.ticks();
-        knn.index
-            .query(&q, PROBES, &mut knn.scratch, &mut out)
-            .ok()?;
+        knn.index.query(&q, PROBES, &mut knn.scratch, &mut out).ok()?;
         query_ticks += board.ticks() - t0;
         let labels = &knn.labels;
-        let p = vote(&out, |id| {
-            labels.get(id as usize).and_then(|&l| l.checked_sub(1))
-        })
-        .unwrap_or(u8::MAX);
+        let p = vote(&out, |id| labels.get(id as usize).and_then(|&l| l.checked_sub(1)))
+            .unwrap_or(u8::MAX);
         correct += u32::from(p == label(i));
         test += 1;
         fnv = fnv1a_f32(fnv, &[f32::from(p)]);

@@ -27,16 +27,9 @@ static KNN: ConstStaticCell<Knn> = ConstStaticCell::new(Knn::EMPTY);
 #[fw::entry]
 fn main() -> ! {
     let mut b = fw::take();
-    defmt::info!(
-        "app|lsh-knn|{=str}|{=str}|{=str}",
-        Target::NAME,
-        Target::CORE,
-        Target::UNIT
-    );
+    defmt::info!("app|lsh-knn|{=str}|{=str}|{=str}", Target::NAME, Target::CORE, Target::UNIT);
     let high = HighWater::start();
-    let tally = Blob::parse(DIGITS)
-        .ok()
-        .and_then(|blob| classify(&mut b, KNN.try_take()?, &blob));
+    let tally = Blob::parse(DIGITS).ok().and_then(|blob| classify(&mut b, KNN.try_take()?, &blob));
     let ok = tally.is_some();
     match tally {
         Some(t) => defmt::info!(

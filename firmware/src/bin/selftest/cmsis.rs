@@ -65,11 +65,7 @@ fn matvec_f32(m: &mut dyn Meter) -> Outcome {
     let a = uniform::<4096>(inputs::MATVEC.0);
     let x = uniform::<64>(inputs::MATVEC.1);
     let mut y = [0.0f32; 64];
-    let mat = ArmMatrix {
-        rows: 64,
-        cols: 64,
-        data: a.as_ptr(),
-    };
+    let mat = ArmMatrix { rows: 64, cols: 64, data: a.as_ptr() };
     // SAFETY: `mat` describes the 64 × 64 array `a`; `x` has 64 elements, `y` room for 64.
     m.measure(&mut || unsafe { arm_mat_vec_mult_f32(&mat, x.as_ptr(), y.as_mut_ptr()) });
     let mut want = [0.0f64; 64];
@@ -85,9 +81,7 @@ fn matvec_int<T: plasticore::fixed::Fixed>(a: &[T], x: &[T], y: &[T], shift: u32
     let mut want = [0.0f64; 64];
     let mut exact = true;
     for i in 0..64 {
-        let s: i64 = (0..64)
-            .map(|j| a[i * 64 + j].to_i32() as i64 * x[j].to_i32() as i64)
-            .sum();
+        let s: i64 = (0..64).map(|j| a[i * 64 + j].to_i32() as i64 * x[j].to_i32() as i64).sum();
         let w = (s >> shift).clamp(T::MIN, T::MAX);
         want[i] = w as f64;
         got[i] = y[i].to_i32() as f32;
@@ -101,11 +95,7 @@ fn matvec_q15(m: &mut dyn Meter) -> Outcome {
     let a = ints::<i16, 4096>(inputs::FIXED_MATVEC.0);
     let x = ints::<i16, 64>(inputs::FIXED_MATVEC.1);
     let mut y = [0i16; 64];
-    let mat = ArmMatrix {
-        rows: 64,
-        cols: 64,
-        data: a.as_ptr(),
-    };
+    let mat = ArmMatrix { rows: 64, cols: 64, data: a.as_ptr() };
     // SAFETY: as for matvec_f32.
     m.measure(&mut || unsafe { arm_mat_vec_mult_q15(&mat, x.as_ptr(), y.as_mut_ptr()) });
     matvec_int(&a, &x, &y, 15)
@@ -115,11 +105,7 @@ fn matvec_q7(m: &mut dyn Meter) -> Outcome {
     let a = ints::<i8, 4096>(inputs::FIXED_MATVEC.0);
     let x = ints::<i8, 64>(inputs::FIXED_MATVEC.1);
     let mut y = [0i8; 64];
-    let mat = ArmMatrix {
-        rows: 64,
-        cols: 64,
-        data: a.as_ptr(),
-    };
+    let mat = ArmMatrix { rows: 64, cols: 64, data: a.as_ptr() };
     // SAFETY: as for matvec_f32.
     m.measure(&mut || unsafe { arm_mat_vec_mult_q7(&mat, x.as_ptr(), y.as_mut_ptr()) });
     matvec_int(&a, &x, &y, 7)
@@ -140,20 +126,8 @@ macro_rules! case {
 
 /// The CMSIS-DSP cases; each shape names the plasticore case it is compared with.
 pub static CASES: &[Case] = &[
-    case!(
-        "cmsis.arm_dot_prod_f32",
-        "n=64",
-        cost::dot(64),
-        2 * 64 * 4,
-        dot_f32::<64>
-    ),
-    case!(
-        "cmsis.arm_dot_prod_f32",
-        "n=4096",
-        cost::dot(4096),
-        2 * 4096 * 4,
-        dot_f32::<4096>
-    ),
+    case!("cmsis.arm_dot_prod_f32", "n=64", cost::dot(64), 2 * 64 * 4, dot_f32::<64>),
+    case!("cmsis.arm_dot_prod_f32", "n=4096", cost::dot(4096), 2 * 4096 * 4, dot_f32::<4096>),
     case!(
         "cmsis.arm_mat_vec_mult_f32",
         "64x64",
@@ -161,34 +135,10 @@ pub static CASES: &[Case] = &[
         (4096 + 128) * 4,
         matvec_f32
     ),
-    case!(
-        "cmsis.arm_dot_prod_q15",
-        "q15 n=64",
-        cost::dot(64),
-        2 * 64 * 2,
-        dot_q15::<64>
-    ),
-    case!(
-        "cmsis.arm_dot_prod_q15",
-        "q15 n=4096",
-        cost::dot(4096),
-        2 * 4096 * 2,
-        dot_q15::<4096>
-    ),
-    case!(
-        "cmsis.arm_dot_prod_q7",
-        "q7 n=64",
-        cost::dot(64),
-        2 * 64,
-        dot_q7::<64>
-    ),
-    case!(
-        "cmsis.arm_dot_prod_q7",
-        "q7 n=4096",
-        cost::dot(4096),
-        2 * 4096,
-        dot_q7::<4096>
-    ),
+    case!("cmsis.arm_dot_prod_q15", "q15 n=64", cost::dot(64), 2 * 64 * 2, dot_q15::<64>),
+    case!("cmsis.arm_dot_prod_q15", "q15 n=4096", cost::dot(4096), 2 * 4096 * 2, dot_q15::<4096>),
+    case!("cmsis.arm_dot_prod_q7", "q7 n=64", cost::dot(64), 2 * 64, dot_q7::<64>),
+    case!("cmsis.arm_dot_prod_q7", "q7 n=4096", cost::dot(4096), 2 * 4096, dot_q7::<4096>),
     case!(
         "cmsis.arm_mat_vec_mult_q15",
         "q15 64x64",
@@ -196,11 +146,5 @@ pub static CASES: &[Case] = &[
         (4096 + 128) * 2,
         matvec_q15
     ),
-    case!(
-        "cmsis.arm_mat_vec_mult_q7",
-        "q7 64x64",
-        cost::matvec(64, 64),
-        4096 + 128,
-        matvec_q7
-    ),
+    case!("cmsis.arm_mat_vec_mult_q7", "q7 64x64", cost::matvec(64, 64), 4096 + 128, matvec_q7),
 ];

@@ -17,9 +17,7 @@ pub fn section(r: &Report) -> String {
         "## Application footprint\n\nThe application binaries a user starts from (`firmware/src/bin/*/main.rs`), built in this run. Flash counts every loaded section (vector table, code, read-only data, initialised data); static RAM is `.data` + `.bss`; stack is the high-water mark of the whole run on the emulated board (painted; silicon builds are sized, not run). RAM used = static RAM + stack.\n\n| application | board | opt-level | flash (B) | static RAM (B) | stack (B) | RAM used (B) |\n|---|---|---|---:|---:|---:|---:|\n",
     );
     for a in &r.apps {
-        let stack = a
-            .stack_bytes
-            .map_or("not measured".to_string(), |v| v.to_string());
+        let stack = a.stack_bytes.map_or("not measured".to_string(), |v| v.to_string());
         let used = a.stack_bytes.map_or("not measured".to_string(), |v| {
             (a.size.static_ram_bytes + v as u64).to_string()
         });

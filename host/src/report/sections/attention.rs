@@ -26,9 +26,7 @@ fn n_of(shape: &str) -> Option<u64> {
 /// The sizes measured for both kernels, ascending in n.
 fn points(r: &Report) -> Vec<Point<'_>> {
     let find = |kernel: &str, n: u64| {
-        r.records
-            .iter()
-            .find(|x| x.kernel == kernel && n_of(&x.shape) == Some(n))
+        r.records.iter().find(|x| x.kernel == kernel && n_of(&x.shape) == Some(n))
     };
     let mut ns: Vec<u64> = r
         .records
@@ -40,11 +38,7 @@ fn points(r: &Report) -> Vec<Point<'_>> {
     ns.dedup();
     ns.into_iter()
         .filter_map(|n| {
-            Some(Point {
-                n,
-                full: find("attention.sdpa", n)?,
-                lsh: find("attention.lsh", n)?,
-            })
+            Some(Point { n, full: find("attention.sdpa", n)?, lsh: find("attention.lsh", n)? })
         })
         .collect()
 }
@@ -134,10 +128,8 @@ scratch + the stack high-water mark of the call. Semantics, scratch formulas and
     };
     if large.len() >= 2 {
         let all: Vec<&Point> = p.iter().collect();
-        let per: Vec<f64> = large
-            .iter()
-            .map(|q| q.lsh.instructions / (q.n as f64 * (q.n as f64).log2()))
-            .collect();
+        let per: Vec<f64> =
+            large.iter().map(|q| q.lsh.instructions / (q.n as f64 * (q.n as f64).log2())).collect();
         let (lo, hi) = (
             per.iter().cloned().fold(f64::INFINITY, f64::min),
             per.iter().cloned().fold(0.0, f64::max),
@@ -159,14 +151,9 @@ The hashing term R·n·d·b/2 grows as n² because b = n/32, but it is {:.1} % o
             hashing_share(1024) * 100.0,
         ));
     }
-    s.push_str(&format!(
-        "![instructions and peak RAM against n]({PLOT})\n\n"
-    ));
-    let blocks: Vec<&Record> = r
-        .records
-        .iter()
-        .filter(|x| x.kernel == "attention.transformer_block")
-        .collect();
+    s.push_str(&format!("![instructions and peak RAM against n]({PLOT})\n\n"));
+    let blocks: Vec<&Record> =
+        r.records.iter().filter(|x| x.kernel == "attention.transformer_block").collect();
     if !blocks.is_empty() {
         s.push_str(
             "Pre-LN transformer block (d_model = 32, 2 heads, n = 128, d_ff = 64, GELU; weights from a seed in one \
@@ -212,61 +199,30 @@ pub fn write_plot(r: &Report, dir: &Path) -> Result<Option<PathBuf>> {
         let (left, right) = root.split_horizontally(470);
         let n_lo = p.first().map_or(64, |q| q.n) as f64 / 1.2;
         let n_hi = p.last().map_or(1024, |q| q.n) as f64 * 1.2;
-        let imax = p
-            .iter()
-            .map(|q| q.full.instructions.max(q.lsh.instructions))
-            .fold(1.0, f64::max);
+        let imax =
+            p.iter().map(|q| q.full.instructions.max(q.lsh.instructions)).fold(1.0, f64::max);
         let imin = p
             .iter()
             .map(|q| q.full.instructions.min(q.lsh.instructions))
             .fold(f64::INFINITY, f64::min);
         let mut c = ChartBuilder::on(&left)
-            .caption(
-                "instructions per call (emulated Cortex-M4F)",
-                ("sans-serif", 15),
-            )
+            .caption("instructions per call (emulated Cortex-M4F)", ("sans-serif", 15))
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(64)
-            .build_cartesian_2d(
-                (n_lo..n_hi).log_scale(),
-                (imin / 2.0..imax * 2.0).log_scale(),
-            )?;
+            .build_cartesian_2d((n_lo..n_hi).log_scale(), (imin / 2.0..imax * 2.0).log_scale())?;
         c.configure_mesh()
             .x_desc("n")
             .y_desc("instructions")
             .x_label_formatter(&|x| format!("{x:.0}"))
             .y_label_formatter(&|y| format!("{y:.0e}"))
             .draw()?;
-        let series = [
-            ("full (sdpa)", RED, true),
-            ("LSH (R = 2, chunks of 32)", BLUE, false),
-        ];
-        for (name, colour, full) in series {
-            let pts: Vec<(f64, f64)> = p
-                .iter()
-                .map(|q| {
-                    let x = if full { q.full } else { q.lsh };
-                    (q.n as f64, x.instructions)
-                })
-                .collect();
-            c.draw_series(LineSeries::new(pts.clone(), colour.stroke_width(2)))?
-                .label(name)
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour));
-            c.draw_series(pts.iter().map(|&xy| Circle::new(xy, 3, colour.filled())))?;
-        }
-        c.configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .draw()?;
+        full_and_lsh(&mut c, &p, |r| r.instructions)?;
 
-        let rmax = p
-            .iter()
-            .map(|q| q.full.peak_ram_bytes.max(q.lsh.peak_ram_bytes))
-            .max()
-            .unwrap_or(1) as f64
-            / 1024.0;
+        let rmax =
+            p.iter().map(|q| q.full.peak_ram_bytes.max(q.lsh.peak_ram_bytes)).max().unwrap_or(1)
+                as f64
+                / 1024.0;
         let mut c = ChartBuilder::on(&right)
             .caption("peak RAM (static + data + stack)", ("sans-serif", 15))
             .margin(12)
@@ -278,28 +234,36 @@ pub fn write_plot(r: &Report, dir: &Path) -> Result<Option<PathBuf>> {
             .y_desc("KiB")
             .x_label_formatter(&|x| format!("{x:.0}"))
             .draw()?;
-        for (name, colour, full) in series {
-            let pts: Vec<(f64, f64)> = p
-                .iter()
-                .map(|q| {
-                    let x = if full { q.full } else { q.lsh };
-                    (q.n as f64, x.peak_ram_bytes as f64 / 1024.0)
-                })
-                .collect();
-            c.draw_series(LineSeries::new(pts.clone(), colour.stroke_width(2)))?
-                .label(name)
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour));
-            c.draw_series(pts.iter().map(|&xy| Circle::new(xy, 3, colour.filled())))?;
-        }
-        c.configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .draw()?;
-        root.present()
-            .with_context(|| format!("writing {}", path.display()))?;
+        full_and_lsh(&mut c, &p, |r| r.peak_ram_bytes as f64 / 1024.0)?;
+        root.present().with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(Some(path))
+}
+
+/// The two kernels' lines (`y` of each record against n) and their legend.
+fn full_and_lsh<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f64>>(
+    c: &mut ChartContext<'a, DB, Cartesian2d<LogCoord<f64>, Y>>,
+    p: &[Point],
+    y: impl Fn(&Record) -> f64,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let series = [("full (sdpa)", RED, true), ("LSH (R = 2, chunks of 32)", BLUE, false)];
+    for (name, colour, full) in series {
+        let pts: Vec<(f64, f64)> =
+            p.iter().map(|q| (q.n as f64, y(if full { q.full } else { q.lsh }))).collect();
+        c.draw_series(LineSeries::new(pts.clone(), colour.stroke_width(2)))?
+            .label(name)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour));
+        c.draw_series(pts.iter().map(|&xy| Circle::new(xy, 3, colour.filled())))?;
+    }
+    c.configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -46,10 +46,7 @@ image is built at opt-level 3 with fat LTO.\n\n\
     let mut keys: Vec<(String, String, u64)> = Vec::new();
     for b in &r.boards {
         for x in b.records.iter().filter(|x| !x.kernel.starts_with("cmsis.")) {
-            if !keys
-                .iter()
-                .any(|(k, sh, _)| k == &x.kernel && sh == &x.shape)
-            {
+            if !keys.iter().any(|(k, sh, _)| k == &x.kernel && sh == &x.shape) {
                 keys.push((x.kernel.clone(), x.shape.clone(), x.macs));
             }
         }
@@ -132,11 +129,7 @@ the silicon boards' images are built in the same run, not run.\n\n\
                 i.profile,
                 i.size.flash_bytes,
                 i.size.static_ram_bytes,
-                if i.emulated {
-                    "QEMU, every test run"
-                } else {
-                    "silicon (built in CI)"
-                }
+                if i.emulated { "QEMU, every test run" } else { "silicon (built in CI)" }
             ));
         }
     }

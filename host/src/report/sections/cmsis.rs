@@ -22,9 +22,7 @@ fn fmt_goal(g: f64) -> String {
 pub fn cmsis_table(r: &Report, records: &[Record], board: &str) -> String {
     let m0 = board == "qemu-microbit";
     // The f32 goal is for cores with an FPU; on soft-float cores f32 is the baseline.
-    let soft = crate::boards::BOARDS
-        .iter()
-        .any(|b| b.name == board && b.fpu == "none");
+    let soft = crate::boards::BOARDS.iter().any(|b| b.name == board && b.fpu == "none");
     let mut s = format!(
         "## Against CMSIS-DSP ({board})\n\nInstructions per multiply-accumulate, both measured in this run on this core by the same counter, \
 on the same inputs. CMSIS-DSP {ver}: arm-none-eabi-gcc -O3 -DARM_MATH_LOOPUNROLL, soft float from libgcc. Ratio = plasticore / CMSIS-DSP (below 1: fewer instructions).\n\n",
@@ -48,11 +46,7 @@ on the same inputs. CMSIS-DSP {ver}: arm-none-eabi-gcc -O3 -DARM_MATH_LOOPUNROLL
             theirs.instructions_per_mac,
             ours.instructions_per_mac,
             ratio,
-            fmt_goal(if m0 || (soft && k.starts_with("linalg.")) {
-                goal_m0
-            } else {
-                goal
-            })
+            fmt_goal(if m0 || (soft && k.starts_with("linalg.")) { goal_m0 } else { goal })
         ));
     }
     if !any {
@@ -68,10 +62,7 @@ fn integer_vs_f32(core: &str, records: &[Record]) -> Option<String> {
         (("fixed.dot", "q15 n=64"), ("linalg.dot", "n=64")),
         (("fixed.dot", "q15 n=4096"), ("linalg.dot", "n=4096")),
         (("fixed.matvec", "q15 64x64"), ("linalg.matvec", "64x64")),
-        (
-            ("fixed.simhash", "q15 d=64 b=64"),
-            ("lsh.hyperplane", "d=64 b=64 stored"),
-        ),
+        (("fixed.simhash", "q15 d=64 b=64"), ("lsh.hyperplane", "d=64 b=64 stored")),
         (
             ("hebbian.update_q15", "64x64 ABCD_lr synapse"),
             ("hebbian.update", "64x64 ABCD_lr synapse"),

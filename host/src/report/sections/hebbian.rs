@@ -41,11 +41,7 @@ fn numpy_rates(cases: &[(String, String)]) -> Result<Vec<(f64, String)>, String>
 
 /// The section, or nothing if the report has no Hebbian records.
 pub fn section(r: &Report) -> String {
-    let updates: Vec<&Record> = r
-        .records
-        .iter()
-        .filter(|x| x.kernel == "hebbian.update")
-        .collect();
+    let updates: Vec<&Record> = r.records.iter().filter(|x| x.kernel == "hebbian.update").collect();
     if updates.is_empty() {
         return String::new();
     }
@@ -53,10 +49,7 @@ pub fn section(r: &Report) -> String {
         .iter()
         .map(|x| {
             let mut it = x.shape.split_whitespace().skip(1);
-            (
-                it.next().unwrap_or("?").to_string(),
-                it.next().unwrap_or("?").to_string(),
-            )
+            (it.next().unwrap_or("?").to_string(), it.next().unwrap_or("?").to_string())
         })
         .collect();
     let numpy = numpy_rates(&parsed);
@@ -66,10 +59,7 @@ Weights are the only RAM (64·64·4 = 16 384 B); coefficients are read-only and 
 Host rates: this machine, one thread, per synapse update; NumPy: the same rule vectorised over the layer in float32, timed in the same `bench` run. \
 Goal: ≤ 8 instructions per synapse update for ABCD_lr.\n\n");
     let np_head = match &numpy {
-        Ok(v) => format!(
-            "NumPy {} M updates/s",
-            v.first().map(|x| x.1.as_str()).unwrap_or("")
-        ),
+        Ok(v) => format!("NumPy {} M updates/s", v.first().map(|x| x.1.as_str()).unwrap_or("")),
         Err(_) => "NumPy M updates/s".to_string(),
     };
     let _ = writeln!(
@@ -121,11 +111,7 @@ Details and the evolution results: [hebbian.md](hebbian.md).\n");
 
 /// The Q15 update beside the f32 one (same shapes, same run, Cortex-M4F).
 fn q15_table(r: &Report, f32_updates: &[&Record]) -> String {
-    let q15: Vec<&Record> = r
-        .records
-        .iter()
-        .filter(|x| x.kernel == "hebbian.update_q15")
-        .collect();
+    let q15: Vec<&Record> = r.records.iter().filter(|x| x.kernel == "hebbian.update_q15").collect();
     if q15.is_empty() {
         return String::new();
     }

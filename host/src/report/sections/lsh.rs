@@ -52,9 +52,7 @@ fn host_hyperplane_ns() -> f64 {
     let (xs, h) = encode_inputs();
     let mut p = [0.0f32; 64];
     best_of_5_ns(|| {
-        let c = xs
-            .iter()
-            .fold(0u64, |a, x| a ^ h.hash_u64(x, &mut p).unwrap_or(0));
+        let c = xs.iter().fold(0u64, |a, x| a ^ h.hash_u64(x, &mut p).unwrap_or(0));
         black_box(c);
     })
 }
@@ -112,11 +110,7 @@ fn host_crosspolytope_ns() -> (f64, f64, bool) {
 
 /// The section (empty if the report has no lsh records).
 pub fn section(r: &Report) -> String {
-    let recs: Vec<_> = r
-        .records
-        .iter()
-        .filter(|x| x.kernel.starts_with("lsh."))
-        .collect();
+    let recs: Vec<_> = r.records.iter().filter(|x| x.kernel.starts_with("lsh.")).collect();
     if recs.is_empty() {
         return String::new();
     }
@@ -218,11 +212,8 @@ fn faiss_ns() -> Result<(f64, String), String> {
         return Err("python3 has no faiss-cpu (pip install faiss-cpu)".into());
     }
     let text = String::from_utf8_lossy(&out.stdout);
-    let field = |k: &str| {
-        text.split_whitespace()
-            .find_map(|w| w.strip_prefix(k))
-            .map(str::to_string)
-    };
+    let field =
+        |k: &str| text.split_whitespace().find_map(|w| w.strip_prefix(k)).map(str::to_string);
     let ns = field("faiss_ns_per_vector=")
         .and_then(|v| v.parse::<f64>().ok())
         .ok_or("unexpected output from bench_faiss.py")?;
@@ -263,11 +254,9 @@ mod tests {
             apps: vec![],
         };
         assert_eq!(section(&r), "");
-        r.records
-            .push(rec("lsh.hyperplane", "d=64 b=64 stored", 4096));
+        r.records.push(rec("lsh.hyperplane", "d=64 b=64 stored", 4096));
         r.records.push(rec("lsh.hyperplane", "d=64 b=64 seeded", 0));
-        r.records
-            .push(rec("lsh.crosspolytope", "d=64 k=3 stored", 192));
+        r.records.push(rec("lsh.crosspolytope", "d=64 k=3 stored", 192));
         let s = section(&r);
         assert!(s.starts_with("## LSH"));
         assert!(s.contains("| lsh.hyperplane | d=64 b=64 stored | 11365 | 263 | 16384 |"));

@@ -23,11 +23,7 @@ pub fn all(r: &Report) -> Vec<String> {
         attention::section,
         apps::section,
     ];
-    sections
-        .into_iter()
-        .map(|f| f(r))
-        .filter(|s| !s.is_empty())
-        .collect()
+    sections.into_iter().map(|f| f(r)).filter(|s| !s.is_empty()).collect()
 }
 
 /// Writes one section's plot into a directory; `None` when it has no data.
