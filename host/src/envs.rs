@@ -4,12 +4,15 @@
 //!
 //! Spec syntax: `key=value,...` (dynamics, change) and `key=lo:hi,...`
 //! (randomisation), the keys being Gymnasium's attribute names in lower case
-//! plus `actuator_sign` ([`plasticore::env::Dynamics::KEYS`]).
+//! plus the keys every environment shares: `actuator_sign`, `actuator_gain`,
+//! `sensor_bias`, `sensor_noise`, `action_delay`
+//! ([`plasticore::env::Dynamics::KEYS`]).
 //!
 //! Domain randomisation draws, per episode seed `s`, from
 //! `Rng::new(s ^ 0x52414E44)` one value per randomised key in spec order:
 //! `U(lo, hi)`, except `actuator_sign`, which is −1 or +1 with equal
-//! probability when `lo < 0 < hi` (else `hi`'s sign).
+//! probability when `lo < 0 < hi` (else `hi`'s sign), and `action_delay`,
+//! a whole number of steps drawn uniformly from `lo..=hi` (both whole).
 
 use anyhow::{bail, ensure, Result};
 use plasticore::env::{Acrobot, CartPole, Change, Dynamics, Environment, MountainCar, Pendulum};
@@ -193,6 +196,12 @@ impl RandomizeSpec {
                     "randomize '{e}': actuator_sign takes -1:1, 1:1 or -1:-1"
                 );
             }
+            if k == "action_delay" {
+                ensure!(
+                    lo == lo.trunc() && hi == hi.trunc(),
+                    "randomize '{e}': action_delay takes whole steps lo:hi"
+                );
+            }
             for v in [lo, hi] {
                 DynamicsSpec::parse(env, &format!("{k}={v}"))?;
             }
@@ -215,6 +224,8 @@ impl RandomizeSpec {
                 } else {
                     *hi
                 }
+            } else if k == "action_delay" {
+                lo + rng.below((hi - lo) as u32 + 1) as f32
             } else {
                 rng.uniform(*lo, *hi)
             };

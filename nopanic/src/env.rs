@@ -3,8 +3,8 @@
 use crate::hebbian::hebb_config;
 use crate::{cut, cut_mut, opaque, sink};
 use plasticore::env::{
-    Acrobot, AcrobotParams, CartPole, CartPoleParams, Change, Dynamics, Environment, MountainCar,
-    MountainCarParams, Pendulum, PendulumParams,
+    Acrobot, AcrobotParams, CartPole, CartPoleParams, Change, Channel, Deployment, Dynamics,
+    Environment, MountainCar, MountainCarParams, Pendulum, PendulumParams,
 };
 use plasticore::es::{centered_ranks, EsConfig, OpenAiEs};
 use plasticore::hebbian::{self, Activation as HebbAct, PlasticNet, StaticNet};
@@ -26,6 +26,19 @@ pub fn check_env<E: Environment>(keys: &[&str]) {
         let out = opaque([0.3f32, -0.2, 0.9]);
         sink(env.act(cut(&out)).map(|(_, r, d)| (r, d)));
     }
+    // The sensor and actuator path, with any deployment (checked or not).
+    let d = Deployment {
+        actuator_gain: opaque(0.5),
+        sensor_bias: opaque(0.1),
+        sensor_noise: opaque(0.2),
+        action_delay: opaque(3.0),
+    };
+    sink((d.check(), d.delay_steps(), p.deployment()));
+    let mut channel = Channel::new(opaque(5));
+    let obs = opaque([0.5f32; 20]);
+    sink(channel.sense(cut(&obs), &d).map(|s| s.len()));
+    let out = opaque([0.3f32; 6]);
+    sink(channel.delay(cut(&out), &d).map(|s| s.len()));
     let change = Some(Change { at: opaque(3), to: p });
     let sizes = opaque([E::OBS, 4, 1]);
     let coeffs = opaque([0.01f32; 40 * 5]);

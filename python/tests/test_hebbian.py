@@ -51,7 +51,7 @@ def test_episodes_equal_the_board(hebbian_dir, case, blob_name):
 def test_evaluate_equals_simulate(cli, hebbian_dir):
     path = hebbian_dir / "cartpole_abcd_lr.blob"
     blob = plasticore.Blob.read(path)
-    for dyn in (None, {"length": 1.0, "masspole": 0.3}):
+    for dyn in (None, {"length": 1.0, "masspole": 0.3}, {"sensor_noise": 0.05, "action_delay": 2, "actuator_gain": 0.8}):
         got = plasticore.evaluate("cartpole", blob, episodes=12, seed=40, dynamics=dyn)
         args = ["simulate", "cartpole", "--coeffs", str(path), "--episodes", "12", "--seed", "40", "--json"]
         if dyn:
@@ -60,6 +60,9 @@ def test_evaluate_equals_simulate(cli, hebbian_dir):
         assert got.dtype == np.float32 and list(got) == [np.float32(w) for w in want]
     with pytest.raises(ValueError, match="unknown cartpole dynamics key 'nope'"):
         plasticore.evaluate("cartpole", blob, 1, dynamics={"nope": 1.0})
+    for bad in ({"action_delay": 1.5}, {"actuator_gain": -1.0}, {"sensor_noise": -0.1}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            plasticore.evaluate("cartpole", blob, 1, dynamics=bad)
     with pytest.raises(ValueError, match="environment 'moon'"):
         plasticore.evaluate("moon", blob, 1)
     with pytest.raises(ValueError, match="inputs"):

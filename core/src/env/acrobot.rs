@@ -146,7 +146,7 @@ impl Acrobot {
         let Some(&torque) = TORQUES.get(action) else {
             return Err(Error::InvalidArgument { what: "action", expected: "0, 1 or 2" });
         };
-        let a = torque * self.params.actuator_sign;
+        let a = torque * self.params.actuator_sign * self.params.actuator_gain;
         let p = self.params;
         let s = self.state;
         // One classical RK4 step over [0, DT].

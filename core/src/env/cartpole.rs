@@ -165,7 +165,7 @@ impl CartPole {
         let polemass_length = p.masspole * p.length;
         let [x, x_dot, theta, theta_dot] = self.state;
         let push = if action == 1 { p.force_mag } else { -p.force_mag };
-        let force = push * p.actuator_sign;
+        let force = push * p.actuator_sign * p.actuator_gain;
         let (s, c) = (sin(theta), cos(theta));
         let temp = (force + polemass_length * theta_dot * theta_dot * s) / total_mass;
         let theta_acc =

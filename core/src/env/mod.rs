@@ -3,7 +3,15 @@
 //!
 //! Each environment follows Gymnasium's `step` (checked against recorded
 //! transitions) and takes **dynamics parameters** named as Gymnasium's
-//! attributes in lower case, plus `actuator_sign` (±1, reversing the actuator).
+//! attributes in lower case, plus `actuator_sign` (±1, reversing the actuator)
+//! and the changes every deployed controller meets, the same keys in every
+//! environment ([`Deployment`]): `actuator_gain` (a weakening motor: the
+//! force or torque times the gain), `sensor_bias` and `sensor_noise` (added
+//! to every observation component; the noise N(0, σ²) drawn from the
+//! episode's seed) and `action_delay` (steps between an output and the
+//! actuator applying it). The gain is physics, inside each environment's
+//! step; bias, noise and delay sit between the environment and the
+//! controller, in [`Channel`], which [`crate::hebbian::episode()`] runs.
 //! [`Environment`] is what every environment offers a controller:
 //! [`Environment::act`] maps a network's outputs to an action, as documented
 //! on each environment, so that one episode loop ([`crate::hebbian::episode()`])
@@ -28,22 +36,65 @@ macro_rules! dynamics_params {
         pub struct $name {
             $(#[$fm0])* pub $f0: f32,
             $($(#[$fm])* pub $field: f32,)*
+            /// Actuator gain, ≥ 0 (a weakening motor: < 1): the force or torque applied is
+            /// the commanded one times the gain.
+            pub actuator_gain: f32,
+            /// Added to every observation component ([`Channel`](crate::env::Channel)).
+            pub sensor_bias: f32,
+            /// σ ≥ 0 of Gaussian noise added to every observation component, drawn from
+            /// the episode's seed ([`Channel`](crate::env::Channel)).
+            pub sensor_noise: f32,
+            /// Steps between a network's output and the actuator applying it, a whole
+            /// number from 0 to [`MAX_ACTION_DELAY`](crate::env::MAX_ACTION_DELAY)
+            /// ([`Channel`](crate::env::Channel)).
+            pub action_delay: f32,
         }
 
         impl Dynamics for $name {
-            const KEYS: &'static [&'static str] = &[stringify!($f0), $(stringify!($field)),*];
-            const KEYS_MESSAGE: &'static str =
-                concat!("one of ", stringify!($f0), $(", ", stringify!($field)),*);
-            const NOMINAL: Self = $name { $f0: $n0, $($field: $nominal),* };
+            const KEYS: &'static [&'static str] = &[
+                stringify!($f0),
+                $(stringify!($field),)*
+                "actuator_gain",
+                "sensor_bias",
+                "sensor_noise",
+                "action_delay",
+            ];
+            const KEYS_MESSAGE: &'static str = concat!(
+                "one of ",
+                stringify!($f0),
+                $(", ", stringify!($field),)*
+                ", actuator_gain, sensor_bias, sensor_noise, action_delay"
+            );
+            const NOMINAL: Self = $name {
+                $f0: $n0,
+                $($field: $nominal,)*
+                actuator_gain: 1.0,
+                sensor_bias: 0.0,
+                sensor_noise: 0.0,
+                action_delay: 0.0,
+            };
             fn get_mut(&mut self, key: &str) -> Option<&mut f32> {
                 Some(match key {
                     stringify!($f0) => &mut self.$f0,
                     $(stringify!($field) => &mut self.$field,)*
+                    "actuator_gain" => &mut self.actuator_gain,
+                    "sensor_bias" => &mut self.sensor_bias,
+                    "sensor_noise" => &mut self.sensor_noise,
+                    "action_delay" => &mut self.action_delay,
                     _ => return None,
                 })
             }
             fn validate(&self) -> Result<(), Error> {
-                $validate(self)
+                $validate(self)?;
+                self.deployment().check()
+            }
+            fn deployment(&self) -> $crate::env::Deployment {
+                $crate::env::Deployment {
+                    actuator_gain: self.actuator_gain,
+                    sensor_bias: self.sensor_bias,
+                    sensor_noise: self.sensor_noise,
+                    action_delay: self.action_delay,
+                }
             }
         }
     };
@@ -146,6 +197,9 @@ pub trait Dynamics: Copy + PartialEq + core::fmt::Debug {
     /// # Errors
     /// [`Error::InvalidArgument`] unless every parameter is in its physical range (each environment's page says which).
     fn validate(&self) -> Result<(), Error>;
+    /// The keys every environment shares: actuator gain, sensor bias and
+    /// noise, action delay.
+    fn deployment(&self) -> Deployment;
 
     /// The value of `key`, if it exists.
     fn get(&self, key: &str) -> Option<f32> {
@@ -167,6 +221,152 @@ pub trait Dynamics: Copy + PartialEq + core::fmt::Debug {
                 Err(Error::InvalidArgument { what: "dynamics key", expected: Self::KEYS_MESSAGE })
             }
         }
+    }
+}
+
+/// Longest `action_delay`, in steps.
+pub const MAX_ACTION_DELAY: usize = 8;
+
+/// Most network outputs a [`Channel`] can hold back (an environment here
+/// takes at most 3).
+pub const MAX_OUTPUTS: usize = 4;
+
+/// Longest observation a [`Channel`] can add bias or noise to.
+pub const MAX_OBS: usize = 16;
+
+/// The changes a deployed controller meets, keys of every environment's
+/// dynamics (see the module docs). [`Deployment::NONE`] changes nothing, bit
+/// for bit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Deployment {
+    /// Multiplies the force or torque (≥ 0).
+    pub actuator_gain: f32,
+    /// Added to every observation component.
+    pub sensor_bias: f32,
+    /// σ of the Gaussian noise on every observation component (≥ 0).
+    pub sensor_noise: f32,
+    /// Steps of delay, 0 to [`MAX_ACTION_DELAY`].
+    pub action_delay: f32,
+}
+
+impl Deployment {
+    /// Gain 1, no bias, no noise, no delay.
+    pub const NONE: Deployment =
+        Deployment { actuator_gain: 1.0, sensor_bias: 0.0, sensor_noise: 0.0, action_delay: 0.0 };
+
+    /// Checks the ranges.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a gain or σ that is not finite and ≥ 0,
+    /// a bias that is not finite, or a delay that is not a whole number from
+    /// 0 to [`MAX_ACTION_DELAY`].
+    pub fn check(&self) -> Result<(), Error> {
+        let bad = |what, expected| Err(Error::InvalidArgument { what, expected });
+        if !(self.actuator_gain.is_finite() && self.actuator_gain >= 0.0) {
+            return bad("actuator_gain", "a finite gain >= 0");
+        }
+        if !self.sensor_bias.is_finite() {
+            return bad("sensor_bias", "a finite bias");
+        }
+        if !(self.sensor_noise.is_finite() && self.sensor_noise >= 0.0) {
+            return bad("sensor_noise", "a finite sigma >= 0");
+        }
+        let d = self.action_delay;
+        if !(d >= 0.0 && d <= MAX_ACTION_DELAY as f32 && d == (d as u32) as f32) {
+            return bad("action_delay", "a whole number of steps from 0 to 8");
+        }
+        Ok(())
+    }
+
+    /// The delay in steps (checked by [`Deployment::check`]).
+    pub fn delay_steps(&self) -> usize {
+        (self.action_delay as usize).min(MAX_ACTION_DELAY)
+    }
+}
+
+/// The sensor and actuator path between an environment and its controller:
+/// [`Channel::sense`] adds `sensor_bias` and N(0, `sensor_noise`²) to the
+/// observation, [`Channel::delay`] holds outputs back `action_delay` steps
+/// (zero outputs are applied until the first one arrives). With
+/// [`Deployment::NONE`] both pass their input through untouched. The noise
+/// is drawn from its own generator, seeded from the episode's seed, so the
+/// episode's other draws do not move.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    noise: Rng,
+    seen: [f32; MAX_OBS],
+    queue: [[f32; MAX_OUTPUTS]; MAX_ACTION_DELAY + 1],
+    applied: [f32; MAX_OUTPUTS],
+    step: usize,
+}
+
+impl Channel {
+    /// A channel for the episode of `seed`.
+    pub fn new(seed: u64) -> Self {
+        Channel {
+            noise: Rng::new(seed ^ 0x6E6F_6973_6521_0000),
+            seen: [0.0; MAX_OBS],
+            queue: [[0.0; MAX_OUTPUTS]; MAX_ACTION_DELAY + 1],
+            applied: [0.0; MAX_OUTPUTS],
+            step: 0,
+        }
+    }
+
+    /// The observation the controller sees: `obs + sensor_bias + σ·N(0, 1)`
+    /// per component (`obs` itself when both are 0).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for bias or noise on an observation longer
+    /// than [`MAX_OBS`].
+    pub fn sense<'a>(&'a mut self, obs: &'a [f32], d: &Deployment) -> Result<&'a [f32], Error> {
+        if d.sensor_bias == 0.0 && d.sensor_noise == 0.0 {
+            return Ok(obs);
+        }
+        let Some(seen) = self.seen.get_mut(..obs.len()) else {
+            return Err(Error::InvalidArgument {
+                what: "observation",
+                expected: "at most 16 values for sensor_bias or sensor_noise",
+            });
+        };
+        for (s, &o) in seen.iter_mut().zip(obs) {
+            *s = o + d.sensor_bias;
+            if d.sensor_noise > 0.0 {
+                *s += d.sensor_noise * self.noise.normal();
+            }
+        }
+        Ok(seen)
+    }
+
+    /// The outputs the actuator applies this step: `out` from `action_delay`
+    /// steps ago (zeros before the first), `out` itself without a delay.
+    /// Call once a step.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a delay on more than [`MAX_OUTPUTS`]
+    /// outputs.
+    pub fn delay<'a>(&'a mut self, out: &'a [f32], d: &Deployment) -> Result<&'a [f32], Error> {
+        const SLOTS: usize = MAX_ACTION_DELAY + 1;
+        if out.len() > MAX_OUTPUTS {
+            return Err(Error::InvalidArgument {
+                what: "network outputs",
+                expected: "at most 4 values for action_delay",
+            });
+        }
+        let now = self.step;
+        self.step = now.wrapping_add(1);
+        if let Some(q) = self.queue.get_mut(now % SLOTS) {
+            q.iter_mut().zip(out).for_each(|(q, &o)| *q = o);
+        }
+        let delay = d.delay_steps();
+        if delay == 0 {
+            return Ok(out);
+        }
+        let from = now.checked_sub(delay).and_then(|t| self.queue.get(t % SLOTS));
+        for (i, a) in self.applied.iter_mut().enumerate() {
+            *a = from.and_then(|q| q.get(i)).copied().unwrap_or(0.0);
+        }
+        Ok(self.applied.get(..out.len()).unwrap_or(&[]))
     }
 }
 

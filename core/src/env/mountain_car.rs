@@ -92,7 +92,7 @@ impl MountainCar {
         if !a.is_finite() {
             return Err(Error::NonFinite { what: "action", index: 0 });
         }
-        let f = a.clamp(-1.0, 1.0) * self.params.actuator_sign;
+        let f = a.clamp(-1.0, 1.0) * self.params.actuator_sign * self.params.actuator_gain;
         let [mut x, mut v] = self.state;
         v += f * self.params.power - 0.0025 * cos(3.0 * x);
         v = v.clamp(-MAX_SPEED, MAX_SPEED);

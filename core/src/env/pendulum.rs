@@ -114,7 +114,7 @@ impl Pendulum {
             return Err(Error::NonFinite { what: "torque", index: 0 });
         }
         let p = self.params;
-        let u = u.max(-p.max_torque).min(p.max_torque) * p.actuator_sign;
+        let u = u.max(-p.max_torque).min(p.max_torque) * p.actuator_sign * p.actuator_gain;
         let [th, thdot] = self.state;
         let a = angle_normalize(th);
         let cost = a * a + 0.1 * thdot * thdot + 0.001 * (u * u);
