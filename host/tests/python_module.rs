@@ -43,8 +43,9 @@ fn python_module_passes_its_suite() {
             "numpy",
             "pytest",
             "ray",
+            "gymnasium",
         ]),
-        "pip install numpy pytest ray",
+        "pip install numpy pytest ray gymnasium",
     );
     // The documented install, built in its own target directory (the
     // extension links against this Python; the workspace's builds do not).

@@ -39,6 +39,7 @@ pub fn check_env<E: Environment>(keys: &[&str]) {
     sink(channel.sense(cut(&obs), &d).map(|s| s.len()));
     let out = opaque([0.3f32; 6]);
     sink(channel.delay(cut(&out), &d).map(|s| s.len()));
+    sink(plasticore::env::unit_output(cut(&out)));
     let change = Some(Change { at: opaque(3), to: p });
     let sizes = opaque([E::OBS, 4, 1]);
     let coeffs = opaque([0.01f32; 40 * 5]);

@@ -17,6 +17,9 @@ def run(name: str, /, **kwargs: Any) -> np.ndarray:
 def selftest_checksums() -> dict[Tuple[str, str], int]:
     """The host's self-test checksums, {(kernel, shape): FNV-1a}; every emulated board must equal them."""
 
+def coeff_len(sizes: Sequence[int], rule: str = "ABCD_lr", sharing: str = "synapse") -> int:
+    """Hebbian coefficients of a plastic network of layer `sizes` (what `Blob.plastic` takes)."""
+
 def evaluate(
     env: str,
     coeffs: "Blob",

@@ -383,3 +383,14 @@ pub(crate) fn episodes<'py>(
     d.set_item("weights_checksums", sums.into_pyarray(py))?;
     Ok(d)
 }
+
+/// The number of Hebbian coefficients of a plastic network of layer `sizes`
+/// with `rule` and `sharing` (what `Blob.plastic` takes).
+#[pyfunction]
+#[pyo3(signature = (sizes, rule = "ABCD_lr", sharing = "synapse"))]
+pub(crate) fn coeff_len(sizes: Vec<usize>, rule: &str, sharing: &str) -> PyResult<usize> {
+    let config = network_config(rule, sharing, "none", "tanh")?;
+    plasticore::hebbian::Topology::new(&sizes).map_err(err)?;
+    check_network(&sizes).map_err(err)?;
+    Ok(plasticore::hebbian::coeff_len(&sizes, config.rule, config.sharing))
+}

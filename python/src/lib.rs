@@ -40,6 +40,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rng::selftest_checksums, m)?)?;
     m.add_function(wrap_pyfunction!(hebbian::evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(hebbian::episodes, m)?)?;
+    m.add_function(wrap_pyfunction!(hebbian::coeff_len, m)?)?;
     m.add_function(wrap_pyfunction!(es::evaluate_candidates, m)?)?;
     m.add_class::<rng::Rng>()?;
     m.add_class::<index::LshIndex>()?;

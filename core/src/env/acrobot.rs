@@ -32,6 +32,7 @@ const MOI: f32 = 1.0;
 
 dynamics_params! {
     /// The dynamics parameters (Gymnasium's attribute names, lower case).
+    #[cfg_attr(feature = "defmt", derive(defmt::Format))]
     pub struct AcrobotParams {
         /// Length of link 1 (m).
         link_length_1 = 1.0,

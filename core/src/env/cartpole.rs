@@ -48,6 +48,7 @@ pub const MAX_STEPS: u32 = 500;
 
 dynamics_params! {
     /// The dynamics parameters (Gymnasium's attribute names).
+    #[cfg_attr(feature = "defmt", derive(defmt::Format))]
     pub struct CartPoleParams {
         /// Half the pole's length (m), `length`.
         length = HALF_LENGTH,

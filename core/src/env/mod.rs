@@ -17,10 +17,43 @@
 //! on each environment, so that one episode loop ([`crate::hebbian::episode()`])
 //! serves all four.
 
-/// Declares a dynamics parameter struct once: its fields (all `f32`, named
-/// as Gymnasium's attributes), their nominal values, and its [`Dynamics`]
-/// impl (keys, the key message, `get_mut`), whose `validate` is the given
-/// function.
+/// Declares the dynamics parameters of an environment once: a struct of
+/// `f32` fields with their nominal values, the keys every environment shares
+/// appended ([`Deployment`]: `actuator_gain`, `sensor_bias`, `sensor_noise`,
+/// `action_delay`), and its [`Dynamics`] impl (keys, the key message,
+/// `get_mut`, `deployment`), whose `validate` is the given function followed
+/// by [`Deployment::check`]. The four environments here use it; so can an
+/// environment of your own (`examples/own-environment`):
+///
+/// ```
+/// use plasticore::Error;
+///
+/// plasticore::dynamics_params! {
+///     /// A heater's dynamics.
+///     pub struct HeaterParams {
+///         /// Heat loss per step (fraction).
+///         loss = 0.05,
+///         /// Heater power (°C per step at full power).
+///         power = 0.5,
+///     }
+///     validate: check
+/// }
+///
+/// fn check(p: &HeaterParams) -> Result<(), Error> {
+///     if p.loss > 0.0 && p.loss < 1.0 && p.power > 0.0 {
+///         Ok(())
+///     } else {
+///         Err(Error::InvalidArgument { what: "heater", expected: "0 < loss < 1, power > 0" })
+///     }
+/// }
+///
+/// use plasticore::env::Dynamics;
+/// let mut p = HeaterParams::NOMINAL;
+/// p.set("action_delay", 2.0).unwrap();
+/// assert!(p.validate().is_ok() && p.deployment().delay_steps() == 2);
+/// assert!(p.set("volume", 1.0).is_err());
+/// ```
+#[macro_export]
 macro_rules! dynamics_params {
     (
         $(#[$m:meta])*
@@ -32,25 +65,23 @@ macro_rules! dynamics_params {
     ) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq)]
-        #[cfg_attr(feature = "defmt", derive(defmt::Format))]
         pub struct $name {
             $(#[$fm0])* pub $f0: f32,
             $($(#[$fm])* pub $field: f32,)*
             /// Actuator gain, ≥ 0 (a weakening motor: < 1): the force or torque applied is
             /// the commanded one times the gain.
             pub actuator_gain: f32,
-            /// Added to every observation component ([`Channel`](crate::env::Channel)).
+            /// Added to every observation component (`plasticore::env::Channel`).
             pub sensor_bias: f32,
             /// σ ≥ 0 of Gaussian noise added to every observation component, drawn from
-            /// the episode's seed ([`Channel`](crate::env::Channel)).
+            /// the episode's seed (`plasticore::env::Channel`).
             pub sensor_noise: f32,
             /// Steps between a network's output and the actuator applying it, a whole
-            /// number from 0 to [`MAX_ACTION_DELAY`](crate::env::MAX_ACTION_DELAY)
-            /// ([`Channel`](crate::env::Channel)).
+            /// number from 0 to 8 (`plasticore::env::Channel`).
             pub action_delay: f32,
         }
 
-        impl Dynamics for $name {
+        impl $crate::env::Dynamics for $name {
             const KEYS: &'static [&'static str] = &[
                 stringify!($f0),
                 $(stringify!($field),)*
@@ -84,9 +115,9 @@ macro_rules! dynamics_params {
                     _ => return None,
                 })
             }
-            fn validate(&self) -> Result<(), Error> {
+            fn validate(&self) -> Result<(), $crate::Error> {
                 $validate(self)?;
-                self.deployment().check()
+                $crate::env::Dynamics::deployment(self).check()
             }
             fn deployment(&self) -> $crate::env::Deployment {
                 $crate::env::Deployment {
@@ -424,8 +455,13 @@ pub struct Change<P> {
     pub to: P,
 }
 
-/// Clamps a network output to [−1, 1]; NaN is an error.
-pub(crate) fn unit_output(output: &[f32]) -> Result<f32, Error> {
+/// One network output clamped to [−1, 1]: the action of a continuous
+/// environment (Pendulum, MountainCar, or one of your own).
+///
+/// # Errors
+/// [`Error::NonFinite`] for NaN; [`Error::ShapeMismatch`] unless there is
+/// exactly one output.
+pub fn unit_output(output: &[f32]) -> Result<f32, Error> {
     match output {
         [y] if y.is_nan() => Err(Error::NonFinite { what: "network output", index: 0 }),
         [y] => Ok(y.clamp(-1.0, 1.0)),

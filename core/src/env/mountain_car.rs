@@ -31,6 +31,7 @@ pub const GOAL_POSITION: f32 = 0.45;
 
 dynamics_params! {
     /// The dynamics parameters (Gymnasium's attribute names).
+    #[cfg_attr(feature = "defmt", derive(defmt::Format))]
     pub struct MountainCarParams {
         /// Force gain, `power`.
         power = 0.0015,

@@ -25,6 +25,7 @@ pub const MAX_SPEED: f32 = 8.0;
 
 dynamics_params! {
     /// The dynamics parameters (Gymnasium's attribute names).
+    #[cfg_attr(feature = "defmt", derive(defmt::Format))]
     pub struct PendulumParams {
         /// Mass (kg), `m`.
         m = 1.0,
