@@ -35,51 +35,33 @@ pub struct Plan {
     pub unseen: &'static str,
     /// Step at which the dynamics change from nominal to `unseen`.
     pub change_at: u32,
-    /// Network outputs (Acrobot: 3, one per torque, argmax; else 1).
-    pub outputs: usize,
-    /// ES noise scale.
-    pub sigma: f32,
-    /// ES learning rate.
-    pub lr: f32,
 }
 
 /// The four plans.
 pub const PLANS: [Plan; 4] = [
     Plan {
         env: EnvName::Cartpole,
-        outputs: 1,
         randomize: "length=0.25:0.75,masspole=0.05:0.2,force_mag=7:13",
         unseen: "length=1,masspole=0.3,force_mag=5",
         change_at: 200,
-        sigma: 0.1,
-        lr: 0.2,
     },
     Plan {
         env: EnvName::Acrobot,
-        outputs: 3,
         randomize: "link_length_2=0.7:1.3,link_mass_2=0.7:1.3",
         unseen: "link_length_2=1.6,link_mass_2=2",
         change_at: 50,
-        sigma: 0.1,
-        lr: 0.2,
     },
     Plan {
         env: EnvName::Pendulum,
-        outputs: 1,
         randomize: "m=0.7:1.3,l=0.7:1.3",
         unseen: "m=1.6,l=1.5",
         change_at: 100,
-        sigma: 0.1,
-        lr: 0.2,
     },
     Plan {
         env: EnvName::Mountaincar,
-        outputs: 1,
         randomize: "power=0.0012:0.0018",
         unseen: "power=0.0009",
         change_at: 100,
-        sigma: 0.1,
-        lr: 0.2,
     },
 ];
 
@@ -189,22 +171,21 @@ fn options(
     static_net: bool,
     randomized: bool,
 ) -> EvolveOptions {
+    // The environment's preset (network, inputs, strategy), with this run's budget.
+    let preset = EvolveOptions::preset(plan.env);
     EvolveOptions {
         env: plan.env,
         static_net,
         randomize: if randomized { plan.randomize.into() } else { String::new() },
         rule: rule.into(),
-        outputs: plan.outputs,
         generations: o.generations,
         population: o.population,
         episodes: o.episodes,
         seed,
-        sigma: plan.sigma,
-        lr: plan.lr,
         target: f32::INFINITY,
         validate_every: 5.min(o.generations.max(1)),
         validate_episodes: o.eval_episodes,
-        ..EvolveOptions::default()
+        ..preset
     }
 }
 

@@ -17,7 +17,7 @@
 use anyhow::{bail, ensure, Result};
 use plasticore::env::{Acrobot, CartPole, Change, Dynamics, Environment, MountainCar, Pendulum};
 use plasticore::hebbian::{
-    act_len, episode, weight_len, Activation, NetConfig, Outcome, PlasticNet, StaticNet,
+    act_len, episode, weight_len, Activation, NetConfig, Outcome, PlasticNet, Scaled, StaticNet,
 };
 use plasticore::rng::Rng;
 use rayon::prelude::*;
@@ -278,11 +278,15 @@ pub enum Model {
         q15: bool,
         /// The coefficients.
         coeffs: Vec<f32>,
+        /// Inputs times the environment's `OBS_SCALE` (`hebbian::Scaled`).
+        normalized: bool,
     },
     /// Fixed weights.
     Static {
         /// Output activation.
         output: Activation,
+        /// Inputs times the environment's `OBS_SCALE` (`hebbian::Scaled`).
+        normalized: bool,
         /// The weights, layer after layer.
         weights: Vec<f32>,
     },
@@ -320,19 +324,25 @@ fn run_env<E: Environment>(
     seeds: &[u64],
 ) -> Result<Vec<Outcome>> {
     let err = |e: plasticore::Error| anyhow::anyhow!("{e}");
+    let normalized = model.normalized();
     let run = |ctl: &mut dyn plasticore::hebbian::Controller| -> Result<Vec<Outcome>> {
+        let mut scaled = Scaled::new(ctl, if normalized { E::OBS_SCALE } else { &[] });
         seeds
             .iter()
             .map(|&s| {
                 let (p, change) = scenario.params::<E::Params>(s)?;
-                episode::<E, _>(ctl, p, s, change).map_err(err)
+                if normalized {
+                    episode::<E, _>(&mut scaled, p, s, change).map_err(err)
+                } else {
+                    episode::<E, _>(&mut scaled.inner, p, s, change).map_err(err)
+                }
             })
             .collect()
     };
     crate::limits::check_network(sizes).map_err(|e| anyhow::anyhow!(e))?;
     let mut a = vec![0.0; act_len(sizes)];
     match model {
-        Model::Plastic { config, q15: true, coeffs } => {
+        Model::Plastic { config, q15: true, coeffs, .. } => {
             use plasticore::hebbian::q15::{fold_coeffs, folded_len, PlasticNetQ15, OBS_FRAC};
             let mut c = vec![0i16; folded_len(sizes, config.sharing)];
             fold_coeffs(config.rule, coeffs, &mut c).map_err(err)?;
@@ -349,9 +359,18 @@ fn run_env<E: Environment>(
                 .map_err(err)?;
             run(&mut net)
         }
-        Model::Static { output, weights } => {
+        Model::Static { output, weights, .. } => {
             let mut net = StaticNet::new(sizes, *output, weights, &mut a).map_err(err)?;
             run(&mut net)
+        }
+    }
+}
+
+impl Model {
+    /// Whether the network's inputs are normalised.
+    pub fn normalized(&self) -> bool {
+        match self {
+            Model::Plastic { normalized, .. } | Model::Static { normalized, .. } => *normalized,
         }
     }
 }

@@ -92,7 +92,7 @@ pub fn simulate(
     let before = eps.iter().map(|e| e.ret_before as f64).sum::<f64>() / n;
     let after = eps.iter().map(|e| (e.ret - e.ret_before) as f64).sum::<f64>() / n;
     let (kind, rule, sharing, count, network) = match &model {
-        Model::Plastic { config, q15, coeffs } => (
+        Model::Plastic { config, q15, coeffs, .. } => (
             "plastic",
             Some(config.rule.name()),
             Some(config.sharing.name()),

@@ -297,3 +297,57 @@ fn deployment_keys_work_from_the_command_line() {
     let before = changed["mean_return_before_change"].as_f64().unwrap();
     assert!((before - 100.0).abs() < 1e-9, "{changed}");
 }
+
+/// The committed presets solve Acrobot and MountainCarContinuous with both
+/// network kinds from `plasticore evolve ENV` alone; the blob records the
+/// normalised inputs, so `simulate` (another process, its own episodes)
+/// reproduces the return on 100 unseen seeds. The preset is printed.
+#[test]
+fn presets_solve_acrobot_and_mountaincar_with_both_network_kinds() {
+    let dir = tempfile::tempdir().unwrap();
+    for (env, threshold) in [("acrobot", -100.0), ("mountaincar", 90.0)] {
+        for kind in [None, Some("--static")] {
+            let blob = dir.path().join(format!("{env}{}.blob", kind.unwrap_or("")));
+            let a = plasticore()
+                .args(["evolve", env, "--out"])
+                .arg(&blob)
+                .args(kind)
+                .assert()
+                .success();
+            let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+            assert!(err.contains(&format!("plasticore: {env} ")), "preset line: {err}");
+            let v = simulate_json(&[env, "--episodes", "100"], &blob);
+            let mean = v["mean_return"].as_f64().unwrap();
+            assert!(mean >= threshold, "{env} {kind:?}: {mean}");
+        }
+    }
+    // MountainCar's preset normalises the inputs, and the blob says so.
+    let blob = dir.path().join("mountaincar.blob");
+    let bytes = std::fs::read(&blob).unwrap();
+    let b = plasticore::blob::Blob::parse(&bytes).unwrap();
+    assert!(plasticore::hebbian::NetSpec::parse(&b).unwrap().normalized);
+}
+
+/// A preset setting is overridden by its flag, and a bad `--normalize` value
+/// is a usage error.
+#[test]
+fn preset_settings_are_overridable() {
+    let dir = tempfile::tempdir().unwrap();
+    let blob = dir.path().join("raw.blob");
+    let a = plasticore()
+        .args(["evolve", "mountaincar", "--normalize", "false", "--generations", "2", "--out"])
+        .arg(&blob)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.contains("raw inputs") && err.contains("at most 2 generations"), "{err}");
+    let bytes = std::fs::read(&blob).unwrap();
+    let b = plasticore::blob::Blob::parse(&bytes).unwrap();
+    assert!(!plasticore::hebbian::NetSpec::parse(&b).unwrap().normalized);
+    let a = plasticore()
+        .args(["evolve", "mountaincar", "--normalize", "maybe", "--out"])
+        .arg(&blob)
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("--normalize"));
+}

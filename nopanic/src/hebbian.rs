@@ -130,6 +130,10 @@ pub fn check_hebbian_nets() {
         sink(net.step(cut(&opaque([0.1f32; 4]))).map(|o| o.len()));
         sink((net.topology().layers(), net.config(), net.weights().len(), net.activations().len()));
         sink(hebbian::cartpole_episode(&mut net, opaque(5)));
+        let scale = opaque([0.5f32, 2.0, 1.0]);
+        let mut scaled = hebbian::Scaled::new(&mut net, cut(&scale));
+        sink(scaled.step_slice(cut(&opaque([0.1f32; 4]))).map(|o| o.len()));
+        sink(hebbian::cartpole_episode(&mut scaled, opaque(6)));
         sink(net.weights_checksum());
     }
     sink(PlasticMlp::<4, 8, 1>::coeff_len(rule(), sharing()));

@@ -80,7 +80,12 @@ impl OpenAIES {
 }
 
 fn evolve_options(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<EvolveOptions> {
-    let mut v = serde_json::to_value(EvolveOptions::default()).map_err(err)?;
+    // Start from the preset of the environment asked for (CartPole's by default).
+    let env = match kwargs.map(|kw| kw.get_item("env")).transpose()?.flatten() {
+        Some(e) => plasticore_host::envs::parse_env(&e.extract::<String>()?).map_err(anyhow_err)?,
+        None => plasticore_host::envs::EnvName::Cartpole,
+    };
+    let mut v = serde_json::to_value(EvolveOptions::preset(env)).map_err(err)?;
     let mut target_given = false;
     if let Some(kw) = kwargs {
         let json = kw.py().import("json")?;

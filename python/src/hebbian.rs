@@ -59,9 +59,10 @@ pub(crate) struct Blob {
 impl Blob {
     /// Hebbian coefficients `coeffs` for a plastic network of layer `sizes`.
     /// `network` is `"f32"` or `"q15"` (the fixed-point network, coefficients
-    /// folded and quantised when it runs).
+    /// folded and quantised when it runs); `normalized`: the network sees the
+    /// observation times its environment's `OBS_SCALE` (`evaluate` applies it).
     #[staticmethod]
-    #[pyo3(signature = (sizes, coeffs, rule = "ABCD_lr", sharing = "synapse", norm = "maxabs", output = "tanh", network = "f32"))]
+    #[pyo3(signature = (sizes, coeffs, rule = "ABCD_lr", sharing = "synapse", norm = "maxabs", output = "tanh", network = "f32", normalized = false))]
     #[allow(clippy::too_many_arguments)]
     fn plastic(
         sizes: Vec<usize>,
@@ -71,6 +72,7 @@ impl Blob {
         norm: &str,
         output: &str,
         network: &str,
+        normalized: bool,
     ) -> PyResult<Self> {
         let config = network_config(rule, sharing, norm, output)?;
         let q15 = match network {
@@ -80,22 +82,23 @@ impl Blob {
         };
         let b = Blob {
             sizes,
-            model: Model::Plastic { config, q15, coeffs: coeffs.as_array().to_vec() },
+            model: Model::Plastic { config, q15, coeffs: coeffs.as_array().to_vec(), normalized },
         };
         b.bytes_vec()?;
         Ok(b)
     }
     /// The weights of a static network of layer `sizes`, layer after layer.
     #[staticmethod]
-    #[pyo3(signature = (sizes, weights, output = "tanh"))]
+    #[pyo3(signature = (sizes, weights, output = "tanh", normalized = false))]
     fn static_net(
         sizes: Vec<usize>,
         weights: PyReadonlyArray1<'_, f32>,
         output: &str,
+        normalized: bool,
     ) -> PyResult<Self> {
         let output = network_config("ABCD_lr", "synapse", "none", output)?.output;
-        let b =
-            Blob { sizes, model: Model::Static { output, weights: weights.as_array().to_vec() } };
+        let weights = weights.as_array().to_vec();
+        let b = Blob { sizes, model: Model::Static { output, weights, normalized } };
         b.bytes_vec()?;
         Ok(b)
     }
@@ -124,14 +127,15 @@ impl Blob {
     /// builds with it when `PLASTICORE_PLASTIC_RS` names the file.
     #[pyo3(signature = (note = ""))]
     fn rust_source(&self, note: &str) -> String {
-        match &self.model {
+        let source = match &self.model {
             Model::Plastic { config, coeffs, .. } => {
                 ev::rust_source(&self.sizes, config, coeffs, note)
             }
-            Model::Static { output, weights } => {
+            Model::Static { output, weights, .. } => {
                 ev::static_rust_source(&self.sizes, *output, weights, note)
             }
-        }
+        };
+        ev::mark_normalized(source, self.model.normalized())
     }
     /// Writes the encoded blob to `path`.
     fn write(&self, path: std::path::PathBuf) -> PyResult<()> {
@@ -144,6 +148,11 @@ impl Blob {
         self.sizes.clone()
     }
     /// `"plastic"` or `"static"`.
+    /// Whether the network takes normalised inputs (its environment's `OBS_SCALE`).
+    #[getter]
+    fn normalized(&self) -> bool {
+        self.model.normalized()
+    }
     #[getter]
     fn kind(&self) -> &'static str {
         match self.model {
@@ -235,11 +244,17 @@ impl PlasticNet {
     #[new]
     #[pyo3(signature = (blob, seed = 0))]
     fn new(blob: &Blob, seed: u64) -> PyResult<Self> {
-        let Model::Plastic { config, q15, coeffs } = &blob.model else {
+        let Model::Plastic { config, q15, coeffs, normalized } = &blob.model else {
             return Err(err("PlasticNet: the blob holds a static network"));
         };
         if *q15 {
             return Err(err("PlasticNet: the blob is for the Q15 network; evaluate() runs it"));
+        }
+        if *normalized {
+            return Err(err(
+                "PlasticNet: the blob's network takes normalised inputs (its environment's \
+                 OBS_SCALE); evaluate() runs it",
+            ));
         }
         check_network(&blob.sizes).map_err(|e| err(format!("PlasticNet: {e}")))?;
         let mut n = PlasticNet {

@@ -100,7 +100,7 @@ fn adaptive_controller_sources_equal_their_blobs() {
     let rs = std::fs::read_to_string(dir.join("plastic.rs")).unwrap();
     assert_eq!(body(&rs), body(&rust_source(&sizes, &config, &coeffs, "")));
     let (sizes, model) = parse_model(&std::fs::read(dir.join("static.blob")).unwrap()).unwrap();
-    let plasticore_host::envs::Model::Static { output, weights } = model else {
+    let plasticore_host::envs::Model::Static { output, weights, .. } = model else {
         panic!("static.blob is not a static network blob")
     };
     let rs = std::fs::read_to_string(dir.join("static.rs")).unwrap();

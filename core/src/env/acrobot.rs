@@ -179,6 +179,7 @@ environment!(
     AcrobotParams,
     "acrobot",
     6,
+    [1.0, 1.0, 1.0, 1.0, 1.0 / MAX_VEL[0], 1.0 / MAX_VEL[1]],
     Acrobot::new,
     /// One output `y`: torque −1 (action 0) if `y < −1/3`, +1 (action 2) if
     /// `y > 1/3`, else 0; three outputs: the index of the largest.

@@ -193,6 +193,7 @@ environment!(
     CartPoleParams,
     "cartpole",
     4,
+    [1.0 / 2.4, 1.0 / 3.0, 1.0 / 0.21, 1.0 / 3.0],
     CartPole::with,
     /// Action from [`super::action_from_output`]: one output pushes
     /// right when it is > 0; two outputs, the index of the larger.

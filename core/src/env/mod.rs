@@ -135,10 +135,11 @@ macro_rules! dynamics_params {
 /// `$params` (a field `params`), built by `$new`, reset by its inherent
 /// `reset`, observing `$obs` values: everything but `act`, given as a fn.
 macro_rules! environment {
-    ($env:ident, $params:ident, $name:literal, $obs:literal, $new:path, $($act:tt)*) => {
+    ($env:ident, $params:ident, $name:literal, $obs:literal, $scale:expr, $new:path, $($act:tt)*) => {
         impl Environment for $env {
             const NAME: &'static str = $name;
             const OBS: usize = $obs;
+            const OBS_SCALE: &'static [f32] = &$scale;
             type Obs = [f32; $obs];
             type Params = $params;
             fn with_params(params: $params) -> Result<Self, Error> {
@@ -416,6 +417,11 @@ pub trait Environment: Sized {
     const NAME: &'static str;
     /// Observation length.
     const OBS: usize;
+    /// Input normalisation: what each observation component is multiplied by
+    /// before a network with normalised inputs sees it (the reciprocal of the
+    /// component's typical range, so that every input is of order 1; see
+    /// [`crate::hebbian::Scaled`]). Empty: no scaling.
+    const OBS_SCALE: &'static [f32] = &[];
     /// The observation, `[f32; OBS]`.
     type Obs: AsRef<[f32]> + Copy;
     /// The dynamics parameters.

@@ -114,6 +114,7 @@ environment!(
     MountainCarParams,
     "mountaincar",
     2,
+    [1.0 / 1.2, 1.0 / MAX_SPEED],
     MountainCar::new,
     /// One output `y`, clamped to [−1, 1]: the force `a = y`.
     fn act(&mut self, output: &[f32]) -> Result<([f32; 2], f32, bool), Error> {

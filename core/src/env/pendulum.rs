@@ -138,6 +138,7 @@ environment!(
     PendulumParams,
     "pendulum",
     3,
+    [1.0, 1.0, 1.0 / MAX_SPEED],
     Pendulum::new,
     /// One output `y`, clamped to [−1, 1]: torque `u = y · max_torque` (the
     /// current parameter, so the network always spans the actuator's range).

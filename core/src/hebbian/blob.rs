@@ -4,8 +4,8 @@
 //!
 //! | kind | meta bytes | param | dims | values |
 //! |---|---|---|---|---|
-//! | [`KIND_HEBBIAN`] | rule id, sharing id, norm id, output activation id, arithmetic (0 f32, 1 Q15: the coefficients are for [`super::PlasticNetQ15`], folded and quantised when loaded), 0, 0, 0 | clamp bound (else 0) | layer sizes `[in, hidden…, out]` | [`coeff_len`] coefficients |
-//! | [`KIND_STATIC_NET`] | output activation id, 0 × 7 | 0 | layer sizes | [`weight_len`] weights, layer after layer |
+//! | [`KIND_HEBBIAN`] | rule id, sharing id, norm id, output activation id, arithmetic (0 f32, 1 Q15: the coefficients are for [`super::PlasticNetQ15`], folded and quantised when loaded), inputs (0 raw, 1 normalised by the environment's `OBS_SCALE`: [`super::Scaled`]), 0, 0 | clamp bound (else 0) | layer sizes `[in, hidden…, out]` | [`coeff_len`] coefficients |
+//! | [`KIND_STATIC_NET`] | output activation id, inputs (0 raw, 1 normalised), 0 × 6 | 0 | layer sizes | [`weight_len`] weights, layer after layer |
 
 use super::network::{coeff_len, weight_len, NetConfig, PlasticMlp, Topology, MAX_SIZES};
 use super::rule::{Norm, Rule, Sharing};
@@ -51,6 +51,9 @@ pub struct NetSpec {
     pub config: NetConfig,
     /// Coefficients evolved for the Q15 network ([`super::PlasticNetQ15`]).
     pub fixed_point: bool,
+    /// The network sees its environment's observation times
+    /// [`crate::env::Environment::OBS_SCALE`] ([`super::Scaled`]).
+    pub normalized: bool,
 }
 
 impl NetSpec {
@@ -59,7 +62,12 @@ impl NetSpec {
     /// # Errors
     /// As [`Topology::new`].
     pub fn new(sizes: &[usize], config: NetConfig) -> Result<Self, Error> {
-        Ok(NetSpec { topology: Topology::new(sizes)?, config, fixed_point: false })
+        Ok(NetSpec {
+            topology: Topology::new(sizes)?,
+            config,
+            fixed_point: false,
+            normalized: false,
+        })
     }
 
     /// Number of coefficients the network needs ([`coeff_len`]).
@@ -85,7 +93,12 @@ impl NetSpec {
             norm: Norm::from_id(m[2], blob.header.param).map_err(bad)?,
             output: Activation::from_id(m[3]).map_err(bad)?,
         };
-        let spec = NetSpec { topology: topology(blob)?, config, fixed_point: m[4] == 1 };
+        let spec = NetSpec {
+            topology: topology(blob)?,
+            config,
+            fixed_point: m[4] == 1,
+            normalized: m[5] == 1,
+        };
         if spec.coeff_len() != blob.len() {
             return Err(corrupt("coefficient count does not fit the layer sizes and rule"));
         }
@@ -104,7 +117,7 @@ impl NetSpec {
             c.norm.id(),
             c.output.id(),
             self.fixed_point as u8,
-            0,
+            self.normalized as u8,
             0,
             0,
         ];
@@ -132,6 +145,9 @@ pub struct StaticNetSpec {
     pub topology: Topology,
     /// The output activation.
     pub output: Activation,
+    /// The network sees its environment's observation times
+    /// [`crate::env::Environment::OBS_SCALE`] ([`super::Scaled`]).
+    pub normalized: bool,
 }
 
 impl StaticNetSpec {
@@ -140,7 +156,7 @@ impl StaticNetSpec {
     /// # Errors
     /// As [`Topology::new`].
     pub fn new(sizes: &[usize], output: Activation) -> Result<Self, Error> {
-        Ok(StaticNetSpec { topology: Topology::new(sizes)?, output })
+        Ok(StaticNetSpec { topology: Topology::new(sizes)?, output, normalized: false })
     }
 
     /// Reads the spec of a [`KIND_STATIC_NET`] blob.
@@ -159,7 +175,7 @@ impl StaticNetSpec {
         if weight_len(topology.sizes()) != blob.len() {
             return Err(corrupt("weight count does not fit the layer sizes"));
         }
-        Ok(StaticNetSpec { topology, output })
+        Ok(StaticNetSpec { topology, output, normalized: blob.header.meta[1] == 1 })
     }
 
     /// The blob header of this spec.
@@ -167,7 +183,7 @@ impl StaticNetSpec {
     /// # Errors
     /// None in practice: a [`Topology`] has at most [`MAX_DIMS`] sizes.
     pub fn header(&self) -> Result<Header, Error> {
-        let meta = [self.output.id(), 0, 0, 0, 0, 0, 0, 0];
+        let meta = [self.output.id(), self.normalized as u8, 0, 0, 0, 0, 0, 0];
         header(KIND_STATIC_NET, meta, 0.0, &self.topology)
     }
 
@@ -190,7 +206,8 @@ impl<'a, const IN: usize, const H: usize, const OUT: usize> PlasticMlp<'a, IN, H
     ///
     /// # Errors
     /// [`Error::CorruptBlob`] (bad bytes, not a Hebbian blob, or a
-    /// fixed-point blob, which is for [`super::PlasticNetQ15`]);
+    /// fixed-point blob, which is for [`super::PlasticNetQ15`], or one for normalised inputs,
+    /// which needs [`super::Scaled`] around the network);
     /// [`Error::ShapeMismatch`] naming the layer whose size differs (the
     /// blob's and this type's), or the coefficient count.
     ///
@@ -209,10 +226,15 @@ impl<'a, const IN: usize, const H: usize, const OUT: usize> PlasticMlp<'a, IN, H
     /// assert_eq!(e.to_string(), "blob's hidden layer size: expected length 16, found 8");
     /// ```
     pub fn from_blob(blob: &Blob<'_>, coeffs: &'a mut [f32], rng: &mut Rng) -> Result<Self, Error> {
-        let NetSpec { topology, config, fixed_point } = NetSpec::parse(blob)?;
+        let NetSpec { topology, config, fixed_point, normalized } = NetSpec::parse(blob)?;
         if fixed_point {
             return Err(Error::CorruptBlob {
                 reason: "a fixed-point (Q15) network's blob, not an f32 one",
+            });
+        }
+        if normalized {
+            return Err(Error::CorruptBlob {
+                reason: "a network with normalised inputs: build it with PlasticMlp::new and wrap it in hebbian::Scaled",
             });
         }
         check_len("blob's number of layer sizes", 3, topology.sizes().len())?;
@@ -255,6 +277,29 @@ mod tests {
         let n = q15.encode(&vals, &mut buf).unwrap();
         assert!(NetSpec::parse(&Blob::parse(&buf[..n]).unwrap()).unwrap().fixed_point);
         assert!(spec.encode(&vals[..19], &mut buf).is_err());
+        // Normalised inputs: meta byte 5, and for a static network meta byte 1.
+        let norm = NetSpec { normalized: true, ..spec };
+        let n = norm.encode(&vals, &mut buf).unwrap();
+        assert_eq!(buf[8 + 5], 1, "meta[5] follows magic, version and kind");
+        assert_eq!(NetSpec::parse(&Blob::parse(&buf[..n]).unwrap()).unwrap(), norm);
+        let st = StaticNetSpec {
+            normalized: true,
+            ..StaticNetSpec::new(&[2, 2], CONFIG.output).unwrap()
+        };
+        let n = st.encode(&[0.5; 4], &mut buf).unwrap();
+        assert_eq!(StaticNetSpec::parse(&Blob::parse(&buf[..n]).unwrap()).unwrap(), st);
+    }
+
+    #[test]
+    fn a_normalised_blob_is_not_loaded_as_a_raw_network() {
+        let spec = NetSpec { normalized: true, ..NetSpec::new(&[4, 2, 1], CONFIG).unwrap() };
+        let vals = [0.1f32; 15];
+        let mut buf = [0u8; 256];
+        let n = spec.encode(&vals, &mut buf).unwrap();
+        let blob = Blob::parse(&buf[..n]).unwrap();
+        let mut coeffs = [0.0f32; 15];
+        let e = PlasticMlp::<4, 2, 1>::from_blob(&blob, &mut coeffs, &mut Rng::new(1)).unwrap_err();
+        assert!(matches!(e, Error::CorruptBlob { reason } if reason.contains("Scaled")), "{e}");
     }
 
     #[test]

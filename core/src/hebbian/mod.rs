@@ -47,8 +47,8 @@ pub use blob::{NetSpec, StaticNetSpec};
 pub use episode::{cartpole_episode, episode, Episode, Outcome};
 pub use layer::{Activation, PlasticLayer};
 pub use network::{
-    act_len, coeff_len, weight_len, Controller, NetConfig, PlasticMlp, PlasticNet, Topology,
-    DIVERGED,
+    act_len, coeff_len, weight_len, Controller, NetConfig, PlasticMlp, PlasticNet, Scaled,
+    Topology, DIVERGED,
 };
 pub use q15::PlasticNetQ15;
 pub use rule::{update, update_cost, Coeffs, Norm, Rule, Sharing};

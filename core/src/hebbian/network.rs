@@ -406,6 +406,60 @@ impl Controller for PlasticNet<'_> {
     }
 }
 
+impl<C: Controller + ?Sized> Controller for &mut C {
+    fn reset(&mut self, rng: &mut Rng) {
+        (**self).reset(rng)
+    }
+    fn step_slice(&mut self, obs: &[f32]) -> Result<&[f32], Error> {
+        (**self).step_slice(obs)
+    }
+    fn weights_checksum(&self) -> u32 {
+        (**self).weights_checksum()
+    }
+}
+
+/// A controller whose inputs are normalised: observation component `i` is
+/// multiplied by `scale[i]` (1 past the end of `scale`) before `inner` sees
+/// it — usually [`crate::env::Environment::OBS_SCALE`], so that a velocity
+/// of ±0.07 and an angle of ±π reach the network at the same order. The
+/// scale is the network's, not the plant's: blobs record it
+/// ([`super::NetSpec::normalized`]).
+#[derive(Debug)]
+pub struct Scaled<'s, C> {
+    /// The controller that sees the scaled observation.
+    pub inner: C,
+    scale: &'s [f32],
+    buf: [f32; crate::env::MAX_OBS],
+}
+
+impl<'s, C: Controller> Scaled<'s, C> {
+    /// `inner` behind the input scale `scale`.
+    pub fn new(inner: C, scale: &'s [f32]) -> Self {
+        Scaled { inner, scale, buf: [0.0; crate::env::MAX_OBS] }
+    }
+}
+
+impl<C: Controller> Controller for Scaled<'_, C> {
+    fn reset(&mut self, rng: &mut Rng) {
+        self.inner.reset(rng)
+    }
+    fn step_slice(&mut self, obs: &[f32]) -> Result<&[f32], Error> {
+        let Some(x) = self.buf.get_mut(..obs.len()) else {
+            return Err(Error::InvalidArgument {
+                what: "observation",
+                expected: "at most 16 values for a normalised network",
+            });
+        };
+        for (i, (x, &o)) in x.iter_mut().zip(obs).enumerate() {
+            *x = o * self.scale.get(i).copied().unwrap_or(1.0);
+        }
+        self.inner.step_slice(x)
+    }
+    fn weights_checksum(&self) -> u32 {
+        self.inner.weights_checksum()
+    }
+}
+
 impl<const IN: usize, const H: usize, const OUT: usize> Controller for PlasticMlp<'_, IN, H, OUT> {
     fn reset(&mut self, rng: &mut Rng) {
         PlasticMlp::reset(self, rng)
@@ -421,5 +475,38 @@ impl<const IN: usize, const H: usize, const OUT: usize> Controller for PlasticMl
     fn weights_checksum(&self) -> u32 {
         let h = fnv1a_f32(FNV_OFFSET, self.hidden.weights());
         fnv1a_f32(h, self.out.weights())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hebbian::{Norm, Rule, Sharing};
+
+    #[test]
+    fn scaled_inputs_are_the_observation_times_the_scale() {
+        let sizes = [3, 4, 2];
+        let coeffs = [0.05f32; 5 * (12 + 8)];
+        let config = NetConfig {
+            rule: Rule::ABCDLr,
+            sharing: Sharing::PerSynapse,
+            norm: Norm::MaxAbs,
+            output: Activation::Tanh,
+        };
+        let (mut w1, mut a1) = ([0.0; 20], [0.0; 9]);
+        let (mut w2, mut a2) = ([0.0; 20], [0.0; 9]);
+        let mut plain =
+            PlasticNet::new(&sizes, config, &coeffs, &mut w1, &mut a1, &mut Rng::new(3)).unwrap();
+        let net =
+            PlasticNet::new(&sizes, config, &coeffs, &mut w2, &mut a2, &mut Rng::new(3)).unwrap();
+        let scale = [0.5f32, 2.0]; // the third input keeps its value
+        let mut scaled = Scaled::new(net, &scale);
+        for t in 0..20 {
+            let obs = [t as f32 * 0.1 - 1.0, 0.3, -0.7 + t as f32 * 0.05];
+            let want = plain.step(&[obs[0] * 0.5, obs[1] * 2.0, obs[2]]).unwrap().to_vec();
+            assert_eq!(scaled.step_slice(&obs).unwrap(), &want[..], "step {t}");
+        }
+        assert_eq!(scaled.weights_checksum(), Controller::weights_checksum(&plain));
+        assert!(scaled.step_slice(&[0.0; 17]).is_err());
     }
 }

@@ -9,6 +9,9 @@ use plasticore_host::evolve::{self, EvolveOptions};
 
 /// `plasticore evolve`'s arguments.
 #[derive(clap::Args)]
+///
+/// Every setting without a flag comes from the environment's committed
+/// preset (`EvolveOptions::preset`), printed at the start of the run.
 pub struct EvolveArgs {
     /// Environment.
     #[arg(value_enum)]
@@ -22,54 +25,59 @@ pub struct EvolveArgs {
     #[arg(long, value_name = "SPEC", default_value = "")]
     randomize: String,
     /// Hidden layer sizes, comma separated.
-    #[arg(long, value_delimiter = ',', default_value = "8")]
-    hidden: Vec<usize>,
+    #[arg(long, value_delimiter = ',')]
+    hidden: Option<Vec<usize>>,
     /// Network outputs: 1 (CartPole: push right if > 0; Acrobot: torque by
     /// thresholds ±1/3; Pendulum, MountainCar: the action scaled to its range),
     /// or one per discrete action (argmax: 2 for CartPole, 3 for Acrobot).
-    #[arg(long, default_value_t = 1)]
-    outputs: usize,
+    #[arg(long)]
+    outputs: Option<usize>,
     /// Rule: A, AD, AD_lr, ABC, ABC_lr, ABCD, ABCD_lr, ABCD_lr_D_out, ABCD_lr_D_in_and_out.
-    #[arg(long, default_value = "ABCD_lr")]
-    rule: String,
+    #[arg(long)]
+    rule: Option<String>,
     /// Coefficient sharing: synapse, neuron, layer.
-    #[arg(long, default_value = "synapse")]
-    sharing: String,
+    #[arg(long)]
+    sharing: Option<String>,
     /// Normalisation after each update: none, maxabs, clamp:C.
-    #[arg(long, default_value = "maxabs")]
-    norm: String,
+    #[arg(long)]
+    norm: Option<String>,
     /// Maximum generations (stops early once the validation return reaches --target).
-    #[arg(long, default_value_t = 300)]
-    generations: u64,
+    #[arg(long)]
+    generations: Option<u64>,
     /// Population size (even).
-    #[arg(long, default_value_t = 64)]
-    population: usize,
+    #[arg(long)]
+    population: Option<usize>,
     /// Seed of the run.
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Episodes per candidate.
-    #[arg(long, default_value_t = 5)]
-    episodes: usize,
+    #[arg(long)]
+    episodes: Option<usize>,
     /// ES noise scale σ (decays ×0.999 per generation, floor 0.01).
-    #[arg(long, default_value_t = 0.1)]
-    sigma: f32,
+    #[arg(long)]
+    sigma: Option<f32>,
     /// ES learning rate (decays ×0.995 per generation, floor 0.001).
-    #[arg(long, default_value_t = 0.2)]
-    lr: f32,
+    #[arg(long)]
+    lr: Option<f32>,
     /// L2 penalty on the coefficients.
-    #[arg(long, default_value_t = 0.005)]
-    l2: f32,
+    #[arg(long)]
+    l2: Option<f32>,
     /// Output activation: tanh, linear, relu or gelu (the Q15 network: no gelu).
-    #[arg(long, default_value = "tanh")]
-    output: String,
+    #[arg(long)]
+    output: Option<String>,
     /// Stop when θ's mean return on the validation episodes reaches this
     /// (default: the environment's reward threshold; `inf` runs every generation).
     #[arg(long)]
     target: Option<f32>,
     /// The network's arithmetic: f32, or q15 (the fixed-point network the
     /// board runs without an FPU; evolved against it directly).
-    #[arg(long, default_value = "f32")]
-    network: String,
+    #[arg(long)]
+    network: Option<String>,
+    /// Normalised inputs (true or false): the network sees each observation
+    /// component times the environment's scale (`Environment::OBS_SCALE`),
+    /// recorded in the blob.
+    #[arg(long)]
+    normalize: Option<bool>,
     /// Output blob; FILE with extension .rs (generated Rust), .svg (fitness plot) and .ckpt.json (checkpoint) is written beside it.
     #[arg(long)]
     out: PathBuf,
@@ -95,26 +103,27 @@ fn with_ext(p: &std::path::Path, ext: &str) -> PathBuf {
 
 /// The options of an `evolve` invocation, validated (a bad value is a usage error).
 pub fn evolve_options(a: &EvolveArgs) -> Result<EvolveOptions> {
+    let p = EvolveOptions::preset(a.env);
     let opts = EvolveOptions {
-        env: a.env,
         static_net: a.static_net,
         randomize: a.randomize.clone(),
-        hidden: a.hidden.clone(),
-        outputs: a.outputs,
-        rule: a.rule.clone(),
-        sharing: a.sharing.clone(),
-        norm: a.norm.clone(),
-        generations: a.generations,
-        population: a.population,
+        hidden: a.hidden.clone().unwrap_or(p.hidden.clone()),
+        outputs: a.outputs.unwrap_or(p.outputs),
+        rule: a.rule.clone().unwrap_or(p.rule.clone()),
+        sharing: a.sharing.clone().unwrap_or(p.sharing.clone()),
+        norm: a.norm.clone().unwrap_or(p.norm.clone()),
+        generations: a.generations.unwrap_or(p.generations),
+        population: a.population.unwrap_or(p.population),
         seed: a.seed,
-        episodes: a.episodes,
-        target: a.target.unwrap_or(a.env.default_target()),
-        sigma: a.sigma,
-        lr: a.lr,
-        l2: a.l2,
-        output: a.output.clone(),
-        network: a.network.clone(),
-        ..EvolveOptions::default()
+        episodes: a.episodes.unwrap_or(p.episodes),
+        target: a.target.unwrap_or(p.target),
+        sigma: a.sigma.unwrap_or(p.sigma),
+        lr: a.lr.unwrap_or(p.lr),
+        l2: a.l2.unwrap_or(p.l2),
+        output: a.output.clone().unwrap_or(p.output.clone()),
+        network: a.network.clone().unwrap_or(p.network.clone()),
+        normalize: a.normalize.unwrap_or(p.normalize),
+        ..p
     };
     opts.validate()?;
     Ok(opts)
@@ -122,6 +131,9 @@ pub fn evolve_options(a: &EvolveArgs) -> Result<EvolveOptions> {
 
 /// Runs the evolution and writes its artifacts.
 pub fn evolve(a: EvolveArgs, opts: EvolveOptions) -> Result<()> {
+    if !a.quiet {
+        eprintln!("plasticore: {}", opts.summary());
+    }
     let ckpt = with_ext(&a.out, "ckpt.json");
     let r = evolve::evolve(&opts, Some(&ckpt), a.resume, !a.quiet)?;
     let model = opts.model(&r.coeffs)?;
@@ -155,15 +167,17 @@ pub fn evolve(a: EvolveArgs, opts: EvolveOptions) -> Result<()> {
     } else {
         evolve::rust_source(&r.sizes, &r.config, &r.coeffs, &note)
     };
+    let source = evolve::mark_normalized(source, opts.normalize);
     std::fs::write(&rs, source).with_context(|| format!("writing {}", rs.display()))?;
     let svg = with_ext(&a.out, "svg");
     let plotted = evolve::plot_svg(&svg, &r.history, &note);
     println!(
-        "evolved {} parameters ({}) in {} generations ({} episodes), {:.1} s: validation mean return {:.1}",
+        "evolved {} parameters ({}) in {} generations ({} episodes, {} environment steps), {:.1} s: validation mean return {:.1}",
         r.coeffs.len(),
         what,
         r.history.len(),
         r.evaluations,
+        r.steps,
         r.seconds,
         r.validation
     );

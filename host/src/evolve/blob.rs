@@ -10,18 +10,21 @@ use crate::envs::Model;
 
 /// Encodes a Hebbian coefficient blob.
 pub fn blob_bytes(sizes: &[usize], config: &NetConfig, coeffs: &[f32]) -> Result<Vec<u8>> {
-    blob_bytes_on(sizes, config, false, coeffs)
+    blob_bytes_on(sizes, config, false, false, coeffs)
 }
 
-/// Encodes a Hebbian coefficient blob for the f32 or (`q15`) the fixed-point network.
+/// Encodes a Hebbian coefficient blob for the f32 or (`q15`) the fixed-point
+/// network, with raw or `normalized` inputs.
 pub fn blob_bytes_on(
     sizes: &[usize],
     config: &NetConfig,
     q15: bool,
+    normalized: bool,
     coeffs: &[f32],
 ) -> Result<Vec<u8>> {
     let spec = NetSpec {
         fixed_point: q15,
+        normalized,
         ..NetSpec::new(sizes, *config).map_err(|e| anyhow::anyhow!("{e}"))?
     };
     let want = coeff_len(sizes, config.rule, config.sharing);
@@ -37,9 +40,17 @@ pub fn blob_bytes_on(
     Ok(out)
 }
 
-/// Encodes a static network weight blob.
-pub fn static_blob_bytes(sizes: &[usize], output: Activation, weights: &[f32]) -> Result<Vec<u8>> {
-    let spec = StaticNetSpec::new(sizes, output).map_err(|e| anyhow::anyhow!("{e}"))?;
+/// Encodes a static network weight blob, with raw or `normalized` inputs.
+pub fn static_blob_bytes(
+    sizes: &[usize],
+    output: Activation,
+    normalized: bool,
+    weights: &[f32],
+) -> Result<Vec<u8>> {
+    let spec = StaticNetSpec {
+        normalized,
+        ..StaticNetSpec::new(sizes, output).map_err(|e| anyhow::anyhow!("{e}"))?
+    };
     let want = weight_len(sizes);
     anyhow::ensure!(
         weights.len() == want,
@@ -54,8 +65,12 @@ pub fn static_blob_bytes(sizes: &[usize], output: Activation, weights: &[f32]) -
 /// The blob of an evolved vector: Hebbian coefficients, or static weights.
 pub fn model_blob_bytes(sizes: &[usize], model: &Model) -> Result<Vec<u8>> {
     match model {
-        Model::Plastic { config, q15, coeffs } => blob_bytes_on(sizes, config, *q15, coeffs),
-        Model::Static { output, weights } => static_blob_bytes(sizes, *output, weights),
+        Model::Plastic { config, q15, coeffs, normalized } => {
+            blob_bytes_on(sizes, config, *q15, *normalized, coeffs)
+        }
+        Model::Static { output, weights, normalized } => {
+            static_blob_bytes(sizes, *output, *normalized, weights)
+        }
     }
 }
 
@@ -67,12 +82,20 @@ pub fn parse_model(bytes: &[u8]) -> Result<(Vec<usize>, Model)> {
     if b.header.kind == blob::KIND_STATIC_NET {
         let spec = StaticNetSpec::parse(&b).map_err(|e| anyhow::anyhow!("{e}"))?;
         let output = spec.output;
-        return Ok((spec.topology.sizes().to_vec(), Model::Static { output, weights: values }));
+        return Ok((
+            spec.topology.sizes().to_vec(),
+            Model::Static { output, weights: values, normalized: spec.normalized },
+        ));
     }
     let spec = NetSpec::parse(&b).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok((
         spec.topology.sizes().to_vec(),
-        Model::Plastic { config: spec.config, q15: spec.fixed_point, coeffs: values },
+        Model::Plastic {
+            config: spec.config,
+            q15: spec.fixed_point,
+            coeffs: values,
+            normalized: spec.normalized,
+        },
     ))
 }
 

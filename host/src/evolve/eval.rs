@@ -27,7 +27,7 @@ pub fn episodes_on(
     coeffs: &[f32],
     seeds: &[u64],
 ) -> Result<Vec<Episode>> {
-    let model = Model::Plastic { config: *config, q15, coeffs: coeffs.to_vec() };
+    let model = Model::Plastic { config: *config, q15, coeffs: coeffs.to_vec(), normalized: false };
     let out = run_episodes(EnvName::Cartpole, sizes, &model, &Scenario::default(), seeds)?;
     Ok(out
         .into_iter()
@@ -66,9 +66,14 @@ pub fn mean_return_par_on(
 
 /// The fitness of one candidate: its mean return over `seeds` (one thread).
 pub fn fitness(opts: &EvolveOptions, candidate: &[f32], seeds: &[u64]) -> Result<f32> {
+    Ok(fitness_steps(opts, candidate, seeds)?.0)
+}
+
+/// [`fitness`] and the environment steps its episodes took.
+pub fn fitness_steps(opts: &EvolveOptions, candidate: &[f32], seeds: &[u64]) -> Result<(f32, u64)> {
     let eps =
         run_episodes(opts.env, &opts.sizes(), &opts.model(candidate)?, &opts.scenario()?, seeds)?;
-    Ok(mean_sd(&eps).0 as f32)
+    Ok((mean_sd(&eps).0 as f32, eps.iter().map(|e| e.steps as u64).sum()))
 }
 
 /// The fitness of each row of `candidates` (`rows × dim`, row-major), on

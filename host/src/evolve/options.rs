@@ -58,6 +58,10 @@ pub struct EvolveOptions {
     /// coefficients folded and quantised at every evaluation, as on the board).
     #[serde(default = "f32_network")]
     pub network: String,
+    /// Normalised inputs: the network sees the observation times the
+    /// environment's `OBS_SCALE` (recorded in the blob).
+    #[serde(default)]
+    pub normalize: bool,
 }
 
 /// An f32 in JSON that may be ±∞ (JSON numbers cannot): written as the
@@ -96,9 +100,20 @@ fn cartpole() -> EnvName {
 }
 
 impl Default for EvolveOptions {
+    /// The CartPole preset.
     fn default() -> Self {
-        EvolveOptions {
-            env: EnvName::Cartpole,
+        EvolveOptions::preset(EnvName::Cartpole)
+    }
+}
+
+impl EvolveOptions {
+    /// The committed preset of `env`: what `plasticore evolve ENV` runs
+    /// unless a flag overrides it. CartPole and Acrobot evolve raw inputs;
+    /// Pendulum and MountainCar normalised ones (their velocities span
+    /// ±8 and ±0.07: [`plasticore::env::Environment::OBS_SCALE`]).
+    pub fn preset(env: EnvName) -> Self {
+        let base = EvolveOptions {
+            env,
             static_net: false,
             randomize: String::new(),
             hidden: vec![8],
@@ -116,9 +131,45 @@ impl Default for EvolveOptions {
             l2: 0.005,
             validate_every: 5,
             validate_episodes: 100,
-            target: 495.0,
+            target: env.default_target(),
             network: f32_network(),
+            normalize: false,
+        };
+        match env {
+            EnvName::Cartpole => base,
+            // One output through thresholds ±1/3 leaves a static network at
+            // −500; three outputs (argmax) solve it for both kinds.
+            EnvName::Acrobot => EvolveOptions { outputs: 3, ..base },
+            EnvName::Pendulum => {
+                EvolveOptions { hidden: vec![16], normalize: true, episodes: 8, l2: 0.0, ..base }
+            }
+            EnvName::Mountaincar => {
+                EvolveOptions { hidden: vec![16], normalize: true, l2: 0.0, ..base }
+            }
         }
+    }
+
+    /// The settings as one line, for the log.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} {}network {:?} {}, {} inputs, rule {} per {}, norm {}, output {}; OpenAI-ES population {}, {} episodes each, sigma {}, lr {}, l2 {}, at most {} generations, target {}",
+            self.env.name(),
+            if self.static_net { "static " } else { "plastic " },
+            self.sizes(),
+            self.network,
+            if self.normalize { "normalised" } else { "raw" },
+            self.rule,
+            self.sharing,
+            self.norm,
+            self.output,
+            self.population,
+            self.episodes,
+            self.sigma,
+            self.lr,
+            self.l2,
+            self.generations,
+            self.target
+        )
     }
 }
 
@@ -206,9 +257,18 @@ impl EvolveOptions {
     pub fn model(&self, theta: &[f32]) -> Result<Model> {
         let config = self.config()?;
         Ok(if self.static_net {
-            Model::Static { output: config.output, weights: theta.to_vec() }
+            Model::Static {
+                output: config.output,
+                weights: theta.to_vec(),
+                normalized: self.normalize,
+            }
         } else {
-            Model::Plastic { config, q15: self.network == "q15", coeffs: theta.to_vec() }
+            Model::Plastic {
+                config,
+                q15: self.network == "q15",
+                coeffs: theta.to_vec(),
+                normalized: self.normalize,
+            }
         })
     }
     pub(crate) fn es_config(&self) -> EsConfig {

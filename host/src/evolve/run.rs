@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use rayon::prelude::*;
 
-use super::{fitness, train_seed, validation_seed, EvolveOptions};
+use super::{fitness_steps, train_seed, validation_seed, EvolveOptions};
 use crate::envs::{mean_sd, run_episodes_par};
 
 /// Statistics of one generation.
@@ -64,6 +64,9 @@ pub struct Evolved {
     pub seconds: f64,
     /// Training episodes run (population × episodes × generations).
     pub evaluations: u64,
+    /// Environment steps of the training episodes (validation not counted),
+    /// when the loop counted them ([`evolve`] does; 0 otherwise).
+    pub steps: u64,
 }
 
 /// One run of the evolution strategy as an ask/tell loop. [`evolve`]
@@ -80,6 +83,7 @@ pub struct Evolution {
     ranks: Vec<f32>,
     scratch: Vec<f32>,
     evaluations: u64,
+    steps: u64,
     start: Instant,
     base: f64,
     reached: bool,
@@ -134,6 +138,7 @@ impl Evolution {
             ranks: vec![0.0; opts.population],
             scratch: vec![0.0; dim],
             evaluations: ck.generation * (opts.population * opts.episodes) as u64,
+            steps: 0,
             start: Instant::now(),
             base: ck.seconds,
             reached: false,
@@ -211,6 +216,10 @@ impl Evolution {
         self.reached = validation.is_some_and(|v| v >= self.opts.target);
         Ok(stat)
     }
+    /// Counts `n` more training steps (for [`Evolved::steps`]).
+    pub fn add_steps(&mut self, n: u64) {
+        self.steps += n;
+    }
     /// Best validation mean return so far.
     pub fn best_validation(&self) -> Option<f32> {
         self.ck.best.as_ref().map(|b| b.0)
@@ -250,6 +259,7 @@ impl Evolution {
             history: self.ck.history,
             seconds: self.ck.seconds,
             evaluations: self.evaluations,
+            steps: self.steps,
         })
     }
 }
@@ -281,14 +291,16 @@ pub fn evolve(
     let dim = opts.dim()?;
     while !ev.is_done() {
         let seeds = ev.seeds();
-        let fitness: Vec<f32> = (0..opts.population)
+        let scored: Vec<(f32, u64)> = (0..opts.population)
             .into_par_iter()
             .map(|k| {
                 let mut cand = vec![0.0; dim];
                 ev.candidate(k, &mut cand)?;
-                fitness(opts, &cand, &seeds)
+                fitness_steps(opts, &cand, &seeds)
             })
             .collect::<Result<_>>()?;
+        let fitness: Vec<f32> = scored.iter().map(|s| s.0).collect();
+        ev.add_steps(scored.iter().map(|s| s.1).sum());
         let st = ev.tell(&fitness)?;
         let best = ev.best_validation().unwrap_or(0.0);
         bar.set_position(ev.generation());

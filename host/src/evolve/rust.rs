@@ -60,3 +60,17 @@ pub fn static_rust_source(
     push_f32_static(&mut s, "WEIGHTS", weights);
     s
 }
+
+/// `source` with, for a network with normalised inputs, the constant that
+/// says so (such a network must see the observation through
+/// `plasticore::hebbian::Scaled` with the environment's `OBS_SCALE`).
+pub fn mark_normalized(mut source: String, normalized: bool) -> String {
+    if normalized {
+        source.push_str(
+            "/// The inputs are normalised: run the network behind\n\
+             /// `plasticore::hebbian::Scaled::new(net, <Env as Environment>::OBS_SCALE)`.\n\
+             pub const NORMALIZED: bool = true;\n",
+        );
+    }
+    source
+}
