@@ -9,6 +9,12 @@
 //! - fitnesses are replaced by centred ranks `u_k = rank_k / (n − 1) − 1/2`;
 //! - `∇ = 1/(nσ) Σ_p (u_{2p} − u_{2p+1}) ε_p`, and θ ← θ + α(∇ − λθ) (L2 penalty λ);
 //! - then σ ← max(σ·σ_decay, σ_min) and α ← max(α·α_decay, α_min).
+//!
+//! [`OpenAiEs::tell_adam`] takes the same ∇ (and the L2 term, `∇ − λθ`)
+//! through Adam (Kingma & Ba 2015) instead of the plain step:
+//! `m ← β₁m + (1 − β₁)g`, `v ← β₂v + (1 − β₂)g²`,
+//! `θ ← θ + α·m̂/(√v̂ + ε)` with the bias corrections `m̂ = m/(1 − β₁ᵗ)`,
+//! `v̂ = v/(1 − β₂ᵗ)` — the moments in caller buffers ([`Adam`]).
 
 use crate::error::{check_finite, check_len, Error};
 use crate::rng::Rng;
@@ -50,6 +56,27 @@ impl Default for EsConfig {
     }
 }
 
+/// Adam's state for [`OpenAiEs::tell_adam`]: the moments, in buffers the
+/// caller owns (θ's length each), and the step count.
+#[derive(Debug)]
+pub struct Adam<'a> {
+    /// First moment m.
+    pub m: &'a mut [f32],
+    /// Second moment v.
+    pub v: &'a mut [f32],
+    /// Steps taken so far (t).
+    pub t: u32,
+}
+
+impl Adam<'_> {
+    /// β₁ (the paper's default).
+    pub const BETA1: f32 = 0.9;
+    /// β₂ (the paper's default).
+    pub const BETA2: f32 = 0.999;
+    /// ε (the paper's default).
+    pub const EPS: f32 = 1e-8;
+}
+
 /// The mutable state of the strategy (everything but θ), e.g. for checkpoints.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -69,6 +96,19 @@ pub struct EsState {
 pub struct OpenAiEs {
     cfg: EsConfig,
     state: EsState,
+}
+
+/// `b^t` by repeated squaring (the same bits on every target).
+fn pow_u32(mut b: f32, mut t: u32) -> f32 {
+    let mut r = 1.0f32;
+    while t > 0 {
+        if t & 1 == 1 {
+            r *= b;
+        }
+        b *= b;
+        t >>= 1;
+    }
+    r
 }
 
 fn mix(seed: u64, generation: u64, pair: u64) -> u64 {
@@ -212,10 +252,65 @@ impl OpenAiEs {
                 *t += wgt * e;
             }
         }
+        self.next_generation();
+        Ok(())
+    }
+
+    /// σ and α decay; the generation advances.
+    fn next_generation(&mut self) {
         let c = self.cfg;
-        self.state.sigma = (sigma * c.sigma_decay).max(c.sigma_min);
-        self.state.lr = (lr * c.lr_decay).max(c.lr_min);
+        self.state.sigma = (self.state.sigma * c.sigma_decay).max(c.sigma_min);
+        self.state.lr = (self.state.lr * c.lr_decay).max(c.lr_min);
         self.state.generation += 1;
+    }
+
+    /// As [`OpenAiEs::tell`], the step taken by Adam on `g = ∇ − λθ` (see the
+    /// module docs): `grad` and `scratch` need `theta.len()` elements, and so
+    /// do `adam.m` and `adam.v` (zero at the start of a run).
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] for the lengths, [`Error::NonFinite`] in
+    /// `fitness`; θ, the moments and the state are unchanged then.
+    pub fn tell_adam(
+        &mut self,
+        theta: &mut [f32],
+        fitness: &[f32],
+        ranks: &mut [f32],
+        scratch: &mut [f32],
+        grad: &mut [f32],
+        adam: &mut Adam<'_>,
+    ) -> Result<(), Error> {
+        let n = self.cfg.population;
+        check_len("fitness", n, fitness.len())?;
+        check_len("ranks", n, ranks.len())?;
+        check_len("scratch", theta.len(), scratch.len())?;
+        check_len("grad", theta.len(), grad.len())?;
+        check_len("adam.m", theta.len(), adam.m.len())?;
+        check_len("adam.v", theta.len(), adam.v.len())?;
+        centered_ranks(fitness, ranks)?;
+        let (sigma, lr, l2) = (self.state.sigma, self.state.lr, self.cfg.l2);
+        let scale = 1.0 / (n as f32 * sigma);
+        for (g, &t) in grad.iter_mut().zip(theta.iter()) {
+            *g = -l2 * t;
+        }
+        for (p, pair) in ranks.chunks_exact(2).enumerate() {
+            let wgt = scale * (pair[0] - pair[1]);
+            self.noise(p, scratch);
+            for (g, e) in grad.iter_mut().zip(scratch.iter()) {
+                *g += wgt * e;
+            }
+        }
+        adam.t = adam.t.saturating_add(1);
+        let (b1, b2) = (Adam::BETA1, Adam::BETA2);
+        let c1 = 1.0 - pow_u32(b1, adam.t);
+        let c2 = 1.0 - pow_u32(b2, adam.t);
+        let moments = adam.m.iter_mut().zip(adam.v.iter_mut());
+        for ((t, &g), (m, v)) in theta.iter_mut().zip(grad.iter()).zip(moments) {
+            *m = b1 * *m + (1.0 - b1) * g;
+            *v = b2 * *v + (1.0 - b2) * g * g;
+            *t += lr * (*m / c1) / (crate::math::sqrt(*v / c2) + Adam::EPS);
+        }
+        self.next_generation();
         Ok(())
     }
 }
@@ -231,6 +326,63 @@ mod tests {
         assert_eq!(r, [0.0, -0.5, 0.5, 0.25, -0.25]);
         assert!(centered_ranks(&[1.0, f32::NAN], &mut r[..2]).is_err());
         assert!(centered_ranks(&[], &mut []).is_err());
+    }
+
+    /// Adam against the paper's update written out in f64, on the ES's own
+    /// gradient estimate (noise and ranks recomputed here), for three steps.
+    #[test]
+    fn adam_steps_match_the_paper_in_f64() {
+        const D: usize = 6;
+        let cfg = EsConfig { population: 8, sigma: 0.2, lr: 0.05, l2: 0.01, ..EsConfig::default() };
+        let mut es = OpenAiEs::new(cfg, 7).unwrap();
+        let mut theta = [0.3f32, -0.2, 0.1, 0.0, 0.5, -0.4];
+        let (mut m, mut v) = ([0.0f32; D], [0.0f32; D]);
+        let mut adam = Adam { m: &mut m, v: &mut v, t: 0 };
+        let (mut rm, mut rv, mut rt) = ([0.0f64; D], [0.0f64; D], theta.map(f64::from));
+        let (mut ranks, mut scratch, mut grad) = ([0.0f32; 8], [0.0f32; D], [0.0f32; D]);
+        for step in 1..=3 {
+            let fitness: [f32; 8] = core::array::from_fn(|k| ((k * 5 + step) % 8) as f32);
+            // The reference: centred ranks, ∇ = Σ_p (u₂ₚ − u₂ₚ₊₁) ε_p / (nσ) − λθ.
+            let (sigma, lr) = (es.state().sigma as f64, es.state().lr as f64);
+            let mut u = [0.0f32; 8];
+            centered_ranks(&fitness, &mut u).unwrap();
+            let mut g = rt.map(|t| -0.01 * t);
+            for p in 0..4 {
+                let mut eps = [0.0f32; D];
+                es.noise(p, &mut eps);
+                for i in 0..D {
+                    g[i] += (u[2 * p] - u[2 * p + 1]) as f64 * eps[i] as f64 / (8.0 * sigma);
+                }
+            }
+            for i in 0..D {
+                rm[i] = 0.9 * rm[i] + 0.1 * g[i];
+                rv[i] = 0.999 * rv[i] + 0.001 * g[i] * g[i];
+                let mh = rm[i] / (1.0 - 0.9f64.powi(step as i32));
+                let vh = rv[i] / (1.0 - 0.999f64.powi(step as i32));
+                rt[i] += lr * mh / (vh.sqrt() + 1e-8);
+            }
+            es.tell_adam(&mut theta, &fitness, &mut ranks, &mut scratch, &mut grad, &mut adam)
+                .unwrap();
+            for i in 0..D {
+                assert!(
+                    (theta[i] as f64 - rt[i]).abs() < 1e-5,
+                    "step {step} θ{i}: {} vs {}",
+                    theta[i],
+                    rt[i]
+                );
+            }
+        }
+        assert_eq!(adam.t, 3);
+        assert_eq!(es.state().generation, 3);
+        // Wrong lengths change nothing.
+        let before = theta;
+        let mut short = [0.0f32; D - 1];
+        let mut bad = Adam { m: &mut short, v: &mut [0.0; D], t: 0 };
+        assert!(es
+            .tell_adam(&mut theta, &[0.0; 8], &mut ranks, &mut scratch, &mut grad, &mut bad)
+            .is_err());
+        assert_eq!(theta, before);
+        assert_eq!(es.state().generation, 3);
     }
 
     #[test]

@@ -111,6 +111,18 @@ pub fn check_env_es() {
         es.noise(opaque(9), cut_mut(&mut out));
         sink(es.candidate(cut(&theta), opaque(9), cut_mut(&mut out)));
         sink(es.tell(cut_mut(&mut theta), cut(&fit), cut_mut(&mut ranks), cut_mut(&mut scratch)));
+        let (mut m, mut v, mut grad) =
+            (opaque([0.0f32; 8]), opaque([0.0f32; 8]), opaque([0.0f32; 8]));
+        let mut adam =
+            plasticore::es::Adam { m: cut_mut(&mut m), v: cut_mut(&mut v), t: opaque(3) };
+        sink(es.tell_adam(
+            cut_mut(&mut theta),
+            cut(&fit),
+            cut_mut(&mut ranks),
+            cut_mut(&mut scratch),
+            cut_mut(&mut grad),
+            &mut adam,
+        ));
         sink(OpenAiEs::from_state(es.config(), es.state()).is_ok());
     }
 }

@@ -24,26 +24,45 @@ fn defaults_solve_cartpole_on_unseen_seeds() {
 fn resume_continues_exactly() {
     let dir = std::env::temp_dir().join(format!("plasticore-hebbian-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let ck = dir.join("run.ckpt.json");
-    let opts = EvolveOptions {
-        sharing: "neuron".into(),
+    // With Adam the checkpoint carries its moments and step count too.
+    for optimizer in ["sgd", "adam"] {
+        let ck = dir.join(format!("run-{optimizer}.ckpt.json"));
+        let opts = EvolveOptions {
+            sharing: "neuron".into(),
+            population: 8,
+            episodes: 2,
+            validate_every: 2,
+            validate_episodes: 10,
+            generations: 6,
+            target: 1e9,
+            optimizer: optimizer.into(),
+            ..EvolveOptions::default()
+        };
+        let full = evolve(&opts, None, false, false).unwrap();
+        let first = EvolveOptions { generations: 3, ..opts.clone() };
+        evolve(&first, Some(&ck), false, false).unwrap();
+        let resumed = evolve(&opts, Some(&ck), true, false).unwrap();
+        assert_eq!(resumed.history.len(), 6);
+        assert_eq!(full.coeffs, resumed.coeffs, "{optimizer}");
+        // Other options cannot resume this checkpoint.
+        let other = EvolveOptions { seed: 99, ..opts.clone() };
+        assert!(evolve(&other, Some(&ck), true, false).is_err());
+    }
+    // The two optimizers take different steps.
+    let o = |optimizer: &str| EvolveOptions {
         population: 8,
         episodes: 2,
-        validate_every: 2,
-        validate_episodes: 10,
-        generations: 6,
+        generations: 2,
         target: 1e9,
+        optimizer: optimizer.into(),
         ..EvolveOptions::default()
     };
-    let full = evolve(&opts, None, false, false).unwrap();
-    let first = EvolveOptions { generations: 3, ..opts.clone() };
-    evolve(&first, Some(&ck), false, false).unwrap();
-    let resumed = evolve(&opts, Some(&ck), true, false).unwrap();
-    assert_eq!(resumed.history.len(), 6);
-    assert_eq!(full.coeffs, resumed.coeffs);
-    // Other options cannot resume this checkpoint.
-    let other = EvolveOptions { seed: 99, ..opts.clone() };
-    assert!(evolve(&other, Some(&ck), true, false).is_err());
+    let (a, b) = (
+        evolve(&o("sgd"), None, false, false).unwrap(),
+        evolve(&o("adam"), None, false, false).unwrap(),
+    );
+    assert_ne!(a.history[1].mean, b.history[1].mean);
+    assert!(evolve(&o("rmsprop"), None, false, false).is_err());
     std::fs::remove_dir_all(&dir).ok();
 }
 

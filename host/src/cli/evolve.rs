@@ -78,6 +78,9 @@ pub struct EvolveArgs {
     /// recorded in the blob.
     #[arg(long)]
     normalize: Option<bool>,
+    /// The ES step: sgd (plain) or adam.
+    #[arg(long)]
+    optimizer: Option<String>,
     /// Output blob; FILE with extension .rs (generated Rust), .svg (fitness plot) and .ckpt.json (checkpoint) is written beside it.
     #[arg(long)]
     out: PathBuf,
@@ -123,6 +126,7 @@ pub fn evolve_options(a: &EvolveArgs) -> Result<EvolveOptions> {
         output: a.output.clone().unwrap_or(p.output.clone()),
         network: a.network.clone().unwrap_or(p.network.clone()),
         normalize: a.normalize.unwrap_or(p.normalize),
+        optimizer: a.optimizer.clone().unwrap_or(p.optimizer.clone()),
         ..p
     };
     opts.validate()?;

@@ -62,6 +62,14 @@ pub struct EvolveOptions {
     /// environment's `OBS_SCALE` (recorded in the blob).
     #[serde(default)]
     pub normalize: bool,
+    /// The step the ES takes on its gradient estimate: `sgd` (the plain
+    /// step, Najarro & Risi's) or `adam` ([`plasticore::es::OpenAiEs::tell_adam`]).
+    #[serde(default = "sgd")]
+    pub optimizer: String,
+}
+
+fn sgd() -> String {
+    "sgd".into()
 }
 
 /// An f32 in JSON that may be ±∞ (JSON numbers cannot): written as the
@@ -134,6 +142,7 @@ impl EvolveOptions {
             target: env.default_target(),
             network: f32_network(),
             normalize: false,
+            optimizer: sgd(),
         };
         match env {
             EnvName::Cartpole => base,
@@ -152,7 +161,7 @@ impl EvolveOptions {
     /// The settings as one line, for the log.
     pub fn summary(&self) -> String {
         format!(
-            "{} {}network {:?} {}, {} inputs, rule {} per {}, norm {}, output {}; OpenAI-ES population {}, {} episodes each, sigma {}, lr {}, l2 {}, at most {} generations, target {}",
+            "{} {}network {:?} {}, {} inputs, rule {} per {}, norm {}, output {}; OpenAI-ES ({}) population {}, {} episodes each, sigma {}, lr {}, l2 {}, at most {} generations, target {}",
             self.env.name(),
             if self.static_net { "static " } else { "plastic " },
             self.sizes(),
@@ -162,6 +171,7 @@ impl EvolveOptions {
             self.sharing,
             self.norm,
             self.output,
+            self.optimizer,
             self.population,
             self.episodes,
             self.sigma,
@@ -220,6 +230,11 @@ impl EvolveOptions {
         check_count("--validate-episodes", self.validate_episodes, MAX_EPISODES).map_err(err)?;
         check_network(&self.sizes()).map_err(err)?;
         check_buffer("population × parameters", self.population, self.dim()?).map_err(err)?;
+        anyhow::ensure!(
+            matches!(self.optimizer.as_str(), "sgd" | "adam"),
+            "--optimizer '{}': expected sgd or adam",
+            self.optimizer
+        );
         anyhow::ensure!(
             matches!(self.network.as_str(), "f32" | "q15"),
             "--network '{}': expected f32 or q15",

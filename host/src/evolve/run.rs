@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use plasticore::es::{EsState, OpenAiEs};
+use plasticore::es::{Adam, EsState, OpenAiEs};
 use plasticore::hebbian::NetConfig;
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +45,9 @@ pub struct Checkpoint {
     pub history: Vec<GenStat>,
     /// Wall seconds spent before this checkpoint.
     pub seconds: f64,
+    /// Adam's moments and step count (with `--optimizer adam`).
+    #[serde(default)]
+    pub adam: Option<(Vec<f32>, Vec<f32>, u32)>,
 }
 
 /// The outcome of a run.
@@ -125,6 +128,7 @@ impl Evolution {
                     best: None,
                     history: vec![],
                     seconds: 0.0,
+                    adam: (opts.optimizer == "adam").then(|| (vec![0.0; dim], vec![0.0; dim], 0)),
                 }
             }
         };
@@ -189,9 +193,27 @@ impl Evolution {
         let g = self.ck.generation;
         let mean = fitness.iter().sum::<f32>() / fitness.len().max(1) as f32;
         let max = fitness.iter().cloned().fold(f32::MIN, f32::max);
-        self.es
-            .tell(&mut self.ck.theta, fitness, &mut self.ranks, &mut self.scratch)
-            .map_err(|e| anyhow::anyhow!("fitness: {e}"))?;
+        match &mut self.ck.adam {
+            Some((m, v, t)) => {
+                let mut grad = vec![0.0; self.ck.theta.len()];
+                let mut adam = Adam { m, v, t: *t };
+                self.es
+                    .tell_adam(
+                        &mut self.ck.theta,
+                        fitness,
+                        &mut self.ranks,
+                        &mut self.scratch,
+                        &mut grad,
+                        &mut adam,
+                    )
+                    .map_err(|e| anyhow::anyhow!("fitness: {e}"))?;
+                *t = adam.t;
+            }
+            None => self
+                .es
+                .tell(&mut self.ck.theta, fitness, &mut self.ranks, &mut self.scratch)
+                .map_err(|e| anyhow::anyhow!("fitness: {e}"))?,
+        }
         self.evaluations += (self.opts.population * self.opts.episodes) as u64;
         self.ck.generation += 1;
         let st = self.es.state();
