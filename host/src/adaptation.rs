@@ -35,6 +35,10 @@ pub struct Plan {
     pub unseen: &'static str,
     /// Step at which the dynamics change from nominal to `unseen`.
     pub change_at: u32,
+    /// The deployment changes evaluated one at a time (`key=value`): a
+    /// weaker actuator, a sensor offset and noise in the observation's units,
+    /// a delayed action.
+    pub deployment: [&'static str; 4],
 }
 
 /// The four plans.
@@ -44,24 +48,38 @@ pub const PLANS: [Plan; 4] = [
         randomize: "length=0.25:0.75,masspole=0.05:0.2,force_mag=7:13",
         unseen: "length=1,masspole=0.3,force_mag=5",
         change_at: 200,
+        deployment: [
+            "actuator_gain=0.5",
+            "sensor_bias=0.05",
+            "sensor_noise=0.05",
+            "action_delay=2",
+        ],
     },
     Plan {
         env: EnvName::Acrobot,
         randomize: "link_length_2=0.7:1.3,link_mass_2=0.7:1.3",
         unseen: "link_length_2=1.6,link_mass_2=2",
         change_at: 50,
+        deployment: ["actuator_gain=0.5", "sensor_bias=0.1", "sensor_noise=0.1", "action_delay=2"],
     },
     Plan {
         env: EnvName::Pendulum,
         randomize: "m=0.7:1.3,l=0.7:1.3",
         unseen: "m=1.6,l=1.5",
         change_at: 100,
+        deployment: ["actuator_gain=0.5", "sensor_bias=0.1", "sensor_noise=0.1", "action_delay=2"],
     },
     Plan {
         env: EnvName::Mountaincar,
         randomize: "power=0.0012:0.0018",
         unseen: "power=0.0009",
         change_at: 100,
+        deployment: [
+            "actuator_gain=0.5",
+            "sensor_bias=0.005",
+            "sensor_noise=0.005",
+            "action_delay=2",
+        ],
     },
 ];
 
@@ -112,6 +130,8 @@ pub struct Row {
     pub parameters: usize,
     /// Training episodes spent (per evolution seed).
     pub evaluations: u64,
+    /// Environment steps of those episodes (mean per evolution seed).
+    pub steps: u64,
     /// Validation return at export (training distribution), per seed.
     pub validation: Vec<f32>,
     /// Wall seconds of the evolutions.
@@ -143,7 +163,7 @@ pub struct EnvResult {
 pub fn conditions(plan: &Plan) -> Result<Vec<(String, Scenario)>> {
     let env = plan.env;
     let unseen = DynamicsSpec::parse(env, plan.unseen)?;
-    Ok(vec![
+    [
         ("nominal".into(), Scenario::default()),
         (
             format!("unseen: {}", plan.unseen),
@@ -160,24 +180,66 @@ pub fn conditions(plan: &Plan) -> Result<Vec<(String, Scenario)>> {
             format!("nominal → unseen at step {}", plan.change_at),
             Scenario { change: Some((plan.change_at, unseen)), ..Scenario::default() },
         ),
-    ])
+    ]
+    .into_iter()
+    .map(Ok)
+    .chain(plan.deployment.iter().map(|d| {
+        Ok((
+            d.to_string(),
+            Scenario { dynamics: DynamicsSpec::parse(env, d)?, ..Scenario::default() },
+        ))
+    }))
+    .collect()
 }
 
-fn options(
-    plan: &Plan,
-    o: &Options,
-    seed: u64,
-    rule: &str,
+/// How a network is trained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Training {
+    /// Nominal dynamics.
+    Nominal,
+    /// Domain randomisation over the plan's training range.
+    Randomised,
+    /// Nominal dynamics but `actuator_sign` drawn from ±1 per episode.
+    SignFlips,
+}
+
+impl Training {
+    /// The name in the tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Training::Nominal => "nominal",
+            Training::Randomised => "randomised",
+            Training::SignFlips => "actuator_sign ±1",
+        }
+    }
+
+    fn randomize(self, plan: &Plan) -> String {
+        match self {
+            Training::Nominal => String::new(),
+            Training::Randomised => plan.randomize.into(),
+            Training::SignFlips => "actuator_sign=-1:1".into(),
+        }
+    }
+}
+
+/// One network of a row: which rule (or static), and its hidden layers
+/// (`None`: the preset's).
+struct Net<'a> {
+    name: String,
+    rule: &'a str,
     static_net: bool,
-    randomized: bool,
-) -> EvolveOptions {
+    hidden: Option<Vec<usize>>,
+}
+
+fn options(plan: &Plan, o: &Options, seed: u64, net: &Net, training: Training) -> EvolveOptions {
     // The environment's preset (network, inputs, strategy), with this run's budget.
     let preset = EvolveOptions::preset(plan.env);
     EvolveOptions {
         env: plan.env,
-        static_net,
-        randomize: if randomized { plan.randomize.into() } else { String::new() },
-        rule: rule.into(),
+        static_net: net.static_net,
+        randomize: training.randomize(plan),
+        rule: net.rule.into(),
+        hidden: net.hidden.clone().unwrap_or(preset.hidden.clone()),
         generations: o.generations,
         population: o.population,
         episodes: o.episodes,
@@ -189,17 +251,20 @@ fn options(
     }
 }
 
+/// The hidden width of a one-hidden-layer static network with at least
+/// `params` weights between `inputs` and `outputs`.
+pub fn static_width(params: usize, inputs: usize, outputs: usize) -> usize {
+    params.div_ceil((inputs + outputs).max(1))
+}
+
 /// Runs one environment's comparison.
 pub fn run_env(plan: &Plan, o: &Options, progress: &mut dyn FnMut(&str)) -> Result<EnvResult> {
     let conds = conditions(plan)?;
+    let first_seed = o.seeds.first().copied().unwrap_or(1);
     let mut sweep = vec![];
     for rule in Rule::ALL {
-        let r = evolve(
-            &options(plan, o, o.seeds.first().copied().unwrap_or(1), rule.name(), false, false),
-            None,
-            false,
-            false,
-        )?;
+        let net = Net { name: String::new(), rule: rule.name(), static_net: false, hidden: None };
+        let r = evolve(&options(plan, o, first_seed, &net, Training::Nominal), None, false, false)?;
         progress(&format!("{} sweep {}: {:.1}", plan.env.name(), rule.name(), r.validation));
         sweep.push((rule.name().to_string(), r.validation));
     }
@@ -209,28 +274,46 @@ pub fn run_env(plan: &Plan, o: &Options, progress: &mut dyn FnMut(&str)) -> Resu
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(n, _)| n.clone())
         .unwrap_or_else(|| "ABCD".into());
+    // The large static network has at least as many parameters as ABCD_lr's.
+    let preset = EvolveOptions::preset(plan.env);
+    let sizes = preset.sizes();
+    let plastic = Net { name: "ABCD_lr".into(), rule: "ABCD_lr", static_net: false, hidden: None };
+    let plastic_params = options(plan, o, first_seed, &plastic, Training::Nominal).dim()?;
+    let wide = static_width(plastic_params, sizes[0], sizes[sizes.len() - 1]);
+    let nets = |training: Training| {
+        let mut v = vec![
+            Net { name: "ABCD_lr".into(), rule: "ABCD_lr", static_net: false, hidden: None },
+            Net { name: other.clone(), rule: other.as_str(), static_net: false, hidden: None },
+            Net { name: "static".into(), rule: "ABCD_lr", static_net: true, hidden: None },
+            Net {
+                name: format!("static, {wide} hidden"),
+                rule: "ABCD_lr",
+                static_net: true,
+                hidden: Some(vec![wide]),
+            },
+        ];
+        if training == Training::SignFlips {
+            v.remove(1);
+        }
+        v
+    };
     let seeds: Vec<u64> = (0..o.eval_episodes as u64).collect();
     let mut rows = vec![];
-    for randomized in [false, true] {
-        for (network, rule, static_net) in [
-            ("ABCD_lr".to_string(), "ABCD_lr", false),
-            (other.clone(), other.as_str(), false),
-            ("static".to_string(), "ABCD_lr", true),
-        ] {
-            let training = if randomized { "randomised" } else { "nominal" };
+    for training in [Training::Nominal, Training::Randomised, Training::SignFlips] {
+        for net in nets(training) {
             let mut outcomes: Vec<Vec<plasticore::hebbian::Outcome>> = vec![vec![]; conds.len()];
-            let (mut validation, mut seconds, mut parameters, mut evaluations) =
-                (vec![], 0.0, 0, 0);
+            let (mut validation, mut seconds, mut parameters, mut evaluations, mut steps) =
+                (vec![], 0.0, 0, 0, 0);
             for &seed in &o.seeds {
-                let opts = options(plan, o, seed, rule, static_net, randomized);
+                let opts = options(plan, o, seed, &net, training);
                 let r = evolve(&opts, None, false, false)?;
                 let model = opts.model(&r.coeffs)?;
                 if let Some(dir) = &o.blob_dir {
                     let p = dir.join(format!(
                         "{}-{}-{}-seed{seed}.blob",
                         plan.env.name(),
-                        network,
-                        training
+                        net.name.replace([',', ' '], ""),
+                        training.name().replace([' ', '±'], "")
                     ));
                     std::fs::write(&p, model_blob_bytes(&r.sizes, &model)?)
                         .with_context(|| format!("writing {}", p.display()))?;
@@ -242,6 +325,7 @@ pub fn run_env(plan: &Plan, o: &Options, progress: &mut dyn FnMut(&str)) -> Resu
                 seconds += r.seconds;
                 parameters = r.coeffs.len();
                 evaluations = r.evaluations;
+                steps += r.steps;
             }
             let cells: Vec<Cell> = outcomes
                 .iter()
@@ -252,15 +336,18 @@ pub fn run_env(plan: &Plan, o: &Options, progress: &mut dyn FnMut(&str)) -> Resu
                 })
                 .collect();
             progress(&format!(
-                "{} {network} ({training}): nominal {:.1}",
+                "{} {} ({}): nominal {:.1}",
                 plan.env.name(),
+                net.name,
+                training.name(),
                 cells[0].mean
             ));
             rows.push(Row {
-                network,
-                training: training.into(),
+                network: net.name,
+                training: training.name().into(),
                 parameters,
                 evaluations,
+                steps: steps / o.seeds.len().max(1) as u64,
                 validation,
                 seconds,
                 cells,
@@ -317,37 +404,48 @@ pub fn markdown(results: &[EnvResult], o: &Options, seconds: f64) -> String {
             r.randomize, r.unseen
         );
         let conds: Vec<&str> = r.rows[0].cells.iter().map(|c| c.condition.as_str()).collect();
-        let _ = writeln!(s, "| network | trained on | parameters | {} |", conds.join(" | "));
-        let _ = writeln!(s, "|---|---|---:|{}", "---:|".repeat(conds.len()));
+        let _ = writeln!(
+            s,
+            "| network | trained on | parameters | environment steps | {} |",
+            conds.join(" | ")
+        );
+        let _ = writeln!(s, "|---|---|---:|---:|{}", "---:|".repeat(conds.len()));
         for row in &r.rows {
             let cells: Vec<String> =
                 row.cells.iter().map(|c| format!("{:.1} ± {:.1}", c.mean, c.sd)).collect();
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} |",
                 row.network,
                 row.training,
                 row.parameters,
+                row.steps,
                 cells.join(" | ")
             );
         }
         let _ = writeln!(s);
-        for training in ["nominal", "randomised"] {
-            let find = |n: &str| r.rows.iter().find(|x| x.network == n && x.training == training);
-            let (Some(p), Some(st)) = (find("ABCD_lr"), find("static")) else {
+        for training in [Training::Nominal, Training::Randomised, Training::SignFlips] {
+            let rows: Vec<&Row> = r.rows.iter().filter(|x| x.training == training.name()).collect();
+            let Some(p) = rows.iter().find(|x| x.network == "ABCD_lr") else {
                 continue;
             };
-            let parts: Vec<String> = p
-                .cells
-                .iter()
-                .zip(&st.cells)
-                .map(|(a, b)| format!("{} on {}", verdict(a, b), a.condition))
-                .collect();
-            let _ = writeln!(
-                s,
-                "- Trained on {training} dynamics, plastic ABCD_lr against static: {}.",
-                parts.join("; ")
-            );
+            for st in rows.iter().filter(|x| x.network.starts_with("static")) {
+                let parts: Vec<String> = p
+                    .cells
+                    .iter()
+                    .zip(&st.cells)
+                    .map(|(a, b)| format!("{} on {}", verdict(a, b), a.condition))
+                    .collect();
+                let _ = writeln!(
+                    s,
+                    "- Trained on {}: plastic ABCD_lr ({} parameters) against {} ({} parameters): {}.",
+                    training.name(),
+                    p.parameters,
+                    st.network,
+                    st.parameters,
+                    parts.join("; ")
+                );
+            }
         }
         let sweep: Vec<String> = r.rule_sweep.iter().map(|(n, v)| format!("{n} {v:.1}")).collect();
         let _ = writeln!(s, "- Rule sweep (nominal, validation return): {}.\n", sweep.join(", "));
@@ -362,7 +460,19 @@ pub fn plot(path: &Path, results: &[EnvResult]) -> Result<()> {
     let root = SVGBackend::new(path, (1100, 300 * results.len().max(1) as u32)).into_drawing_area();
     root.fill(&WHITE).map_err(|x| e(&x))?;
     let panels = root.split_evenly((results.len().max(1), 1));
-    let colors = [BLUE, CYAN, RED, MAGENTA, GREEN, BLACK];
+    let colors = [
+        BLUE,
+        CYAN,
+        RED,
+        MAGENTA,
+        GREEN,
+        BLACK,
+        RGBColor(255, 140, 0),
+        RGBColor(128, 128, 128),
+        RGBColor(139, 69, 19),
+        RGBColor(0, 100, 0),
+        RGBColor(75, 0, 130),
+    ];
     for (r, area) in results.iter().zip(panels.iter()) {
         let n = r.rows.first().map_or(1, |x| x.cells.len());
         let values =
@@ -455,6 +565,26 @@ mod tests {
 
     fn cell(mean: f64, sd: f64) -> Cell {
         Cell { condition: String::new(), mean, sd, episodes: 100 }
+    }
+
+    #[test]
+    fn every_plan_has_its_conditions_and_the_wide_static_network_is_wide_enough() {
+        for plan in &PLANS {
+            let c = conditions(plan).unwrap();
+            assert_eq!(c.len(), 4 + plan.deployment.len(), "{}", plan.env.name());
+        }
+        // CartPole [4, 8, 1] with ABCD_lr: 40 synapses × 5 coefficients = 200
+        // parameters; a static [4, 40, 1] has (4 + 1)·40 = 200 weights.
+        assert_eq!(static_width(200, 4, 1), 40);
+        assert_eq!(static_width(201, 4, 1), 41);
+        // Acrobot [6, 8, 3]: 72 synapses × 5 = 360 = (6 + 3)·40.
+        assert_eq!(static_width(360, 6, 3), 40);
+        let o = EvolveOptions {
+            hidden: vec![40],
+            static_net: true,
+            ..EvolveOptions::preset(EnvName::Cartpole)
+        };
+        assert_eq!(o.dim().unwrap(), 200);
     }
 
     #[test]

@@ -239,18 +239,31 @@ fn adaptation_writes_table_plot_and_json() {
     for env in ["CartPole-v1", "Pendulum-v1"] {
         assert!(text.contains(&format!("### {env}")), "{text}");
     }
-    // Six networks per environment, four conditions each.
-    let rows = text
-        .lines()
-        .filter(|l| l.starts_with("| ABCD_lr |") || l.starts_with("| static |"))
-        .count();
-    assert_eq!(rows, 8, "{text}");
-    assert_eq!(text.matches("plastic ABCD_lr against static").count(), 4);
+    // Eleven networks per environment (four on nominal dynamics, four
+    // randomised, three with either actuator sign), eight conditions each.
+    let rows = |prefix: &str| text.lines().filter(|l| l.starts_with(prefix)).count();
+    assert_eq!(rows("| ABCD_lr |"), 6, "{text}");
+    assert_eq!(rows("| static |"), 6, "{text}");
+    assert_eq!(rows("| static, 40 hidden |"), 3, "{text}");
+    assert_eq!(rows("| static, 80 hidden |"), 3, "{text}");
+    assert_eq!(text.matches("| actuator_sign ±1 |").count(), 6, "{text}");
+    // Each environment: three trainings × two static networks.
+    assert_eq!(text.matches("- Trained on ").count(), 12);
+    for cond in ["actuator_gain=0.5", "sensor_noise=", "sensor_bias=", "action_delay=2"] {
+        assert!(
+            text.contains(&format!("wins on {cond}"))
+                || text.contains(&format!("ties on {cond}"))
+                || text.contains(&format!("loses on {cond}")),
+            "{cond}"
+        );
+    }
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("adaptation.json")).unwrap())
             .unwrap();
+    assert_eq!(json[0]["rows"].as_array().unwrap().len(), 11);
+    assert!(json[0]["rows"][0]["steps"].as_u64().unwrap() > 0);
     let cells = &json[0]["rows"][0]["cells"];
-    assert_eq!(cells.as_array().unwrap().len(), 4);
+    assert_eq!(cells.as_array().unwrap().len(), 8);
     // Two evolutions × 4 evaluation episodes pooled per cell.
     assert_eq!(cells[0]["episodes"], 8);
     assert!(std::fs::read_to_string(dir.path().join("adaptation.svg")).unwrap().contains("<svg"));

@@ -11,7 +11,9 @@ is bit for bit the blob ``plasticore evolve`` writes, wherever the tasks ran:
 every episode's seed is fixed by the run's seed, the generation and the
 episode index, never by the worker.
 
-On a cluster: start Ray on the nodes (``ray start --head`` on one,
+Options not given are the environment's preset (network, inputs, optimizer,
+budget), as for ``plasticore evolve``; every strategy and preset of the CLI
+runs here. On a cluster: start Ray on the nodes (``ray start --head`` on one,
 ``ray start --address HEAD:6379`` on the others), install plasticore on each
 (``pip install ./python``), and run this module with ``--address auto`` on
 the head node; ``--workers`` is then best set to the cluster's CPU count.
@@ -30,8 +32,11 @@ import numpy as np
 import plasticore
 
 
-def _evaluate_slice(options_json: str, candidates: np.ndarray, seeds: np.ndarray) -> np.ndarray:
-    return plasticore.evaluate_candidates(options_json, candidates, seeds)
+def _evaluate_slice(options_json: str, candidates: np.ndarray, seeds: np.ndarray) -> tuple[np.ndarray, str]:
+    import ray
+
+    fitness = plasticore.evaluate_candidates(options_json, candidates, seeds)
+    return fitness, ray.get_runtime_context().get_node_id()
 
 
 def evolve(
@@ -48,11 +53,14 @@ def evolve(
     ``options`` are ``plasticore evolve``'s flags as keywords (``hidden``,
     ``generations``, ``population``, ``seed``, ``episodes``, ``sigma``, ``lr``,
     ``l2``, ``rule``, ``sharing``, ``norm``, ``output``, ``network``,
-    ``target``, ``static``, ``randomize``). Connects to Ray at ``address``
+    ``target``, ``static``, ``randomize``, ``normalize``, ``optimizer``);
+    those not given are the environment's preset, as in ``plasticore
+    evolve``. Connects to Ray at ``address``
     (``None``: the running one, or a local one started here with
     ``num_cpus`` CPUs). Returns the
     best blob, its validation mean return, and run statistics (generations,
-    evaluations, seconds, evaluations per second, history).
+    evaluations, seconds, evaluations per second, workers, the Ray node ids
+    the tasks ran on, history).
     """
     import ray
 
@@ -66,17 +74,37 @@ def evolve(
         )
     if workers is None:
         workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
+    if progress:
+        print(f"settings: {run.options_json()}", file=sys.stderr)
     task = ray.remote(num_cpus=1)(_evaluate_slice)
+    # The slices are dealt to the nodes' CPUs in turn (soft: a node that has
+    # gone leaves its slices to the others); left to itself, Ray runs short
+    # tasks on the driver's node first.
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    cpus = [
+        n["NodeID"]
+        for n in ray.nodes()
+        if n["Alive"]
+        for _ in range(int(n["Resources"].get("CPU", 0)))
+    ]
+    placed = [
+        task.options(scheduling_strategy=NodeAffinitySchedulingStrategy(cpus[i % len(cpus)], soft=True))
+        for i in range(workers)
+    ] if cpus else [task] * workers
     opts_ref = ray.put(run.options_json())
     history = []
     evaluations = 0
+    nodes: set[str] = set()
     start = time.perf_counter()
     while not run.is_done():
         cands = run.candidates()
         seeds = run.seeds()
         slices = np.array_split(cands, min(workers, len(cands)))
-        futures = [task.remote(opts_ref, s, seeds) for s in slices if len(s)]
-        fitness = np.concatenate(ray.get(futures)).astype(np.float32)
+        futures = [t.remote(opts_ref, s, seeds) for t, s in zip(placed, slices) if len(s)]
+        results = ray.get(futures)
+        nodes.update(node for _, node in results)
+        fitness = np.concatenate([f for f, _ in results]).astype(np.float32)
         stat = run.tell(fitness)
         evaluations += len(cands) * len(seeds)
         history.append(stat)
@@ -94,6 +122,7 @@ def evolve(
         "seconds": seconds,
         "evaluations_per_second": evaluations / seconds if seconds > 0 else float("nan"),
         "workers": workers,
+        "nodes": sorted(nodes),
         "history": history,
     }
     return blob, validation, stats
@@ -109,46 +138,47 @@ def main(argv: Optional[list[str]] = None) -> int:
     p.add_argument("--address", default=None, help="Ray address (auto: the running cluster)")
     p.add_argument("--workers", type=int, default=None, help="Ray tasks per generation (default: the cluster's CPUs)")
     p.add_argument("--num-cpus", type=int, default=None, help="CPUs of a local Ray started here")
-    p.add_argument("--hidden", default="8", help="hidden layer sizes, comma separated")
-    p.add_argument("--outputs", type=int, default=1)
-    p.add_argument("--rule", default="ABCD_lr")
-    p.add_argument("--sharing", default="synapse")
-    p.add_argument("--norm", default="maxabs")
-    p.add_argument("--output", default="tanh")
-    p.add_argument("--generations", type=int, default=300)
-    p.add_argument("--population", type=int, default=64)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--episodes", type=int, default=5)
-    p.add_argument("--sigma", type=float, default=0.1)
-    p.add_argument("--lr", type=float, default=0.2)
-    p.add_argument("--l2", type=float, default=0.005)
+    # Unset flags take the environment's preset, as `plasticore evolve` does.
+    p.add_argument("--hidden", default=None, help="hidden layer sizes, comma separated")
+    p.add_argument("--outputs", type=int, default=None)
+    p.add_argument("--rule", default=None)
+    p.add_argument("--sharing", default=None)
+    p.add_argument("--norm", default=None)
+    p.add_argument("--output", default=None)
+    p.add_argument("--generations", type=int, default=None)
+    p.add_argument("--population", type=int, default=None)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--episodes", type=int, default=None)
+    p.add_argument("--sigma", type=float, default=None)
+    p.add_argument("--lr", type=float, default=None)
+    p.add_argument("--l2", type=float, default=None)
     p.add_argument("--target", type=float, default=None)
-    p.add_argument("--network", default="f32")
+    p.add_argument("--network", default=None)
+    p.add_argument("--optimizer", default=None, help="sgd or adam")
+    p.add_argument("--normalize", default=None, choices=["true", "false"], help="scale inputs by the environment's ranges")
     p.add_argument("--static", action="store_true")
-    p.add_argument("--randomize", default="")
+    p.add_argument("--randomize", default=None)
     p.add_argument("--stats", default=None, help="write run statistics (JSON) here")
     p.add_argument("--quiet", action="store_true")
     a = p.parse_args(argv)
-    options: dict[str, Any] = dict(
-        hidden=[int(h) for h in a.hidden.split(",") if h],
-        outputs=a.outputs,
-        rule=a.rule,
-        sharing=a.sharing,
-        norm=a.norm,
-        output=a.output,
-        generations=a.generations,
-        population=a.population,
-        seed=a.seed,
-        episodes=a.episodes,
-        sigma=a.sigma,
-        lr=a.lr,
-        l2=a.l2,
-        network=a.network,
-        static=a.static,
-        randomize=a.randomize,
-    )
-    if a.target is not None:
-        options["target"] = a.target
+    options: dict[str, Any] = {
+        k: getattr(a, k)
+        for k in (
+            "outputs", "rule", "sharing", "norm", "output", "generations", "population", "seed",
+            "episodes", "sigma", "lr", "l2", "target", "network", "optimizer", "randomize",
+        )
+        if getattr(a, k) is not None
+    }
+    if a.hidden is not None:
+        try:
+            options["hidden"] = [int(h) for h in a.hidden.split(",") if h]
+        except ValueError:
+            print(f"error: --hidden '{a.hidden}': expected sizes separated by commas", file=sys.stderr)
+            return 2
+    if a.normalize is not None:
+        options["normalize"] = a.normalize == "true"
+    if a.static:
+        options["static"] = True
     try:
         blob, validation, stats = evolve(
             a.env,

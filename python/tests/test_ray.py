@@ -79,3 +79,59 @@ def test_ray_blob_runs_on_the_emulated_board(cli, tmp_path):
         assert int(steps) == host["steps"][i]
         assert np.uint32(int(ret, 16)).view(np.float32) == np.float32(host["returns"][i])
         assert checksum == host["weight_checksums"][i]
+
+
+def test_ray_es_on_a_two_node_cluster_equals_evolve(cli, tmp_path, monkeypatch):
+    # Two Ray nodes on this machine, both bound to 127.0.0.1, one CPU each;
+    # MountainCarContinuous's preset (16 hidden, normalised inputs) with Adam.
+    # Without this variable Ray's processes on Linux take the machine's
+    # outward address as their own and cannot reach nodes on the loopback.
+    monkeypatch.setenv("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+    from ray.cluster_utils import Cluster
+
+    cluster = Cluster(
+        initialize_head=True,
+        head_node_args={"num_cpus": 1, "node_ip_address": "127.0.0.1", "include_dashboard": False},
+    )
+    try:
+        cluster.add_node(num_cpus=1, node_ip_address="127.0.0.1")
+        cluster.wait_for_nodes()
+        node_ids = {n.node_id for n in cluster.list_all_nodes()}
+        assert len(node_ids) == 2
+        flags = ["--generations", "3", "--population", "8", "--episodes", "2", "--seed", "4", "--optimizer", "adam"]
+        got, stats = tmp_path / "ray.blob", tmp_path / "stats.json"
+        r = subprocess.run(
+            [sys.executable, "-m", "plasticore.ray_es", "mountaincar", *flags, "--address", cluster.address,
+             "--workers", "8", "--out", str(got), "--stats", str(stats), "--quiet"],
+            capture_output=True, text=True, timeout=600,
+        )
+        assert r.returncode == 0, r.stderr[-3000:]
+    finally:
+        cluster.shutdown()
+    s = json.loads(stats.read_text())
+    # Tasks ran on both nodes, and the nodes are this cluster's.
+    assert set(s["nodes"]) == node_ids, (s["nodes"], node_ids)
+    want = tmp_path / "cli.blob"
+    cli("evolve", "mountaincar", *flags, "--quiet", "--out", str(want))
+    assert got.read_bytes() == want.read_bytes()
+    blob = plasticore.Blob.read(got)
+    assert blob.normalized and blob.sizes == [2, 16, 1]
+
+
+def test_ray_es_takes_the_preset_of_each_environment(tmp_path):
+    # Unset flags are the preset's: Acrobot's three outputs, Pendulum's 16 hidden.
+    for env, sizes in [("acrobot", [6, 8, 3]), ("pendulum", [3, 16, 1])]:
+        out = tmp_path / f"{env}.blob"
+        r = subprocess.run(
+            [sys.executable, "-m", "plasticore.ray_es", env, "--generations", "1", "--population", "4",
+             "--episodes", "1", "--num-cpus", "2", "--out", str(out), "--quiet"],
+            capture_output=True, text=True, timeout=600,
+        )
+        assert r.returncode == 0, r.stderr[-3000:]
+        assert plasticore.Blob.read(out).sizes == sizes
+    r = subprocess.run(
+        [sys.executable, "-m", "plasticore.ray_es", "cartpole", "--optimizer", "newton",
+         "--out", str(tmp_path / "x.blob"), "--quiet"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert r.returncode == 2 and "optimizer" in r.stderr
