@@ -111,7 +111,7 @@ fn pow_u32(mut b: f32, mut t: u32) -> f32 {
     r
 }
 
-fn mix(seed: u64, generation: u64, pair: u64) -> u64 {
+pub(crate) fn mix(seed: u64, generation: u64, pair: u64) -> u64 {
     let mut z = seed ^ generation.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z ^= pair.wrapping_mul(0xD6E8_FEB8_6659_FD93);

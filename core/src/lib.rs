@@ -140,6 +140,7 @@ pub mod env;
 pub mod error;
 pub mod es;
 pub mod fixed;
+pub mod ga;
 pub mod hebbian;
 pub mod linalg;
 pub mod lsh;

@@ -280,6 +280,8 @@ pub enum Model {
         coeffs: Vec<f32>,
         /// Inputs times the environment's `OBS_SCALE` (`hebbian::Scaled`).
         normalized: bool,
+        /// A constant 1 after the observation (`hebbian::Scaled::with_bias`).
+        bias: bool,
     },
     /// Fixed weights.
     Static {
@@ -287,6 +289,8 @@ pub enum Model {
         output: Activation,
         /// Inputs times the environment's `OBS_SCALE` (`hebbian::Scaled`).
         normalized: bool,
+        /// A constant 1 after the observation (`hebbian::Scaled::with_bias`).
+        bias: bool,
         /// The weights, layer after layer.
         weights: Vec<f32>,
     },
@@ -324,14 +328,15 @@ fn run_env<E: Environment>(
     seeds: &[u64],
 ) -> Result<Vec<Outcome>> {
     let err = |e: plasticore::Error| anyhow::anyhow!("{e}");
-    let normalized = model.normalized();
+    let (normalized, bias) = (model.normalized(), model.bias());
     let run = |ctl: &mut dyn plasticore::hebbian::Controller| -> Result<Vec<Outcome>> {
-        let mut scaled = Scaled::new(ctl, if normalized { E::OBS_SCALE } else { &[] });
+        let scale = if normalized { E::OBS_SCALE } else { &[] };
+        let mut scaled = if bias { Scaled::with_bias(ctl, scale) } else { Scaled::new(ctl, scale) };
         seeds
             .iter()
             .map(|&s| {
                 let (p, change) = scenario.params::<E::Params>(s)?;
-                if normalized {
+                if normalized || bias {
                     episode::<E, _>(&mut scaled, p, s, change).map_err(err)
                 } else {
                     episode::<E, _>(&mut scaled.inner, p, s, change).map_err(err)
@@ -373,6 +378,12 @@ impl Model {
             Model::Plastic { normalized, .. } | Model::Static { normalized, .. } => *normalized,
         }
     }
+    /// Whether the network's last input is a constant 1.
+    pub fn bias(&self) -> bool {
+        match self {
+            Model::Plastic { bias, .. } | Model::Static { bias, .. } => *bias,
+        }
+    }
 }
 
 /// One episode per seed (in order), on one thread.
@@ -383,12 +394,14 @@ pub fn run_episodes(
     scenario: &Scenario,
     seeds: &[u64],
 ) -> Result<Vec<Outcome>> {
+    let inputs = env.obs() + usize::from(model.bias());
     ensure!(
-        sizes.first() == Some(&env.obs()),
-        "the network takes {} inputs; {} has {} observations",
+        sizes.first() == Some(&inputs),
+        "the network takes {} inputs; {} has {} observations{}",
         sizes.first().copied().unwrap_or(0),
         env.name(),
-        env.obs()
+        env.obs(),
+        if model.bias() { " and the network a bias input" } else { "" }
     );
     with_env!(env, E, run_env::<E>(sizes, model, scenario, seeds))
 }

@@ -39,8 +39,9 @@ enum Command {
         #[arg(long, value_enum, default_value = "qemu-mps2-an386")]
         board: BoardName,
     },
-    /// Evolve Hebbian plasticity coefficients with OpenAI-ES (see docs/hebbian.md).
-    Evolve(cli::evolve::EvolveArgs),
+    /// Evolve Hebbian plasticity coefficients, or a static network's weights, with OpenAI-ES
+    /// or a genetic algorithm (see docs/hebbian.md).
+    Evolve(Box<cli::evolve::EvolveArgs>),
     /// Run episodes of a plastic network from a coefficient blob, fresh random weights each.
     Simulate(cli::simulate::SimulateArgs),
     /// Plastic against static networks under changed dynamics in the four environments:
@@ -58,7 +59,7 @@ fn main() -> ExitCode {
         Command::Bench(a) => cli::bench::bench(a),
         Command::Demo { board } => cli::demo::demo(board),
         Command::Evolve(a) => match cli::evolve::evolve_options(&a) {
-            Ok(opts) => cli::evolve::evolve(a, opts).map_err(Failure::from),
+            Ok(opts) => cli::evolve::evolve(*a, opts).map_err(Failure::from),
             Err(e) => Err(Failure::Usage(format!("{e:#}"))),
         },
         Command::Simulate(a) => {

@@ -267,7 +267,7 @@ fn parse_shape(s: &str) -> Result<Vec<u64>, String> {
 }
 
 /// Parses the bytes of an `.npy` file (`npyz` reads the header and the
-/// elements, after [`guard_header`]; the checks around it give one-line
+/// elements, after `guard_header`; the checks around it give one-line
 /// messages).
 pub fn parse_npy(bytes: &[u8]) -> Result<Array, String> {
     if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {

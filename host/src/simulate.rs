@@ -74,13 +74,15 @@ pub fn simulate(
         std::fs::read(coeffs).map_err(|e| anyhow::anyhow!("reading {}: {e}", coeffs.display()))?;
     let (sizes, model) =
         parse_model(&bytes).map_err(|e| anyhow::anyhow!("{}: {e:#}", coeffs.display()))?;
+    let inputs = env.obs() + usize::from(model.bias());
     anyhow::ensure!(
-        sizes.first() == Some(&env.obs()),
-        "{}: the network takes {} inputs; {} has {} observations",
+        sizes.first() == Some(&inputs),
+        "{}: the network takes {} inputs; {} has {} observations{}",
         coeffs.display(),
         sizes[0],
         env.name(),
-        env.obs()
+        env.obs(),
+        if model.bias() { " and the network a bias input" } else { "" }
     );
     crate::limits::check_count("--episodes", episodes, crate::limits::MAX_EPISODES)
         .map_err(|e| anyhow::anyhow!(e))?;

@@ -53,7 +53,8 @@ def evolve(
     ``options`` are ``plasticore evolve``'s flags as keywords (``hidden``,
     ``generations``, ``population``, ``seed``, ``episodes``, ``sigma``, ``lr``,
     ``l2``, ``rule``, ``sharing``, ``norm``, ``output``, ``network``,
-    ``target``, ``static``, ``randomize``, ``normalize``, ``optimizer``);
+    ``target``, ``static``, ``randomize``, ``normalize``, ``bias``, ``optimizer``,
+    ``strategy``);
     those not given are the environment's preset, as in ``plasticore
     evolve``. Connects to Ray at ``address``
     (``None``: the running one, or a local one started here with
@@ -156,6 +157,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     p.add_argument("--network", default=None)
     p.add_argument("--optimizer", default=None, help="sgd or adam")
     p.add_argument("--normalize", default=None, choices=["true", "false"], help="scale inputs by the environment's ranges")
+    p.add_argument("--bias", default=None, choices=["true", "false"], help="a constant 1 as the network's last input")
+    p.add_argument("--strategy", default=None, help="es (OpenAI-ES) or ga (a genetic algorithm)")
     p.add_argument("--static", action="store_true")
     p.add_argument("--randomize", default=None)
     p.add_argument("--stats", default=None, help="write run statistics (JSON) here")
@@ -165,7 +168,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         k: getattr(a, k)
         for k in (
             "outputs", "rule", "sharing", "norm", "output", "generations", "population", "seed",
-            "episodes", "sigma", "lr", "l2", "target", "network", "optimizer", "randomize",
+            "episodes", "sigma", "lr", "l2", "target", "network", "optimizer", "randomize", "strategy",
         )
         if getattr(a, k) is not None
     }
@@ -177,6 +180,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             return 2
     if a.normalize is not None:
         options["normalize"] = a.normalize == "true"
+    if a.bias is not None:
+        options["bias"] = a.bias == "true"
     if a.static:
         options["static"] = True
     try:

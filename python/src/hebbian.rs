@@ -60,9 +60,11 @@ impl Blob {
     /// Hebbian coefficients `coeffs` for a plastic network of layer `sizes`.
     /// `network` is `"f32"` or `"q15"` (the fixed-point network, coefficients
     /// folded and quantised when it runs); `normalized`: the network sees the
-    /// observation times its environment's `OBS_SCALE` (`evaluate` applies it).
+    /// observation times its environment's `OBS_SCALE` (`evaluate` applies it);
+    /// `bias`: the network's last input is a constant 1 (its first size is
+    /// the observation's plus one).
     #[staticmethod]
-    #[pyo3(signature = (sizes, coeffs, rule = "ABCD_lr", sharing = "synapse", norm = "maxabs", output = "tanh", network = "f32", normalized = false))]
+    #[pyo3(signature = (sizes, coeffs, rule = "ABCD_lr", sharing = "synapse", norm = "maxabs", output = "tanh", network = "f32", normalized = false, bias = false))]
     #[allow(clippy::too_many_arguments)]
     fn plastic(
         sizes: Vec<usize>,
@@ -73,6 +75,7 @@ impl Blob {
         output: &str,
         network: &str,
         normalized: bool,
+        bias: bool,
     ) -> PyResult<Self> {
         let config = network_config(rule, sharing, norm, output)?;
         let q15 = match network {
@@ -82,23 +85,31 @@ impl Blob {
         };
         let b = Blob {
             sizes,
-            model: Model::Plastic { config, q15, coeffs: coeffs.as_array().to_vec(), normalized },
+            model: Model::Plastic {
+                config,
+                q15,
+                coeffs: coeffs.as_array().to_vec(),
+                normalized,
+                bias,
+            },
         };
         b.bytes_vec()?;
         Ok(b)
     }
-    /// The weights of a static network of layer `sizes`, layer after layer.
+    /// The weights of a static network of layer `sizes`, layer after layer
+    /// (`normalized` and `bias` as for `plastic`).
     #[staticmethod]
-    #[pyo3(signature = (sizes, weights, output = "tanh", normalized = false))]
+    #[pyo3(signature = (sizes, weights, output = "tanh", normalized = false, bias = false))]
     fn static_net(
         sizes: Vec<usize>,
         weights: PyReadonlyArray1<'_, f32>,
         output: &str,
         normalized: bool,
+        bias: bool,
     ) -> PyResult<Self> {
         let output = network_config("ABCD_lr", "synapse", "none", output)?.output;
         let weights = weights.as_array().to_vec();
-        let b = Blob { sizes, model: Model::Static { output, weights, normalized } };
+        let b = Blob { sizes, model: Model::Static { output, weights, normalized, bias } };
         b.bytes_vec()?;
         Ok(b)
     }
@@ -135,7 +146,7 @@ impl Blob {
                 ev::static_rust_source(&self.sizes, *output, weights, note)
             }
         };
-        ev::mark_normalized(source, self.model.normalized())
+        ev::mark_normalized(source, self.model.normalized(), self.model.bias())
     }
     /// Writes the encoded blob to `path`.
     fn write(&self, path: std::path::PathBuf) -> PyResult<()> {
@@ -147,12 +158,17 @@ impl Blob {
     fn sizes(&self) -> Vec<usize> {
         self.sizes.clone()
     }
-    /// `"plastic"` or `"static"`.
     /// Whether the network takes normalised inputs (its environment's `OBS_SCALE`).
     #[getter]
     fn normalized(&self) -> bool {
         self.model.normalized()
     }
+    /// Whether the network's last input is a constant 1 (a bias).
+    #[getter]
+    fn bias(&self) -> bool {
+        self.model.bias()
+    }
+    /// `"plastic"` or `"static"`.
     #[getter]
     fn kind(&self) -> &'static str {
         match self.model {
@@ -244,16 +260,16 @@ impl PlasticNet {
     #[new]
     #[pyo3(signature = (blob, seed = 0))]
     fn new(blob: &Blob, seed: u64) -> PyResult<Self> {
-        let Model::Plastic { config, q15, coeffs, normalized } = &blob.model else {
+        let Model::Plastic { config, q15, coeffs, normalized, bias } = &blob.model else {
             return Err(err("PlasticNet: the blob holds a static network"));
         };
         if *q15 {
             return Err(err("PlasticNet: the blob is for the Q15 network; evaluate() runs it"));
         }
-        if *normalized {
+        if *normalized || *bias {
             return Err(err(
                 "PlasticNet: the blob's network takes normalised inputs (its environment's \
-                 OBS_SCALE); evaluate() runs it",
+                 OBS_SCALE) or a bias input; evaluate() runs it",
             ));
         }
         check_network(&blob.sizes).map_err(|e| err(format!("PlasticNet: {e}")))?;

@@ -89,6 +89,15 @@ def test_blob_round_trip_and_corruption(hebbian_dir, tmp_path):
         plasticore.Blob.plastic([4, 8, 1], b.values, rule="XYZ")
     s = plasticore.Blob.static_net([4, 2, 1], np.ones(10, np.float32), output="linear")
     assert plasticore.Blob.parse(s.bytes()) == s and s.kind == "static"
+    assert not (s.bias or s.normalized)
+    # Normalised inputs and a bias input are recorded in the blob, and the
+    # plain PlasticNet refuses such a network: it would see the wrong inputs.
+    nb = plasticore.Blob.plastic([5, 8, 1], np.zeros(5 * 48, np.float32), normalized=True, bias=True)
+    again = plasticore.Blob.parse(nb.bytes())
+    assert again.bias and again.normalized and again == nb
+    assert "BIAS_INPUT: bool = true" in nb.rust_source()
+    with pytest.raises(ValueError, match="bias"):
+        plasticore.PlasticNet(nb)
 
 
 def centred_ranks(f):

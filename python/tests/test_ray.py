@@ -118,9 +118,10 @@ def test_ray_es_on_a_two_node_cluster_equals_evolve(cli, tmp_path, monkeypatch):
     assert blob.normalized and blob.sizes == [2, 16, 1]
 
 
-def test_ray_es_takes_the_preset_of_each_environment(tmp_path):
-    # Unset flags are the preset's: Acrobot's three outputs, Pendulum's 16 hidden.
-    for env, sizes in [("acrobot", [6, 8, 3]), ("pendulum", [3, 16, 1])]:
+def test_ray_es_takes_the_preset_of_each_environment(cli, tmp_path):
+    # Unset flags are the preset's: Acrobot's three outputs, Pendulum's 16
+    # hidden units and bias input (evolved by the GA).
+    for env, sizes in [("acrobot", [6, 8, 3]), ("pendulum", [4, 16, 1])]:
         out = tmp_path / f"{env}.blob"
         r = subprocess.run(
             [sys.executable, "-m", "plasticore.ray_es", env, "--generations", "1", "--population", "4",
@@ -129,6 +130,10 @@ def test_ray_es_takes_the_preset_of_each_environment(tmp_path):
         )
         assert r.returncode == 0, r.stderr[-3000:]
         assert plasticore.Blob.read(out).sizes == sizes
+        want = tmp_path / f"{env}-cli.blob"
+        cli("evolve", env, "--generations", "1", "--population", "4", "--episodes", "1", "--quiet", "--out", str(want))
+        assert out.read_bytes() == want.read_bytes(), env
+    assert plasticore.Blob.read(tmp_path / "pendulum.blob").bias
     r = subprocess.run(
         [sys.executable, "-m", "plasticore.ray_es", "cartpole", "--optimizer", "newton",
          "--out", str(tmp_path / "x.blob"), "--quiet"],

@@ -24,9 +24,10 @@ fn defaults_solve_cartpole_on_unseen_seeds() {
 fn resume_continues_exactly() {
     let dir = std::env::temp_dir().join(format!("plasticore-hebbian-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    // With Adam the checkpoint carries its moments and step count too.
-    for optimizer in ["sgd", "adam"] {
-        let ck = dir.join(format!("run-{optimizer}.ckpt.json"));
+    // With Adam the checkpoint carries its moments and step count too, and
+    // with the GA its elites.
+    for (optimizer, strategy) in [("sgd", "es"), ("adam", "es"), ("sgd", "ga")] {
+        let ck = dir.join(format!("run-{optimizer}-{strategy}.ckpt.json"));
         let opts = EvolveOptions {
             sharing: "neuron".into(),
             population: 8,
@@ -36,6 +37,7 @@ fn resume_continues_exactly() {
             generations: 6,
             target: 1e9,
             optimizer: optimizer.into(),
+            strategy: strategy.into(),
             ..EvolveOptions::default()
         };
         let full = evolve(&opts, None, false, false).unwrap();
@@ -43,7 +45,7 @@ fn resume_continues_exactly() {
         evolve(&first, Some(&ck), false, false).unwrap();
         let resumed = evolve(&opts, Some(&ck), true, false).unwrap();
         assert_eq!(resumed.history.len(), 6);
-        assert_eq!(full.coeffs, resumed.coeffs, "{optimizer}");
+        assert_eq!(full.coeffs, resumed.coeffs, "{optimizer} {strategy}");
         // Other options cannot resume this checkpoint.
         let other = EvolveOptions { seed: 99, ..opts.clone() };
         assert!(evolve(&other, Some(&ck), true, false).is_err());
@@ -63,6 +65,15 @@ fn resume_continues_exactly() {
     );
     assert_ne!(a.history[1].mean, b.history[1].mean);
     assert!(evolve(&o("rmsprop"), None, false, false).is_err());
+    // The GA searches otherwise again; it takes no ES step, and only es or ga.
+    let ga = EvolveOptions { strategy: "ga".into(), ..o("sgd") };
+    assert_ne!(evolve(&ga, None, false, false).unwrap().history[1].mean, a.history[1].mean);
+    assert!(
+        evolve(&EvolveOptions { strategy: "ga".into(), ..o("adam") }, None, false, false).is_err()
+    );
+    assert!(
+        evolve(&EvolveOptions { strategy: "cma".into(), ..o("sgd") }, None, false, false).is_err()
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

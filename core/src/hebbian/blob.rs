@@ -4,8 +4,8 @@
 //!
 //! | kind | meta bytes | param | dims | values |
 //! |---|---|---|---|---|
-//! | [`KIND_HEBBIAN`] | rule id, sharing id, norm id, output activation id, arithmetic (0 f32, 1 Q15: the coefficients are for [`super::PlasticNetQ15`], folded and quantised when loaded), inputs (0 raw, 1 normalised by the environment's `OBS_SCALE`: [`super::Scaled`]), 0, 0 | clamp bound (else 0) | layer sizes `[in, hidden…, out]` | [`coeff_len`] coefficients |
-//! | [`KIND_STATIC_NET`] | output activation id, inputs (0 raw, 1 normalised), 0 × 6 | 0 | layer sizes | [`weight_len`] weights, layer after layer |
+//! | [`KIND_HEBBIAN`] | rule id, sharing id, norm id, output activation id, arithmetic (0 f32, 1 Q15: the coefficients are for [`super::PlasticNetQ15`], folded and quantised when loaded), inputs (0 raw, 1 normalised by the environment's `OBS_SCALE`: [`super::Scaled`]), bias input (1: the last input is a constant 1, [`super::Scaled::with_bias`]), 0 | clamp bound (else 0) | layer sizes `[in, hidden…, out]` | [`coeff_len`] coefficients |
+//! | [`KIND_STATIC_NET`] | output activation id, inputs (0 raw, 1 normalised), bias input (0 or 1), 0 × 5 | 0 | layer sizes | [`weight_len`] weights, layer after layer |
 
 use super::network::{coeff_len, weight_len, NetConfig, PlasticMlp, Topology, MAX_SIZES};
 use super::rule::{Norm, Rule, Sharing};
@@ -54,6 +54,9 @@ pub struct NetSpec {
     /// The network sees its environment's observation times
     /// [`crate::env::Environment::OBS_SCALE`] ([`super::Scaled`]).
     pub normalized: bool,
+    /// The network's last input is a constant 1 ([`super::Scaled::with_bias`]):
+    /// its input size is the observation's plus one.
+    pub bias: bool,
 }
 
 impl NetSpec {
@@ -67,6 +70,7 @@ impl NetSpec {
             config,
             fixed_point: false,
             normalized: false,
+            bias: false,
         })
     }
 
@@ -98,6 +102,7 @@ impl NetSpec {
             config,
             fixed_point: m[4] == 1,
             normalized: m[5] == 1,
+            bias: m[6] == 1,
         };
         if spec.coeff_len() != blob.len() {
             return Err(corrupt("coefficient count does not fit the layer sizes and rule"));
@@ -118,7 +123,7 @@ impl NetSpec {
             c.output.id(),
             self.fixed_point as u8,
             self.normalized as u8,
-            0,
+            self.bias as u8,
             0,
         ];
         header(KIND_HEBBIAN, meta, c.norm.param(), &self.topology)
@@ -148,6 +153,8 @@ pub struct StaticNetSpec {
     /// The network sees its environment's observation times
     /// [`crate::env::Environment::OBS_SCALE`] ([`super::Scaled`]).
     pub normalized: bool,
+    /// The network's last input is a constant 1 ([`super::Scaled::with_bias`]).
+    pub bias: bool,
 }
 
 impl StaticNetSpec {
@@ -156,7 +163,12 @@ impl StaticNetSpec {
     /// # Errors
     /// As [`Topology::new`].
     pub fn new(sizes: &[usize], output: Activation) -> Result<Self, Error> {
-        Ok(StaticNetSpec { topology: Topology::new(sizes)?, output, normalized: false })
+        Ok(StaticNetSpec {
+            topology: Topology::new(sizes)?,
+            output,
+            normalized: false,
+            bias: false,
+        })
     }
 
     /// Reads the spec of a [`KIND_STATIC_NET`] blob.
@@ -175,7 +187,8 @@ impl StaticNetSpec {
         if weight_len(topology.sizes()) != blob.len() {
             return Err(corrupt("weight count does not fit the layer sizes"));
         }
-        Ok(StaticNetSpec { topology, output, normalized: blob.header.meta[1] == 1 })
+        let m = blob.header.meta;
+        Ok(StaticNetSpec { topology, output, normalized: m[1] == 1, bias: m[2] == 1 })
     }
 
     /// The blob header of this spec.
@@ -183,7 +196,7 @@ impl StaticNetSpec {
     /// # Errors
     /// None in practice: a [`Topology`] has at most [`MAX_DIMS`] sizes.
     pub fn header(&self) -> Result<Header, Error> {
-        let meta = [self.output.id(), self.normalized as u8, 0, 0, 0, 0, 0, 0];
+        let meta = [self.output.id(), self.normalized as u8, self.bias as u8, 0, 0, 0, 0, 0];
         header(KIND_STATIC_NET, meta, 0.0, &self.topology)
     }
 
@@ -226,15 +239,15 @@ impl<'a, const IN: usize, const H: usize, const OUT: usize> PlasticMlp<'a, IN, H
     /// assert_eq!(e.to_string(), "blob's hidden layer size: expected length 16, found 8");
     /// ```
     pub fn from_blob(blob: &Blob<'_>, coeffs: &'a mut [f32], rng: &mut Rng) -> Result<Self, Error> {
-        let NetSpec { topology, config, fixed_point, normalized } = NetSpec::parse(blob)?;
+        let NetSpec { topology, config, fixed_point, normalized, bias } = NetSpec::parse(blob)?;
         if fixed_point {
             return Err(Error::CorruptBlob {
                 reason: "a fixed-point (Q15) network's blob, not an f32 one",
             });
         }
-        if normalized {
+        if normalized || bias {
             return Err(Error::CorruptBlob {
-                reason: "a network with normalised inputs: build it with PlasticMlp::new and wrap it in hebbian::Scaled",
+                reason: "a network with normalised inputs or a bias input: build it with PlasticMlp::new and wrap it in hebbian::Scaled",
             });
         }
         check_len("blob's number of layer sizes", 3, topology.sizes().len())?;
@@ -300,6 +313,25 @@ mod tests {
         let mut coeffs = [0.0f32; 15];
         let e = PlasticMlp::<4, 2, 1>::from_blob(&blob, &mut coeffs, &mut Rng::new(1)).unwrap_err();
         assert!(matches!(e, Error::CorruptBlob { reason } if reason.contains("Scaled")), "{e}");
+    }
+
+    #[test]
+    fn the_bias_flag_round_trips_at_its_meta_byte() {
+        let mut buf = [0u8; 256];
+        let spec = NetSpec { bias: true, ..NetSpec::new(&[4, 2, 1], CONFIG).unwrap() };
+        let n = spec.encode(&[0.1f32; 15], &mut buf).unwrap();
+        let blob = Blob::parse(&buf[..n]).unwrap();
+        assert_eq!(blob.header.meta[6], 1);
+        assert_eq!(NetSpec::parse(&blob).unwrap(), spec);
+        let e =
+            PlasticMlp::<4, 2, 1>::from_blob(&blob, &mut [0.0; 15], &mut Rng::new(1)).unwrap_err();
+        assert!(matches!(e, Error::CorruptBlob { reason } if reason.contains("bias")), "{e}");
+        let st =
+            StaticNetSpec { bias: true, ..StaticNetSpec::new(&[3, 2], Activation::Tanh).unwrap() };
+        let n = st.encode(&[1.0; 6], &mut buf).unwrap();
+        let blob = Blob::parse(&buf[..n]).unwrap();
+        assert_eq!(blob.header.meta[2], 1);
+        assert_eq!(StaticNetSpec::parse(&blob).unwrap(), st);
     }
 
     #[test]

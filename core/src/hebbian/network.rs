@@ -424,18 +424,33 @@ impl<C: Controller + ?Sized> Controller for &mut C {
 /// of ±0.07 and an angle of ±π reach the network at the same order. The
 /// scale is the network's, not the plant's: blobs record it
 /// ([`super::NetSpec::normalized`]).
+///
+/// [`Scaled::with_bias`] also appends a constant 1 to the inputs, so the
+/// first layer has a bias (its weight evolves, or is plastic, as any other):
+/// without one a network of odd activations is odd, `u(−x) = −u(x)`, and
+/// Pendulum's `x = (cos θ, sin θ, θ̇)` turns into `−x` with the pendulum
+/// turned half a circle and spinning the other way, so the torque that
+/// pumps energy at the bottom would damp it at the top (blobs record it:
+/// [`super::NetSpec::bias`]).
 #[derive(Debug)]
 pub struct Scaled<'s, C> {
     /// The controller that sees the scaled observation.
     pub inner: C,
     scale: &'s [f32],
+    bias: bool,
     buf: [f32; crate::env::MAX_OBS],
 }
 
 impl<'s, C: Controller> Scaled<'s, C> {
     /// `inner` behind the input scale `scale`.
     pub fn new(inner: C, scale: &'s [f32]) -> Self {
-        Scaled { inner, scale, buf: [0.0; crate::env::MAX_OBS] }
+        Scaled { inner, scale, bias: false, buf: [0.0; crate::env::MAX_OBS] }
+    }
+
+    /// `inner` behind the input scale `scale`, seeing `[x · scale, 1]`:
+    /// one input more than the observation.
+    pub fn with_bias(inner: C, scale: &'s [f32]) -> Self {
+        Scaled { inner, scale, bias: true, buf: [0.0; crate::env::MAX_OBS] }
     }
 }
 
@@ -444,14 +459,18 @@ impl<C: Controller> Controller for Scaled<'_, C> {
         self.inner.reset(rng)
     }
     fn step_slice(&mut self, obs: &[f32]) -> Result<&[f32], Error> {
-        let Some(x) = self.buf.get_mut(..obs.len()) else {
+        let n = obs.len() + usize::from(self.bias);
+        let Some(x) = self.buf.get_mut(..n) else {
             return Err(Error::InvalidArgument {
                 what: "observation",
-                expected: "at most 16 values for a normalised network",
+                expected: "at most 16 inputs (the bias included) for a normalised network",
             });
         };
         for (i, (x, &o)) in x.iter_mut().zip(obs).enumerate() {
             *x = o * self.scale.get(i).copied().unwrap_or(1.0);
+        }
+        if self.bias {
+            x[n - 1] = 1.0;
         }
         self.inner.step_slice(x)
     }
@@ -508,5 +527,37 @@ mod tests {
         }
         assert_eq!(scaled.weights_checksum(), Controller::weights_checksum(&plain));
         assert!(scaled.step_slice(&[0.0; 17]).is_err());
+    }
+
+    #[test]
+    fn a_bias_input_is_a_constant_one_after_the_scaled_observation() {
+        let sizes = [3, 4, 2];
+        let coeffs = [0.05f32; 5 * (12 + 8)];
+        let config = NetConfig {
+            rule: Rule::ABCDLr,
+            sharing: Sharing::PerSynapse,
+            norm: Norm::MaxAbs,
+            output: Activation::Tanh,
+        };
+        let (mut w1, mut a1) = ([0.0; 20], [0.0; 9]);
+        let (mut w2, mut a2) = ([0.0; 20], [0.0; 9]);
+        let mut plain =
+            PlasticNet::new(&sizes, config, &coeffs, &mut w1, &mut a1, &mut Rng::new(3)).unwrap();
+        let net =
+            PlasticNet::new(&sizes, config, &coeffs, &mut w2, &mut a2, &mut Rng::new(3)).unwrap();
+        let scale = [0.5f32, 2.0];
+        let mut biased = Scaled::with_bias(net, &scale);
+        for t in 0..20 {
+            let obs = [t as f32 * 0.1 - 1.0, 0.3];
+            let want = plain.step(&[obs[0] * 0.5, obs[1] * 2.0, 1.0]).unwrap().to_vec();
+            assert_eq!(biased.step_slice(&obs).unwrap(), &want[..], "step {t}");
+        }
+        // The network takes 3 inputs: 3 observations and the bias are 4.
+        assert!(biased.step_slice(&[0.0; 3]).is_err());
+        // 15 observations and the bias fill the 16 inputs; 16 do not fit.
+        assert!(matches!(
+            biased.step_slice(&[0.0; 16]),
+            Err(Error::InvalidArgument { what: "observation", .. })
+        ));
     }
 }

@@ -78,9 +78,17 @@ pub struct EvolveArgs {
     /// recorded in the blob.
     #[arg(long)]
     normalize: Option<bool>,
+    /// A constant 1 as the network's last input (true or false): a bias on
+    /// the first layer, recorded in the blob.
+    #[arg(long)]
+    bias: Option<bool>,
     /// The ES step: sgd (plain) or adam.
     #[arg(long)]
     optimizer: Option<String>,
+    /// The search: es (OpenAI-ES) or ga (a genetic algorithm: half the
+    /// population kept, --sigma the mutation scale).
+    #[arg(long)]
+    strategy: Option<String>,
     /// Output blob; FILE with extension .rs (generated Rust), .svg (fitness plot) and .ckpt.json (checkpoint) is written beside it.
     #[arg(long)]
     out: PathBuf,
@@ -126,7 +134,9 @@ pub fn evolve_options(a: &EvolveArgs) -> Result<EvolveOptions> {
         output: a.output.clone().unwrap_or(p.output.clone()),
         network: a.network.clone().unwrap_or(p.network.clone()),
         normalize: a.normalize.unwrap_or(p.normalize),
+        bias: a.bias.unwrap_or(p.bias),
         optimizer: a.optimizer.clone().unwrap_or(p.optimizer.clone()),
+        strategy: a.strategy.clone().unwrap_or(p.strategy.clone()),
         ..p
     };
     opts.validate()?;
@@ -171,7 +181,7 @@ pub fn evolve(a: EvolveArgs, opts: EvolveOptions) -> Result<()> {
     } else {
         evolve::rust_source(&r.sizes, &r.config, &r.coeffs, &note)
     };
-    let source = evolve::mark_normalized(source, opts.normalize);
+    let source = evolve::mark_normalized(source, opts.normalize, opts.bias);
     std::fs::write(&rs, source).with_context(|| format!("writing {}", rs.display()))?;
     let svg = with_ext(&a.out, "svg");
     let plotted = evolve::plot_svg(&svg, &r.history, &note);

@@ -10,21 +10,23 @@ use crate::envs::Model;
 
 /// Encodes a Hebbian coefficient blob.
 pub fn blob_bytes(sizes: &[usize], config: &NetConfig, coeffs: &[f32]) -> Result<Vec<u8>> {
-    blob_bytes_on(sizes, config, false, false, coeffs)
+    blob_bytes_on(sizes, config, false, false, false, coeffs)
 }
 
 /// Encodes a Hebbian coefficient blob for the f32 or (`q15`) the fixed-point
-/// network, with raw or `normalized` inputs.
+/// network, with raw or `normalized` inputs, with or without a `bias` input.
 pub fn blob_bytes_on(
     sizes: &[usize],
     config: &NetConfig,
     q15: bool,
     normalized: bool,
+    bias: bool,
     coeffs: &[f32],
 ) -> Result<Vec<u8>> {
     let spec = NetSpec {
         fixed_point: q15,
         normalized,
+        bias,
         ..NetSpec::new(sizes, *config).map_err(|e| anyhow::anyhow!("{e}"))?
     };
     let want = coeff_len(sizes, config.rule, config.sharing);
@@ -40,15 +42,18 @@ pub fn blob_bytes_on(
     Ok(out)
 }
 
-/// Encodes a static network weight blob, with raw or `normalized` inputs.
+/// Encodes a static network weight blob, with raw or `normalized` inputs,
+/// with or without a `bias` input.
 pub fn static_blob_bytes(
     sizes: &[usize],
     output: Activation,
     normalized: bool,
+    bias: bool,
     weights: &[f32],
 ) -> Result<Vec<u8>> {
     let spec = StaticNetSpec {
         normalized,
+        bias,
         ..StaticNetSpec::new(sizes, output).map_err(|e| anyhow::anyhow!("{e}"))?
     };
     let want = weight_len(sizes);
@@ -65,11 +70,11 @@ pub fn static_blob_bytes(
 /// The blob of an evolved vector: Hebbian coefficients, or static weights.
 pub fn model_blob_bytes(sizes: &[usize], model: &Model) -> Result<Vec<u8>> {
     match model {
-        Model::Plastic { config, q15, coeffs, normalized } => {
-            blob_bytes_on(sizes, config, *q15, *normalized, coeffs)
+        Model::Plastic { config, q15, coeffs, normalized, bias } => {
+            blob_bytes_on(sizes, config, *q15, *normalized, *bias, coeffs)
         }
-        Model::Static { output, weights, normalized } => {
-            static_blob_bytes(sizes, *output, *normalized, weights)
+        Model::Static { output, weights, normalized, bias } => {
+            static_blob_bytes(sizes, *output, *normalized, *bias, weights)
         }
     }
 }
@@ -84,7 +89,7 @@ pub fn parse_model(bytes: &[u8]) -> Result<(Vec<usize>, Model)> {
         let output = spec.output;
         return Ok((
             spec.topology.sizes().to_vec(),
-            Model::Static { output, weights: values, normalized: spec.normalized },
+            Model::Static { output, weights: values, normalized: spec.normalized, bias: spec.bias },
         ));
     }
     let spec = NetSpec::parse(&b).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -95,6 +100,7 @@ pub fn parse_model(bytes: &[u8]) -> Result<(Vec<usize>, Model)> {
             q15: spec.fixed_point,
             coeffs: values,
             normalized: spec.normalized,
+            bias: spec.bias,
         },
     ))
 }

@@ -27,7 +27,13 @@ pub fn episodes_on(
     coeffs: &[f32],
     seeds: &[u64],
 ) -> Result<Vec<Episode>> {
-    let model = Model::Plastic { config: *config, q15, coeffs: coeffs.to_vec(), normalized: false };
+    let model = Model::Plastic {
+        config: *config,
+        q15,
+        coeffs: coeffs.to_vec(),
+        normalized: false,
+        bias: false,
+    };
     let out = run_episodes(EnvName::Cartpole, sizes, &model, &Scenario::default(), seeds)?;
     Ok(out
         .into_iter()

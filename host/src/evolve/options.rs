@@ -3,6 +3,7 @@
 
 use anyhow::{bail, Result};
 use plasticore::es::{EsConfig, OpenAiEs};
+use plasticore::ga::{GaConfig, SimpleGa};
 use plasticore::hebbian::{coeff_len, weight_len, Activation, NetConfig, Norm, Rule, Sharing};
 use serde::{Deserialize, Serialize};
 
@@ -62,14 +63,28 @@ pub struct EvolveOptions {
     /// environment's `OBS_SCALE` (recorded in the blob).
     #[serde(default)]
     pub normalize: bool,
+    /// A constant 1 as the network's last input (a first-layer bias;
+    /// [`plasticore::hebbian::Scaled::with_bias`], recorded in the blob).
+    #[serde(default)]
+    pub bias: bool,
     /// The step the ES takes on its gradient estimate: `sgd` (the plain
     /// step, Najarro & Risi's) or `adam` ([`plasticore::es::OpenAiEs::tell_adam`]).
     #[serde(default = "sgd")]
     pub optimizer: String,
+    /// The search: `es` (OpenAI-ES, [`plasticore::es::OpenAiEs`]) or `ga`
+    /// (a genetic algorithm, [`plasticore::ga::SimpleGa`]: half the
+    /// population kept, σ as the mutation scale; `lr`, `l2` and `optimizer`
+    /// are the ES's).
+    #[serde(default = "es")]
+    pub strategy: String,
 }
 
 fn sgd() -> String {
     "sgd".into()
+}
+
+fn es() -> String {
+    "es".into()
 }
 
 /// An f32 in JSON that may be ±∞ (JSON numbers cannot): written as the
@@ -142,16 +157,29 @@ impl EvolveOptions {
             target: env.default_target(),
             network: f32_network(),
             normalize: false,
+            bias: false,
             optimizer: sgd(),
+            strategy: es(),
         };
         match env {
             EnvName::Cartpole => base,
             // One output through thresholds ±1/3 leaves a static network at
             // −500; three outputs (argmax) solve it for both kinds.
             EnvName::Acrobot => EvolveOptions { outputs: 3, ..base },
-            EnvName::Pendulum => {
-                EvolveOptions { hidden: vec![16], normalize: true, episodes: 8, l2: 0.0, ..base }
-            }
+            // A bias input: without one the odd network cannot both pump at
+            // the bottom and damp at the top (`hebbian::Scaled::with_bias`);
+            // the GA: OpenAI-ES stays in the local optimum of hanging still.
+            EnvName::Pendulum => EvolveOptions {
+                hidden: vec![16],
+                normalize: true,
+                bias: true,
+                strategy: "ga".into(),
+                sigma: 0.2,
+                generations: 600,
+                episodes: 8,
+                l2: 0.0,
+                ..base
+            },
             EnvName::Mountaincar => {
                 EvolveOptions { hidden: vec![16], normalize: true, l2: 0.0, ..base }
             }
@@ -160,23 +188,36 @@ impl EvolveOptions {
 
     /// The settings as one line, for the log.
     pub fn summary(&self) -> String {
+        let search = if self.strategy == "ga" {
+            format!(
+                "GA population {}, {} elites, {} episodes each, mutation sigma {}",
+                self.population,
+                self.ga_config().elites,
+                self.episodes,
+                self.sigma
+            )
+        } else {
+            format!(
+                "OpenAI-ES ({}) population {}, {} episodes each, sigma {}, lr {}, l2 {}",
+                self.optimizer, self.population, self.episodes, self.sigma, self.lr, self.l2
+            )
+        };
         format!(
-            "{} {}network {:?} {}, {} inputs, rule {} per {}, norm {}, output {}; OpenAI-ES ({}) population {}, {} episodes each, sigma {}, lr {}, l2 {}, at most {} generations, target {}",
+            "{} {}network {:?} {}, {} inputs, rule {} per {}, norm {}, output {}; {search}, at most {} generations, target {}",
             self.env.name(),
             if self.static_net { "static " } else { "plastic " },
             self.sizes(),
             self.network,
-            if self.normalize { "normalised" } else { "raw" },
+            match (self.normalize, self.bias) {
+                (true, true) => "normalised, bias",
+                (true, false) => "normalised",
+                (false, true) => "raw, bias",
+                (false, false) => "raw",
+            },
             self.rule,
             self.sharing,
             self.norm,
             self.output,
-            self.optimizer,
-            self.population,
-            self.episodes,
-            self.sigma,
-            self.lr,
-            self.l2,
             self.generations,
             self.target
         )
@@ -198,7 +239,7 @@ pub fn parse_norm(s: &str) -> Result<Norm> {
 impl EvolveOptions {
     /// Layer sizes `[observations, hidden…, outputs]`.
     pub fn sizes(&self) -> Vec<usize> {
-        let mut s = vec![self.env.obs()];
+        let mut s = vec![self.env.obs() + usize::from(self.bias)];
         s.extend(&self.hidden);
         s.push(self.outputs);
         s
@@ -235,6 +276,18 @@ impl EvolveOptions {
             "--optimizer '{}': expected sgd or adam",
             self.optimizer
         );
+        anyhow::ensure!(
+            matches!(self.strategy.as_str(), "es" | "ga"),
+            "--strategy '{}': expected es or ga",
+            self.strategy
+        );
+        anyhow::ensure!(
+            !(self.strategy == "ga" && self.optimizer == "adam"),
+            "--optimizer adam is a step of the ES; --strategy ga takes none"
+        );
+        if self.strategy == "ga" {
+            SimpleGa::new(self.ga_config(), self.seed).map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
         anyhow::ensure!(
             matches!(self.network.as_str(), "f32" | "q15"),
             "--network '{}': expected f32 or q15",
@@ -276,6 +329,7 @@ impl EvolveOptions {
                 output: config.output,
                 weights: theta.to_vec(),
                 normalized: self.normalize,
+                bias: self.bias,
             }
         } else {
             Model::Plastic {
@@ -283,8 +337,19 @@ impl EvolveOptions {
                 q15: self.network == "q15",
                 coeffs: theta.to_vec(),
                 normalized: self.normalize,
+                bias: self.bias,
             }
         })
+    }
+    pub(crate) fn ga_config(&self) -> GaConfig {
+        let es = EsConfig::default();
+        GaConfig {
+            population: self.population,
+            elites: (self.population / 2).max(1),
+            sigma: self.sigma,
+            sigma_decay: es.sigma_decay,
+            sigma_min: es.sigma_min,
+        }
     }
     pub(crate) fn es_config(&self) -> EsConfig {
         EsConfig {

@@ -1,10 +1,11 @@
-//! The loop: OpenAI-ES as ask/tell over generations, checkpoints, progress.
+//! The loop: OpenAI-ES or the GA as ask/tell over generations, checkpoints, progress.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use plasticore::es::{Adam, EsState, OpenAiEs};
+use plasticore::ga::{GaState, SimpleGa};
 use plasticore::hebbian::NetConfig;
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +49,9 @@ pub struct Checkpoint {
     /// Adam's moments and step count (with `--optimizer adam`).
     #[serde(default)]
     pub adam: Option<(Vec<f32>, Vec<f32>, u32)>,
+    /// The GA's elites, best first (with `--strategy ga`; θ is the first).
+    #[serde(default)]
+    pub elites: Option<Vec<f32>>,
 }
 
 /// The outcome of a run.
@@ -80,6 +84,8 @@ pub struct Evolved {
 pub struct Evolution {
     opts: EvolveOptions,
     es: OpenAiEs,
+    /// The GA, with `--strategy ga` (then `es` only keeps the options' ES).
+    ga: Option<SimpleGa>,
     ck: Checkpoint,
     checkpoint: Option<PathBuf>,
     val_seeds: Vec<u64>,
@@ -129,6 +135,7 @@ impl Evolution {
                     history: vec![],
                     seconds: 0.0,
                     adam: (opts.optimizer == "adam").then(|| (vec![0.0; dim], vec![0.0; dim], 0)),
+                    elites: None,
                 }
             }
         };
@@ -137,7 +144,28 @@ impl Evolution {
             EsState { sigma: ck.sigma, lr: ck.lr, generation: ck.generation, seed: opts.seed },
         )
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut ck = ck;
+        let ga = if opts.strategy == "ga" {
+            let ga = SimpleGa::from_state(
+                opts.ga_config(),
+                GaState { sigma: ck.sigma, generation: ck.generation, seed: opts.seed },
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if ck.elites.is_none() {
+                let mut elites = vec![0.0; ga.config().elites * dim];
+                ga.init(&ck.theta, &mut elites).map_err(|e| anyhow::anyhow!("{e}"))?;
+                ck.elites = Some(elites);
+            }
+            anyhow::ensure!(
+                ck.elites.as_ref().is_some_and(|e| e.len() == ga.config().elites * dim),
+                "the checkpoint's elites do not fit the options"
+            );
+            Some(ga)
+        } else {
+            None
+        };
         Ok(Evolution {
+            ga,
             val_seeds: (0..opts.validate_episodes).map(|e| validation_seed(opts.seed, e)).collect(),
             ranks: vec![0.0; opts.population],
             scratch: vec![0.0; dim],
@@ -175,7 +203,11 @@ impl Evolution {
     }
     /// Candidate `k` of the current generation into `out` (`dim` values).
     pub fn candidate(&self, k: usize, out: &mut [f32]) -> Result<()> {
-        self.es.candidate(&self.ck.theta, k, out).map_err(|e| anyhow::anyhow!("{e}"))
+        match (&self.ga, &self.ck.elites) {
+            (Some(ga), Some(elites)) => ga.candidate(elites, k, out),
+            _ => self.es.candidate(&self.ck.theta, k, out),
+        }
+        .map_err(|e| anyhow::anyhow!("{e}"))
     }
     /// The whole population of the current generation, `population × dim`, row-major.
     pub fn candidates(&self) -> Result<Vec<f32>> {
@@ -193,8 +225,15 @@ impl Evolution {
         let g = self.ck.generation;
         let mean = fitness.iter().sum::<f32>() / fitness.len().max(1) as f32;
         let max = fitness.iter().cloned().fold(f32::MIN, f32::max);
-        match &mut self.ck.adam {
-            Some((m, v, t)) => {
+        match (&mut self.ga, &mut self.ck.adam) {
+            (Some(ga), _) => {
+                let elites = self.ck.elites.as_mut().context("the GA's elites")?;
+                let mut next = vec![0.0; elites.len()];
+                ga.tell(elites, fitness, &mut next).map_err(|e| anyhow::anyhow!("fitness: {e}"))?;
+                let dim = self.ck.theta.len();
+                self.ck.theta.copy_from_slice(&elites[..dim]);
+            }
+            (None, Some((m, v, t))) => {
                 let mut grad = vec![0.0; self.ck.theta.len()];
                 let mut adam = Adam { m, v, t: *t };
                 self.es
@@ -209,16 +248,21 @@ impl Evolution {
                     .map_err(|e| anyhow::anyhow!("fitness: {e}"))?;
                 *t = adam.t;
             }
-            None => self
+            (None, None) => self
                 .es
                 .tell(&mut self.ck.theta, fitness, &mut self.ranks, &mut self.scratch)
                 .map_err(|e| anyhow::anyhow!("fitness: {e}"))?,
         }
         self.evaluations += (self.opts.population * self.opts.episodes) as u64;
         self.ck.generation += 1;
-        let st = self.es.state();
-        self.ck.sigma = st.sigma;
-        self.ck.lr = st.lr;
+        match &self.ga {
+            Some(ga) => self.ck.sigma = ga.state().sigma,
+            None => {
+                let st = self.es.state();
+                self.ck.sigma = st.sigma;
+                self.ck.lr = st.lr;
+            }
+        }
         let mut validation = None;
         if self.ck.generation.is_multiple_of(self.opts.validate_every) {
             let v = self.validate(&self.ck.theta)?;

@@ -61,16 +61,24 @@ pub fn static_rust_source(
     s
 }
 
-/// `source` with, for a network with normalised inputs, the constant that
-/// says so (such a network must see the observation through
-/// `plasticore::hebbian::Scaled` with the environment's `OBS_SCALE`).
-pub fn mark_normalized(mut source: String, normalized: bool) -> String {
+/// `source` with, for a network with normalised inputs or a bias input,
+/// the constants that say so (such a network must see the observation
+/// through `plasticore::hebbian::Scaled`).
+pub fn mark_normalized(mut source: String, normalized: bool, bias: bool) -> String {
     if normalized {
         source.push_str(
             "/// The inputs are normalised: run the network behind\n\
              /// `plasticore::hebbian::Scaled::new(net, <Env as Environment>::OBS_SCALE)`.\n\
              pub const NORMALIZED: bool = true;\n",
         );
+    }
+    if bias {
+        let scale = if normalized { "<Env as Environment>::OBS_SCALE" } else { "&[]" };
+        source.push_str(&format!(
+            "/// The last input is a constant 1 (a bias): run the network behind\n\
+             /// `plasticore::hebbian::Scaled::with_bias(net, {scale})`.\n\
+             pub const BIAS_INPUT: bool = true;\n"
+        ));
     }
     source
 }
