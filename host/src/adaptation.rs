@@ -5,7 +5,7 @@
 //! Per environment: every rule is evolved once on nominal dynamics and the
 //! best one other than `ABCD_lr` (by validation return) is kept. Then
 //! `ABCD_lr`, that rule and a static network of the same topology (its
-//! weights evolved directly) are each evolved by the same ES with the same
+//! weights evolved directly) are each evolved by the same search with the same
 //! budget (population × episodes × generations, no early stop), once on
 //! nominal dynamics and once with domain randomisation over a training
 //! range. Each of the six is evaluated on ≥ 100 unseen seeds (0, 1, …; the

@@ -341,31 +341,35 @@ fn presets_solve_acrobot_and_mountaincar_with_both_network_kinds() {
     assert!(plasticore::hebbian::NetSpec::parse(&b).unwrap().normalized);
 }
 
-/// Pendulum's preset (a bias input, the GA) swings a static network up and
-/// balances it: ≥ −200 on 100 unseen seeds (a swing-up policy scores about
-/// −150). The blob records the bias input, the generated Rust says how to
-/// run it, and `simulate` runs it.
+/// Pendulum's preset (a bias input, the GA; plain ABCD without
+/// normalisation for the plastic network) swings both network kinds up and
+/// balances them: ≥ −200 on 100 unseen seeds (a swing-up policy scores
+/// about −150). The blob records the bias input, the generated Rust says
+/// how to run it, and `simulate` runs it.
 #[test]
-fn the_pendulum_preset_swings_a_static_network_up() {
+fn the_pendulum_preset_swings_up_both_network_kinds() {
     let dir = tempfile::tempdir().unwrap();
-    let blob = dir.path().join("pendulum.blob");
-    let a = plasticore()
-        .args(["evolve", "pendulum", "--static", "--out"])
-        .arg(&blob)
-        .assert()
-        .success();
-    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
-    assert!(err.contains("bias") && err.contains("GA population 64"), "preset line: {err}");
-    let mean =
-        simulate_json(&["pendulum", "--episodes", "100"], &blob)["mean_return"].as_f64().unwrap();
-    assert!(mean >= -200.0, "pendulum static: {mean}");
-    let bytes = std::fs::read(&blob).unwrap();
+    for kind in [None, Some("--static")] {
+        let blob = dir.path().join(format!("pendulum{}.blob", kind.unwrap_or("")));
+        let a = plasticore()
+            .args(["evolve", "pendulum", "--out"])
+            .arg(&blob)
+            .args(kind)
+            .assert()
+            .success();
+        let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+        assert!(err.contains("bias") && err.contains("GA population 64"), "preset line: {err}");
+        let v = simulate_json(&["pendulum", "--episodes", "100"], &blob);
+        let mean = v["mean_return"].as_f64().unwrap();
+        assert!(mean >= -200.0, "pendulum {kind:?}: {mean}");
+        let rust = std::fs::read_to_string(blob.with_extension("rs")).unwrap();
+        assert!(rust.contains("pub const BIAS_INPUT: bool = true;"), "{rust}");
+    }
+    let bytes = std::fs::read(dir.path().join("pendulum--static.blob")).unwrap();
     let b = plasticore::blob::Blob::parse(&bytes).unwrap();
     let spec = plasticore::hebbian::StaticNetSpec::parse(&b).unwrap();
     assert!(spec.bias && spec.normalized);
     assert_eq!(spec.topology.sizes(), &[4, 16, 1]);
-    let rust = std::fs::read_to_string(blob.with_extension("rs")).unwrap();
-    assert!(rust.contains("pub const BIAS_INPUT: bool = true;"), "{rust}");
     // Without the bias input the same search stays far from swinging up.
     let raw = dir.path().join("raw.blob");
     plasticore()

@@ -502,8 +502,12 @@ mod tests {
     use super::*;
     use crate::hebbian::{Norm, Rule, Sharing};
 
+    /// A `[3, 4, 2]` plastic network seen directly and behind `Scaled`
+    /// (`bias`: with the constant input), with equal starting weights. The
+    /// first two inputs are scaled by 0.5 and 2; the third keeps its value
+    /// or, with the bias, is the constant 1.
     #[test]
-    fn scaled_inputs_are_the_observation_times_the_scale() {
+    fn scaled_inputs_are_the_observation_times_the_scale_then_the_bias() {
         let sizes = [3, 4, 2];
         let coeffs = [0.05f32; 5 * (12 + 8)];
         let config = NetConfig {
@@ -512,52 +516,35 @@ mod tests {
             norm: Norm::MaxAbs,
             output: Activation::Tanh,
         };
-        let (mut w1, mut a1) = ([0.0; 20], [0.0; 9]);
-        let (mut w2, mut a2) = ([0.0; 20], [0.0; 9]);
-        let mut plain =
-            PlasticNet::new(&sizes, config, &coeffs, &mut w1, &mut a1, &mut Rng::new(3)).unwrap();
-        let net =
-            PlasticNet::new(&sizes, config, &coeffs, &mut w2, &mut a2, &mut Rng::new(3)).unwrap();
-        let scale = [0.5f32, 2.0]; // the third input keeps its value
-        let mut scaled = Scaled::new(net, &scale);
-        for t in 0..20 {
-            let obs = [t as f32 * 0.1 - 1.0, 0.3, -0.7 + t as f32 * 0.05];
-            let want = plain.step(&[obs[0] * 0.5, obs[1] * 2.0, obs[2]]).unwrap().to_vec();
-            assert_eq!(scaled.step_slice(&obs).unwrap(), &want[..], "step {t}");
-        }
-        assert_eq!(scaled.weights_checksum(), Controller::weights_checksum(&plain));
-        assert!(scaled.step_slice(&[0.0; 17]).is_err());
-    }
-
-    #[test]
-    fn a_bias_input_is_a_constant_one_after_the_scaled_observation() {
-        let sizes = [3, 4, 2];
-        let coeffs = [0.05f32; 5 * (12 + 8)];
-        let config = NetConfig {
-            rule: Rule::ABCDLr,
-            sharing: Sharing::PerSynapse,
-            norm: Norm::MaxAbs,
-            output: Activation::Tanh,
-        };
-        let (mut w1, mut a1) = ([0.0; 20], [0.0; 9]);
-        let (mut w2, mut a2) = ([0.0; 20], [0.0; 9]);
-        let mut plain =
-            PlasticNet::new(&sizes, config, &coeffs, &mut w1, &mut a1, &mut Rng::new(3)).unwrap();
-        let net =
-            PlasticNet::new(&sizes, config, &coeffs, &mut w2, &mut a2, &mut Rng::new(3)).unwrap();
         let scale = [0.5f32, 2.0];
-        let mut biased = Scaled::with_bias(net, &scale);
-        for t in 0..20 {
-            let obs = [t as f32 * 0.1 - 1.0, 0.3];
-            let want = plain.step(&[obs[0] * 0.5, obs[1] * 2.0, 1.0]).unwrap().to_vec();
-            assert_eq!(biased.step_slice(&obs).unwrap(), &want[..], "step {t}");
+        for bias in [false, true] {
+            let (mut w1, mut a1) = ([0.0; 20], [0.0; 9]);
+            let (mut w2, mut a2) = ([0.0; 20], [0.0; 9]);
+            let mut rng = Rng::new(3);
+            let mut plain =
+                PlasticNet::new(&sizes, config, &coeffs, &mut w1, &mut a1, &mut rng).unwrap();
+            let net = PlasticNet::new(&sizes, config, &coeffs, &mut w2, &mut a2, &mut Rng::new(3))
+                .unwrap();
+            let mut scaled =
+                if bias { Scaled::with_bias(net, &scale) } else { Scaled::new(net, &scale) };
+            for t in 0..20 {
+                let obs = [t as f32 * 0.1 - 1.0, 0.3, -0.7 + t as f32 * 0.05];
+                let obs = if bias { &obs[..2] } else { &obs[..] };
+                let third = if bias { 1.0 } else { obs[2] };
+                let want = plain.step(&[obs[0] * 0.5, obs[1] * 2.0, third]).unwrap().to_vec();
+                assert_eq!(scaled.step_slice(obs).unwrap(), &want[..], "bias {bias} step {t}");
+            }
+            assert_eq!(scaled.weights_checksum(), Controller::weights_checksum(&plain));
+            // With the bias the network's 3 inputs take 2 observations, not 3.
+            assert_eq!(scaled.step_slice(&[0.0; 3]).is_err(), bias);
+            // 16 inputs at most: 17 observations never fit, 16 not with the bias.
+            assert!(scaled.step_slice(&[0.0; 17]).is_err());
+            assert!(
+                matches!(
+                    scaled.step_slice(&[0.0; 16]),
+                    Err(Error::InvalidArgument { what: "observation", .. })
+                ) || !bias
+            );
         }
-        // The network takes 3 inputs: 3 observations and the bias are 4.
-        assert!(biased.step_slice(&[0.0; 3]).is_err());
-        // 15 observations and the bias fill the 16 inputs; 16 do not fit.
-        assert!(matches!(
-            biased.step_slice(&[0.0; 16]),
-            Err(Error::InvalidArgument { what: "observation", .. })
-        ));
     }
 }

@@ -168,11 +168,15 @@ impl EvolveOptions {
             EnvName::Acrobot => EvolveOptions { outputs: 3, ..base },
             // A bias input: without one the odd network cannot both pump at
             // the bottom and damp at the top (`hebbian::Scaled::with_bias`);
-            // the GA: OpenAI-ES stays in the local optimum of hanging still.
+            // the GA: OpenAI-ES stays in the local optimum of hanging still;
+            // plain ABCD without normalisation: with ABCD_lr and max-abs the
+            // plastic network does not swing up (docs/hebbian.md).
             EnvName::Pendulum => EvolveOptions {
                 hidden: vec![16],
                 normalize: true,
                 bias: true,
+                rule: "ABCD".into(),
+                norm: "none".into(),
                 strategy: "ga".into(),
                 sigma: 0.2,
                 generations: 600,
