@@ -84,10 +84,14 @@ fn check_config(c: &GaConfig) -> Result<(), Error> {
     }
 }
 
-/// Rank of candidate `k`: how many candidates are fitter, ties to the lower index.
-fn place(fitness: &[f32], k: usize) -> usize {
-    let f = fitness[k];
+/// Rank of candidate `k` of fitness `f`: how many candidates are fitter,
+/// ties to the lower index.
+fn place(fitness: &[f32], k: usize, f: f32) -> usize {
     fitness.iter().enumerate().filter(|&(j, &x)| x > f || (x == f && j < k)).count()
+}
+
+fn elites_len() -> Error {
+    Error::InvalidArgument { what: "elites", expected: "elites × the candidate's length values" }
 }
 
 impl SimpleGa {
@@ -136,7 +140,7 @@ impl SimpleGa {
         check_finite("theta", theta)?;
         if !theta.is_empty() {
             for e in elites.chunks_exact_mut(theta.len()) {
-                e.copy_from_slice(theta);
+                e.iter_mut().zip(theta).for_each(|(e, &t)| *e = t);
             }
         }
         Ok(())
@@ -156,15 +160,17 @@ impl SimpleGa {
                 expected: "an index below the population",
             });
         }
+        let best = elites.get(..d).ok_or_else(elites_len)?;
         if k == 0 {
-            out.copy_from_slice(&elites[..d]);
+            out.iter_mut().zip(best).for_each(|(o, &e)| *o = e);
             return Ok(());
         }
         let mut rng = Rng::new(mix(self.state.seed, self.state.generation, k as u64));
         let j = rng.below(self.cfg.elites as u32) as usize;
+        let parent = elites.get(j * d..(j + 1) * d).ok_or_else(elites_len)?;
         rng.fill_normal(out);
         let s = self.state.sigma;
-        for (o, &p) in out.iter_mut().zip(&elites[j * d..(j + 1) * d]) {
+        for (o, &p) in out.iter_mut().zip(parent) {
             *o = p + s * *o;
         }
         Ok(())
@@ -187,15 +193,15 @@ impl SimpleGa {
         check_len("fitness", n, fitness.len())?;
         check_len("next", elites.len(), next.len())?;
         check_finite("fitness", fitness)?;
-        let d = elites.len() / e;
+        let d = elites.len().checked_div(e).unwrap_or(0);
         check_len("elites", e * d, elites.len())?;
-        for k in 0..n {
-            let r = place(fitness, k);
-            if r < e {
-                self.candidate(elites, k, &mut next[r * d..(r + 1) * d])?;
+        for (k, &f) in fitness.iter().enumerate() {
+            let r = place(fitness, k, f);
+            if let (true, Some(slot)) = (r < e, next.get_mut(r * d..(r + 1) * d)) {
+                self.candidate(elites, k, slot)?;
             }
         }
-        elites.copy_from_slice(next);
+        elites.iter_mut().zip(next.iter()).for_each(|(a, &b)| *a = b);
         let c = self.cfg;
         self.state.sigma = (self.state.sigma * c.sigma_decay).max(c.sigma_min);
         self.state.generation += 1;
@@ -210,7 +216,7 @@ mod tests {
     #[test]
     fn places_rank_fitter_first_and_ties_by_index() {
         let f = [3.0, -1.0, 10.0, 3.0, 0.0];
-        let r: [usize; 5] = core::array::from_fn(|k| place(&f, k));
+        let r: [usize; 5] = core::array::from_fn(|k| place(&f, k, f[k]));
         assert_eq!(r, [1, 4, 0, 2, 3]);
     }
 

@@ -7,6 +7,7 @@ use plasticore::env::{
     Environment, MountainCar, MountainCarParams, Pendulum, PendulumParams,
 };
 use plasticore::es::{centered_ranks, EsConfig, OpenAiEs};
+use plasticore::ga::{GaConfig, SimpleGa};
 use plasticore::hebbian::{self, Activation as HebbAct, PlasticNet, StaticNet};
 use plasticore::rng::Rng;
 
@@ -124,5 +125,22 @@ pub fn check_env_es() {
             &mut adam,
         ));
         sink(OpenAiEs::from_state(es.config(), es.state()).is_ok());
+    }
+    let ga_cfg = GaConfig {
+        population: opaque(4),
+        elites: opaque(2),
+        sigma: opaque(0.1),
+        sigma_decay: opaque(0.99),
+        sigma_min: opaque(0.01),
+    };
+    if let Ok(mut ga) = SimpleGa::new(ga_cfg, opaque(1)) {
+        let theta = opaque([0.0f32; 8]);
+        let mut elites = opaque([0.0f32; 16]);
+        let mut next = opaque([0.0f32; 16]);
+        let mut out = opaque([0.0f32; 8]);
+        sink(ga.init(cut(&theta), cut_mut(&mut elites)));
+        sink(ga.candidate(cut(&elites), opaque(3), cut_mut(&mut out)));
+        sink(ga.tell(cut_mut(&mut elites), cut(&fit), cut_mut(&mut next)));
+        sink(SimpleGa::from_state(ga.config(), ga.state()).is_ok());
     }
 }

@@ -134,6 +134,8 @@ pub fn check_hebbian_nets() {
         let mut scaled = hebbian::Scaled::new(&mut net, cut(&scale));
         sink(scaled.step_slice(cut(&opaque([0.1f32; 4]))).map(|o| o.len()));
         sink(hebbian::cartpole_episode(&mut scaled, opaque(6)));
+        let mut biased = hebbian::Scaled::with_bias(&mut net, cut(&scale));
+        sink(biased.step_slice(cut(&opaque([0.1f32; 3]))).map(|o| o.len()));
         sink(net.weights_checksum());
     }
     sink(PlasticMlp::<4, 8, 1>::coeff_len(rule(), sharing()));

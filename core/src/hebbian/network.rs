@@ -469,8 +469,8 @@ impl<C: Controller> Controller for Scaled<'_, C> {
         for (i, (x, &o)) in x.iter_mut().zip(obs).enumerate() {
             *x = o * self.scale.get(i).copied().unwrap_or(1.0);
         }
-        if self.bias {
-            x[n - 1] = 1.0;
+        if let (true, Some(b)) = (self.bias, x.last_mut()) {
+            *b = 1.0;
         }
         self.inner.step_slice(x)
     }
