@@ -220,8 +220,13 @@ fn dtype_of(descr: &str) -> Result<DType, String> {
 /// Checks what `npyz` 0.8 takes on trust: it allocates the header length a
 /// file claims (up to 4 GiB; the fuzz target's first find: a 2 GiB request
 /// from a 16-byte file) and multiplies the shape unchecked (a panic where
-/// overflow checks are on). So the header must lie within the file and the
-/// shape's product fit a `u64` before `npyz` sees them.
+/// overflow checks are on), and its header parser takes time exponential
+/// in the nesting of brackets and braces (the fuzz target's second find:
+/// 2 s for a 19-deep `[[…]]` descr, twice that per level more; and a run of
+/// `{`). So the header must lie within the file, be one flat dict with no
+/// list and no tuple but the shape (nesting belongs to structured dtypes,
+/// which are refused anyway), and the shape's product fit a `u64` before
+/// `npyz` sees them.
 fn guard_header(bytes: &[u8]) -> Result<(), String> {
     let (len, start): (Option<usize>, usize) = match bytes.get(6).copied() {
         Some(1) => (bytes.get(8..10).map(|b| u16::from_le_bytes([b[0], b[1]]) as usize), 10),
@@ -233,6 +238,15 @@ fn guard_header(bytes: &[u8]) -> Result<(), String> {
     let header =
         len.and_then(|n| bytes.get(start..start.checked_add(n)?)).ok_or("truncated header")?;
     let header = std::str::from_utf8(header).map_err(|_| "header is not text")?;
+    // NumPy writes a plain dtype's header as one flat dict with one tuple,
+    // `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }`.
+    let count = |c: char| header.matches(c).count();
+    if count('[') + count(']') > 0 || ['{', '}', '(', ')'].into_iter().any(|c| count(c) > 1) {
+        return Err(
+            "unsupported header: a structured or sub-array dtype, or a nested dict (plain dtypes only)"
+                .into(),
+        );
+    }
     let shape = dict_value(header, "shape").ok_or("header has no 'shape'")?;
     let dims = parse_shape(shape)?;
     dims.iter().try_fold(1u64, |a, &d| a.checked_mul(d)).ok_or("shape too large")?;
@@ -428,5 +442,19 @@ mod tests {
         let mut ok = to_npy_bytes(&Array::f32(vec![4], vec![1.0; 4])).unwrap();
         ok.truncate(ok.len() - 3);
         assert!(parse_npy(&ok).unwrap_err().contains("truncated"));
+    }
+
+    /// A structured dtype is refused before `npyz` parses it: its parser's
+    /// time doubles with every level of brackets (19 levels took 2 s), so
+    /// 40 levels would not end in this run were they parsed.
+    #[test]
+    fn nested_descriptors_are_refused_at_once() {
+        let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+        let braces = "{".repeat(40);
+        for descr in [deep.as_str(), braces.as_str(), "[('a', '<f4')]", "('<f4', (2,))"] {
+            let h = format!("{{'descr': {descr}, 'fortran_order': False, 'shape': (1,), }}\n");
+            let e = parse_npy(&with_header(&h, &[0; 16])).unwrap_err();
+            assert!(e.contains("structured"), "{descr}: {e}");
+        }
     }
 }
