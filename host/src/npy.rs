@@ -249,7 +249,9 @@ fn guard_header(bytes: &[u8]) -> Result<(), String> {
     }
     let shape = dict_value(header, "shape").ok_or("header has no 'shape'")?;
     let dims = parse_shape(shape)?;
-    dims.iter().try_fold(1u64, |a, &d| a.checked_mul(d)).ok_or("shape too large")?;
+    // Zeros count as ones: `npyz` multiplies the dims into strides whatever
+    // the element count (a (0, 2^30, 2^40, 2^20) shape overflowed there).
+    dims.iter().try_fold(1u64, |a, &d| a.checked_mul(d.max(1))).ok_or("shape too large")?;
     Ok(())
 }
 
@@ -450,6 +452,9 @@ mod tests {
     #[test]
     fn nested_descriptors_are_refused_at_once() {
         let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+        // An empty array whose other dims overflow when multiplied.
+        let h = "{'descr': '<i2', 'fortran_order': False, 'shape': (0, 566658968, 855110156658968, 855142), }\n";
+        assert!(parse_npy(&with_header(h, &[])).unwrap_err().contains("too large"));
         let braces = "{".repeat(40);
         for descr in [deep.as_str(), braces.as_str(), "[('a', '<f4')]", "('<f4', (2,))"] {
             let h = format!("{{'descr': {descr}, 'fortran_order': False, 'shape': (1,), }}\n");
