@@ -29,11 +29,22 @@ static CRC_TABLE: [u32; 256] = crc_table();
 /// assert_eq!(plasticore::checksum::crc32(b"123456789"), 0xCBF4_3926);
 /// ```
 pub fn crc32(bytes: &[u8]) -> u32 {
-    let mut c = 0xFFFF_FFFFu32;
+    crc32_extend(0, bytes)
+}
+
+/// The CRC-32 of `a ‖ bytes` from `crc = crc32(a)`: a checksum computed a
+/// piece at a time (Python's `zlib.crc32(bytes, crc)`).
+///
+/// ```
+/// use plasticore::checksum::{crc32, crc32_extend};
+/// assert_eq!(crc32_extend(crc32(b"1234"), b"56789"), crc32(b"123456789"));
+/// ```
+pub fn crc32_extend(crc: u32, bytes: &[u8]) -> u32 {
+    let mut c = !crc;
     for &b in bytes {
         c = CRC_TABLE[((c ^ b as u32) & 0xFF) as usize] ^ (c >> 8);
     }
-    c ^ 0xFFFF_FFFF
+    !c
 }
 
 /// FNV-1a (32-bit) continued from `state` over the little-endian bytes of `values`

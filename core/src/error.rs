@@ -54,6 +54,12 @@ pub enum Error {
         /// What is not initialised, and how to initialise it.
         what: &'static str,
     },
+    /// The flash under a [`crate::store::BlobStore`] refused a read, an
+    /// erase or a write.
+    Storage {
+        /// What the flash reported (`not aligned`, `out of bounds`, `other`).
+        what: &'static str,
+    },
 }
 
 impl fmt::Display for Error {
@@ -70,6 +76,7 @@ impl fmt::Display for Error {
             Error::Capacity { capacity } => write!(f, "capacity of {capacity} is full"),
             Error::CorruptBlob { reason } => write!(f, "corrupt parameter blob: {reason}"),
             Error::Uninitialized { what } => write!(f, "{what}: used before it was initialised"),
+            Error::Storage { what } => write!(f, "flash storage failed: {what}"),
         }
     }
 }

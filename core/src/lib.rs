@@ -139,6 +139,7 @@ pub mod checksum;
 pub mod env;
 pub mod error;
 pub mod es;
+pub mod evolution;
 pub mod fixed;
 pub mod ga;
 pub mod hebbian;
@@ -148,6 +149,7 @@ pub mod math;
 pub mod nn;
 pub mod rng;
 mod slices;
+pub mod store;
 
 pub use error::Error;
 /// The `heapless` the core's APIs take (its fixed-capacity `Vec` holds query

@@ -48,6 +48,7 @@ pub mod arch;
 pub mod board;
 #[cfg(target_arch = "arm")]
 mod fault;
+pub mod flash;
 mod log;
 pub mod meter;
 mod panic;

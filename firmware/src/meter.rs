@@ -17,7 +17,10 @@ const TARGET_UNITS: u64 = 100_000;
 /// Board units in `ticks` counter ticks (integer: the tick factor is in
 /// milli-units).
 pub fn units<B: Board>(ticks: u64) -> u64 {
-    ticks * B::MILLI_UNITS_PER_TICK / 1000
+    // t·M/1000 = t·q + ⌊t·r/1000⌋ for M = 1000q + r, exactly: no 64-bit
+    // division is linked where r = 0 (every board but the micro:bit).
+    let (q, r) = (B::MILLI_UNITS_PER_TICK / 1000, B::MILLI_UNITS_PER_TICK % 1000);
+    ticks * q + if r == 0 { 0 } else { ticks * r / 1000 }
 }
 
 /// [`units`] in `u32` arithmetic, for spans under 2³² units: no 64-bit

@@ -65,7 +65,7 @@ fn build_args_in(board: &Board, subdir: Option<String>) -> Vec<String> {
 pub const SELF_TEST: &str = "plasticore-firmware";
 
 /// The application binaries a user starts from (`firmware/src/bin/NAME/main.rs`).
-pub const APPS: [&str; 2] = ["adaptive-controller", "lsh-knn"];
+pub const APPS: [&str; 3] = ["adaptive-controller", "lsh-knn", "evolve-on-device"];
 
 fn build_bin_args_in(board: &Board, bin: &str, subdir: Option<String>) -> Vec<String> {
     let mut a: Vec<String> = vec![

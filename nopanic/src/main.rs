@@ -18,6 +18,7 @@
 
 mod attention;
 mod env;
+mod evolution;
 mod hebbian;
 mod index;
 mod linalg;
@@ -90,6 +91,8 @@ fn main() -> ! {
     hebbian::check_hebbian_nets();
     env::check_env_es();
     env::check_envs();
+    evolution::check_evolution();
+    evolution::check_store();
     hebbian::check_blob();
     attention::check_nn();
     attention::check_attention_kernels();

@@ -98,6 +98,7 @@ pub fn bench(args: BenchArgs) -> Result<(), Failure> {
     }
     if all {
         r.apps = report::app_footprints()?;
+        r.on_device = report::on_device_runs()?;
     }
     print!("{}", report::table(&r));
     let markdown = args.markdown.or_else(|| all.then(|| PathBuf::from("docs/benchmarks.md")));

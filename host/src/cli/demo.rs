@@ -61,7 +61,7 @@ pub fn demo(board: BoardName) -> Result<(), Failure> {
         "  plasticore against CMSIS-DSP, both measured on every Arm core in one run: `plasticore bench` (docs/benchmarks.md)"
     );
     print_highlights(info.core, &lines);
-    let app_ok = demo_controller(board)? & demo_knn(board)?;
+    let app_ok = demo_controller(board)? & demo_knn(board)? & demo_evolve(board)?;
     let passed = b.status == 0 && lines.iter().all(|l| l.ok) && app_ok;
     println!(
         "\nself-tests on the board: {}; board vs host: {}",
@@ -148,6 +148,42 @@ fn demo_knn(board: BoardName) -> Result<bool, Failure> {
         host.test,
         100.0 * host.correct as f64 / host.test as f64,
         fields.get(5).copied().unwrap_or("?"),
+        if equal { "equals" } else { "DIFFERS from" }
+    );
+    Ok(equal)
+}
+
+/// Boots the evolve-on-device application (the board evolves its own
+/// CartPole controller) and prints its cost and result, checked against the
+/// host's `--preset on-device` run; true if equal.
+fn demo_evolve(board: BoardName) -> Result<bool, Failure> {
+    use plasticore_host::{envs::EnvName, evolve};
+    if board != BoardName::QemuMps2An386 {
+        return Ok(true);
+    }
+    let elf = firmware::build_app(board, "evolve-on-device")?;
+    let boot = firmware::run_qemu(board, &elf, QEMU_TIMEOUT)?;
+    let opts = evolve::EvolveOptions::on_device(EnvName::Cartpole)?;
+    let host = evolve::evolve(&opts, None, false, false)?;
+    let blob = evolve::model_blob_bytes(&host.sizes, &opts.model(&host.coeffs)?)?;
+    let crc = blob.len().checked_sub(4).map(|n| plasticore::checksum::crc32(&blob[..n]));
+    let f: Vec<&str> = boot
+        .lines
+        .iter()
+        .find_map(|l| l.strip_prefix("evolved|"))
+        .map(|l| l.split('|').collect())
+        .unwrap_or_default();
+    let board_crc = f.get(4).and_then(|h| u32::from_str_radix(h, 16).ok());
+    let equal = boot.status == 0
+        && board_crc.is_some()
+        && board_crc == crc
+        && f.get(1).and_then(|g| g.parse().ok()) == Some(host.history.len());
+    let control = boot.lines.iter().find_map(|l| l.strip_prefix("control|0|")).unwrap_or("?");
+    println!(
+        "  evolve-on-device (application binary): the board evolved its own controller in {} instructions ({} generations of OpenAI-ES, no host): validation mean return {:.1} over 100 unseen episodes, return {control} on seed 0 (board {} host)",
+        f.get(5).copied().unwrap_or("?"),
+        host.history.len(),
+        host.validation,
         if equal { "equals" } else { "DIFFERS from" }
     );
     Ok(equal)

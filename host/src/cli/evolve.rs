@@ -16,6 +16,11 @@ pub struct EvolveArgs {
     /// Environment.
     #[arg(value_enum)]
     env: EnvName,
+    /// The settings the flags below start from: `default` (the
+    /// environment's preset) or `on-device` (CartPole: what the
+    /// `evolve-on-device` firmware runs, `plasticore::evolution::CARTPOLE_ON_DEVICE`).
+    #[arg(long, default_value = "default")]
+    preset: String,
     /// Evolve the weights of a static network (same topology, no plasticity)
     /// instead of plasticity coefficients.
     #[arg(long = "static")]
@@ -98,6 +103,13 @@ pub struct EvolveArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Print a `gen|index|mean|max|validation` line per generation and an
+    /// `evolved|network|generations|validation|blob bytes|blob CRC-32` line
+    /// (the checksum the blob ends with)
+    /// (f32 bits in hex; `-`: no validation), as the `evolve-on-device`
+    /// firmware logs them.
+    #[arg(long)]
+    log: bool,
 }
 
 /// `p` with its extension replaced by `ext` (appended instead if `p` already has it).
@@ -114,7 +126,11 @@ fn with_ext(p: &std::path::Path, ext: &str) -> PathBuf {
 
 /// The options of an `evolve` invocation, validated (a bad value is a usage error).
 pub fn evolve_options(a: &EvolveArgs) -> Result<EvolveOptions> {
-    let p = EvolveOptions::preset(a.env);
+    let p = match a.preset.as_str() {
+        "default" => EvolveOptions::preset(a.env),
+        "on-device" => EvolveOptions::on_device(a.env)?,
+        other => anyhow::bail!("--preset '{other}': expected default or on-device"),
+    };
     let opts = EvolveOptions {
         static_net: a.static_net,
         randomize: a.randomize.clone(),
@@ -175,6 +191,16 @@ pub fn evolve(a: EvolveArgs, opts: EvolveOptions) -> Result<()> {
         opts.seed,
         r.validation
     );
+    if a.log {
+        for h in &r.history {
+            let v = h.validation.map_or("-".into(), |v| format!("{:08x}", v.to_bits()));
+            println!("gen|{}|{:08x}|{:08x}|{v}", h.generation, h.mean.to_bits(), h.max.to_bits());
+        }
+        let crc = plasticore::checksum::crc32(&bytes[..bytes.len().saturating_sub(4)]);
+        let v = r.validation.to_bits();
+        let g = r.history.len();
+        println!("evolved|{}|{g}|{v:08x}|{}|{crc:08x}", opts.network, bytes.len());
+    }
     let rs = with_ext(&a.out, "rs");
     let source = if opts.static_net {
         evolve::static_rust_source(&r.sizes, r.config.output, &r.coeffs, &note)

@@ -190,6 +190,33 @@ impl EvolveOptions {
         }
     }
 
+    /// What the `evolve-on-device` firmware runs
+    /// ([`plasticore::evolution::CARTPOLE_ON_DEVICE`] on the CartPole preset's
+    /// network): `--preset on-device`. CartPole only.
+    pub fn on_device(env: EnvName) -> Result<Self> {
+        anyhow::ensure!(
+            env == EnvName::Cartpole,
+            "--preset on-device: the board evolves CartPole only, not {}",
+            env.name()
+        );
+        let s = plasticore::evolution::CARTPOLE_ON_DEVICE;
+        let opts = EvolveOptions {
+            population: s.es.population,
+            sigma: s.es.sigma,
+            lr: s.es.lr,
+            l2: s.es.l2,
+            episodes: s.episodes as usize,
+            validate_every: s.validate_every,
+            validate_episodes: s.validate_episodes as usize,
+            target: s.target,
+            generations: s.generations,
+            ..EvolveOptions::preset(env)
+        };
+        // The decays and floors are the ES's defaults on both sides.
+        anyhow::ensure!(opts.es_config() == s.es, "the on-device preset's ES differs");
+        Ok(opts)
+    }
+
     /// The settings as one line, for the log.
     pub fn summary(&self) -> String {
         let search = if self.strategy == "ga" {

@@ -166,7 +166,9 @@ impl Evolution {
         };
         Ok(Evolution {
             ga,
-            val_seeds: (0..opts.validate_episodes).map(|e| validation_seed(opts.seed, e)).collect(),
+            val_seeds: (0..opts.validate_episodes)
+                .map(|e| validation_seed(opts.seed, e as u64))
+                .collect(),
             ranks: vec![0.0; opts.population],
             scratch: vec![0.0; dim],
             evaluations: ck.generation * (opts.population * opts.episodes) as u64,
@@ -199,7 +201,9 @@ impl Evolution {
     }
     /// Episode seeds of the current generation (every candidate runs these).
     pub fn seeds(&self) -> Vec<u64> {
-        (0..self.opts.episodes).map(|e| train_seed(self.opts.seed, self.ck.generation, e)).collect()
+        (0..self.opts.episodes)
+            .map(|e| train_seed(self.opts.seed, self.ck.generation, e as u64))
+            .collect()
     }
     /// Candidate `k` of the current generation into `out` (`dim` values).
     pub fn candidate(&self, k: usize, out: &mut [f32]) -> Result<()> {

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use object::{Object, ObjectSection};
 use plasticore_selftest::{cases, NoMeter};
 
-use super::model::{AppFootprint, BoardReport, CaseKey, ImageSize, Record, Report};
+use super::model::{AppFootprint, BoardReport, CaseKey, ImageSize, OnDeviceRun, Record, Report};
 use crate::firmware::CaseLine;
 
 /// Reads section sizes from an ELF.
@@ -70,6 +70,48 @@ pub fn app_footprints() -> Result<Vec<AppFootprint>> {
                 });
             }
         }
+    }
+    Ok(out)
+}
+
+/// Boots the `evolve-on-device` application on every emulated core (opt-level
+/// 3) and reads its `evolved|…`, `recovered|…` and `stack|…` lines.
+pub fn on_device_runs() -> Result<Vec<OnDeviceRun>> {
+    use crate::firmware;
+    let mut out = vec![];
+    for b in crate::boards::emulated() {
+        let elf = firmware::build_app(b.id, "evolve-on-device")?;
+        let boot = firmware::run_qemu(b.id, &elf, Duration::from_secs(1800))?;
+        anyhow::ensure!(boot.status == 0, "evolve-on-device failed on {}", b.name);
+        let fields = |prefix: &str| -> Vec<Vec<String>> {
+            let lines = boot.lines.iter().filter_map(|l| l.strip_prefix(prefix));
+            lines.map(|l| l.split('|').map(str::to_string).collect()).collect()
+        };
+        let num = |f: &[String], i: usize| -> Result<u64> {
+            f.get(i).and_then(|v| v.parse().ok()).context("a number in the log")
+        };
+        let bits = |f: &[String], i: usize| -> Result<f32> {
+            let v = f.get(i).and_then(|v| u32::from_str_radix(v, 16).ok());
+            v.map(f32::from_bits).context("f32 bits in the log")
+        };
+        let evolved = fields("evolved|").pop().context("no evolved line")?;
+        let mut recoveries = vec![];
+        for f in fields("recovered|") {
+            let name = f.first().cloned().unwrap_or_default();
+            recoveries.push((name, num(&f, 1)?, num(&f, 2)? as u32, num(&f, 4)?));
+        }
+        let stack = fields("stack|").pop().context("no stack line")?;
+        out.push(OnDeviceRun {
+            board: b.name.into(),
+            core: b.core.into(),
+            network: evolved.first().cloned().unwrap_or_default(),
+            generations: num(&evolved, 1)?,
+            validation: bits(&evolved, 2)?,
+            instructions: num(&evolved, 5)?,
+            recoveries,
+            size: image_size(&elf)?,
+            stack_bytes: num(&stack, 0)? as u32,
+        });
     }
     Ok(out)
 }
@@ -136,6 +178,7 @@ pub fn build_report(
         images: Vec::new(),
         cmsis_not_measured: Vec::new(),
         apps: Vec::new(),
+        on_device: Vec::new(),
     }
 }
 

@@ -9,9 +9,12 @@ pub mod model;
 pub mod render;
 pub mod sections;
 
-pub use measure::{app_footprints, build_report, host_checksums, image_size, records};
+pub use measure::{
+    app_footprints, build_report, host_checksums, image_size, on_device_runs, records,
+};
 pub use model::{
-    AppFootprint, BoardImage, BoardReport, CaseKey, ImageSize, Record, Report, CMSIS_PAIRS,
+    AppFootprint, BoardImage, BoardReport, CaseKey, ImageSize, OnDeviceRun, Record, Report,
+    CMSIS_PAIRS,
 };
 pub use render::{markdown, table};
 pub use sections::write_plots;

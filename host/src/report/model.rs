@@ -59,6 +59,32 @@ pub struct Report {
     pub cmsis_not_measured: Vec<(String, String)>,
     /// The application binaries' footprints.
     pub apps: Vec<AppFootprint>,
+    /// The `evolve-on-device` application on every emulated core.
+    pub on_device: Vec<OnDeviceRun>,
+}
+
+/// One emulated core's run of the `evolve-on-device` application.
+#[derive(Debug, Clone, Serialize)]
+pub struct OnDeviceRun {
+    /// Board name.
+    pub board: String,
+    /// The core.
+    pub core: String,
+    /// The network it evolves: `f32` or `q15`.
+    pub network: String,
+    /// Generations to the target.
+    pub generations: u64,
+    /// The validation mean return reached.
+    pub validation: f32,
+    /// Instructions from random coefficients to the target.
+    pub instructions: u64,
+    /// Per change of the plant: its name, the generations, episodes and
+    /// instructions the board took to reach the target again.
+    pub recoveries: Vec<(String, u64, u32, u64)>,
+    /// The image (opt-level 3).
+    pub size: ImageSize,
+    /// Stack high-water mark of the run.
+    pub stack_bytes: u32,
 }
 
 /// Flash, static RAM and stack of an application binary on one board at one opt-level.

@@ -302,6 +302,7 @@ mod tests {
             images: vec![],
             cmsis_not_measured: vec![],
             apps: vec![],
+            on_device: vec![],
         }
     }
 
@@ -335,6 +336,7 @@ mod tests {
             images: vec![],
             cmsis_not_measured: vec![],
             apps: vec![],
+            on_device: vec![],
         };
         assert!(section(&r).is_empty());
     }

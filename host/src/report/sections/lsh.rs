@@ -252,6 +252,7 @@ mod tests {
             images: vec![],
             cmsis_not_measured: vec![],
             apps: vec![],
+            on_device: vec![],
         };
         assert_eq!(section(&r), "");
         r.records.push(rec("lsh.hyperplane", "d=64 b=64 stored", 4096));

@@ -12,6 +12,7 @@ mod cmsis;
 pub use cmsis::cmsis_table;
 mod hebbian;
 mod lsh;
+mod on_device;
 
 /// Every section, in document order; each returns Markdown (empty to skip).
 pub fn all(r: &Report) -> Vec<String> {
@@ -22,6 +23,7 @@ pub fn all(r: &Report) -> Vec<String> {
         hebbian::section,
         attention::section,
         apps::section,
+        on_device::section,
     ];
     sections.into_iter().map(|f| f(r)).filter(|s| !s.is_empty()).collect()
 }

@@ -1,0 +1,92 @@
+//! NOR flash for what a board learned (`embedded-storage`'s `NorFlash`, as
+//! [`plasticore::store::BlobStore`] takes it). On the emulated boards,
+//! [`RamFlash`]: RAM that behaves as NOR flash, whose power can be cut in
+//! the middle of a write.
+
+use embedded_storage::nor_flash::{
+    check_erase, check_read, check_write, ErrorType, NorFlash, NorFlashErrorKind, ReadNorFlash,
+};
+
+/// `N` bytes of NOR flash in RAM, erased in sectors of 1 KiB and written a
+/// word at a time: an erase sets bytes to `0xFF`, a write can only clear
+/// bits (as NOR flash does). [`RamFlash::cut_power_after`] stops writing
+/// after a number of bytes: the write in progress ends there and every
+/// later erase or write fails, as if the board lost power.
+pub struct RamFlash<const N: usize> {
+    mem: [u8; N],
+    /// 0: power on; `k > 0`: `k − 1` more bytes are written before it goes
+    /// (zero when powered, so that a static of the type is `.bss`).
+    cut: u32,
+}
+
+impl<const N: usize> RamFlash<N> {
+    /// RAM as it powers on, all zero (a static of it is `.bss`): no valid
+    /// record anywhere; an erase comes before any write, as on flash.
+    pub const BLANK: Self = RamFlash { mem: [0; N], cut: 0 };
+
+    /// The power goes after `bytes` more bytes are written.
+    pub fn cut_power_after(&mut self, bytes: u32) {
+        self.cut = bytes.saturating_add(1);
+    }
+
+    /// Power back (the next boot): writes work again.
+    pub fn restore_power(&mut self) {
+        self.cut = 0;
+    }
+
+    /// Whether the power is gone (a cut whose bytes were all written).
+    fn off(&self) -> bool {
+        self.cut == 1
+    }
+}
+
+impl<const N: usize> ErrorType for RamFlash<N> {
+    type Error = NorFlashErrorKind;
+}
+
+impl<const N: usize> ReadNorFlash for RamFlash<N> {
+    const READ_SIZE: usize = 1;
+
+    fn read(&mut self, offset: u32, bytes: &mut [u8]) -> Result<(), Self::Error> {
+        check_read(self, offset, bytes.len())?;
+        let o = offset as usize;
+        let src = self.mem.get(o..o + bytes.len()).ok_or(NorFlashErrorKind::OutOfBounds)?;
+        bytes.iter_mut().zip(src).for_each(|(b, s)| *b = *s);
+        Ok(())
+    }
+
+    fn capacity(&self) -> usize {
+        N
+    }
+}
+
+impl<const N: usize> NorFlash for RamFlash<N> {
+    const WRITE_SIZE: usize = 4;
+    const ERASE_SIZE: usize = 1024;
+
+    fn erase(&mut self, from: u32, to: u32) -> Result<(), Self::Error> {
+        check_erase(self, from, to)?;
+        if self.off() {
+            return Err(NorFlashErrorKind::Other);
+        }
+        let range = self.mem.get_mut(from as usize..to as usize);
+        range.ok_or(NorFlashErrorKind::OutOfBounds)?.fill(0xFF);
+        Ok(())
+    }
+
+    fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), Self::Error> {
+        check_write(self, offset, bytes.len())?;
+        let o = offset as usize;
+        let RamFlash { mem, cut } = self;
+        let dst = mem.get_mut(o..o + bytes.len()).ok_or(NorFlashErrorKind::OutOfBounds)?;
+        for (d, b) in dst.iter_mut().zip(bytes) {
+            match *cut {
+                1 => return Err(NorFlashErrorKind::Other),
+                0 => {}
+                _ => *cut -= 1,
+            }
+            *d &= b;
+        }
+        Ok(())
+    }
+}
