@@ -1,11 +1,39 @@
 //! NOR flash for what a board learned (`embedded-storage`'s `NorFlash`, as
-//! [`plasticore::store::BlobStore`] takes it). On the emulated boards,
-//! [`RamFlash`]: RAM that behaves as NOR flash, whose power can be cut in
-//! the middle of a write.
+//! [`plasticore::store::BlobStore`] takes it): [`crate::Board::flash`].
+//! On the emulated boards, [`RamFlash`]: RAM that behaves as NOR flash,
+//! whose power can be cut in the middle of a write. On silicon, the last
+//! 8 KiB of the chip's flash, which the memory map leaves out of the
+//! program: the nRF52840's NVMC (nrf-hal), the ESP32-C3's SPI flash
+//! (esp-storage), the RP2040's QSPI flash through its boot ROM
+//! (rp2040-flash, behind [`PicoFlash`]).
 
 use embedded_storage::nor_flash::{
     check_erase, check_read, check_write, ErrorType, NorFlash, NorFlashErrorKind, ReadNorFlash,
 };
+
+/// A flash whose power a test can cut in the middle of a write.
+pub trait CutPower {
+    /// The power goes after `bytes` more bytes are written; false where
+    /// that cannot be simulated (a real chip), and nothing changes.
+    fn cut_power_after(&mut self, bytes: u32) -> bool;
+    /// Power back (the next boot).
+    fn restore_power(&mut self);
+}
+
+/// Where [`plasticore::store::BlobStore`]'s two slots go in `flash`: its
+/// last two erase sectors (at least 1 KiB each); `(base, slot size)`.
+pub fn slots<F: NorFlash>(flash: &F) -> (u32, u32) {
+    let slot = F::ERASE_SIZE.max(1024) as u32;
+    (flash.capacity().saturating_sub(2 * slot as usize) as u32, slot)
+}
+
+/// The emulated boards' flash: two 1 KiB sectors of RAM.
+pub type EmulatedFlash = RamFlash<2048>;
+
+/// The emulated boards' flash, taken by [`crate::Board::flash`] (`.bss`).
+#[cfg(any(feature = "qemu-arm", feature = "qemu-riscv32"))]
+pub(crate) static EMULATED: static_cell::ConstStaticCell<EmulatedFlash> =
+    static_cell::ConstStaticCell::new(RamFlash::BLANK);
 
 /// `N` bytes of NOR flash in RAM, erased in sectors of 1 KiB and written a
 /// word at a time: an erase sets bytes to `0xFF`, a write can only clear
@@ -24,19 +52,30 @@ impl<const N: usize> RamFlash<N> {
     /// record anywhere; an erase comes before any write, as on flash.
     pub const BLANK: Self = RamFlash { mem: [0; N], cut: 0 };
 
-    /// The power goes after `bytes` more bytes are written.
-    pub fn cut_power_after(&mut self, bytes: u32) {
-        self.cut = bytes.saturating_add(1);
-    }
-
-    /// Power back (the next boot): writes work again.
-    pub fn restore_power(&mut self) {
-        self.cut = 0;
-    }
-
     /// Whether the power is gone (a cut whose bytes were all written).
     fn off(&self) -> bool {
         self.cut == 1
+    }
+}
+
+impl<const N: usize> CutPower for RamFlash<N> {
+    fn cut_power_after(&mut self, bytes: u32) -> bool {
+        self.cut = bytes.saturating_add(1);
+        true
+    }
+
+    fn restore_power(&mut self) {
+        self.cut = 0;
+    }
+}
+
+impl<T: CutPower + ?Sized> CutPower for &mut T {
+    fn cut_power_after(&mut self, bytes: u32) -> bool {
+        (**self).cut_power_after(bytes)
+    }
+
+    fn restore_power(&mut self) {
+        (**self).restore_power()
     }
 }
 

@@ -8,6 +8,7 @@ use esp_hal::gpio::Level;
 use esp_hal::rmt::{Channel, PulseCode, Rmt, Tx, TxChannelConfig, TxChannelCreator};
 use esp_hal::time::Rate;
 use esp_hal::Blocking;
+use esp_storage::FlashStorage;
 
 use super::Board;
 
@@ -19,6 +20,15 @@ pub struct Esp32c3 {
     lit: bool,
     last: u32,
     high: u64,
+    flash: Option<FlashStorage<'static>>,
+}
+
+impl crate::flash::CutPower for FlashStorage<'static> {
+    fn cut_power_after(&mut self, _bytes: u32) -> bool {
+        false
+    }
+
+    fn restore_power(&mut self) {}
 }
 
 /// Starts the CPU at 160 MHz, the cycle counter and the LED's RMT channel.
@@ -36,7 +46,10 @@ pub fn take() -> Esp32c3 {
             rmt.channel0.configure_tx(&TxChannelConfig::default().with_clk_divider(1)).ok()
         })
         .map(|ch| ch.with_pin(p.GPIO8));
-    Esp32c3 { led, lit: false, last: mpccr(), high: 0 }
+    // The whole SPI flash: the store takes its last 8 KiB (`flash::slots`),
+    // far above the application partition.
+    let flash = Some(FlashStorage::new(p.FLASH));
+    Esp32c3 { led, lit: false, last: mpccr(), high: 0, flash }
 }
 
 /// The machine performance counter (cycles, 32 bits).
@@ -63,6 +76,7 @@ fn ws2812(green: u8, red: u8, blue: u8) -> [PulseCode; 25] {
 }
 
 impl Board for Esp32c3 {
+    type Flash = FlashStorage<'static>;
     const NAME: &'static str = "esp32c3";
     const CORE: &'static str = "RV32IMC";
     const UNIT: &'static str = "cycles";
@@ -87,5 +101,9 @@ impl Board for Esp32c3 {
                 Err((_, ch)) => Some(ch),
             };
         }
+    }
+
+    fn flash(&mut self) -> Option<Self::Flash> {
+        self.flash.take()
     }
 }

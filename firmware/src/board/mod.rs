@@ -52,8 +52,13 @@ pub trait Board {
     /// [`Board::UNIT`]s per tick of [`Board::ticks`], times 1000 (62.5
     /// instructions per SysTick tick on the micro:bit is 62 500).
     const MILLI_UNITS_PER_TICK: u64;
+    /// NOR flash for what the board learns (`embedded-storage`): the chip's
+    /// own on silicon, [`crate::flash::RamFlash`] on the emulated boards.
+    type Flash: embedded_storage::nor_flash::NorFlash + crate::flash::CutPower;
     /// A monotonic tick count.
     fn ticks(&mut self) -> u64;
+    /// The flash, once (`None` after the first call).
+    fn flash(&mut self) -> Option<Self::Flash>;
     /// Called after each case: blink an LED where there is one.
     fn heartbeat(&mut self);
 }

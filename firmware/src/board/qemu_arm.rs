@@ -33,6 +33,7 @@ const BOARD: (&str, &str, u64) = ("qemu-mps2-an505", "Cortex-M33", 50_000);
 const BOARD: (&str, &str, u64) = ("qemu-microbit", "Cortex-M0", 62_500);
 
 impl Board for QemuArm {
+    type Flash = &'static mut crate::flash::EmulatedFlash;
     const NAME: &'static str = BOARD.0;
     const CORE: &'static str = BOARD.1;
     const UNIT: &'static str = "instructions";
@@ -43,4 +44,8 @@ impl Board for QemuArm {
     }
 
     fn heartbeat(&mut self) {}
+
+    fn flash(&mut self) -> Option<Self::Flash> {
+        crate::flash::EMULATED.try_take()
+    }
 }

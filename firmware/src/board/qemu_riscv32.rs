@@ -16,6 +16,7 @@ pub fn take() -> QemuRiscv32 {
 }
 
 impl Board for QemuRiscv32 {
+    type Flash = &'static mut crate::flash::EmulatedFlash;
     const NAME: &'static str = "qemu-riscv32";
     const CORE: &'static str = "RV32IMC";
     const UNIT: &'static str = "instructions";
@@ -26,4 +27,8 @@ impl Board for QemuRiscv32 {
     }
 
     fn heartbeat(&mut self) {}
+
+    fn flash(&mut self) -> Option<Self::Flash> {
+        crate::flash::EMULATED.try_take()
+    }
 }

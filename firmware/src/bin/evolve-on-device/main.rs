@@ -44,15 +44,15 @@ fn main() -> ! {
     let mut ok = log::evolved(&run, units::<Target>(b.ticks() - t0)) && run.reached();
     let state = run.state();
     memory.deploy_best();
-    let Some(flash) = persist::FLASH.try_take() else { fw::exit(false) };
+    let Some(mut flash) = b.flash() else { fw::exit(false) };
     let (_, eps, deployed) = memory.split();
-    ok &= persist::save_and_reboot(flash, deployed, None);
+    ok &= persist::save_and_reboot(&mut flash, deployed, None);
     ok &= log::control(eps.run(CartPoleParams::NOMINAL, deployed, 0));
     for (i, change) in network::CHANGES.into_iter().enumerate() {
         ok &= adapt::recover(&mut b, memory, state, change);
         memory.deploy_best();
         let cut = (i == 0).then_some(persist::CUT);
-        ok &= persist::save_and_reboot(flash, memory.split().2, cut);
+        ok &= persist::save_and_reboot(&mut flash, memory.split().2, cut);
     }
     defmt::info!("stack|{=u32}", high.bytes());
     fw::exit(ok)

@@ -1,23 +1,19 @@
 //! What was learned survives a reset: the coefficients as a blob
 //! (`plasticore evolve`'s format, CRC-32 included) in two flash slots
-//! ([`plasticore::store::BlobStore`]); on the emulated boards, RAM that
-//! behaves as NOR flash ([`RamFlash`]), whose power a test cuts mid-save.
+//! ([`plasticore::store::BlobStore`]) of the board's flash; on the emulated
+//! boards RAM that behaves as NOR flash, whose power a test cuts mid-save.
 
 use crate::network::{CONFIG, DIM, Q15, SIZES};
+use embedded_storage::nor_flash::NorFlash;
 use plasticore::blob::{encoded_len, Blob};
 use plasticore::hebbian::NetSpec;
 use plasticore::store::BlobStore;
-use plasticore_firmware::flash::RamFlash;
-use static_cell::ConstStaticCell;
+use plasticore_firmware::flash::{slots, CutPower};
 
 /// Bytes of the coefficient blob.
 const BLOB: usize = encoded_len(SIZES.len(), DIM);
 /// Where the power goes in the test of a cut save: half-way through the blob.
 pub const CUT: u32 = BLOB as u32 / 2;
-/// Two slots of one 1 KiB sector each.
-pub type Flash = RamFlash<2048>;
-/// The flash (`.bss`: blank until the first save erases a slot).
-pub static FLASH: ConstStaticCell<Flash> = ConstStaticCell::new(Flash::BLANK);
 
 /// The blob's checksum field (its last four bytes: the CRC-32 of the rest).
 fn crc(blob: &[u8]) -> u32 {
@@ -25,19 +21,21 @@ fn crc(blob: &[u8]) -> u32 {
     t.try_into().map_or(0, u32::from_le_bytes)
 }
 
-/// Saves `coeffs` as a blob (power cut after `cut` bytes when given) and
-/// loads at the "next boot" (a new store over the same flash, power back):
-/// logs `persist|saved or cut at N|loaded CRC-32` and gives the loaded
-/// coefficients into `coeffs`; false on an error.
-pub fn save_and_reboot(flash: &mut Flash, coeffs: &mut [f32; DIM], cut: Option<u32>) -> bool {
+/// Saves `coeffs` as a blob (the power cut after `cut` bytes, where the
+/// flash can simulate it) and loads at the "next boot" (a new store over
+/// the same flash, power back): logs `persist|saved or cut at N|loaded
+/// CRC-32` and gives the loaded coefficients into `coeffs`; false on an error.
+pub fn save_and_reboot<F>(flash: &mut F, coeffs: &mut [f32; DIM], cut: Option<u32>) -> bool
+where
+    F: NorFlash + CutPower,
+{
     let mut blob = [0u8; BLOB];
     let spec = NetSpec::new(&SIZES, CONFIG).map(|s| NetSpec { fixed_point: Q15, ..s });
     let Ok(len) = spec.and_then(|s| s.encode(coeffs, &mut blob)) else { return false };
-    if let Some(n) = cut {
-        flash.cut_power_after(n);
-    }
+    let cut = cut.filter(|&n| flash.cut_power_after(n));
+    let (base, slot) = slots(flash);
     let blob = blob.get(..len).unwrap_or(&[]);
-    let saved = BlobStore::new(&mut *flash, 0, 1024).and_then(|mut s| s.save(blob));
+    let saved = BlobStore::new(&mut *flash, base, slot).and_then(|mut s| s.save(blob));
     flash.restore_power();
     // The next boot: what the flash holds now.
     let mut back = [0u8; BLOB];
