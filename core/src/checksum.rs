@@ -5,13 +5,14 @@
 pub const FNV_OFFSET: u32 = 0x811C_9DC5;
 const FNV_PRIME: u32 = 0x0100_0193;
 
-const fn crc_table() -> [u32; 256] {
-    let mut t = [0u32; 256];
+/// CRC-32 of each 4-bit value: the reflected polynomial's remainders.
+const fn crc_table() -> [u32; 16] {
+    let mut t = [0u32; 16];
     let mut i = 0;
-    while i < 256 {
+    while i < 16 {
         let mut c = i as u32;
         let mut k = 0;
-        while k < 8 {
+        while k < 4 {
             c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
             k += 1;
         }
@@ -20,7 +21,9 @@ const fn crc_table() -> [u32; 256] {
     }
     t
 }
-static CRC_TABLE: [u32; 256] = crc_table();
+/// Sixteen entries (64 bytes), a nibble at a time: a 256-entry table would
+/// cost 1 KiB of flash for a checksum taken once per blob.
+static CRC_TABLE: [u32; 16] = crc_table();
 
 /// CRC-32 (IEEE, reflected polynomial 0xEDB88320, init and final xor 0xFFFFFFFF):
 /// equals Python's `zlib.crc32`.
@@ -42,7 +45,9 @@ pub fn crc32(bytes: &[u8]) -> u32 {
 pub fn crc32_extend(crc: u32, bytes: &[u8]) -> u32 {
     let mut c = !crc;
     for &b in bytes {
-        c = CRC_TABLE[((c ^ b as u32) & 0xFF) as usize] ^ (c >> 8);
+        c ^= b as u32;
+        c = CRC_TABLE[(c & 0xF) as usize] ^ (c >> 4);
+        c = CRC_TABLE[(c & 0xF) as usize] ^ (c >> 4);
     }
     !c
 }

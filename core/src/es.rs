@@ -41,18 +41,26 @@ pub struct EsConfig {
     pub l2: f32,
 }
 
+impl EsConfig {
+    /// Najarro & Risi's settings: 64 candidates, σ 0.1 (×0.999 a
+    /// generation, floor 0.01), learning rate 0.2 (×0.995, floor 0.001),
+    /// L2 0.005. `const`, for presets built from it.
+    pub const DEFAULT: EsConfig = EsConfig {
+        population: 64,
+        sigma: 0.1,
+        sigma_decay: 0.999,
+        sigma_min: 0.01,
+        lr: 0.2,
+        lr_decay: 0.995,
+        lr_min: 0.001,
+        l2: 0.005,
+    };
+}
+
 impl Default for EsConfig {
+    /// [`EsConfig::DEFAULT`].
     fn default() -> Self {
-        EsConfig {
-            population: 64,
-            sigma: 0.1,
-            sigma_decay: 0.999,
-            sigma_min: 0.01,
-            lr: 0.2,
-            lr_decay: 0.995,
-            lr_min: 0.001,
-            l2: 0.005,
-        }
+        EsConfig::DEFAULT
     }
 }
 

@@ -55,16 +55,7 @@ pub struct Settings {
 /// episodes took up to 55 on the Q15 network; 64 of 5, the host's preset,
 /// three times the steps).
 pub const CARTPOLE_ON_DEVICE: Settings = Settings {
-    es: EsConfig {
-        population: 32,
-        sigma: 0.1,
-        sigma_decay: 0.999,
-        sigma_min: 0.01,
-        lr: 0.2,
-        lr_decay: 0.995,
-        lr_min: 0.001,
-        l2: 0.005,
-    },
+    es: EsConfig { population: 32, ..EsConfig::DEFAULT },
     episodes: 3,
     validate_every: 5,
     validate_episodes: 100,

@@ -27,6 +27,30 @@ pub fn slots<F: NorFlash>(flash: &F) -> (u32, u32) {
     (flash.capacity().saturating_sub(2 * slot as usize) as u32, slot)
 }
 
+/// Reads `bytes.len()` bytes at `offset` of a flash region of `len` bytes
+/// mapped at address `base` (the silicon boards' [`ReadNorFlash::read`]).
+///
+/// # Safety
+/// `[base, base + len)` must be mapped, readable memory that nothing writes
+/// during the call.
+#[cfg(any(feature = "nrf52840-dk", feature = "rp-pico"))]
+pub(crate) unsafe fn read_mapped(
+    base: usize,
+    len: usize,
+    offset: u32,
+    bytes: &mut [u8],
+) -> Result<(), NorFlashErrorKind> {
+    let end = (offset as usize).checked_add(bytes.len()).filter(|&e| e <= len);
+    end.ok_or(NorFlashErrorKind::OutOfBounds)?;
+    let at = base + offset as usize;
+    for (i, b) in bytes.iter_mut().enumerate() {
+        // SAFETY: at + i < base + len (checked above), inside the mapping
+        // the caller vouches for; a byte read has no alignment need.
+        *b = unsafe { core::ptr::read_volatile((at + i) as *const u8) };
+    }
+    Ok(())
+}
+
 /// The emulated boards' flash: two 1 KiB sectors of RAM.
 pub type EmulatedFlash = RamFlash<2048>;
 

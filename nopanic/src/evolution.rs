@@ -14,6 +14,21 @@ fn episode(c: &[f32], seed: u64) -> Result<f32, Error> {
     Ok(opaque(c.first().copied().unwrap_or(0.0)) + opaque(seed as f32))
 }
 
+/// θ, the best θ, the candidate and the noise; fitnesses and ranks: each
+/// cut to a length the optimiser cannot know.
+fn buffers<'a>(v: &'a mut [[f32; 6]; 4], p: &'a mut [[f32; 8]; 2]) -> Buffers<'a> {
+    let [theta, best, candidate, scratch] = v;
+    let [fitness, ranks] = p;
+    Buffers {
+        theta: cut_mut(theta),
+        best: cut_mut(best),
+        candidate: cut_mut(candidate),
+        scratch: cut_mut(scratch),
+        fitness: cut_mut(fitness),
+        ranks: cut_mut(ranks),
+    }
+}
+
 /// A run, a resumed run and the monitor on opaque sizes and settings.
 pub fn check_evolution() {
     let es = EsConfig { population: opaque(4), sigma: opaque(0.1), ..EsConfig::default() };
@@ -28,17 +43,8 @@ pub fn check_evolution() {
     sink(evolution::train_seed(opaque(1), opaque(2), opaque(3)));
     sink(evolution::validation_seed(opaque(1), opaque(2)));
     sink(evolution::mean_return(&mut episode, cut(&opaque([0.5f32; 4])), 0..opaque(3)));
-    let (mut t, mut b, mut c, mut s) = (opaque([0.0f32; 6]), [0.0f32; 6], [0.0f32; 6], [0.0f32; 6]);
-    let (mut f, mut r) = (opaque([0.0f32; 8]), [0.0f32; 8]);
-    let buf = Buffers {
-        theta: cut_mut(&mut t),
-        best: cut_mut(&mut b),
-        candidate: cut_mut(&mut c),
-        scratch: cut_mut(&mut s),
-        fitness: cut_mut(&mut f),
-        ranks: cut_mut(&mut r),
-    };
-    if let Ok(mut run) = Evolution::new(settings, opaque(7), buf) {
+    let (mut vectors, mut pop) = (opaque([[0.0f32; 6]; 4]), opaque([[0.0f32; 8]; 2]));
+    if let Ok(mut run) = Evolution::new(settings, opaque(7), buffers(&mut vectors, &mut pop)) {
         while !run.is_done() {
             sink(run.generation(&mut episode));
         }
@@ -46,15 +52,7 @@ pub fn check_evolution() {
         sink((run.state(), run.settings()));
     }
     let state = EsState { sigma: opaque(0.1), lr: opaque(0.2), generation: opaque(5), seed: 1 };
-    let buf = Buffers {
-        theta: cut_mut(&mut t),
-        best: cut_mut(&mut b),
-        candidate: cut_mut(&mut c),
-        scratch: cut_mut(&mut s),
-        fitness: cut_mut(&mut f),
-        ranks: cut_mut(&mut r),
-    };
-    if let Ok(mut run) = Evolution::resume(settings, state, buf) {
+    if let Ok(mut run) = Evolution::resume(settings, state, buffers(&mut vectors, &mut pop)) {
         sink(run.generation(&mut episode));
     }
     let mut m = Monitor::<3>::new(opaque(475.0));

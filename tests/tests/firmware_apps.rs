@@ -446,9 +446,9 @@ fn evolve_on_device_at_opt_level_s_stays_within_its_flash_and_instruction_budget
     let units: u64 = evolved.rsplit('|').next().unwrap().parse().unwrap();
     let size = report::image_size(&boot.elf).unwrap();
     println!("Cortex-M4F, opt-level s: {units} instructions, flash {} B", size.flash_bytes);
-    // The goal is 32 KiB; the image is 35 008 B (the evolution
-    // alone was 32 132 B; persisting the blob added the rest): the measured
-    // figure + 3 %, as the other budgets.
-    assert!(size.flash_bytes <= 36_000, "flash {} B", size.flash_bytes);
+    // 34 160 B with the semihosting logger and the fault report (the
+    // nRF52840-DK's build, 32 468 B, meets the 32 KiB goal: the report):
+    // the measured figure + 3 %, as the other budgets.
+    assert!(size.flash_bytes <= 35_100, "flash {} B", size.flash_bytes);
     assert!(units <= 4_000_000_000, "{units} instructions");
 }

@@ -40,13 +40,9 @@ impl ReadNorFlash for NrfFlash {
     fn read(&mut self, offset: u32, bytes: &mut [u8]) -> Result<(), Self::Error> {
         check_read(self, offset, bytes.len())?;
         self.wait_ready();
-        let at = STORE.0 + offset as usize;
-        for (i, b) in bytes.iter_mut().enumerate() {
-            // SAFETY: check_read kept [offset, offset + len) inside the
-            // region, which is mapped flash; a byte read has no alignment need.
-            *b = unsafe { core::ptr::read_volatile((at + i) as *const u8) };
-        }
-        Ok(())
+        // SAFETY: the region is mapped flash that only this NVMC writes,
+        // and no write is in progress (ready).
+        unsafe { crate::flash::read_mapped(STORE.0, STORE.1, offset, bytes) }
     }
 
     fn capacity(&self) -> usize {

@@ -106,14 +106,9 @@ impl ReadNorFlash for PicoFlash {
 
     fn read(&mut self, offset: u32, bytes: &mut [u8]) -> Result<(), Self::Error> {
         check_read(self, offset, bytes.len())?;
-        let at = XIP_BASE + (STORE.0 + offset) as usize;
-        for (i, b) in bytes.iter_mut().enumerate() {
-            // SAFETY: check_read kept [offset, offset + len) inside the
-            // region, which XIP maps read-only at `at`; a volatile byte read
-            // of mapped flash has no alignment requirement.
-            *b = unsafe { core::ptr::read_volatile((at + i) as *const u8) };
-        }
-        Ok(())
+        // SAFETY: XIP maps the region read-only at XIP_BASE + STORE.0; only
+        // `erase` and `write` change it, and they hold `&mut self`.
+        unsafe { crate::flash::read_mapped(XIP_BASE + STORE.0 as usize, STORE.1, offset, bytes) }
     }
 
     fn capacity(&self) -> usize {
