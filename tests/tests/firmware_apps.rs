@@ -321,7 +321,7 @@ fn on_device_host(net: &str) -> Vec<String> {
     use plasticore::es::EsState;
     use plasticore::evolution::{Evolution, Monitor, CARTPOLE_ON_DEVICE as S};
     use plasticore_host::envs::run_episodes;
-    use plasticore_host::evolve::{evolve, model_blob_bytes, EvolveOptions};
+    use plasticore_host::evolve::{blob_checksum, evolve, model_blob_bytes, EvolveOptions};
     let opts = EvolveOptions {
         network: net.into(),
         ..EvolveOptions::on_device(EnvName::Cartpole).unwrap()
@@ -330,8 +330,7 @@ fn on_device_host(net: &str) -> Vec<String> {
     let blob = model_blob_bytes(&r.sizes, &opts.model(&r.coeffs).unwrap()).unwrap();
     let mut lines: Vec<String> =
         r.history.iter().map(|h| gen_line(h.generation, h.mean, h.max, h.validation)).collect();
-    // The blob's own checksum: its last four bytes, the CRC-32 of the rest.
-    let crc = u32::from_le_bytes(blob[blob.len() - 4..].try_into().unwrap());
+    let crc = blob_checksum(&blob);
     let (g0, v) = (r.history.len() as u64, r.validation.to_bits());
     lines.push(format!("evolved|{net}|{g0}|{v:08x}|{}|{crc:08x}", blob.len()));
     // Saved to flash; the next boot loads it.

@@ -166,7 +166,7 @@ fn demo_evolve(board: BoardName) -> Result<bool, Failure> {
     let opts = evolve::EvolveOptions::on_device(EnvName::Cartpole)?;
     let host = evolve::evolve(&opts, None, false, false)?;
     let blob = evolve::model_blob_bytes(&host.sizes, &opts.model(&host.coeffs)?)?;
-    let crc = blob.len().checked_sub(4).map(|n| plasticore::checksum::crc32(&blob[..n]));
+    let crc = evolve::blob_checksum(&blob);
     let f: Vec<&str> = boot
         .lines
         .iter()
@@ -175,8 +175,7 @@ fn demo_evolve(board: BoardName) -> Result<bool, Failure> {
         .unwrap_or_default();
     let board_crc = f.get(4).and_then(|h| u32::from_str_radix(h, 16).ok());
     let equal = boot.status == 0
-        && board_crc.is_some()
-        && board_crc == crc
+        && board_crc == Some(crc)
         && f.get(1).and_then(|g| g.parse().ok()) == Some(host.history.len());
     let control = boot.lines.iter().find_map(|l| l.strip_prefix("control|0|")).unwrap_or("?");
     println!(

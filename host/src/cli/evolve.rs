@@ -196,7 +196,7 @@ pub fn evolve(a: EvolveArgs, opts: EvolveOptions) -> Result<()> {
             let v = h.validation.map_or("-".into(), |v| format!("{:08x}", v.to_bits()));
             println!("gen|{}|{:08x}|{:08x}|{v}", h.generation, h.mean.to_bits(), h.max.to_bits());
         }
-        let crc = plasticore::checksum::crc32(&bytes[..bytes.len().saturating_sub(4)]);
+        let crc = evolve::blob_checksum(&bytes);
         let v = r.validation.to_bits();
         let g = r.history.len();
         println!("evolved|{}|{g}|{v:08x}|{}|{crc:08x}", opts.network, bytes.len());

@@ -13,6 +13,13 @@ pub fn blob_bytes(sizes: &[usize], config: &NetConfig, coeffs: &[f32]) -> Result
     blob_bytes_on(sizes, config, false, false, false, coeffs)
 }
 
+/// The checksum a blob ends with (the CRC-32 of every byte before it), as
+/// the `evolve-on-device` firmware logs it; 0 for fewer than 4 bytes.
+pub fn blob_checksum(bytes: &[u8]) -> u32 {
+    let tail = bytes.len().checked_sub(4).and_then(|n| bytes.get(n..));
+    tail.and_then(|t| t.try_into().ok()).map_or(0, u32::from_le_bytes)
+}
+
 /// Encodes a Hebbian coefficient blob for the f32 or (`q15`) the fixed-point
 /// network, with raw or `normalized` inputs, with or without a `bias` input.
 pub fn blob_bytes_on(

@@ -1,8 +1,8 @@
 //! The application's log lines (f32 values as their bits, in hex).
 
-use crate::network::{CONFIG, DIM, Q15, SIZES};
+use crate::network::Q15;
+use crate::persist::{crc, encode, BLOB};
 use plasticore::evolution::{Evolution, Generation};
-use plasticore::{blob::encoded_len, checksum::crc32, hebbian::NetSpec};
 
 /// `app|evolve-on-device|board|core|unit`.
 pub fn start() {
@@ -37,14 +37,10 @@ pub fn generation(g: &Generation, units: u64) {
 /// it cannot be encoded.
 pub fn evolved(run: &Evolution, units: u64) -> bool {
     let (coeffs, v) = run.best();
-    let mut blob = [0u8; encoded_len(SIZES.len(), DIM)];
-    let spec = NetSpec::new(&SIZES, CONFIG).map(|s| NetSpec { fixed_point: Q15, ..s });
-    let Ok(len) = spec.and_then(|s| s.encode(coeffs, &mut blob)) else {
-        return false;
-    };
+    let mut blob = [0u8; BLOB];
+    let Some(len) = encode(coeffs, &mut blob) else { return false };
     let (net, gens, v) = (if Q15 { "q15" } else { "f32" }, run.generations_run(), v.unwrap_or(0.0));
-    // The blob's own checksum: the CRC-32 of every byte before it.
-    let crc = crc32(blob.get(..len.saturating_sub(4)).unwrap_or(&[]));
+    let crc = crc(blob.get(..len).unwrap_or(&[]));
     defmt::info!(
         "evolved|{=str}|{=u64}|{=u32:08x}|{=u32}|{=u32:08x}|{=u64}",
         net,

@@ -11,12 +11,19 @@ use plasticore::store::BlobStore;
 use plasticore_firmware::flash::{slots, CutPower};
 
 /// Bytes of the coefficient blob.
-const BLOB: usize = encoded_len(SIZES.len(), DIM);
+pub const BLOB: usize = encoded_len(SIZES.len(), DIM);
 /// Where the power goes in the test of a cut save: half-way through the blob.
 pub const CUT: u32 = BLOB as u32 / 2;
 
+/// `coeffs` as the blob `plasticore evolve` writes for this network, into
+/// `out`; its length, or `None` if it cannot be encoded.
+pub fn encode(coeffs: &[f32], out: &mut [u8; BLOB]) -> Option<usize> {
+    let spec = NetSpec::new(&SIZES, CONFIG).map(|s| NetSpec { fixed_point: Q15, ..s });
+    spec.and_then(|s| s.encode(coeffs, out)).ok()
+}
+
 /// The blob's checksum field (its last four bytes: the CRC-32 of the rest).
-fn crc(blob: &[u8]) -> u32 {
+pub fn crc(blob: &[u8]) -> u32 {
     let t = blob.get(blob.len().saturating_sub(4)..).unwrap_or(&[]);
     t.try_into().map_or(0, u32::from_le_bytes)
 }
@@ -30,8 +37,7 @@ where
     F: NorFlash + CutPower,
 {
     let mut blob = [0u8; BLOB];
-    let spec = NetSpec::new(&SIZES, CONFIG).map(|s| NetSpec { fixed_point: Q15, ..s });
-    let Ok(len) = spec.and_then(|s| s.encode(coeffs, &mut blob)) else { return false };
+    let Some(len) = encode(coeffs, &mut blob) else { return false };
     let cut = cut.filter(|&n| flash.cut_power_after(n));
     let (base, slot) = slots(flash);
     let blob = blob.get(..len).unwrap_or(&[]);
