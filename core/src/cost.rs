@@ -111,6 +111,11 @@ pub const fn softmax(n: usize) -> Cost {
     Cost::new(0, m(2, n), 0)
 }
 
+/// `nn::logsumexp` of length n: n exponentials (one per "MAC").
+pub const fn logsumexp(n: usize) -> Cost {
+    Cost::new(0, n, 0)
+}
+
 /// `nn::softmax_rows` over `rows` rows of length n.
 pub const fn softmax_rows(rows: usize, n: usize) -> Cost {
     Cost::new(0, m(m(2, n), rows), 0)

@@ -124,11 +124,11 @@
 //! assert!(x.iter().all(|v| v.is_finite()));
 //! ```
 #![no_std]
-// Safe Rust throughout, except five inline-assembly modules for Arm cores,
+// Safe Rust throughout, except six inline-assembly modules for Arm cores,
 // each argued sound where it stands: the DSP inner loops (`fixed::dsp`), the
 // Cortex-M3's 64-bit multiply-accumulate loops (`fixed::mac64`), the
-// Cortex-M0's Q15 dot (`fixed::armv6m`), the FPU's f32 loops (`linalg::fpu`)
-// and square root (`math::fpu`).
+// Cortex-M0's Q15 dot (`fixed::armv6m`), the FPU's f32 loops (`linalg::fpu`),
+// its quantise/dequantise loops (`fixed::fpu`) and square root (`math::fpu`).
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![deny(clippy::missing_errors_doc)]

@@ -145,6 +145,76 @@ mod tests {
         }
     }
 
+    /// Quantising at every offset of `out` in a word and every length around
+    /// the eight-element pass: x = m/2¹⁶ (Q15) or m/2⁸ (Q7) puts x/scale at
+    /// m/2, so every odd m is a tie; the result is m/2 rounded half to even,
+    /// saturated, computed here in integers.
+    #[test]
+    fn quantize_rounds_ties_to_even_at_every_offset_and_length() {
+        fn m(i: usize) -> i32 {
+            (i as i32 * 7919) % 140_001 - 70_000 + (i as i32 % 3) // odd and even, some saturating
+        }
+        fn half_even(m: i32) -> i64 {
+            let (q, r) = (m.div_euclid(2) as i64, m.rem_euclid(2));
+            if r == 0 || q % 2 == 0 {
+                q
+            } else {
+                q + 1
+            }
+        }
+        let x15: [f32; 80] = core::array::from_fn(|i| m(i) as f32 / 65536.0);
+        let x7: [f32; 80] = core::array::from_fn(|i| m(i) as f32 / 256.0);
+        let mut q15 = Aligned([0i16; 84]);
+        let mut q7 = Aligned([0i8; 84]);
+        for n in [0usize, 1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 64, 71, 79] {
+            for o in 0..4 {
+                if o < 2 {
+                    let out = &mut q15.0[o..o + n];
+                    fixed::quantize(&x15[..n], fixed::Q15_SCALE, out).unwrap();
+                    for (i, &g) in out.iter().enumerate() {
+                        assert_eq!(g as i64, half_even(m(i)).clamp(-32768, 32767));
+                    }
+                }
+                let out = &mut q7.0[o..o + n];
+                fixed::quantize(&x7[..n], fixed::Q7_SCALE, out).unwrap();
+                for (i, &g) in out.iter().enumerate() {
+                    assert_eq!(g as i64, half_even(m(i)).clamp(-128, 127));
+                }
+            }
+        }
+        // A NaN anywhere: an error naming it, `out` untouched.
+        let mut x = x15;
+        x[37] = f32::NAN;
+        q15.0 = [5; 84];
+        assert_eq!(
+            fixed::quantize(&x, fixed::Q15_SCALE, &mut q15.0[..80]),
+            Err(Error::NonFinite { what: "x", index: 37 })
+        );
+        assert!(q15.0.iter().all(|&v| v == 5));
+    }
+
+    /// Dequantising Q15 at both offsets in a word and lengths around the
+    /// pass: q·2¹⁵·2⁻¹⁵ gives q back exactly (powers of two), over the whole range.
+    #[test]
+    fn dequantize_q15_is_exact_at_every_offset_and_length() {
+        let q = Aligned::<[i16; 82]>(core::array::from_fn(|i| match i {
+            0 => i16::MIN,
+            1 => i16::MAX,
+            _ => (i as i32 * 12_345 % 65_536 - 32_768) as i16,
+        }));
+        let mut y = [0.0f32; 82];
+        for n in [0usize, 1, 7, 8, 9, 16, 17, 40, 80] {
+            for o in 0..2 {
+                let src = &q.0[o..o + n];
+                fixed::dequantize(src, fixed::Q15_SCALE, &mut y[..n]).unwrap();
+                for (&g, &v) in y.iter().zip(src) {
+                    assert_eq!((g * 32768.0) as i32, v as i32);
+                    assert!(g.abs() <= 1.0);
+                }
+            }
+        }
+    }
+
     /// Matrix–vector product with an even column count (rows word-aligned
     /// together), `x` at both offsets in a word: y_r = r·1000·C exactly.
     #[test]

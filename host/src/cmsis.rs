@@ -8,8 +8,10 @@
 //! `host/cmsis/cmsis_compiler.h` maps the intrinsics the compared kernels use
 //! to GCC's `<arm_acle.h>`. Each core's objects are linked with libgcc (its
 //! soft-float routines, for the f32 kernels on cores without an FPU) into one
-//! relocatable object whose only global symbols are the six CMSIS functions,
-//! so they never clash with Rust's compiler-builtins.
+//! relocatable object whose only global symbols are the compared CMSIS
+//! functions, so they never clash with Rust's compiler-builtins. The KL and
+//! log-sum-exp kernels call newlib's `logf`/`expf` (`-lm`, as a CMSIS-DSP user
+//! links them); `host/cmsis/errno.c` gives their error paths an `errno`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -28,8 +30,18 @@ pub const FUNCTIONS: &[&str] = &[
     "arm_mat_vec_mult_f32",
     "arm_mat_vec_mult_q15",
     "arm_mat_vec_mult_q7",
+    "arm_mat_mult_f32",
+    "arm_mat_mult_q15",
+    "arm_float_to_q15",
+    "arm_float_to_q7",
+    "arm_q15_to_float",
+    "arm_kullback_leibler_f32",
+    "arm_logsumexp_f32",
+    "arm_fir_f32",
+    "arm_scale_f32",
+    "arm_add_f32",
 ];
-/// The sources of [`FUNCTIONS`], relative to the distribution's root.
+/// The sources of [`FUNCTIONS`] and their helpers, relative to the distribution's root.
 const SOURCES: &[&str] = &[
     "Source/BasicMathFunctions/arm_dot_prod_f32.c",
     "Source/BasicMathFunctions/arm_dot_prod_q15.c",
@@ -37,6 +49,18 @@ const SOURCES: &[&str] = &[
     "Source/MatrixFunctions/arm_mat_vec_mult_f32.c",
     "Source/MatrixFunctions/arm_mat_vec_mult_q15.c",
     "Source/MatrixFunctions/arm_mat_vec_mult_q7.c",
+    "Source/MatrixFunctions/arm_mat_mult_f32.c",
+    "Source/MatrixFunctions/arm_mat_mult_q15.c",
+    // arm_mat_mult_q15's transpose of B (a helper, not compared).
+    "Source/MatrixFunctions/arm_mat_trans_q15.c",
+    "Source/SupportFunctions/arm_float_to_q15.c",
+    "Source/SupportFunctions/arm_float_to_q7.c",
+    "Source/SupportFunctions/arm_q15_to_float.c",
+    "Source/StatisticsFunctions/arm_kullback_leibler_f32.c",
+    "Source/StatisticsFunctions/arm_logsumexp_f32.c",
+    "Source/FilteringFunctions/arm_fir_f32.c",
+    "Source/BasicMathFunctions/arm_scale_f32.c",
+    "Source/BasicMathFunctions/arm_add_f32.c",
 ];
 /// Optimisation, as CMSIS-DSP's own benchmarks build it.
 pub const CFLAGS: &[&str] = &["-mthumb", "-O3", "-DARM_MATH_LOOPUNROLL"];
@@ -155,11 +179,10 @@ pub fn library(board: BoardName) -> Result<PathBuf, String> {
     std::fs::create_dir_all(&out).map_err(|e| format!("creating {}: {e}", out.display()))?;
     let shim = Path::new(env!("CARGO_MANIFEST_DIR")).join("cmsis");
     let mut objs = Vec::new();
-    for src in SOURCES {
-        let obj = out.join(format!(
-            "{}.o",
-            Path::new(src).file_stem().unwrap_or_default().to_string_lossy()
-        ));
+    let errno = shim.join("errno.c");
+    let sources = SOURCES.iter().map(|s| root.join(s)).chain([errno]);
+    for src in sources {
+        let obj = out.join(format!("{}.o", src.file_stem().unwrap_or_default().to_string_lossy()));
         run(
             Command::new("arm-none-eabi-gcc")
                 .args(CFLAGS)
@@ -171,10 +194,10 @@ pub fn library(board: BoardName) -> Result<PathBuf, String> {
                 .arg("-I")
                 .arg(&shim)
                 .arg("-c")
-                .arg(root.join(src))
+                .arg(&src)
                 .arg("-o")
                 .arg(&obj),
-            &format!("compiling {src}"),
+            &format!("compiling {}", src.display()),
         )?;
         objs.push(obj);
     }
@@ -185,7 +208,7 @@ pub fn library(board: BoardName) -> Result<PathBuf, String> {
             .args(flags)
             .args(["-nostdlib", "-r"])
             .args(&objs)
-            .arg("-lgcc")
+            .args(["-lm", "-lgcc"])
             .arg("-o")
             .arg(&combined),
         "linking CMSIS-DSP with libgcc",

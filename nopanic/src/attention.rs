@@ -16,6 +16,7 @@ pub fn check_nn() {
     sink(nn::softmax(cut(&x), cut_mut(&mut out)));
     sink(nn::softmax_in_place(cut_mut(&mut out)));
     sink(nn::softmax_rows(cut(&x), opaque(8), cut_mut(&mut out)));
+    sink(nn::logsumexp(cut(&x)));
     let g = opaque([1.0f32; 8]);
     sink(nn::layer_norm(cut(&x), opaque(8), cut(&g), cut(&g), cut_mut(&mut out)));
     sink(nn::layer_norm_in_place(cut_mut(&mut out), opaque(8), cut(&g), cut(&g)));

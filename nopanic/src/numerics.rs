@@ -65,6 +65,7 @@ pub fn check_cost() {
     let c = cost::Cost::new(n, n, n);
     sink((c.flops(), cost::dot(n), cost::axpy(n), cost::matvec(n, n), cost::matmul(n, n, n)));
     sink((cost::matmul_weights(n, n, n), cost::softmax(n), cost::softmax_rows(n, n)));
+    sink(cost::logsumexp(n));
     sink((cost::kl(n), cost::moving_average(n, n), cost::moving_average_stream(n)));
     sink((cost::supcon(n, n), cost::supcon_grad(n, n), cost::radioactive_mark(n, n)));
     sink((cost::radioactive_pvalue(n), cost::reshape(n)));

@@ -4,14 +4,14 @@
 //! each case checks against a plain integer reference here (i128 sums).
 
 use plasticore::cost::{self, Cost};
-use plasticore::fixed::linalg::{dot, matvec};
-use plasticore::fixed::{quantize, Fixed, Q15_SCALE};
+use plasticore::fixed::linalg::{dot, matmul, matvec};
+use plasticore::fixed::{dequantize, quantize, Fixed, Q15_SCALE};
 use plasticore::lsh::ternary::{crosspolytope_bucket_i, sign_planes_i8, TernaryPlanes};
 use plasticore::rng::Rng;
 
 use crate::{outcome, ram, Case, Meter, Outcome};
 
-use crate::inputs::{self, ints};
+use crate::inputs::{self, ints, Words};
 
 /// An i64 as four exact 16-bit f32 pieces, and its f64 reference pieces.
 fn pieces(v: i64) -> [f32; 4] {
@@ -29,15 +29,15 @@ fn dot_ref<T: Fixed>(a: &[T], b: &[T]) -> i128 {
 }
 
 fn dot_case<T: Fixed, const N: usize>(m: &mut dyn Meter) -> Outcome {
-    let a = ints::<T, N>(inputs::FIXED_DOT.0);
-    let b = ints::<T, N>(inputs::FIXED_DOT.1);
+    let a = &ints::<T, N>(inputs::FIXED_DOT.0).0;
+    let b = &ints::<T, N>(inputs::FIXED_DOT.1).0;
     let mut out = 0i64;
     let mut ok = true;
-    m.measure(&mut || match dot(&a, &b) {
+    m.measure(&mut || match dot(a, b) {
         Ok(v) => out = v,
         Err(_) => ok = false,
     });
-    outcome(ok, &pieces(out), &exact(dot_ref(&a, &b)), 0.0)
+    outcome(ok, &pieces(out), &exact(dot_ref(a, b)), 0.0)
 }
 
 macro_rules! dot_cases {
@@ -59,16 +59,16 @@ dot_cases! {
 fn matvec_case<T: Fixed, const R: usize, const C: usize, const RC: usize>(
     m: &mut dyn Meter,
 ) -> Outcome {
-    let a = ints::<T, RC>(inputs::FIXED_MATVEC.0);
-    let x = ints::<T, C>(inputs::FIXED_MATVEC.1);
+    let a = &ints::<T, RC>(inputs::FIXED_MATVEC.0).0;
+    let x = &ints::<T, C>(inputs::FIXED_MATVEC.1).0;
     let shift = T::BITS - 1;
     let mut y = [T::default(); R];
     let mut ok = true;
-    m.measure(&mut || ok &= matvec(&a, R, C, &x, shift, &mut y).is_ok());
+    m.measure(&mut || ok &= matvec(a, R, C, x, shift, &mut y).is_ok());
     let mut got = [0.0f32; R];
     let mut want = [0.0f64; R];
     for i in 0..R {
-        let s = dot_ref(&a[i * C..(i + 1) * C], &x);
+        let s = dot_ref(&a[i * C..(i + 1) * C], x);
         let r = (s + (1i128 << (shift - 1))) >> shift;
         want[i] = r.clamp(T::MIN as i128, T::MAX as i128) as f64;
         got[i] = y[i].to_i32() as f32;
@@ -100,11 +100,11 @@ const B: usize = 64;
 fn simhash_case<T: Fixed>(m: &mut dyn Meter) -> Outcome {
     let mut planes = [0i8; D * B];
     let ok_planes = sign_planes_i8(11, B, &mut planes).is_ok();
-    let x = ints::<T, D>(12);
+    let x = &ints::<T, D>(12).0;
     let mut code = 0u64;
     let mut ok = ok_planes;
     match TernaryPlanes::new(&planes, D, B) {
-        Ok(p) => m.measure(&mut || match p.hash_u64(&x) {
+        Ok(p) => m.measure(&mut || match p.hash_u64(x) {
             Ok(c) => code = c,
             Err(_) => ok = false,
         }),
@@ -137,13 +137,13 @@ pub const SIMHASH_Q7_64X64: Case = Case::new(
 );
 
 fn crosspolytope_case(m: &mut dyn Meter) -> Outcome {
-    let x = ints::<i16, D>(13);
+    let x = &ints::<i16, D>(13).0;
     let mut y = [0i32; D];
     let mut buckets = [0u32; 3];
     let mut ok = true;
     m.measure(&mut || {
         for (k, b) in buckets.iter_mut().enumerate() {
-            match crosspolytope_bucket_i(&x, 17 + k as u64, 3, &mut y) {
+            match crosspolytope_bucket_i(x, 17 + k as u64, 3, &mut y) {
                 Ok(v) => *b = v,
                 Err(_) => ok = false,
             }
@@ -153,7 +153,7 @@ fn crosspolytope_case(m: &mut dyn Meter) -> Outcome {
     let mut want = [0.0f64; 3];
     for (k, w) in want.iter_mut().enumerate() {
         let mut v = [0i64; D];
-        for (vi, xi) in v.iter_mut().zip(&x) {
+        for (vi, xi) in v.iter_mut().zip(x) {
             *vi = *xi as i64;
         }
         let mut r = Rng::new(17 + k as u64);
@@ -201,35 +201,89 @@ pub const CROSSPOLYTOPE_Q15_64: Case = Case::new(
 )
 .with_ram(ram((D * 2 + D * 4 + 12) as u32) + (D * 16) as u32);
 
-fn quantize_case(m: &mut dyn Meter) -> Outcome {
-    let mut r = Rng::new(35);
-    let mut x = [0.0f32; 256];
-    r.fill_uniform(&mut x, -1.2, 1.2);
-    let mut q = [0i16; 256];
+/// Round half to even in f64 (independent of the kernel's f32 trick).
+fn rint_ref(v: f64) -> f64 {
+    let f = libm::floor(v);
+    match v - f {
+        d if d < 0.5 => f,
+        d if d > 0.5 => f + 1.0,
+        _ if f % 2.0 == 0.0 => f,
+        _ => f + 1.0,
+    }
+}
+
+/// Quantises [`inputs::quantize_source`] with the format's power-of-two
+/// scale; the reference: x·2^(BITS−1) in f64 (exact), round
+/// half to even, clamp.
+fn quantize_case<T: Fixed>(m: &mut dyn Meter) -> Outcome {
+    let one = (1i64 << (T::BITS - 1)) as f32;
+    let x = inputs::quantize_source(one);
+    let scale = 1.0 / one;
+    let mut q = Words([T::default(); 256]);
     let mut ok = true;
-    m.measure(&mut || ok &= quantize(&x, Q15_SCALE, &mut q).is_ok());
+    m.measure(&mut || ok &= quantize(&x, scale, &mut q.0).is_ok());
     let mut got = [0.0f32; 256];
     let mut want = [0.0f64; 256];
     for i in 0..256 {
-        got[i] = q[i] as f32;
-        // x / 2^-15 is exact (a power of two); round half to even in f64, then clamp.
-        let v = x[i] as f64 * 32768.0;
-        let f = libm::floor(v);
-        let rounded = if v - f == 0.5 {
-            if f % 2.0 == 0.0 {
-                f
-            } else {
-                f + 1.0
-            }
-        } else {
-            libm::round(v)
-        };
-        want[i] = rounded.clamp(-32768.0, 32767.0);
+        got[i] = q[i].to_i32() as f32;
+        want[i] = rint_ref(x[i] as f64 * one as f64).clamp(T::MIN as f64, T::MAX as f64);
     }
     outcome(ok, &got, &want, 0.0)
 }
 
 /// fixed.quantize to Q15, 256 values in [−1.2, 1.2] (some saturate).
 pub const QUANTIZE_Q15_256: Case =
-    Case::new("fixed.quantize", "q15 n=256", Cost::new(0, 256, 0), 256 * 6, quantize_case)
+    Case::new("fixed.quantize", "q15 n=256", Cost::new(0, 256, 0), 256 * 6, quantize_case::<i16>)
         .with_ram(ram(256 * 6) + 256 * 12);
+
+/// fixed.quantize to Q7, 256 values in [−1.2, 1.2] (some saturate).
+pub const QUANTIZE_Q7_256: Case =
+    Case::new("fixed.quantize", "q7 n=256", Cost::new(0, 256, 0), 256 * 5, quantize_case::<i8>)
+        .with_ram(ram(256 * 5) + 256 * 12);
+
+fn dequantize_case(m: &mut dyn Meter) -> Outcome {
+    let q = &ints::<i16, 256>(inputs::FIXED_DOT.0).0;
+    let mut y = [0.0f32; 256];
+    let mut ok = true;
+    m.measure(&mut || ok &= dequantize(q, Q15_SCALE, &mut y).is_ok());
+    // q · 2^−15 is exact in f32 and in f64.
+    let want: [f64; 256] = core::array::from_fn(|i| q[i] as f64 / 32768.0);
+    outcome(ok, &y, &want, 0.0)
+}
+
+/// fixed.dequantize from Q15, 256 values over the whole range.
+pub const DEQUANTIZE_Q15_256: Case =
+    Case::new("fixed.dequantize", "q15 n=256", Cost::new(0, 256, 0), 256 * 6, dequantize_case)
+        .with_ram(ram(256 * 6) + 256 * 8);
+
+const MM: usize = 16;
+
+fn matmul_q15_case(m: &mut dyn Meter) -> Outcome {
+    let a = &ints::<i16, { MM * MM }>(inputs::FIXED_MATVEC.0).0;
+    let b = &ints::<i16, { MM * MM }>(inputs::FIXED_MATVEC.1).0;
+    let mut bt = Words([0i16; MM * MM]);
+    let mut c = [0i16; MM * MM];
+    let mut ok = true;
+    m.measure(&mut || ok &= matmul(a, b, MM, MM, MM, 15, &mut bt.0, &mut c).is_ok());
+    let mut got = [0.0f32; MM * MM];
+    let mut want = [0.0f64; MM * MM];
+    for i in 0..MM {
+        for j in 0..MM {
+            let s: i64 = (0..MM).map(|k| a[i * MM + k] as i64 * b[k * MM + j] as i64).sum();
+            // Half up: floor((s + 2^14) / 2^15), then saturate.
+            want[i * MM + j] = ((s + (1 << 14)) >> 15).clamp(-32768, 32767) as f64;
+            got[i * MM + j] = c[i * MM + j] as f32;
+        }
+    }
+    outcome(ok, &got, &want, 0.0)
+}
+
+/// fixed.matmul, Q15 16 × 16 × 16, shift 15 (a Q15 product).
+pub const MATMUL_Q15_16: Case = Case::new(
+    "fixed.matmul",
+    "q15 16x16x16",
+    cost::matmul(MM, MM, MM),
+    (4 * MM * MM * 2) as u32,
+    matmul_q15_case,
+)
+.with_ram(ram((4 * MM * MM * 2) as u32) + (MM * MM * 12) as u32);

@@ -47,14 +47,71 @@ pub mod inputs {
         a
     }
 
-    /// `N` integers over the type's whole range (the top bits of [`Rng::next`]).
-    pub fn ints<T: Fixed, const N: usize>(seed: u64) -> [T; N] {
+    /// 256 values in [−1.2, 1.2] to quantise to a format with `one` = 2^(bits−1)
+    /// (some saturate), led by ties of both parities and ±0.
+    pub fn quantize_source(one: f32) -> [f32; 256] {
+        let mut r = Rng::new(35);
+        let mut x = [0.0f32; 256];
+        r.fill_uniform(&mut x, -1.2, 1.2);
+        x[..6].copy_from_slice(&[0.5 / one, 1.5 / one, -2.5 / one, -0.0, 0.0, -0.5 / one]);
+        x
+    }
+
+    /// The KL case's probability vectors: p from U(0, 1), q from U(0.05, 1), each normalised.
+    pub fn kl_pair() -> ([f32; 64], [f32; 64]) {
+        let mut p = [0.0f32; 64];
+        let mut q = [0.0f32; 64];
+        Rng::new(101).fill_uniform(&mut p, 0.0, 1.0);
+        Rng::new(102).fill_uniform(&mut q, 0.05, 1.0);
+        for v in [&mut p, &mut q] {
+            let s: f32 = v.iter().sum();
+            v.iter_mut().for_each(|x| *x /= s);
+        }
+        (p, q)
+    }
+
+    /// The moving-average case's 256 samples from U(900, 1100).
+    pub fn moving_average_source() -> [f32; 256] {
+        let mut x = [0.0f32; 256];
+        Rng::new(103).fill_uniform(&mut x, 900.0, 1100.0);
+        x
+    }
+
+    /// 64 logits from U(−8, 8) (softmax and log-sum-exp).
+    pub fn logits() -> [f32; 64] {
+        let mut x = uniform::<64>(9);
+        x.iter_mut().for_each(|v| *v *= 8.0);
+        x
+    }
+
+    /// `N` integers over the type's whole range (the top bits of [`Rng::next`]),
+    /// word-aligned as a user of the DSP loops aligns them (an `i16` array on
+    /// the stack otherwise lands on a word boundary or not by chance).
+    pub fn ints<T: Fixed, const N: usize>(seed: u64) -> Words<[T; N]> {
         let mut r = Rng::new(seed);
-        let mut a = [T::default(); N];
-        for v in a.iter_mut() {
+        let mut a = Words([T::default(); N]);
+        for v in a.0.iter_mut() {
             *v = T::saturate((r.next() as i32 >> (32 - T::BITS)) as i64);
         }
         a
+    }
+
+    /// A value on a word boundary (what `LDRD`/`LDM` need).
+    #[repr(C, align(4))]
+    #[derive(Clone, Copy)]
+    pub struct Words<A>(pub A);
+
+    impl<A> core::ops::Deref for Words<A> {
+        type Target = A;
+        fn deref(&self) -> &A {
+            &self.0
+        }
+    }
+
+    impl<A> core::ops::DerefMut for Words<A> {
+        fn deref_mut(&mut self) -> &mut A {
+            &mut self.0
+        }
     }
 }
 
@@ -169,6 +226,7 @@ case_list! {
         linalg_cases::MATVEC_16,
         linalg_cases::MATMUL_16,
         linalg_cases::SOFTMAX_64,
+        linalg_cases::LOGSUMEXP_64,
         fixed_cases::DOT_Q15_64,
         fixed_cases::DOT_Q7_64,
         // Odd lengths: every core's loop plus its tail.
@@ -179,6 +237,9 @@ case_list! {
         fixed_cases::SIMHASH_Q7_64X64,
         fixed_cases::CROSSPOLYTOPE_Q15_64,
         fixed_cases::QUANTIZE_Q15_256,
+        fixed_cases::QUANTIZE_Q7_256,
+        fixed_cases::DEQUANTIZE_Q15_256,
+        fixed_cases::MATMUL_Q15_16,
         numerics_cases::KL_64,
         numerics_cases::MOVING_AVERAGE_256,
         numerics_cases::PVALUE_65,

@@ -119,8 +119,7 @@ pub const MATMUL_16: Case =
     Case::new("linalg.matmul", "16x16x16", cost::matmul(16, 16, 16), 3 * 256 * 4, matmul_case);
 
 fn softmax_case(m: &mut dyn Meter) -> Outcome {
-    let mut x = fill::<64>(9);
-    x.iter_mut().for_each(|v| *v *= 8.0);
+    let x = inputs::logits();
     let mut out = [0.0f32; 64];
     let mut ok = true;
     m.measure(&mut || ok &= nn::softmax(&x, &mut out).is_ok());
@@ -138,3 +137,20 @@ fn softmax_case(m: &mut dyn Meter) -> Outcome {
 /// nn.softmax, n = 64.
 pub const SOFTMAX_64: Case =
     Case::new("nn.softmax", "n=64", cost::softmax(64), 2 * 64 * 4, softmax_case);
+
+fn logsumexp_case(m: &mut dyn Meter) -> Outcome {
+    let x = inputs::logits();
+    let mut out = [0.0f32];
+    let mut ok = true;
+    m.measure(&mut || match nn::logsumexp(&x) {
+        Ok(v) => out[0] = v,
+        Err(_) => ok = false,
+    });
+    let mx = x.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
+    let z: f64 = x.iter().map(|&v| libm::exp(v as f64 - mx)).sum();
+    outcome(ok, &out, &[mx + libm::log(z)], 1e-6)
+}
+
+/// nn.logsumexp, n = 64 (the logits of [`SOFTMAX_64`]).
+pub const LOGSUMEXP_64: Case =
+    Case::new("nn.logsumexp", "n=64", cost::logsumexp(64), 64 * 4 + 4, logsumexp_case);

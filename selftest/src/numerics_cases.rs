@@ -17,16 +17,8 @@ fn fill<const N: usize>(seed: u64, lo: f32, hi: f32) -> [f32; N] {
     a
 }
 
-fn normalise(p: &mut [f32]) {
-    let s: f32 = p.iter().sum();
-    p.iter_mut().for_each(|v| *v /= s);
-}
-
 fn kl_case(m: &mut dyn Meter) -> Outcome {
-    let mut p = fill::<64>(101, 0.0, 1.0);
-    let mut q = fill::<64>(102, 0.05, 1.0);
-    normalise(&mut p);
-    normalise(&mut q);
+    let (p, q) = crate::inputs::kl_pair();
     let mut out = [0.0f32];
     let mut ok = true;
     m.measure(&mut || match stats::kl(&p, &q) {
@@ -49,7 +41,7 @@ const MA_N: usize = 256;
 const MA_W: usize = 7;
 
 fn moving_average_case(m: &mut dyn Meter) -> Outcome {
-    let x = fill::<MA_N>(103, 900.0, 1100.0);
+    let x = crate::inputs::moving_average_source();
     let mut out = [0.0f32; MA_N - MA_W + 1];
     let mut ok = true;
     m.measure(&mut || ok &= stats::moving_average(&x, MA_W, &mut out).is_ok());

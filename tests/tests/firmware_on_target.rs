@@ -36,6 +36,8 @@ fn assert_all_passed(out: &Output, text: &str) {
         "q15_dot_closed_forms_every_length",
         "q7_dot_closed_forms_every_length",
         "dots_at_every_offset_in_a_word",
+        "quantize_rounds_ties_to_even_at_every_offset_and_length",
+        "dequantize_q15_is_exact_at_every_offset_and_length",
         "q15_matvec_at_both_offsets_of_x",
         "q15_matvec_rounds_half_up_and_saturates",
         "q15_matvec_every_shape_and_shift",
@@ -50,7 +52,7 @@ fn assert_all_passed(out: &Output, text: &str) {
     .iter()
     .enumerate()
     {
-        let line = format!("({}/15) running `{name}`...", i + 1);
+        let line = format!("({}/17) running `{name}`...", i + 1);
         assert!(text.contains(&line), "missing `{line}` in:\n{text}");
     }
     assert!(text.contains("all tests passed!"), "{text}");

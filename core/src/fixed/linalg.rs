@@ -190,7 +190,9 @@ pub fn matvec<T: Fixed>(
 
 /// `C = saturate(round_shift(A·B, shift))` for row-major `A` (`m × k`), `B`
 /// (`k × n`) and `C` (`m × n`); `bt` is caller scratch of `k·n` elements that
-/// receives `Bᵀ`, so every output is a contiguous dot product.
+/// receives `Bᵀ`, so row i of `C` is the matrix–vector product `Bᵀ·aᵢ`
+/// ([`matvec`]: two outputs per pass over `aᵢ`, or the core's own loop;
+/// word-align `a` and `bt`, with `k` even, for the DSP cores' loop).
 ///
 /// # Errors
 /// [`Error::Empty`] for a zero dimension, [`Error::ShapeMismatch`] for a slice of the wrong
@@ -212,16 +214,16 @@ pub fn matmul<T: Fixed>(
     check_len("c", m.checked_mul(n).ok_or(too_big())?, c.len())?;
     check_len("scratch", b.len(), bt.len())?;
     check_shift(shift)?;
-    let narrow = Narrow::new(shift);
     for (j, col) in slices::rows_mut(bt, k).enumerate() {
-        for (i, v) in col.iter_mut().enumerate() {
-            *v = b.get(i * n + j).copied().unwrap_or_default();
+        for (v, brow) in col.iter_mut().zip(slices::rows(b, n)) {
+            *v = brow.get(j).copied().unwrap_or_default();
         }
     }
+    if T::matvec_many_special(bt, k, a, shift, c) {
+        return Ok(());
+    }
     for (crow, arow) in slices::rows_mut(c, n).zip(slices::rows(a, k)) {
-        for (cij, bcol) in crow.iter_mut().zip(slices::rows(bt, k)) {
-            *cij = narrow.apply(T::dot_exact(arow, bcol));
-        }
+        matvec(bt, n, k, arow, shift, crow)?;
     }
     Ok(())
 }

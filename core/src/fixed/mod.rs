@@ -17,7 +17,6 @@
 //!   (integer multiplier and shift, as CMSIS-NN and TFLM requantise).
 
 use crate::error::{check_len, Error};
-#[cfg(any(plasticore_arm_dsp, plasticore_mac64))]
 use crate::slices;
 
 #[cfg(plasticore_armv6m)]
@@ -62,6 +61,9 @@ fn dot2_chunks<T: Fixed, const N: usize>(
 #[cfg(plasticore_arm_dsp)]
 #[allow(unsafe_code)]
 pub(crate) mod dsp;
+#[cfg(plasticore_arm_fpu)]
+#[allow(unsafe_code)]
+mod fpu;
 pub mod linalg;
 #[cfg(plasticore_mac64)]
 #[allow(unsafe_code)]
@@ -71,6 +73,7 @@ mod mac64;
 /// [`linalg::MAX_LEN`] products (|s| < 2⁶²), as `(s + 2^(shift−1)) >> shift`: the
 /// addition cannot overflow, so this equals [`round_shift`] (one 64-bit shift
 /// instead of two), and the half is computed once per call.
+#[derive(Clone, Copy)]
 pub(crate) struct Narrow {
     half: i64,
     shift: u32,
@@ -128,6 +131,33 @@ pub trait Fixed: Copy + Default + PartialEq + core::fmt::Debug + sealed::Sealed 
     fn dot2_exact(r0: &[Self], r1: &[Self], x: &[Self]) -> (i64, i64) {
         (Self::dot_exact(r0, x), Self::dot_exact(r1, x))
     }
+    /// `out[i] = saturate(round_half_even(x[i]·inv))` for a prefix, by a loop of
+    /// the target's own (cores with an FPU); returns the elements done (0: none).
+    #[doc(hidden)]
+    #[inline(always)]
+    fn quantize_special(_x: &[f32], _inv: f32, _out: &mut [Self]) -> usize {
+        0
+    }
+    /// `out[i] = q[i]·2⁻¹⁵` for a prefix, by a loop of the target's own (Q15
+    /// on cores with an FPU); returns the elements done (0: none).
+    #[doc(hidden)]
+    #[inline(always)]
+    fn dequantize_q15_special(_q: &[Self], _out: &mut [f32]) -> usize {
+        0
+    }
+    /// [`Fixed::matvec_special`] for several vectors back to back in `xs`,
+    /// their outputs back to back in `out` (the rows of a matrix product).
+    #[doc(hidden)]
+    #[inline(always)]
+    fn matvec_many_special(
+        _m: &[Self],
+        _cols: usize,
+        _xs: &[Self],
+        _shift: u32,
+        _out: &mut [Self],
+    ) -> bool {
+        false
+    }
     /// `out = saturate(round_shift(m·x, shift))` by a loop of the target's
     /// own, if it has one for these sizes (Q7 on DSP cores); `false` leaves
     /// the work to the generic loop of [`linalg::matvec`].
@@ -170,10 +200,31 @@ impl Fixed for i16 {
     fn matvec_special(m: &[Self], cols: usize, x: &[Self], shift: u32, out: &mut [Self]) -> bool {
         dsp::matvec_i16(m, cols, x, shift, out)
     }
+    #[cfg(plasticore_arm_dsp)]
+    #[inline(always)]
+    fn matvec_many_special(
+        m: &[Self],
+        cols: usize,
+        xs: &[Self],
+        shift: u32,
+        out: &mut [Self],
+    ) -> bool {
+        dsp::matvec_many_i16(m, cols, xs, shift, out)
+    }
     #[cfg(plasticore_mac64)]
     #[inline(always)]
     fn dot2_exact(r0: &[Self], r1: &[Self], x: &[Self]) -> (i64, i64) {
         mac64::dot2_i16(r0, r1, x)
+    }
+    #[cfg(plasticore_arm_fpu)]
+    #[inline(always)]
+    fn quantize_special(x: &[f32], inv: f32, out: &mut [Self]) -> usize {
+        fpu::quantize_i16(x, inv, out)
+    }
+    #[cfg(plasticore_arm_fpu)]
+    #[inline(always)]
+    fn dequantize_q15_special(q: &[Self], out: &mut [f32]) -> usize {
+        fpu::dequantize_q15(q, out)
     }
 }
 
@@ -202,6 +253,11 @@ impl Fixed for i8 {
     #[inline(always)]
     fn matvec_special(m: &[Self], cols: usize, x: &[Self], shift: u32, out: &mut [Self]) -> bool {
         dsp::matvec_i8(m, cols, x, shift, out)
+    }
+    #[cfg(plasticore_arm_fpu)]
+    #[inline(always)]
+    fn quantize_special(x: &[f32], inv: f32, out: &mut [Self]) -> usize {
+        fpu::quantize_i8(x, inv, out)
     }
 }
 
@@ -259,11 +315,112 @@ pub fn quantize<T: Fixed>(x: &[f32], scale: f32, out: &mut [T]) -> Result<(), Er
     check_len("out", x.len(), out.len())?;
     check_scale(scale)?;
     crate::error::check_finite("x", x)?;
-    for (o, &v) in out.iter_mut().zip(x) {
-        // rint: round half to even; the cast saturates (±∞ from a huge quotient included).
-        *o = T::saturate(libm::rintf(v / scale) as i64);
+    // x / 2^k = x · 2^−k exactly (the same real number, rounded once), so a
+    // power-of-two scale (Q15, Q7) multiplies by its exact inverse.
+    let inv = 1.0 / scale;
+    if scale.is_normal() && scale.to_bits() & 0x007f_ffff == 0 && inv.is_normal() {
+        // The elements before `out`'s first word boundary, then the core's
+        // own loop (if any) from there, then the rest.
+        let lead = out.as_ptr().align_offset(4).min(out.len());
+        let (xh, xt) = slices::split(x, lead);
+        let (oh, ot) = slices::split_mut(out, lead);
+        convert_pow2(xh, oh, inv);
+        let done = T::quantize_special(xt, inv, ot);
+        convert_pow2(slices::tail(xt, done), slices::split_mut(ot, done).1, inv);
+    } else {
+        convert(x, out, |v| v / scale);
     }
     Ok(())
+}
+
+/// `x · inv` rounded and saturated for `inv = 2^k`: on cores with an FPU (and
+/// the host) in f32; on soft-float cores from the bits ([`round_pow2`]: the
+/// same integer, without two soft-float additions and a multiply).
+#[inline(always)]
+fn convert_pow2<T: Fixed>(x: &[f32], out: &mut [T], inv: f32) {
+    #[cfg(any(target_abi = "eabihf", not(target_os = "none")))]
+    convert(x, out, |v| v * inv);
+    #[cfg(not(any(target_abi = "eabihf", not(target_os = "none"))))]
+    {
+        let k = 127 - ((inv.to_bits() >> 23) & 0xff) as i32;
+        for (o, &v) in out.iter_mut().zip(x) {
+            *o = T::saturate(round_pow2(v.to_bits(), -k) as i64);
+        }
+    }
+}
+
+/// round_half_even(x · 2^k) for a finite f32 `x` given by its `bits`, exact
+/// in integers: x = ±mant · 2^(e − 150) (e the biased exponent, 1 for
+/// subnormals), so x · 2^k is mant shifted right by `sh = 150 − k − e`;
+/// the bits shifted out decide the rounding (above half: up; exactly half:
+/// to the even neighbour). |x · 2^k| ≥ 2²³ gives ±`i32::MAX` (every
+/// [`Fixed`] type saturates there), below one half 0. This is the f32
+/// product's rint wherever that product is exact, and where it is not (it
+/// overflows, or underflows to a subnormal below one half) both saturate or
+/// give 0.
+#[cfg_attr(any(target_abi = "eabihf", not(target_os = "none")), allow(dead_code))]
+#[inline(always)]
+fn round_pow2(bits: u32, k: i32) -> i32 {
+    let e = ((bits >> 23) & 0xff) as i32;
+    let frac = bits & 0x007f_ffff;
+    let (mant, e) = if e == 0 { (frac, 1) } else { (frac | 0x0080_0000, e) };
+    let sh = 150 - k - e;
+    let mag = if sh <= 0 {
+        if mant == 0 {
+            0
+        } else {
+            i32::MAX as u32
+        }
+    } else if sh > 24 {
+        0
+    } else {
+        // Adding half − 1, plus the kept part's lowest bit, carries into the
+        // kept part exactly when the dropped bits exceed one half, or equal
+        // it with that bit odd (mant < 2²⁴: no overflow).
+        let half = 1u32 << (sh - 1);
+        (mant + (half - 1) + ((mant >> sh) & 1)) >> sh
+    };
+    if bits >> 31 == 1 {
+        -(mag as i32)
+    } else {
+        mag as i32
+    }
+}
+
+/// `q · 2^−k` as f32 bits, built in integers (exact: |q| < 2²⁴); `None` when
+/// the result would not be a normal f32 (the caller multiplies instead).
+#[cfg_attr(any(target_abi = "eabihf", not(target_os = "none")), allow(dead_code))]
+#[inline(always)]
+fn scale_pow2(q: i32, k: i32) -> Option<f32> {
+    if q == 0 {
+        return Some(0.0);
+    }
+    let a = q.unsigned_abs();
+    let lz = a.leading_zeros() as i32;
+    let e = 127 + 31 - lz - k;
+    if !(1..=254).contains(&e) {
+        return None;
+    }
+    // Drop the leading one, keep the next 23 bits (|q| < 2²⁴: nothing is lost).
+    let frac = ((a << lz) << 1) >> 9;
+    Some(f32::from_bits(((q < 0) as u32) << 31 | (e as u32) << 23 | frac))
+}
+
+#[inline(always)]
+fn convert<T: Fixed>(x: &[f32], out: &mut [T], scaled: impl Fn(f32) -> f32) {
+    for (o, &v) in out.iter_mut().zip(x) {
+        *o = T::saturate(round_half_even(scaled(v)) as i64);
+    }
+}
+
+/// `rint(v)` for the quantiser: (v + 1.5·2²³) − 1.5·2²³ rounds to an integer,
+/// half to even, in the FPU's (IEEE default) mode when |v| ≤ 2²², and keeps
+/// sign and |result| ≥ 2²² − 1 beyond, where every [`Fixed`] type saturates;
+/// the cast to `i32` is then exact or saturating (±∞ included).
+#[inline(always)]
+fn round_half_even(v: f32) -> i32 {
+    const MAGIC: f32 = 12_582_912.0;
+    ((v + MAGIC) - MAGIC) as i32
 }
 
 /// Dequantises: `out[i] = q[i] · scale` in `f32`.
@@ -273,6 +430,21 @@ pub fn quantize<T: Fixed>(x: &[f32], scale: f32, out: &mut [T]) -> Result<(), Er
 pub fn dequantize<T: Fixed>(q: &[T], scale: f32, out: &mut [f32]) -> Result<(), Error> {
     check_len("out", q.len(), out.len())?;
     check_scale(scale)?;
+    let mut done = 0;
+    if scale == Q15_SCALE && q.as_ptr().align_offset(4) == 0 {
+        done = T::dequantize_q15_special(q, out);
+    }
+    let (q, out) = (slices::tail(q, done), slices::split_mut(out, done).1);
+    // Soft-float cores: a power-of-two scale sets the exponent, no float
+    // conversion or multiply (the same bits: q·2^−k is exact).
+    #[cfg(not(any(target_abi = "eabihf", not(target_os = "none"))))]
+    if scale.to_bits() & 0x007f_ffff == 0 && scale.is_normal() {
+        let k = 127 - ((scale.to_bits() >> 23) & 0xff) as i32;
+        for (o, &v) in out.iter_mut().zip(q) {
+            *o = scale_pow2(v.to_i32(), k).unwrap_or(v.to_i32() as f32 * scale);
+        }
+        return Ok(());
+    }
     for (o, &v) in out.iter_mut().zip(q) {
         *o = v.to_i32() as f32 * scale;
     }
@@ -389,6 +561,94 @@ mod tests {
         let mut q16 = [0i16; 2];
         quantize(&[0.999_999, -1.0], Q15_SCALE, &mut q16).unwrap();
         assert_eq!(q16, [32767, -32768]);
+    }
+
+    #[test]
+    fn round_half_even_equals_rint_wherever_a_fixed_type_can_tell() {
+        // Every f32 whose rint fits in ±2^16 (all of Q15's and Q7's range and
+        // past it), plus a sweep of larger magnitudes; the reference is libm's rintf.
+        let mut rng = crate::rng::Rng::new(7);
+        let check = |v: f32| {
+            let want = (libm::rintf(v) as i64).clamp(-(1 << 20), 1 << 20);
+            let got = (round_half_even(v) as i64).clamp(-(1 << 20), 1 << 20);
+            assert_eq!(got, want, "{v:e}");
+        };
+        for k in -(1i32 << 17)..(1 << 17) {
+            let v = k as f32 / 2.0; // every half-integer: the ties
+            check(v);
+            check(libm::nextafterf(v, f32::INFINITY));
+            check(libm::nextafterf(v, f32::NEG_INFINITY));
+        }
+        for _ in 0..200_000 {
+            check(f32::from_bits(rng.next()) % 1e30);
+        }
+        for v in [0.0, -0.0, 4194304.5, -4194304.5, 8388607.5, f32::MAX, f32::MIN, 1e-45, -1e-45] {
+            check(v);
+        }
+        assert_eq!(round_half_even(f32::INFINITY), i32::MAX);
+        assert_eq!(round_half_even(f32::NEG_INFINITY), i32::MIN);
+    }
+
+    #[test]
+    fn integer_paths_equal_the_float_ones_bit_for_bit() {
+        // round_pow2 (soft-float cores) against rint of the f32 product, and
+        // scale_pow2 against the f32 multiply, over every scale 2^k the
+        // quantiser can take and values from random bits (ties and
+        // subnormals included).
+        let mut rng = crate::rng::Rng::new(5);
+        let sat = |v: i64| v.clamp(-(1 << 23), 1 << 23);
+        for k in -126..=126i32 {
+            let inv = f32::from_bits(((127 + k) as u32) << 23);
+            let check = |x: f32| {
+                if !x.is_finite() {
+                    return;
+                }
+                let want = sat(libm::rintf(x * inv) as i64);
+                assert_eq!(sat(round_pow2(x.to_bits(), k) as i64), want, "x {x:e} k {k}");
+            };
+            for _ in 0..2000 {
+                let x = f32::from_bits(rng.next());
+                if x.is_finite() {
+                    check(x);
+                }
+            }
+            for m in -70i32..70 {
+                // Ties and neighbours at this scale.
+                let x = m as f32 * 0.5 / inv;
+                check(x);
+                check(libm::nextafterf(x, 0.0));
+                check(libm::nextafterf(x, f32::INFINITY));
+            }
+            for x in [0.0, -0.0, f32::MIN_POSITIVE, -1e-45, f32::MAX, f32::MIN] {
+                check(x);
+            }
+            let scale = 1.0 / inv;
+            for q in [i16::MIN as i32, -12345, -1, 0, 1, 77, i16::MAX as i32, 1 << 23, -(1 << 23)] {
+                if let Some(got) = scale_pow2(q, k) {
+                    assert_eq!(got.to_bits(), (q as f32 * scale).to_bits(), "q {q} k {k}");
+                } else {
+                    let v = q as f32 * scale;
+                    assert!(!v.is_normal() && v != 0.0, "q {q} k {k}: {v:e} is normal");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn quantize_with_any_scale_is_numpy_rint_of_the_f32_quotient() {
+        // np.clip(np.rint(np.float32(x) / np.float32(s)), lo, hi): the quotient
+        // rounded to f32, then rint in f64 (exact for an f32 value).
+        let mut rng = crate::rng::Rng::new(11);
+        for scale in [Q15_SCALE, Q7_SCALE, 0.01, 3.0e-5, 0.75, 2.0, 1e-38] {
+            let mut x = [0.0f32; 512];
+            rng.fill_uniform(&mut x, -1.5, 1.5);
+            let mut q = [0i16; 512];
+            quantize(&x, scale, &mut q).unwrap();
+            for (&v, &g) in x.iter().zip(&q) {
+                let want = libm::rint((v / scale) as f64).clamp(-32768.0, 32767.0);
+                assert_eq!(g as f64, want, "x {v:e} scale {scale:e}");
+            }
+        }
     }
 
     #[test]

@@ -138,7 +138,8 @@ pub fn angular_hash_seeded(
             *a += xi * rng.normal();
         }
     }
-    for (b, s) in buckets.iter_mut().zip(scratch.chunks_exact(half)) {
+    // `half ≥ 1` (checked); `max` keeps the panic out where the check is not inlined.
+    for (b, s) in buckets.iter_mut().zip(scratch.chunks_exact(half.max(1))) {
         *b = argmax_concat(s);
     }
     Ok(())

@@ -10,4 +10,4 @@ pub(crate) use feedforward::Accum;
 pub use feedforward::FeedForward;
 pub(crate) use layernorm::layer_norm_row;
 pub use layernorm::{layer_norm, layer_norm_in_place, LAYER_NORM_EPS};
-pub use softmax::{softmax, softmax_in_place, softmax_rows};
+pub use softmax::{logsumexp, softmax, softmax_in_place, softmax_rows};

@@ -82,6 +82,30 @@ pub fn softmax_in_place(x: &mut [f32]) -> Result<(), Error> {
     Ok(())
 }
 
+/// log Σ_i e^{x_i} = m + ln Σ_i e^{x_i − m} with m = max_i x_i (no overflow for
+/// large logits; softmax's normaliser, so `softmax(x)_i = e^{x_i − logsumexp(x)}`).
+/// −∞ entries add nothing; all −∞ gives −∞. As `scipy.special.logsumexp` on float32.
+///
+/// # Errors
+/// [`Error::Empty`] for an empty `x`; [`Error::NonFinite`] for a NaN or +∞ (see the module docs).
+/// ```
+/// let lse = plasticore::nn::logsumexp(&[1000.0, 1000.0]).unwrap();
+/// assert!((lse - (1000.0 + core::f32::consts::LN_2)).abs() < 1e-3);
+/// assert_eq!(plasticore::nn::logsumexp(&[f32::NEG_INFINITY]).unwrap(), f32::NEG_INFINITY);
+/// ```
+pub fn logsumexp(x: &[f32]) -> Result<f32, Error> {
+    let m = check_row(x)?;
+    if m == f32::NEG_INFINITY {
+        return Ok(m);
+    }
+    let mut sum = 0.0f32;
+    for &v in x {
+        sum += math::exp(v - m);
+    }
+    // sum ≥ 1 (the max contributes e^0), so ln(sum) ≥ 0 is finite.
+    Ok(m + math::ln(sum))
+}
+
 /// Softmax over each row of length `n` of a row-major `x` (the last axis).
 ///
 /// All rows are checked before any is written: on error `out` is untouched.
@@ -115,6 +139,23 @@ pub fn softmax_rows(x: &[f32], n: usize, out: &mut [f32]) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn logsumexp_is_the_log_of_softmax_normaliser() {
+        // ln(e^1 + e^2 + e^3) = 3 + ln(1 + e^-1 + e^-2), closed form.
+        let want = 3.0 + libm::log(1.0 + libm::exp(-1.0) + libm::exp(-2.0));
+        let got = logsumexp(&[1.0, 2.0, 3.0]).unwrap();
+        assert!((got as f64 - want).abs() < 1e-6, "{got} vs {want}");
+        // Shifted by a large constant: no overflow, same result + c.
+        let big = logsumexp(&[1001.0, 1002.0, 1003.0]).unwrap();
+        assert!((big as f64 - (want + 1000.0)).abs() < 1e-3);
+        // −∞ entries weigh nothing.
+        assert_eq!(logsumexp(&[0.0, f32::NEG_INFINITY]).unwrap(), 0.0);
+        assert_eq!(logsumexp(&[f32::NEG_INFINITY; 3]).unwrap(), f32::NEG_INFINITY);
+        assert_eq!(logsumexp(&[]), Err(Error::Empty { what: "x" }));
+        assert_eq!(logsumexp(&[0.0, f32::NAN]), Err(Error::NonFinite { what: "x", index: 1 }));
+        assert_eq!(logsumexp(&[f32::INFINITY]), Err(Error::NonFinite { what: "x", index: 0 }));
+    }
 
     #[test]
     fn sums_to_one_and_is_shift_invariant() {

@@ -27,6 +27,15 @@ use crate::error::{check_len, check_nonempty, Error};
 use crate::math;
 
 fn validate(what: &'static str, x: &[f32]) -> Result<(), Error> {
+    // Fast path: a finite non-negative f32 other than −0 has bits below
+    // 0x7f80_0000 (sign clear, exponent not all ones), and so does the OR of
+    // such bits unless their exponents' bits make up 0xff together, which
+    // values at most 1 (exponent ≤ 0x7f, a probability) never do. Any other
+    // OR (a −0, a value ≥ 2 among others, or a real offender) takes the
+    // exact scan below, which finds the first offender or none.
+    if x.iter().fold(0u32, |acc, v| acc | v.to_bits()) < 0x7f80_0000 {
+        return Ok(());
+    }
     for (index, &v) in x.iter().enumerate() {
         if !v.is_finite() {
             return Err(Error::NonFinite { what, index });
@@ -126,6 +135,27 @@ mod tests {
                 }
             })
             .sum()
+    }
+
+    #[test]
+    fn validation_takes_the_exact_path_when_the_quick_one_cannot_tell() {
+        // −0 is a valid probability (its bits fail the quick test).
+        assert_eq!(kl(&[-0.0, 1.0], &[0.5, 0.5]).unwrap(), core::f32::consts::LN_2);
+        // 3.0 | 1.5 has the bits of a NaN (0x7fc0_0000): the exact scan
+        // accepts them, and a large finite value.
+        assert!(kl(&[3.0, 1.5, 1e30], &[1.0, 1.0, 1.0]).unwrap().is_finite());
+        // Offenders anywhere, first one named.
+        for (i, bad) in [f32::NAN, f32::INFINITY, -1e-30, f32::NEG_INFINITY].into_iter().enumerate()
+        {
+            let mut p = [0.25f32; 4];
+            p[i] = bad;
+            assert!(kl(&p, &[0.25; 4]).is_err(), "{bad}");
+            assert!(kl(&[0.25; 4], &p).is_err(), "{bad}");
+        }
+        assert_eq!(
+            kl(&[0.5, f32::NAN, -1.0, 0.5], &[0.25; 4]),
+            Err(Error::NonFinite { what: "p", index: 1 })
+        );
     }
 
     #[test]

@@ -309,5 +309,5 @@ mod matvec_q7;
 pub(crate) use dot::{dot_i16, dot_i8};
 pub(crate) use dot2::{dot2_i16, dot2_i8};
 pub(crate) use hebbian::{hebbian_layer, hebbian_layer_shared};
-pub(crate) use matvec_q15::matvec_i16;
+pub(crate) use matvec_q15::{matvec_i16, matvec_many_i16};
 pub(crate) use matvec_q7::matvec_i8;
