@@ -199,17 +199,21 @@ FALCONN, the reference cross-polytope library: not measured (its Python package 
 const ROUNDS: usize = 3;
 
 /// FAISS `IndexLSH` encoding time per vector and its version, timed now by
-/// `tests/data/lsh/bench_faiss.py --faiss-only`.
+/// `tests/data/lsh/bench_faiss.py --faiss-only` in [`faiss_python`]'s
+/// environment.
 fn faiss_ns() -> Result<(f64, String), String> {
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/lsh/bench_faiss.py");
-    let out = std::process::Command::new("python3")
-        .arg(script)
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let py = faiss_python(&root)?;
+    let out = std::process::Command::new(py)
+        .arg(root.join("tests/data/lsh/bench_faiss.py"))
         .arg("--faiss-only")
         .output()
-        .map_err(|e| format!("python3 not runnable ({e})"))?;
+        .map_err(|e| format!("python not runnable ({e})"))?;
     if !out.status.success() {
-        return Err("python3 has no faiss-cpu (pip install faiss-cpu)".into());
+        return Err(format!(
+            "bench_faiss.py failed: {}",
+            String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("")
+        ));
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let field =
@@ -218,6 +222,37 @@ fn faiss_ns() -> Result<(f64, String), String> {
         .and_then(|v| v.parse::<f64>().ok())
         .ok_or("unexpected output from bench_faiss.py")?;
     Ok((ns, field("faiss=").unwrap_or_else(|| "?".into())))
+}
+
+/// The Python of `target/python-venv` (the environment the Python tests
+/// use), made with the system's `python3 -m venv` if absent, with `faiss-cpu`
+/// and NumPy installed from PyPI on first use, so the reference is measured
+/// on a fresh machine too.
+fn faiss_python(root: &std::path::Path) -> Result<std::path::PathBuf, String> {
+    use std::process::{Command, Stdio};
+    let quiet = |c: &mut Command| c.stdout(Stdio::null()).stderr(Stdio::null()).status();
+    let venv = root.join("target/python-venv");
+    let py = venv.join("bin/python");
+    if !py.exists()
+        && !quiet(Command::new("python3").args(["-m", "venv"]).arg(&venv))
+            .is_ok_and(|s| s.success())
+    {
+        return Err("python3 -m venv failed (Debian: apt-get install python3-venv)".into());
+    }
+    let has = |py: &std::path::Path| {
+        quiet(Command::new(py).args(["-c", "import faiss, numpy"])).is_ok_and(|s| s.success())
+    };
+    if !has(&py) {
+        eprintln!(
+            "plasticore: installing faiss-cpu into target/python-venv for the FAISS reference"
+        );
+        let pip =
+            ["-m", "pip", "install", "-q", "--disable-pip-version-check", "faiss-cpu", "numpy"];
+        if !quiet(Command::new(&py).args(pip)).is_ok_and(|s| s.success()) || !has(&py) {
+            return Err("pip install faiss-cpu into target/python-venv failed".into());
+        }
+    }
+    Ok(py)
 }
 
 #[cfg(test)]
