@@ -3,7 +3,7 @@
 //! `src/fixed/linalg.rs` and `src/fixed/dsp/`).
 fn main() {
     println!(
-        "cargo::rustc-check-cfg=cfg(plasticore_arm_dsp, plasticore_mac64, plasticore_arm_fpu, plasticore_armv6m)"
+        "cargo::rustc-check-cfg=cfg(plasticore_arm_dsp, plasticore_mac64, plasticore_arm_fpu, plasticore_armv6m, plasticore_soft_float)"
     );
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
@@ -19,6 +19,13 @@ fn main() {
         matches!(f, "target-cpu=cortex-m33" | "target-cpu=cortex-m35p" | "target-cpu=cortex-m55")
             || (f.starts_with("target-feature=") && f.contains("+dsp"))
     });
+    // A bare-metal target without the hard-float ABI does its f32 arithmetic
+    // in software routines: kernels then prefer integer work on the bits.
+    let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    let abi = std::env::var("CARGO_CFG_TARGET_ABI").unwrap_or_default();
+    if os == "none" && abi != "eabihf" {
+        println!("cargo:rustc-cfg=plasticore_soft_float");
+    }
     // A single-precision FPU (hard-float ABI): VSQRT.F32 for `math::sqrt`.
     if (target.starts_with("thumbv7em") || target.starts_with("thumbv8m.main"))
         && target.ends_with("eabihf")

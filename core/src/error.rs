@@ -122,7 +122,7 @@ pub fn check_finite(what: &'static str, x: &[f32]) -> Result<(), Error> {
 /// costs flash a small image notices).
 #[inline(never)]
 fn surely_finite(x: &[f32]) -> bool {
-    #[cfg(any(target_abi = "eabihf", not(target_os = "none")))]
+    #[cfg(not(plasticore_soft_float))]
     {
         let mut acc = 0.0f32;
         let pairs = x.chunks_exact(2);
@@ -132,7 +132,7 @@ fn surely_finite(x: &[f32]) -> bool {
         }
         odd && acc.is_finite()
     }
-    #[cfg(not(any(target_abi = "eabihf", not(target_os = "none"))))]
+    #[cfg(plasticore_soft_float)]
     {
         x.iter().all(|v| v.is_finite())
     }

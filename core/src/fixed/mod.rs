@@ -338,9 +338,9 @@ pub fn quantize<T: Fixed>(x: &[f32], scale: f32, out: &mut [T]) -> Result<(), Er
 /// same integer, without two soft-float additions and a multiply).
 #[inline(always)]
 fn convert_pow2<T: Fixed>(x: &[f32], out: &mut [T], inv: f32) {
-    #[cfg(any(target_abi = "eabihf", not(target_os = "none")))]
+    #[cfg(not(plasticore_soft_float))]
     convert(x, out, |v| v * inv);
-    #[cfg(not(any(target_abi = "eabihf", not(target_os = "none"))))]
+    #[cfg(plasticore_soft_float)]
     {
         let k = 127 - ((inv.to_bits() >> 23) & 0xff) as i32;
         for (o, &v) in out.iter_mut().zip(x) {
@@ -358,7 +358,7 @@ fn convert_pow2<T: Fixed>(x: &[f32], out: &mut [T], inv: f32) {
 /// product's rint wherever that product is exact, and where it is not (it
 /// overflows, or underflows to a subnormal below one half) both saturate or
 /// give 0.
-#[cfg_attr(any(target_abi = "eabihf", not(target_os = "none")), allow(dead_code))]
+#[cfg_attr(not(plasticore_soft_float), allow(dead_code))]
 #[inline(always)]
 fn round_pow2(bits: u32, k: i32) -> i32 {
     let e = ((bits >> 23) & 0xff) as i32;
@@ -389,7 +389,7 @@ fn round_pow2(bits: u32, k: i32) -> i32 {
 
 /// `q · 2^−k` as f32 bits, built in integers (exact: |q| < 2²⁴); `None` when
 /// the result would not be a normal f32 (the caller multiplies instead).
-#[cfg_attr(any(target_abi = "eabihf", not(target_os = "none")), allow(dead_code))]
+#[cfg_attr(not(plasticore_soft_float), allow(dead_code))]
 #[inline(always)]
 fn scale_pow2(q: i32, k: i32) -> Option<f32> {
     if q == 0 {
@@ -437,7 +437,7 @@ pub fn dequantize<T: Fixed>(q: &[T], scale: f32, out: &mut [f32]) -> Result<(), 
     let (q, out) = (slices::tail(q, done), slices::split_mut(out, done).1);
     // Soft-float cores: a power-of-two scale sets the exponent, no float
     // conversion or multiply (the same bits: q·2^−k is exact).
-    #[cfg(not(any(target_abi = "eabihf", not(target_os = "none"))))]
+    #[cfg(plasticore_soft_float)]
     if scale.to_bits() & 0x007f_ffff == 0 && scale.is_normal() {
         let k = 127 - ((scale.to_bits() >> 23) & 0xff) as i32;
         for (o, &v) in out.iter_mut().zip(q) {
